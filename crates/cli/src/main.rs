@@ -1,0 +1,244 @@
+//! The `vaxride` command line.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use serde_json::{Value, json};
+use vaxride_roadnet::{Crs, DEFAULT_MAX_SNAP_M, RoadNetwork, Snapped};
+
+mod netload;
+mod points;
+
+use netload::ms_since;
+
+/// vaxride: rides to vaccination for elders who cannot travel alone.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Road network tools.
+    Roadnet {
+        #[command(subcommand)]
+        command: RoadnetCommand,
+    },
+    /// Travel-time and distance matrix between points, on real roads.
+    Matrix {
+        #[command(flatten)]
+        net: NetArgs,
+        /// Points: a GeoJSON FeatureCollection of Points or a JSON array of [lon, lat].
+        #[arg(long)]
+        points: PathBuf,
+        /// Coordinate system of the points.
+        #[arg(long, default_value = "wgs84")]
+        crs: Crs,
+        /// Where to write the matrix JSON (standard output when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The fastest route between two points, as a GeoJSON Feature.
+    Route {
+        #[command(flatten)]
+        net: NetArgs,
+        /// Start, LON,LAT.
+        #[arg(long, value_parser = points::parse_lon_lat, allow_hyphen_values = true)]
+        from: [f64; 2],
+        /// End, LON,LAT.
+        #[arg(long, value_parser = points::parse_lon_lat, allow_hyphen_values = true)]
+        to: [f64; 2],
+        /// Coordinate system of the points (the output is WGS-84).
+        #[arg(long, default_value = "wgs84")]
+        crs: Crs,
+    },
+}
+
+#[derive(Subcommand)]
+enum RoadnetCommand {
+    /// Nodes, edges, components kept and dropped, bounding box, time taken.
+    Info {
+        /// OSM file (.osm.pbf, .osm or .osm.gz).
+        file: PathBuf,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+}
+
+#[derive(Args)]
+struct NetArgs {
+    /// OSM file (.osm.pbf, .osm or .osm.gz).
+    #[arg(long)]
+    osm: PathBuf,
+    /// Largest distance from a point to its road, metres.
+    #[arg(long, default_value_t = DEFAULT_MAX_SNAP_M)]
+    max_snap_m: f64,
+    #[command(flatten)]
+    cache: CacheArgs,
+}
+
+#[derive(Args)]
+struct CacheArgs {
+    /// Folder for the preprocessed-network cache (default: $VAXRIDE_CACHE_DIR, else ~/.cache/vaxride).
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Do not read or write the cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl CacheArgs {
+    fn dir(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            None
+        } else {
+            self.cache_dir.clone().or_else(netload::default_cache_dir)
+        }
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Roadnet {
+            command: RoadnetCommand::Info { file, cache },
+        } => info(&file, &cache),
+        Command::Matrix {
+            net,
+            points,
+            crs,
+            out,
+        } => matrix(&net, &points, crs, out.as_deref()),
+        Command::Route { net, from, to, crs } => route(&net, from, to, crs),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn info(file: &Path, cache: &CacheArgs) -> anyhow::Result<()> {
+    let t = Instant::now();
+    let loaded = netload::load(file, cache.dir().as_deref())?;
+    let r = loaded.net.report();
+    let out = json!({
+        "file": file.display().to_string(),
+        "nodes": r.nodes,
+        "edges": r.edges,
+        "arcs": r.arcs,
+        "hierarchy_arcs": loaded.net.hierarchy_arcs(),
+        "components": {"total": r.components, "kept": 1, "dropped": r.components.saturating_sub(1)},
+        "dropped": {"nodes": r.dropped_nodes, "edges": r.dropped_edges},
+        "input": {"ways": r.ways_read, "car_ways": r.car_ways, "osm_nodes": r.osm_nodes, "missing_node_refs": r.missing_refs},
+        "bbox": r.bbox,
+        "timings_ms": {"load": round1(loaded.load_ms), "preprocess": round1(loaded.preprocess_ms), "total": round1(ms_since(t))},
+        "cache": loaded.cache,
+        "attribution": "© OpenStreetMap contributors",
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
+fn snap_all(
+    net: &RoadNetwork,
+    pts: &[[f64; 2]],
+    crs: Crs,
+    max_m: f64,
+) -> anyhow::Result<Vec<Snapped>> {
+    let mut snapped = Vec::with_capacity(pts.len());
+    let mut errors = Vec::new();
+    for (i, p) in pts.iter().enumerate() {
+        let (lon, lat) = crs.to_wgs84(p[0], p[1]);
+        match net.snap(lon, lat, max_m) {
+            Ok(s) => snapped.push(s),
+            Err(e) => errors.push(format!("point {i} ({}, {}): {e}", p[0], p[1])),
+        }
+    }
+    if !errors.is_empty() {
+        let shown = errors
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n  ");
+        bail!(
+            "{} of {} points cannot be placed on a road:\n  {shown}",
+            errors.len(),
+            pts.len()
+        );
+    }
+    Ok(snapped)
+}
+
+fn matrix(
+    net_args: &NetArgs,
+    points_file: &Path,
+    crs: Crs,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(points_file)
+        .with_context(|| format!("cannot read the points file {}", points_file.display()))?;
+    let pts =
+        points::parse_points(&text).with_context(|| format!("in {}", points_file.display()))?;
+    let loaded = netload::load(&net_args.osm, net_args.cache.dir().as_deref())?;
+    let t = Instant::now();
+    let snapped = snap_all(&loaded.net, &pts, crs, net_args.max_snap_m)?;
+    let snap_ms = ms_since(t);
+    let t = Instant::now();
+    let m = loaded.net.matrix(&snapped, &snapped);
+    let matrix_ms = ms_since(t);
+    let n = snapped.len();
+    let cell = |v: Option<f64>| v.map_or(Value::Null, Value::from);
+    let durations: Vec<Vec<Value>> = (0..n)
+        .map(|i| (0..n).map(|j| cell(m.duration_s(i, j))).collect())
+        .collect();
+    let distances: Vec<Vec<Value>> = (0..n)
+        .map(|i| (0..n).map(|j| cell(m.distance_m(i, j))).collect())
+        .collect();
+    let snapped_out: Vec<Value> = snapped
+        .iter()
+        .map(|s| json!({"lon": s.lon, "lat": s.lat, "snap_m": round1(s.snap_m)}))
+        .collect();
+    let doc = json!({"durations_s": durations, "distances_m": distances, "snapped": snapped_out});
+    write_json(&doc, out)?;
+    eprintln!(
+        "load_ms={:.1} preprocess_ms={:.1} cache={} snap_ms={:.2} matrix_ms={:.2}",
+        loaded.load_ms, loaded.preprocess_ms, loaded.cache, snap_ms, matrix_ms
+    );
+    Ok(())
+}
+
+fn route(net_args: &NetArgs, from: [f64; 2], to: [f64; 2], crs: Crs) -> anyhow::Result<()> {
+    let loaded = netload::load(&net_args.osm, net_args.cache.dir().as_deref())?;
+    let ends = snap_all(&loaded.net, &[from, to], crs, net_args.max_snap_m)?;
+    let r = loaded
+        .net
+        .route(&ends[0], &ends[1])
+        .context("no route: the destination cannot be reached by car from the start")?;
+    let doc = json!({
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": r.coords},
+        "properties": {"duration_s": r.duration_s(), "distance_m": r.distance_m(), "attribution": "© OpenStreetMap contributors"},
+    });
+    write_json(&doc, None)
+}
+
+fn write_json(doc: &Value, out: Option<&Path>) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            serde_json::to_writer(std::io::BufWriter::new(file), doc)?;
+        }
+        None => println!("{}", serde_json::to_string(doc)?),
+    }
+    Ok(())
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}

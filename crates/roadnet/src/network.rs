@@ -1,0 +1,297 @@
+//! [`RoadNetwork`]: the graph, its contraction hierarchy and its snapping index together, with
+//! the operations the rest of vaxride uses: snap, matrix, route.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cache::{self, CacheKey};
+use crate::ch::Ch;
+use crate::dijkstra;
+use crate::error::{CacheError, RoadnetError};
+use crate::graph::{BuildReport, RoadGraph, Weight, weight_cm, weight_ms};
+use crate::osm::{self, CarWays, OsmFormat};
+use crate::profile::CarProfile;
+use crate::snap::{SnapError, SnapIndex, Snapped};
+
+/// A routable road network, ready for queries.
+#[derive(Debug, Clone)]
+pub struct RoadNetwork {
+    graph: RoadGraph,
+    ch: Ch,
+    report: BuildReport,
+    snap: SnapIndex,
+}
+
+/// The part of a network that is cached; the snapping index is rebuilt on load.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    graph: RoadGraph,
+    ch: Ch,
+    report: BuildReport,
+}
+
+/// Travel costs between points, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    rows: usize,
+    cols: usize,
+    cells: Vec<Weight>,
+}
+
+impl Matrix {
+    /// Number of sources.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of targets.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Packed cost from source `i` to target `j`; `None` when unreachable.
+    pub fn weight(&self, i: usize, j: usize) -> Option<Weight> {
+        let w = self.cells[i * self.cols + j];
+        (w != Weight::MAX).then_some(w)
+    }
+
+    /// Driving time in seconds (millisecond resolution); `None` when unreachable.
+    pub fn duration_s(&self, i: usize, j: usize) -> Option<f64> {
+        self.weight(i, j).map(|w| weight_ms(w) as f64 / 1000.0)
+    }
+
+    /// Driving distance of the fastest path in metres (centimetre resolution); `None` when
+    /// unreachable.
+    pub fn distance_m(&self, i: usize, j: usize) -> Option<f64> {
+        self.weight(i, j).map(|w| weight_cm(w) as f64 / 100.0)
+    }
+}
+
+/// A driven route between two snapped points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// Packed cost, equal to the matrix cell for the same pair.
+    pub weight: Weight,
+    /// `[lon, lat]` points from the source to the target.
+    pub coords: Vec<[f64; 2]>,
+}
+
+impl Route {
+    /// Driving time in seconds.
+    pub fn duration_s(&self) -> f64 {
+        weight_ms(self.weight) as f64 / 1000.0
+    }
+
+    /// Driving distance in metres.
+    pub fn distance_m(&self) -> f64 {
+        weight_cm(self.weight) as f64 / 100.0
+    }
+}
+
+impl RoadNetwork {
+    /// Reads OSM data (format sniffed from the bytes) and prepares it for queries.
+    pub fn from_osm(bytes: &[u8], profile: &CarProfile) -> Result<RoadNetwork, RoadnetError> {
+        let ways = osm::read_car_ways(bytes, OsmFormat::sniff(bytes), profile)?;
+        RoadNetwork::from_car_ways(&ways)
+    }
+
+    /// Prepares car ways for queries: graph, largest component, hierarchy, snapping index.
+    pub fn from_car_ways(ways: &CarWays) -> Result<RoadNetwork, RoadnetError> {
+        let (graph, report) = RoadGraph::build(ways);
+        if graph.edges().is_empty() {
+            return Err(RoadnetError::NoRoads);
+        }
+        let ch = Ch::prepare(graph.node_count(), graph.arcs());
+        Ok(RoadNetwork::assemble(Stored { graph, ch, report }))
+    }
+
+    fn assemble(stored: Stored) -> RoadNetwork {
+        let snap = SnapIndex::new(&stored.graph);
+        RoadNetwork {
+            graph: stored.graph,
+            ch: stored.ch,
+            report: stored.report,
+            snap,
+        }
+    }
+
+    /// What the build kept and dropped.
+    pub fn report(&self) -> &BuildReport {
+        &self.report
+    }
+
+    /// The road graph.
+    pub fn graph(&self) -> &RoadGraph {
+        &self.graph
+    }
+
+    /// Arcs in the contraction hierarchy, shortcuts included.
+    pub fn hierarchy_arcs(&self) -> usize {
+        self.ch.arc_count()
+    }
+
+    /// Snaps a WGS-84 point to the nearest road segment within `max_m` metres.
+    pub fn snap(&self, lon: f64, lat: f64, max_m: f64) -> Result<Snapped, SnapError> {
+        self.snap.snap(&self.graph, lon, lat, max_m)
+    }
+
+    /// The snapping index (for tests that compare it with brute force).
+    pub fn snap_index(&self) -> &SnapIndex {
+        &self.snap
+    }
+
+    /// Nodes a snapped point can drive to, with the cost of getting there.
+    fn exits(&self, s: &Snapped) -> Vec<(u32, Weight)> {
+        let e = self.graph.edges()[s.edge as usize];
+        let total = self.graph.edge_weight(s.edge);
+        let mut out = Vec::with_capacity(2);
+        if e.forward {
+            out.push((e.to, total - s.pos()));
+        }
+        if e.backward {
+            out.push((e.from, s.pos()));
+        }
+        out
+    }
+
+    /// Nodes a snapped point can be reached from, with the cost from there.
+    fn entries(&self, s: &Snapped) -> Vec<(u32, Weight)> {
+        let e = self.graph.edges()[s.edge as usize];
+        let total = self.graph.edge_weight(s.edge);
+        let mut out = Vec::with_capacity(2);
+        if e.forward {
+            out.push((e.from, s.pos()));
+        }
+        if e.backward {
+            out.push((e.to, total - s.pos()));
+        }
+        out
+    }
+
+    /// Cost of driving from `a` to `b` along their common edge without leaving it, if they share
+    /// one and its direction allows it.
+    fn direct(&self, a: &Snapped, b: &Snapped) -> Option<Weight> {
+        if a.edge != b.edge {
+            return None;
+        }
+        let e = self.graph.edges()[a.edge as usize];
+        // Positions grow monotonically along the edge, so both packed parts stay non-negative.
+        if e.forward && b.along() >= a.along() {
+            Some(b.pos() - a.pos())
+        } else if e.backward && b.along() <= a.along() {
+            Some(a.pos() - b.pos())
+        } else {
+            None
+        }
+    }
+
+    /// Exact many-to-many costs between snapped points (contraction hierarchy, bucket search).
+    pub fn matrix(&self, sources: &[Snapped], targets: &[Snapped]) -> Matrix {
+        let src: Vec<Vec<(u32, Weight)>> = sources.iter().map(|s| self.exits(s)).collect();
+        let dst: Vec<Vec<(u32, Weight)>> = targets.iter().map(|t| self.entries(t)).collect();
+        let src_refs: Vec<&[(u32, Weight)]> = src.iter().map(Vec::as_slice).collect();
+        let dst_refs: Vec<&[(u32, Weight)]> = dst.iter().map(Vec::as_slice).collect();
+        let mut cells = self.ch.many_to_many(&src_refs, &dst_refs);
+        let cols = targets.len();
+        // Points on the same edge may be joined without reaching a junction.
+        let mut by_edge: std::collections::HashMap<u32, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (j, t) in targets.iter().enumerate() {
+            by_edge.entry(t.edge).or_default().push(j);
+        }
+        for (i, s) in sources.iter().enumerate() {
+            for &j in by_edge.get(&s.edge).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(w) = self.direct(s, &targets[j]) {
+                    let cell = &mut cells[i * cols + j];
+                    *cell = (*cell).min(w);
+                }
+            }
+        }
+        Matrix {
+            rows: sources.len(),
+            cols,
+            cells,
+        }
+    }
+
+    /// The fastest route between two snapped points with its road geometry; `None` when the
+    /// target cannot be reached. Its cost equals the matrix cell for the same pair.
+    pub fn route(&self, from: &Snapped, to: &Snapped) -> Option<Route> {
+        let seeds = self.exits(from);
+        let entries = self.entries(to);
+        let via_nodes = dijkstra::shortest_path(&self.graph, &seeds, &entries);
+        let direct = self.direct(from, to);
+        let use_direct = match (&via_nodes, direct) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(f), Some(d)) => d <= f.cost,
+        };
+        let mut coords = vec![[from.lon, from.lat]];
+        let weight = if use_direct {
+            let d = direct.expect("checked above");
+            let g = self.graph.geometry(from.edge);
+            if to.along() >= from.along() {
+                coords.extend_from_slice(&g[from.seg as usize + 1..=to.seg as usize]);
+            } else {
+                coords.extend(g[to.seg as usize + 1..=from.seg as usize].iter().rev());
+            }
+            d
+        } else {
+            let found = via_nodes?;
+            let g = self.graph.geometry(from.edge);
+            let start_node = seeds[found.seed].0;
+            if start_node == self.graph.edges()[from.edge as usize].to {
+                coords.extend_from_slice(&g[from.seg as usize + 1..]);
+            } else {
+                coords.extend(g[..=from.seg as usize].iter().rev());
+            }
+            for arc in &found.arcs {
+                let g = self.graph.geometry(arc.edge);
+                if arc.reversed {
+                    coords.extend(g.iter().rev().skip(1));
+                } else {
+                    coords.extend(g.iter().skip(1));
+                }
+            }
+            let g = self.graph.geometry(to.edge);
+            let end_node = entries[found.entry].0;
+            if end_node == self.graph.edges()[to.edge as usize].from {
+                coords.extend_from_slice(&g[1..=to.seg as usize]);
+            } else {
+                coords.extend(g[to.seg as usize + 1..g.len() - 1].iter().rev());
+            }
+            found.cost
+        };
+        coords.push([to.lon, to.lat]);
+        coords.dedup();
+        Some(Route { weight, coords })
+    }
+
+    /// The network as bytes for the on-disk cache.
+    pub fn to_cache_bytes(&self, key: &CacheKey) -> Vec<u8> {
+        let stored = StoredRef {
+            graph: &self.graph,
+            ch: &self.ch,
+            report: &self.report,
+        };
+        let body = postcard::to_stdvec(&stored).expect("serializing to memory cannot fail");
+        cache::frame(key, &body)
+    }
+
+    /// A network from cache bytes written by [`RoadNetwork::to_cache_bytes`] with the same key.
+    pub fn from_cache_bytes(bytes: &[u8], key: &CacheKey) -> Result<RoadNetwork, CacheError> {
+        let body = cache::unframe(bytes, key)?;
+        let stored: Stored =
+            postcard::from_bytes(body).map_err(|e| CacheError::Corrupt(e.to_string()))?;
+        if stored.graph.node_count() != stored.ch.node_count() {
+            return Err(CacheError::Corrupt("graph and hierarchy disagree".into()));
+        }
+        Ok(RoadNetwork::assemble(stored))
+    }
+}
+
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    graph: &'a RoadGraph,
+    ch: &'a Ch,
+    report: &'a BuildReport,
+}
