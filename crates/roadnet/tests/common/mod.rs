@@ -1,0 +1,158 @@
+//! Test helpers: random road networks, an independent Dijkstra oracle, the shared extracts.
+#![allow(dead_code, missing_docs)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use vaxride_roadnet::osm::{CarWay, CarWays};
+use vaxride_roadnet::profile::{HighwayClass, WayAttrs};
+use vaxride_roadnet::{RoadNetwork, Snapped, Weight};
+
+/// A random street network: a jittered grid of two-way and one-way streets plus random
+/// diagonals, some of them dead ends, so that clipping leaves several components.
+pub fn random_ways(seed: u64, side: usize) -> CarWays {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut ways = CarWays::default();
+    let id = |r: usize, c: usize| (r * side + c) as i64 + 1;
+    for r in 0..side {
+        for c in 0..side {
+            let lon = 123.40 + c as f64 * 0.002 + rng.random_range(-0.0005..0.0005);
+            let lat = 41.78 + r as f64 * 0.0015 + rng.random_range(-0.0005..0.0005);
+            ways.coords.insert(id(r, c), (lon, lat));
+        }
+    }
+    let mut way_id = 0;
+    let mut push = |rng: &mut StdRng, ways: &mut CarWays, refs: Vec<i64>| {
+        way_id += 1;
+        let oneway = rng.random_bool(0.3);
+        let reverse = oneway && rng.random_bool(0.5);
+        ways.ways.push(CarWay {
+            id: way_id,
+            refs,
+            attrs: WayAttrs {
+                class: HighwayClass::Residential,
+                speed_kmh: [15.0, 25.0, 40.0, 60.0][rng.random_range(0..4)],
+                forward: !reverse,
+                backward: !oneway || reverse,
+            },
+        });
+    };
+    // Streets along rows and columns, cut into pieces of random length.
+    for r in 0..side {
+        let mut c = 0;
+        while c + 1 < side {
+            let len = rng.random_range(1..4).min(side - 1 - c);
+            if rng.random_bool(0.85) {
+                push(
+                    &mut rng,
+                    &mut ways,
+                    (c..=c + len).map(|k| id(r, k)).collect(),
+                );
+            }
+            c += len;
+        }
+    }
+    for c in 0..side {
+        let mut r = 0;
+        while r + 1 < side {
+            let len = rng.random_range(1..4).min(side - 1 - r);
+            if rng.random_bool(0.85) {
+                push(
+                    &mut rng,
+                    &mut ways,
+                    (r..=r + len).map(|k| id(k, c)).collect(),
+                );
+            }
+            r += len;
+        }
+    }
+    for _ in 0..side {
+        let (r, c) = (rng.random_range(0..side - 1), rng.random_range(0..side - 1));
+        push(&mut rng, &mut ways, vec![id(r, c), id(r + 1, c + 1)]);
+    }
+    ways
+}
+
+/// Random points in the bounding box of the network, snapped with no distance limit.
+pub fn random_snapped(net: &RoadNetwork, rng: &mut StdRng, n: usize) -> Vec<Snapped> {
+    let b = net.report().bbox;
+    (0..n)
+        .map(|_| {
+            let lon = rng.random_range(b[0]..=b[2]);
+            let lat = rng.random_range(b[1]..=b[3]);
+            net.snap(lon, lat, f64::INFINITY).expect("snaps")
+        })
+        .collect()
+}
+
+/// Dijkstra oracle, independent of the library's searches: every snapped point becomes a node
+/// of a petgraph graph that splits its edge, and petgraph's own Dijkstra runs on it.
+pub struct Oracle {
+    graph: DiGraph<(), Weight>,
+    point_node: Vec<NodeIndex>,
+}
+
+impl Oracle {
+    pub fn new(net: &RoadNetwork, points: &[Snapped]) -> Oracle {
+        let g = net.graph();
+        let mut graph: DiGraph<(), Weight> = DiGraph::new();
+        for _ in 0..g.node_count() {
+            graph.add_node(());
+        }
+        // Points at the same place on the same edge are one node.
+        let mut point_node: Vec<NodeIndex> = Vec::with_capacity(points.len());
+        let mut placed: HashMap<(u32, u64), NodeIndex> = HashMap::new();
+        for p in points {
+            let key = (p.edge, p.along().to_bits());
+            point_node.push(*placed.entry(key).or_insert_with(|| graph.add_node(())));
+        }
+        let mut on_edge: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (i, p) in points.iter().enumerate() {
+            on_edge.entry(p.edge).or_default().push(i);
+        }
+        for (id, e) in g.edges().iter().enumerate() {
+            let total = g.edge_weight(id as u32);
+            let mut chain: Vec<(NodeIndex, Weight)> = vec![(NodeIndex::new(e.from as usize), 0)];
+            if let Some(ps) = on_edge.get_mut(&(id as u32)) {
+                ps.sort_by(|a, b| points[*a].along().total_cmp(&points[*b].along()));
+                ps.dedup_by_key(|i| point_node[*i]);
+                chain.extend(ps.iter().map(|&i| (point_node[i], points[i].pos())));
+            }
+            chain.push((NodeIndex::new(e.to as usize), total));
+            for w in chain.windows(2) {
+                let cost = w[1].1 - w[0].1;
+                if e.forward {
+                    graph.add_edge(w[0].0, w[1].0, cost);
+                }
+                if e.backward {
+                    graph.add_edge(w[1].0, w[0].0, cost);
+                }
+            }
+        }
+        Oracle { graph, point_node }
+    }
+
+    /// Costs from point `i` to every point; `None` where unreachable.
+    pub fn from_point(&self, i: usize) -> Vec<Option<Weight>> {
+        let d = petgraph::algo::dijkstra(&self.graph, self.point_node[i], None, |e| *e.weight());
+        self.point_node.iter().map(|n| d.get(n).copied()).collect()
+    }
+}
+
+/// An extract from `$VAXRIDE_OSM_DIR` or `<workspace>/../shared/osm`, if present.
+pub fn shared_extract(name: &str) -> Option<Vec<u8>> {
+    let dirs = [
+        std::env::var_os("VAXRIDE_OSM_DIR").map(PathBuf::from),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/osm")),
+    ];
+    for dir in dirs.into_iter().flatten() {
+        if let Ok(bytes) = std::fs::read(dir.join(name)) {
+            return Some(bytes);
+        }
+    }
+    eprintln!("skipped: {name} not found in $VAXRIDE_OSM_DIR or ../shared/osm");
+    None
+}

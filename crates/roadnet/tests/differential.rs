@@ -1,0 +1,141 @@
+//! Differential tests: the contraction-hierarchy matrix and the routes against an independent
+//! Dijkstra, the R-tree snapping against brute force; on random networks and a real extract.
+
+mod common;
+
+use common::{Oracle, random_snapped, random_ways, shared_extract};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use vaxride_roadnet::{CarProfile, RoadNetwork, Snapped};
+
+/// Checks every cell of the matrix, and the route of a few pairs, against the oracle.
+fn check_against_dijkstra(net: &RoadNetwork, points: &[Snapped], what: &str) {
+    let m = net.matrix(points, points);
+    let oracle = Oracle::new(net, points);
+    for i in 0..points.len() {
+        let expected = oracle.from_point(i);
+        for (j, want) in expected.iter().enumerate() {
+            assert_eq!(
+                m.weight(i, j),
+                *want,
+                "{what}: matrix cell {i}->{j} differs from Dijkstra (points {:?} -> {:?})",
+                points[i],
+                points[j]
+            );
+        }
+        for j in (0..points.len()).step_by(7) {
+            let route = net.route(&points[i], &points[j]).map(|r| r.weight);
+            assert_eq!(
+                route, expected[j],
+                "{what}: route {i}->{j} differs from Dijkstra"
+            );
+        }
+    }
+}
+
+#[test]
+fn ch_matrix_equals_dijkstra_on_random_networks() {
+    for seed in 0..40u64 {
+        let side = 4 + (seed as usize % 9);
+        let ways = random_ways(seed, side);
+        let Ok(net) = RoadNetwork::from_car_ways(&ways) else {
+            continue; // a seed that leaves no road at all
+        };
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
+        let mut points = random_snapped(&net, &mut rng, 25);
+        // Points sharing an edge, and a point given twice, are the tricky cases.
+        points.push(points[0]);
+        let mut near = points[1];
+        near.t = (near.t + 0.5) % 1.0;
+        points.push(net.snap(near.lon, near.lat, f64::INFINITY).expect("snaps"));
+        check_against_dijkstra(&net, &points, &format!("seed {seed} (side {side})"));
+    }
+}
+
+#[test]
+fn hierarchy_equals_dijkstra_on_random_directed_graphs_and_reports_unreachable_pairs() {
+    use rand::Rng;
+    use vaxride_roadnet::ch::Ch;
+    use vaxride_roadnet::graph::pack;
+    for seed in 0..60u64 {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let n = rng.random_range(2..60usize);
+        let arcs: Vec<(u32, u32, u64)> = (0..rng.random_range(0..n * 3))
+            .map(|_| {
+                let w = pack(rng.random_range(0..50), rng.random_range(1..500));
+                (
+                    rng.random_range(0..n) as u32,
+                    rng.random_range(0..n) as u32,
+                    w,
+                )
+            })
+            .collect();
+        let ch = Ch::prepare(n, arcs.iter().copied());
+        let mut g = petgraph::graph::DiGraph::<(), u64>::new();
+        let nodes: Vec<_> = (0..n).map(|_| g.add_node(())).collect();
+        for &(a, b, w) in &arcs {
+            g.add_edge(nodes[a as usize], nodes[b as usize], w);
+        }
+        let seeds: Vec<[(u32, u64); 1]> = (0..n as u32).map(|v| [(v, 0)]).collect();
+        let refs: Vec<&[(u32, u64)]> = seeds.iter().map(|s| s.as_slice()).collect();
+        let m = ch.many_to_many(&refs, &refs);
+        for i in 0..n {
+            let d = petgraph::algo::dijkstra(&g, nodes[i], None, |e| *e.weight());
+            for j in 0..n {
+                let want = d.get(&nodes[j]).copied().unwrap_or(u64::MAX);
+                assert_eq!(
+                    m[i * n + j],
+                    want,
+                    "seed {seed}: {i}->{j} (u64::MAX = unreachable)"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn snapping_equals_brute_force_on_random_networks() {
+    for seed in 0..20u64 {
+        let net = RoadNetwork::from_car_ways(&random_ways(seed, 10)).expect("network");
+        let mut rng = StdRng::seed_from_u64(seed);
+        check_snapping(&net, &mut rng, 200, &format!("seed {seed}"));
+    }
+}
+
+fn check_snapping(net: &RoadNetwork, rng: &mut StdRng, n: usize, what: &str) {
+    use rand::Rng;
+    let g = net.graph();
+    let index = net.snap_index();
+    let b = net.report().bbox;
+    let (dx, dy) = ((b[2] - b[0]) * 0.1, (b[3] - b[1]) * 0.1);
+    for k in 0..n {
+        let lon = rng.random_range(b[0] - dx..=b[2] + dx);
+        let lat = rng.random_range(b[1] - dy..=b[3] + dy);
+        let s = net.snap(lon, lat, f64::INFINITY).expect("snaps");
+        let got = index.projected_distance2(g, lon, lat, s.edge, s.seg);
+        let mut best = f64::INFINITY;
+        for e in 0..g.edges().len() as u32 {
+            for seg in 0..g.geometry(e).len() as u32 - 1 {
+                best = best.min(index.projected_distance2(g, lon, lat, e, seg));
+            }
+        }
+        assert!(
+            (got - best).abs() <= 1e-9 * best.max(1.0),
+            "{what}: point {k} ({lon}, {lat}) snapped at {} m but the nearest segment is {} m away",
+            got.sqrt(),
+            best.sqrt()
+        );
+    }
+}
+
+#[test]
+fn ch_matrix_equals_dijkstra_on_a_real_extract() {
+    let Some(bytes) = shared_extract("monaco.osrm.osm.pbf") else {
+        return;
+    };
+    let net = RoadNetwork::from_osm(&bytes, &CarProfile::default()).expect("network");
+    let mut rng = StdRng::seed_from_u64(2026);
+    let points = random_snapped(&net, &mut rng, 60);
+    check_against_dijkstra(&net, &points, "monaco");
+    check_snapping(&net, &mut rng, 100, "monaco");
+}
