@@ -13,7 +13,7 @@ fn check_against_dijkstra(net: &RoadNetwork, points: &[Snapped], what: &str) {
     let m = net.matrix(points, points);
     let oracle = Oracle::new(net, points);
     for i in 0..points.len() {
-        let expected = oracle.from_point(i);
+        let expected = oracle.costs_from(i);
         for (j, want) in expected.iter().enumerate() {
             assert_eq!(
                 m.weight(i, j),

@@ -136,7 +136,7 @@ impl Oracle {
     }
 
     /// Costs from point `i` to every point; `None` where unreachable.
-    pub fn from_point(&self, i: usize) -> Vec<Option<Weight>> {
+    pub fn costs_from(&self, i: usize) -> Vec<Option<Weight>> {
         let d = petgraph::algo::dijkstra(&self.graph, self.point_node[i], None, |e| *e.weight());
         self.point_node.iter().map(|n| d.get(n).copied()).collect()
     }
