@@ -7,8 +7,16 @@ use vaxride_benches::extract_and_points;
 use vaxride_roadnet::{CacheKey, CarProfile, DEFAULT_MAX_SNAP_M, RoadNetwork};
 
 const CITIES: [(&str, &str, &str); 2] = [
-    ("heidelberg", "heidelberg.test.osm.pbf", "heidelberg_points_1000.json"),
-    ("columbus", "columbus.otp.osm.pbf", "columbus_points_1000.json"),
+    (
+        "heidelberg",
+        "heidelberg.test.osm.pbf",
+        "heidelberg_points_1000.json",
+    ),
+    (
+        "columbus",
+        "columbus.otp.osm.pbf",
+        "columbus_points_1000.json",
+    ),
 ];
 
 fn roadnet(c: &mut Criterion) {

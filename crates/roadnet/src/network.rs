@@ -7,7 +7,7 @@ use crate::cache::{self, CacheKey};
 use crate::ch::Ch;
 use crate::dijkstra;
 use crate::error::{CacheError, RoadnetError};
-use crate::graph::{BuildReport, RoadGraph, Weight, weight_cm, weight_ms};
+use crate::graph::{BuildReport, Edge, RoadGraph, Weight, weight_cm, weight_ms};
 use crate::osm::{self, CarWays, OsmFormat};
 use crate::profile::CarProfile;
 use crate::snap::{SnapError, SnapIndex, Snapped};
@@ -139,31 +139,48 @@ impl RoadNetwork {
         &self.snap
     }
 
-    /// Nodes a snapped point can drive to, with the cost of getting there.
+    /// The junction a snapped point sits exactly on, if any: such a point may use every road of
+    /// the junction, not only the edge the R-tree happened to pick among the tied ones.
+    fn junction_at(&self, s: &Snapped) -> Option<u32> {
+        let e = self.graph.edges()[s.edge as usize];
+        if s.seg == 0 && s.t == 0.0 {
+            Some(e.from)
+        } else if s.t == 1.0 && s.seg as usize + 2 == self.graph.geometry(s.edge).len() {
+            Some(e.to)
+        } else {
+            None
+        }
+    }
+
+    /// Nodes a snapped point can drive to, with the cost of getting there: the edge's own exits
+    /// first (forward, then backward), then the junction the point sits on, if any.
     fn exits(&self, s: &Snapped) -> Vec<(u32, Weight)> {
         let e = self.graph.edges()[s.edge as usize];
         let total = self.graph.edge_weight(s.edge);
-        let mut out = Vec::with_capacity(2);
+        let mut out = Vec::with_capacity(3);
         if e.forward {
             out.push((e.to, total - s.pos()));
         }
         if e.backward {
             out.push((e.from, s.pos()));
         }
+        out.extend(self.junction_at(s).map(|j| (j, 0)));
         out
     }
 
-    /// Nodes a snapped point can be reached from, with the cost from there.
+    /// Nodes a snapped point can be reached from, with the cost from there; same order as
+    /// [`Self::exits`].
     fn entries(&self, s: &Snapped) -> Vec<(u32, Weight)> {
         let e = self.graph.edges()[s.edge as usize];
         let total = self.graph.edge_weight(s.edge);
-        let mut out = Vec::with_capacity(2);
+        let mut out = Vec::with_capacity(3);
         if e.forward {
             out.push((e.from, s.pos()));
         }
         if e.backward {
             out.push((e.to, total - s.pos()));
         }
+        out.extend(self.junction_at(s).map(|j| (j, 0)));
         out
     }
 
@@ -238,8 +255,15 @@ impl RoadNetwork {
         } else {
             let found = via_nodes?;
             let g = self.graph.geometry(from.edge);
-            let start_node = seeds[found.seed].0;
-            if start_node == self.graph.edges()[from.edge as usize].to {
+            // The seed and entry indices (not the nodes, ambiguous on a loop) tell the direction;
+            // see exits() and entries(). A point on a junction needs no lead-in or lead-out.
+            let (fe, te) = (
+                self.graph.edges()[from.edge as usize],
+                self.graph.edges()[to.edge as usize],
+            );
+            let own = |e: Edge| usize::from(e.forward) + usize::from(e.backward);
+            if found.seed >= own(fe) {
+            } else if fe.forward && found.seed == 0 {
                 coords.extend_from_slice(&g[from.seg as usize + 1..]);
             } else {
                 coords.extend(g[..=from.seg as usize].iter().rev());
@@ -253,8 +277,8 @@ impl RoadNetwork {
                 }
             }
             let g = self.graph.geometry(to.edge);
-            let end_node = entries[found.entry].0;
-            if end_node == self.graph.edges()[to.edge as usize].from {
+            if found.entry >= own(te) {
+            } else if te.forward && found.entry == 0 {
                 coords.extend_from_slice(&g[1..=to.seg as usize]);
             } else {
                 coords.extend(g[to.seg as usize + 1..g.len() - 1].iter().rev());

@@ -231,11 +231,7 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
     Ok((ways, coords, ways_read))
 }
 
-fn finish_way(
-    way: &mut Option<XmlWay>,
-    profile: &CarProfile,
-    ways: &mut Vec<CarWay>,
-) {
+fn finish_way(way: &mut Option<XmlWay>, profile: &CarProfile, ways: &mut Vec<CarWay>) {
     if let Some((id, refs, tags)) = way.take() {
         let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         if let Some(attrs) = profile.way(&tags) {

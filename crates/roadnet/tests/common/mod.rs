@@ -106,8 +106,18 @@ impl Oracle {
         let mut point_node: Vec<NodeIndex> = Vec::with_capacity(points.len());
         let mut placed: HashMap<(u32, u64), NodeIndex> = HashMap::new();
         for p in points {
-            let key = (p.edge, p.along().to_bits());
-            point_node.push(*placed.entry(key).or_insert_with(|| graph.add_node(())));
+            // A point exactly on a junction is that junction.
+            let e = g.edges()[p.edge as usize];
+            let last = (g.geometry(p.edge).len() - 1) as f64;
+            let node = if p.along() == 0.0 {
+                NodeIndex::new(e.from as usize)
+            } else if p.along() == last {
+                NodeIndex::new(e.to as usize)
+            } else {
+                let key = (p.edge, p.along().to_bits());
+                *placed.entry(key).or_insert_with(|| graph.add_node(()))
+            };
+            point_node.push(node);
         }
         let mut on_edge: HashMap<u32, Vec<usize>> = HashMap::new();
         for (i, p) in points.iter().enumerate() {
@@ -118,6 +128,7 @@ impl Oracle {
             let mut chain: Vec<(NodeIndex, Weight)> = vec![(NodeIndex::new(e.from as usize), 0)];
             if let Some(ps) = on_edge.get_mut(&(id as u32)) {
                 ps.sort_by(|a, b| points[*a].along().total_cmp(&points[*b].along()));
+                ps.retain(|&i| point_node[i].index() >= g.node_count());
                 ps.dedup_by_key(|i| point_node[*i]);
                 chain.extend(ps.iter().map(|&i| (point_node[i], points[i].pos())));
             }
