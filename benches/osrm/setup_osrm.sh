@@ -3,7 +3,7 @@
 #
 # Usage: benches/osrm/setup_osrm.sh [NAME|FILE.osm.pbf ...]     (default: heidelberg columbus)
 #
-#   NAME is looked up as $VAXRIDE_OSM_DIR/NAME.*osm.pbf (default dir /work/shared/osm).
+#   NAME is looked up as $VAXRIDE_OSM_DIR/NAME.*osm.pbf (default dir ../shared/osm beside the project).
 #   Work dir: $VAXRIDE_OSRM_DIR (default <project>/target/osrm-bench).  It gets
 #     venv/                  Python >= 3.12 venv with osrm-bindings (binaries + car.lua inside)
 #     NAME/NAME.osm.pbf      symlink to the extract (never a copy)
@@ -16,7 +16,7 @@ die() { echo "setup_osrm: error: $*" >&2; exit 1; }
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${VAXRIDE_OSRM_DIR:-$ROOT/target/osrm-bench}
-OSM_DIR=${VAXRIDE_OSM_DIR:-/work/shared/osm}
+OSM_DIR=${VAXRIDE_OSM_DIR:-$ROOT/../shared/osm}
 VERSION=${OSRM_BINDINGS_VERSION:-26.10.0}
 THREADS=${OSRM_THREADS:-$(nproc)}
 [ $# -gt 0 ] || set -- heidelberg columbus

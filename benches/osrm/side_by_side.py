@@ -8,8 +8,8 @@ Usage:
 Options:
   --reps R          timed repetitions after 1 warm-up (OSRM) / after the cold run (vaxride); default 5
   --osrm-only       run only the OSRM part (no vaxride binary needed)
-  --points FILE     default /work/shared/peers/osrm/NAME_points_1000.json ([[lon, lat], ...])
-  --osm FILE        default $VAXRIDE_OSM_DIR/NAME.*osm.pbf (VAXRIDE_OSM_DIR default /work/shared/osm)
+  --points FILE     default ../shared/peers/osrm/NAME_points_1000.json ([[lon, lat], ...])
+  --osm FILE        default $VAXRIDE_OSM_DIR/NAME.*osm.pbf (VAXRIDE_OSM_DIR default ../shared/osm)
   --markdown FILE   append the summary table to FILE
 
 Env: VAXRIDE_OSRM_DIR cache dir (default <project>/target/osrm-bench), VAXRIDE_BIN (default target/release/vaxride).
@@ -26,8 +26,9 @@ import argparse, glob, json, math, os, re, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.environ.get("VAXRIDE_OSRM_DIR", os.path.join(ROOT, "target", "osrm-bench"))
-OSM_DIR = os.environ.get("VAXRIDE_OSM_DIR", "/work/shared/osm")
-POINTS_DIR = "/work/shared/peers/osrm"
+SHARED = os.environ.get("VAXRIDE_SHARED_DIR", os.path.join(os.path.dirname(ROOT), "shared"))
+OSM_DIR = os.environ.get("VAXRIDE_OSM_DIR", os.path.join(SHARED, "osm"))
+POINTS_DIR = os.path.join(SHARED, "peers", "osrm")
 KEYS = ("load_ms", "preprocess_ms", "snap_ms", "matrix_ms")
 
 
