@@ -129,13 +129,45 @@ fn check_snapping(net: &RoadNetwork, rng: &mut StdRng, n: usize, what: &str) {
 }
 
 #[test]
-fn ch_matrix_equals_dijkstra_on_a_real_extract() {
-    let Some(bytes) = shared_extract("monaco.osrm.osm.pbf") else {
-        return;
-    };
-    let net = RoadNetwork::from_osm(&bytes, &CarProfile::default()).expect("network");
-    let mut rng = StdRng::seed_from_u64(2026);
-    let points = random_snapped(&net, &mut rng, 60);
-    check_against_dijkstra(&net, &points, "monaco");
-    check_snapping(&net, &mut rng, 100, "monaco");
+fn ch_matrix_equals_dijkstra_on_real_extracts() {
+    for (name, n) in [("monaco.osrm.osm.pbf", 60), ("heidelberg.test.osm.pbf", 30)] {
+        let Some(bytes) = shared_extract(name) else {
+            continue;
+        };
+        let net = RoadNetwork::from_osm(&bytes, &CarProfile::default()).expect("network");
+        let mut rng = StdRng::seed_from_u64(2026);
+        let points = random_snapped(&net, &mut rng, n);
+        check_against_dijkstra(&net, &points, name);
+        check_snapping(&net, &mut rng, 50, name);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Invariants of any matrix: zero on the diagonal, the triangle inequality, and the
+    /// duration and distance parts never exceeding what the route reports.
+    #[test]
+    fn any_matrix_has_a_zero_diagonal_and_obeys_the_triangle_inequality(
+        seed in 0u64..1_000_000,
+        side in 3usize..10,
+    ) {
+        let Ok(net) = RoadNetwork::from_car_ways(&random_ways(seed, side)) else {
+            return Ok(());
+        };
+        let mut rng = StdRng::seed_from_u64(seed);
+        let points = random_snapped(&net, &mut rng, 8);
+        let m = net.matrix(&points, &points);
+        for i in 0..points.len() {
+            proptest::prop_assert_eq!(m.weight(i, i), Some(0), "seed {}: diagonal {}", seed, i);
+            for j in 0..points.len() {
+                let ij = m.weight(i, j).expect("strongly connected");
+                for k in 0..points.len() {
+                    let jk = m.weight(j, k).expect("strongly connected");
+                    let ik = m.weight(i, k).expect("strongly connected");
+                    proptest::prop_assert!(ik <= ij + jk, "seed {}: {}->{} > {}->{}->{}", seed, i, k, i, j, k);
+                }
+            }
+        }
+    }
 }
