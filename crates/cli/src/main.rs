@@ -5,8 +5,9 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use serde_json::{Value, json};
-use vaxride_roadnet::{Crs, DEFAULT_MAX_SNAP_M, RoadNetwork, Snapped};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::json;
+use vaxride_roadnet::{Crs, DEFAULT_MAX_SNAP_M, Matrix, RoadNetwork, Snapped};
 
 mod netload;
 mod points;
@@ -191,19 +192,10 @@ fn matrix(
     let t = Instant::now();
     let m = loaded.net.matrix(&snapped, &snapped);
     let matrix_ms = ms_since(t);
-    let n = snapped.len();
-    let cell = |v: Option<f64>| v.map_or(Value::Null, Value::from);
-    let durations: Vec<Vec<Value>> = (0..n)
-        .map(|i| (0..n).map(|j| cell(m.duration_s(i, j))).collect())
-        .collect();
-    let distances: Vec<Vec<Value>> = (0..n)
-        .map(|i| (0..n).map(|j| cell(m.distance_m(i, j))).collect())
-        .collect();
-    let snapped_out: Vec<Value> = snapped
-        .iter()
-        .map(|s| json!({"lon": s.lon, "lat": s.lat, "snap_m": round1(s.snap_m)}))
-        .collect();
-    let doc = json!({"durations_s": durations, "distances_m": distances, "snapped": snapped_out});
+    let doc = MatrixDoc {
+        m: &m,
+        snapped: &snapped,
+    };
     write_json(&doc, out)?;
     eprintln!(
         "load_ms={:.1} preprocess_ms={:.1} cache={} snap_ms={:.2} matrix_ms={:.2}",
@@ -227,7 +219,40 @@ fn route(net_args: &NetArgs, from: [f64; 2], to: [f64; 2], crs: Crs) -> anyhow::
     write_json(&doc, None)
 }
 
-fn write_json(doc: &Value, out: Option<&Path>) -> anyhow::Result<()> {
+/// The matrix output, serialized straight from the matrix (no JSON tree in memory):
+/// `{"durations_s": [[…]], "distances_m": [[…]], "snapped": [{"lon", "lat", "snap_m"}…]}`.
+struct MatrixDoc<'a> {
+    m: &'a Matrix,
+    snapped: &'a [Snapped],
+}
+
+impl Serialize for MatrixDoc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Rows<'a>(&'a Matrix, fn(&Matrix, usize, usize) -> Option<f64>);
+        struct Row<'a>(&'a Matrix, fn(&Matrix, usize, usize) -> Option<f64>, usize);
+        impl Serialize for Rows<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq((0..self.0.rows()).map(|i| Row(self.0, self.1, i)))
+            }
+        }
+        impl Serialize for Row<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq((0..self.0.cols()).map(|j| (self.1)(self.0, self.2, j)))
+            }
+        }
+        let snapped = self
+            .snapped
+            .iter()
+            .map(|p| json!({"lon": p.lon, "lat": p.lat, "snap_m": round1(p.snap_m)}));
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("durations_s", &Rows(self.m, Matrix::duration_s))?;
+        map.serialize_entry("distances_m", &Rows(self.m, Matrix::distance_m))?;
+        map.serialize_entry("snapped", &snapped.collect::<Vec<_>>())?;
+        map.end()
+    }
+}
+
+fn write_json(doc: &impl Serialize, out: Option<&Path>) -> anyhow::Result<()> {
     match out {
         Some(path) => {
             let file = std::fs::File::create(path)

@@ -156,9 +156,13 @@ impl Ch {
             bucket_first[i + 1] += bucket_first[i];
         }
         let mut fill = bucket_first.clone();
-        let mut bucket = vec![(0u32, 0 as Weight); entries.len()];
+        // Structure of arrays: the scan reads targets and costs as two dense streams.
+        let mut bucket_target = vec![0u32; entries.len()];
+        let mut bucket_cost = vec![0 as Weight; entries.len()];
         for (v, j, d) in entries {
-            bucket[fill[v as usize] as usize] = (j, d);
+            let slot = fill[v as usize] as usize;
+            bucket_target[slot] = j;
+            bucket_cost[slot] = d;
             fill[v as usize] += 1;
         }
         let cols = targets.len();
@@ -172,14 +176,11 @@ impl Ch {
                 &self.down_first,
                 &self.down,
                 |v, d| {
-                    let b = &bucket
-                        [bucket_first[v as usize] as usize..bucket_first[v as usize + 1] as usize];
-                    for &(j, dj) in b {
-                        let total = d + dj;
+                    let range =
+                        bucket_first[v as usize] as usize..bucket_first[v as usize + 1] as usize;
+                    for (&j, &dj) in bucket_target[range.clone()].iter().zip(&bucket_cost[range]) {
                         let cell = &mut row[j as usize];
-                        if total < *cell {
-                            *cell = total;
-                        }
+                        *cell = (*cell).min(d + dj);
                     }
                 },
             );
