@@ -1,0 +1,305 @@
+//! The independent checker: recomputes every route's schedule from scratch and verifies every
+//! constraint. It shares no code with the search (only the problem types), so a bug in the
+//! search's incremental bookkeeping cannot hide here. Every solver test runs it.
+//!
+//! Schedule convention: each stop is served as early as its window allows; the vehicle leaves
+//! its start just in time for the first stop (never before its shift); route duration is the
+//! return minus that departure.
+
+use std::collections::HashMap;
+
+use crate::problem::{Cost, Load, Problem, StopKind, Time};
+use crate::solution::{Objective, Solution};
+
+/// One broken constraint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// A route names a vehicle that does not exist, or a vehicle drives two routes.
+    #[error("route {route}: vehicle {vehicle} does not exist or is used twice")]
+    Vehicle {
+        /// Route index.
+        route: usize,
+        /// Vehicle index.
+        vehicle: usize,
+    },
+    /// A stop index out of range or visited twice.
+    #[error("stop {stop} is out of range or visited more than once")]
+    Stop {
+        /// Stop index.
+        stop: usize,
+    },
+    /// A request partly served, served and unassigned, or neither.
+    #[error("request {request}: {what}")]
+    Request {
+        /// Request index.
+        request: usize,
+        /// What is wrong.
+        what: String,
+    },
+    /// Service starts after the window closes.
+    #[error("route {route}: stop {stop} starts at {start}, after its window closes at {close}")]
+    Late {
+        /// Route index.
+        route: usize,
+        /// Stop index.
+        stop: usize,
+        /// Service start.
+        start: Time,
+        /// Window close.
+        close: Time,
+    },
+    /// Back after the shift ends.
+    #[error("route {route}: returns at {arrival}, after the shift ends at {end}")]
+    ShiftEnd {
+        /// Route index.
+        route: usize,
+        /// Return time.
+        arrival: Time,
+        /// Shift end.
+        end: Time,
+    },
+    /// Longer than the vehicle's maximum route duration.
+    #[error("route {route}: lasts {duration}, more than the maximum {max}")]
+    Duration {
+        /// Route index.
+        route: usize,
+        /// Route duration.
+        duration: Time,
+        /// The limit.
+        max: Time,
+    },
+    /// Load above capacity or below zero.
+    #[error("route {route}: load {load:?} after stop {stop} does not fit capacity {capacity:?}")]
+    Load {
+        /// Route index.
+        route: usize,
+        /// Stop index.
+        stop: usize,
+        /// Load after the stop.
+        load: Load,
+        /// Capacity.
+        capacity: Load,
+    },
+    /// A ride longer than allowed.
+    #[error("request {request}: ride of {ride} exceeds the maximum {max}")]
+    Ride {
+        /// Request index.
+        request: usize,
+        /// Ride duration.
+        ride: Time,
+        /// The limit.
+        max: Time,
+    },
+    /// A vehicle without the features a request needs.
+    #[error("request {request} needs features the vehicle of route {route} lacks")]
+    Features {
+        /// Request index.
+        request: usize,
+        /// Route index.
+        route: usize,
+    },
+    /// The claimed objective differs from the recomputed one.
+    #[error("claimed cost {claimed} but the routes cost {actual}")]
+    Cost {
+        /// What the solver said.
+        claimed: Cost,
+        /// What the routes cost.
+        actual: Cost,
+    },
+}
+
+/// Verifies a solution; returns its recomputed objective, or every broken constraint.
+pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<CheckError>> {
+    let mut errors = Vec::new();
+    let m = &problem.matrix;
+    let mut vehicle_used = vec![false; problem.vehicles.len()];
+    let mut seen_stop = vec![false; problem.stops.len()];
+    // request -> (route, positions of its stops in order of the request's stop list)
+    let mut placed: HashMap<usize, Vec<(usize, usize, usize)>> = HashMap::new();
+    let mut objective = Objective::default();
+
+    for (ri, route) in solution.routes.iter().enumerate() {
+        if route.vehicle >= problem.vehicles.len() || vehicle_used[route.vehicle] {
+            errors.push(CheckError::Vehicle {
+                route: ri,
+                vehicle: route.vehicle,
+            });
+            continue;
+        }
+        vehicle_used[route.vehicle] = true;
+        if route.stops.is_empty() {
+            continue;
+        }
+        let v = &problem.vehicles[route.vehicle];
+        if route.stops.iter().any(|&s| s >= problem.stops.len()) {
+            for &s in route.stops.iter().filter(|&&s| s >= problem.stops.len()) {
+                errors.push(CheckError::Stop { stop: s });
+            }
+            continue;
+        }
+        // Loads: deliveries are on board from the start.
+        let mut load = Load::ZERO;
+        for &s in &route.stops {
+            if problem.stops[s].kind == StopKind::Delivery {
+                load = load.plus(problem.stops[s].load);
+            }
+        }
+        if !load.fits(v.capacity) {
+            errors.push(CheckError::Load {
+                route: ri,
+                stop: route.stops[0],
+                load,
+                capacity: v.capacity,
+            });
+        }
+        let mut starts: Vec<Time> = Vec::with_capacity(route.stops.len());
+        let mut prev_loc = v.start;
+        let mut ready = v.shift.0; // when the vehicle can leave the previous place
+        let mut cost: Cost = 0;
+        for (pos, &s) in route.stops.iter().enumerate() {
+            if seen_stop[s] {
+                errors.push(CheckError::Stop { stop: s });
+            }
+            seen_stop[s] = true;
+            let stop = &problem.stops[s];
+            let arrival = ready + m.time(prev_loc, stop.loc);
+            let start = arrival.max(stop.window.0);
+            if start > stop.window.1 {
+                errors.push(CheckError::Late {
+                    route: ri,
+                    stop: s,
+                    start,
+                    close: stop.window.1,
+                });
+            }
+            load = match stop.kind {
+                StopKind::Pickup => load.plus(stop.load),
+                StopKind::Delivery | StopKind::Dropoff => load.minus(stop.load),
+            };
+            if !load.fits(v.capacity) || !Load::ZERO.fits(load) {
+                errors.push(CheckError::Load {
+                    route: ri,
+                    stop: s,
+                    load,
+                    capacity: v.capacity,
+                });
+            }
+            let request = &problem.requests[stop.request];
+            if request.needs & !v.features != 0 {
+                errors.push(CheckError::Features {
+                    request: stop.request,
+                    route: ri,
+                });
+            }
+            let k = request
+                .stops
+                .iter()
+                .position(|&x| x == s)
+                .unwrap_or(usize::MAX);
+            placed.entry(stop.request).or_default().push((ri, pos, k));
+            cost += m.cost(prev_loc, stop.loc);
+            starts.push(start);
+            ready = start + stop.service;
+            prev_loc = stop.loc;
+        }
+        let arrival = ready + m.time(prev_loc, v.end);
+        cost += m.cost(prev_loc, v.end);
+        if arrival > v.shift.1 {
+            errors.push(CheckError::ShiftEnd {
+                route: ri,
+                arrival,
+                end: v.shift.1,
+            });
+        }
+        let first = &problem.stops[route.stops[0]];
+        let departure = v.shift.0.max(starts[0] - m.time(v.start, first.loc));
+        let duration = arrival - departure;
+        if let Some(max) = v.max_duration
+            && duration > max
+        {
+            errors.push(CheckError::Duration {
+                route: ri,
+                duration,
+                max,
+            });
+        }
+        // Ride times, for pairs in this route.
+        for (pos, &s) in route.stops.iter().enumerate() {
+            let stop = &problem.stops[s];
+            let request = &problem.requests[stop.request];
+            if stop.kind != StopKind::Dropoff {
+                continue;
+            }
+            let Some(max) = request.max_ride else {
+                continue;
+            };
+            if let Some(pp) = route.stops.iter().position(|&x| x == request.stops[0]) {
+                let ride = starts[pos] - (starts[pp] + problem.stops[request.stops[0]].service);
+                if ride > max {
+                    errors.push(CheckError::Ride {
+                        request: stop.request,
+                        ride,
+                        max,
+                    });
+                }
+            }
+        }
+        objective.vehicles += 1;
+        objective.cost += cost + v.fixed_cost;
+        objective.duration += duration;
+    }
+
+    let mut unassigned = vec![false; problem.requests.len()];
+    for u in &solution.unassigned {
+        if u.request >= problem.requests.len() || unassigned[u.request] {
+            errors.push(CheckError::Request {
+                request: u.request,
+                what: "listed as unassigned twice or out of range".into(),
+            });
+            continue;
+        }
+        unassigned[u.request] = true;
+    }
+    for (ri, request) in problem.requests.iter().enumerate() {
+        let visits = placed.remove(&ri).unwrap_or_default();
+        if unassigned[ri] {
+            if !visits.is_empty() {
+                errors.push(CheckError::Request {
+                    request: ri,
+                    what: "both served and unassigned".into(),
+                });
+            }
+            continue;
+        }
+        if visits.len() != request.stops.len() {
+            errors.push(CheckError::Request {
+                request: ri,
+                what: format!(
+                    "{} of its {} stops are visited and it is not unassigned",
+                    visits.len(),
+                    request.stops.len()
+                ),
+            });
+            continue;
+        }
+        let same_route = visits.iter().all(|v| v.0 == visits[0].0);
+        let mut in_order = visits.clone();
+        in_order.sort_by_key(|v| v.1);
+        let ordered = in_order.iter().enumerate().all(|(k, v)| v.2 == k);
+        if !same_route || !ordered {
+            errors.push(CheckError::Request {
+                request: ri,
+                what: "pick-up and drop-off not in one route in that order".into(),
+            });
+            continue;
+        }
+        objective.served += 1;
+        objective.served_priority += request.priority;
+    }
+    if errors.is_empty() {
+        Ok(objective)
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,22 @@
+//! # vaxride-solver
+//!
+//! Vehicle routing for elders' rides to vaccination, and the classic families it generalises
+//! (VRPTW, PDPTW, DARP). Pure: the solver sees a travel matrix and requests, never roads, files
+//! or clocks. Randomness comes from a seed, time from a [`Budget`] the caller implements.
+//!
+//! * [`problem`]: the model.
+//! * [`solution`]: routes, their schedules and the objective.
+//! * [`check`]: the independent checker every test runs on every solution.
+//! * [`search`]: construction and ruin-and-recreate (SISR) with simulated annealing.
+
+pub mod check;
+pub mod problem;
+pub mod search;
+pub mod solution;
+
+pub use check::{CheckError, check};
+pub use problem::{
+    Cost, Load, Matrix, Problem, ProblemError, Request, Stop, StopKind, Time, Vehicle,
+};
+pub use search::{Budget, IterationBudget, SolveParams, solve};
+pub use solution::{Objective, Route, Solution, Unassigned, UnassignedReason};

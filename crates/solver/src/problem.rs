@@ -1,0 +1,305 @@
+//! The problem the solver sees: a travel matrix, vehicles, and requests made of stops.
+//!
+//! Everything is an integer in the units of the input (seconds for vaxride; scaled instance
+//! units for the benchmark families, see `vaxride-formats`). The solver never sees coordinates
+//! or roads, only the matrix.
+
+use thiserror::Error;
+
+/// A time or a duration.
+pub type Time = i64;
+/// A cost (travel cost units of the matrix).
+pub type Cost = i64;
+/// Number of load dimensions (seats, wheelchair places).
+pub const DIMS: usize = 2;
+
+/// A load or a capacity per dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Load(pub [i64; DIMS]);
+
+impl Load {
+    /// Nothing.
+    pub const ZERO: Load = Load([0; DIMS]);
+
+    /// A load in the first dimension only.
+    pub const fn seats(n: i64) -> Load {
+        let mut l = [0; DIMS];
+        l[0] = n;
+        Load(l)
+    }
+
+    /// Component-wise sum.
+    pub fn plus(self, o: Load) -> Load {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0) {
+            *a += b;
+        }
+        Load(r)
+    }
+
+    /// Component-wise difference.
+    pub fn minus(self, o: Load) -> Load {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0) {
+            *a -= b;
+        }
+        Load(r)
+    }
+
+    /// Component-wise maximum.
+    pub fn max(self, o: Load) -> Load {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0) {
+            *a = (*a).max(b);
+        }
+        Load(r)
+    }
+
+    /// Every component at most the capacity's.
+    pub fn fits(self, cap: Load) -> bool {
+        self.0.iter().zip(cap.0).all(|(a, c)| *a <= c)
+    }
+}
+
+/// Travel durations and costs between locations, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    n: usize,
+    duration: Vec<Time>,
+    cost: Vec<Cost>,
+}
+
+impl Matrix {
+    /// A matrix from `n × n` durations and costs, row-major.
+    pub fn new(n: usize, duration: Vec<Time>, cost: Vec<Cost>) -> Result<Matrix, ProblemError> {
+        if duration.len() != n * n || cost.len() != n * n {
+            return Err(ProblemError::MatrixSize {
+                n,
+                durations: duration.len(),
+                costs: cost.len(),
+            });
+        }
+        if let Some(i) = duration.iter().chain(&cost).position(|v| *v < 0) {
+            return Err(ProblemError::NegativeTravel {
+                cell: i % (n * n).max(1),
+            });
+        }
+        Ok(Matrix { n, duration, cost })
+    }
+
+    /// Number of locations.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether there are no locations.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Travel time from `a` to `b`.
+    #[inline]
+    pub fn time(&self, a: usize, b: usize) -> Time {
+        self.duration[a * self.n + b]
+    }
+
+    /// Travel cost from `a` to `b`.
+    #[inline]
+    pub fn cost(&self, a: usize, b: usize) -> Cost {
+        self.cost[a * self.n + b]
+    }
+}
+
+/// A vehicle and its driver's shift.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vehicle {
+    /// Identifier from the input.
+    pub id: String,
+    /// Location the shift starts at.
+    pub start: usize,
+    /// Location the shift ends at.
+    pub end: usize,
+    /// Earliest departure and latest return.
+    pub shift: (Time, Time),
+    /// Capacity per dimension.
+    pub capacity: Load,
+    /// Longest route duration (return minus departure), if limited.
+    pub max_duration: Option<Time>,
+    /// Features this vehicle has (bit set, e.g. a ramp).
+    pub features: u64,
+    /// Cost of using the vehicle at all.
+    pub fixed_cost: Cost,
+}
+
+/// What a stop does with the load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopKind {
+    /// A delivery whose goods are loaded at the vehicle's start (the VRPTW customer).
+    Delivery,
+    /// The pick-up of a pick-up-and-delivery pair: the load comes on board.
+    Pickup,
+    /// The drop-off of a pair: the load leaves.
+    Dropoff,
+}
+
+/// One place a vehicle must visit for a request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stop {
+    /// Identifier from the input (reported back in solutions).
+    pub id: String,
+    /// Location in the matrix.
+    pub loc: usize,
+    /// Service may start no earlier than `.0` and no later than `.1`.
+    pub window: (Time, Time),
+    /// Service (boarding, alighting) duration.
+    pub service: Time,
+    /// Load picked up or delivered (non-negative).
+    pub load: Load,
+    /// What the stop does.
+    pub kind: StopKind,
+    /// The request the stop belongs to.
+    pub request: usize,
+}
+
+/// One request: a single delivery, or a pick-up and its drop-off served by the same vehicle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// Identifier from the input.
+    pub id: String,
+    /// Stop indices: `[delivery]` or `[pickup, dropoff]`.
+    pub stops: Vec<usize>,
+    /// Weight of serving it (larger = more important).
+    pub priority: i64,
+    /// Longest ride (drop-off service start minus pick-up service end), if limited.
+    pub max_ride: Option<Time>,
+    /// Features the vehicle must have.
+    pub needs: u64,
+}
+
+/// A whole problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Travel between locations.
+    pub matrix: Matrix,
+    /// The fleet.
+    pub vehicles: Vec<Vehicle>,
+    /// All stops of all requests.
+    pub stops: Vec<Stop>,
+    /// The requests.
+    pub requests: Vec<Request>,
+}
+
+/// A problem that cannot be solved as given.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ProblemError {
+    /// Matrix arrays of the wrong size.
+    #[error("matrix for {n} locations needs {} cells, got {durations} durations and {costs} costs", n * n)]
+    MatrixSize {
+        /// Locations.
+        n: usize,
+        /// Duration cells given.
+        durations: usize,
+        /// Cost cells given.
+        costs: usize,
+    },
+    /// A negative travel time or cost.
+    #[error("matrix cell {cell} is negative")]
+    NegativeTravel {
+        /// Row-major cell index.
+        cell: usize,
+    },
+    /// A location index outside the matrix.
+    #[error("{what} refers to location {loc}, but the matrix has {n}")]
+    Location {
+        /// Which stop or vehicle.
+        what: String,
+        /// The bad index.
+        loc: usize,
+        /// Matrix size.
+        n: usize,
+    },
+    /// A window that closes before it opens.
+    #[error("{what} has an inverted time window [{open}, {close}]")]
+    Window {
+        /// Which stop or vehicle.
+        what: String,
+        /// Opening.
+        open: Time,
+        /// Closing.
+        close: Time,
+    },
+    /// A request whose stops do not form a delivery or a pick-up/drop-off pair.
+    #[error("request {0} must be one delivery, or one pick-up followed by one drop-off")]
+    Shape(String),
+    /// Negative load or service time.
+    #[error("stop {0} has a negative load or service time")]
+    Negative(String),
+}
+
+impl Problem {
+    /// Checks the problem's internal consistency; every error found, not only the first.
+    pub fn validate(&self) -> Result<(), Vec<ProblemError>> {
+        let n = self.matrix.len();
+        let mut errors = Vec::new();
+        for v in &self.vehicles {
+            for loc in [v.start, v.end] {
+                if loc >= n {
+                    errors.push(ProblemError::Location {
+                        what: format!("vehicle {}", v.id),
+                        loc,
+                        n,
+                    });
+                }
+            }
+            if v.shift.0 > v.shift.1 {
+                errors.push(ProblemError::Window {
+                    what: format!("vehicle {}", v.id),
+                    open: v.shift.0,
+                    close: v.shift.1,
+                });
+            }
+        }
+        for s in &self.stops {
+            if s.loc >= n {
+                errors.push(ProblemError::Location {
+                    what: format!("stop {}", s.id),
+                    loc: s.loc,
+                    n,
+                });
+            }
+            if s.window.0 > s.window.1 {
+                errors.push(ProblemError::Window {
+                    what: format!("stop {}", s.id),
+                    open: s.window.0,
+                    close: s.window.1,
+                });
+            }
+            if s.service < 0 || s.load.0.iter().any(|l| *l < 0) {
+                errors.push(ProblemError::Negative(s.id.clone()));
+            }
+        }
+        for (ix, r) in self.requests.iter().enumerate() {
+            let kinds: Vec<StopKind> = r
+                .stops
+                .iter()
+                .filter_map(|s| self.stops.get(*s).map(|s| s.kind))
+                .collect();
+            let belongs = r
+                .stops
+                .iter()
+                .all(|s| self.stops.get(*s).is_some_and(|s| s.request == ix));
+            let ok = belongs
+                && (kinds == [StopKind::Delivery]
+                    || kinds == [StopKind::Pickup, StopKind::Dropoff]);
+            if !ok {
+                errors.push(ProblemError::Shape(r.id.clone()));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Cheapest feasible insertion of one request into one route, in O(1) per position (O(k) per
+//! pick-up position for pairs) from the route's caches. Routes with ride-time or duration limits
+//! confirm each candidate with an exact O(k) evaluation.
+
+use rand::Rng;
+
+use crate::problem::{Cost, Problem, StopKind, Time};
+use crate::search::route::RouteState;
+
+/// Where to put a request: after position `at[0]` (and the drop-off after `at[1]`, counted in
+/// the original route; equal positions mean right after the pick-up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Placement {
+    pub delta: Cost,
+    pub at: [usize; 2],
+}
+
+impl Placement {
+    /// Applies the placement to a route's stop list.
+    pub fn apply(&self, problem: &Problem, route: &mut RouteState, request: usize) {
+        let stops = &problem.requests[request].stops;
+        if stops.len() == 1 {
+            route.stops.insert(self.at[0], stops[0]);
+        } else {
+            route.stops.insert(self.at[1], stops[1]);
+            route.stops.insert(self.at[0], stops[0]);
+        }
+        route.update(problem);
+        debug_assert!(
+            route.feasible(problem.vehicles[route.vehicle].capacity),
+            "insertion broke the route"
+        );
+    }
+}
+
+/// The cheapest feasible placement of `request` in `route`, skipping each position with
+/// probability `blink`.
+pub(crate) fn best_placement(
+    problem: &Problem,
+    route: &RouteState,
+    request: usize,
+    blink: f64,
+    rng: &mut impl Rng,
+) -> Option<Placement> {
+    let v = &problem.vehicles[route.vehicle];
+    let req = &problem.requests[request];
+    if req.needs & !v.features != 0 {
+        return None;
+    }
+    let m = &problem.matrix;
+    let k = route.len();
+    let mut best: Option<Placement> = None;
+    let exact = route.exact || req.max_ride.is_some();
+    let consider = |p: Placement, best: &mut Option<Placement>| {
+        if best.is_none_or(|b| p.delta < b.delta)
+            && (!exact || exact_ok(problem, route, request, p))
+        {
+            *best = Some(p);
+        }
+    };
+    let u = &problem.stops[req.stops[0]];
+    if u.kind == StopKind::Delivery {
+        for p in 0..=k {
+            if blink > 0.0 && rng.random_bool(blink) {
+                continue;
+            }
+            if !route.max_load_prefix[p].plus(u.load).fits(v.capacity) {
+                continue;
+            }
+            let arr = route.es[p] + route.svc[p] + m.time(route.loc[p], u.loc);
+            let start = arr.max(u.window.0);
+            if start > u.window.1 {
+                continue;
+            }
+            if start + u.service + m.time(u.loc, route.loc[p + 1]) > route.ls[p + 1] {
+                continue;
+            }
+            let delta = m.cost(route.loc[p], u.loc) + m.cost(u.loc, route.loc[p + 1])
+                - m.cost(route.loc[p], route.loc[p + 1]);
+            consider(Placement { delta, at: [p, p] }, &mut best);
+        }
+        return best;
+    }
+    let d = &problem.stops[req.stops[1]];
+    for p in 0..=k {
+        let load_u = route.load[p].plus(u.load);
+        if !load_u.fits(v.capacity) {
+            continue;
+        }
+        let arr_u = route.es[p] + route.svc[p] + m.time(route.loc[p], u.loc);
+        let s_u = arr_u.max(u.window.0);
+        if s_u > u.window.1 {
+            continue;
+        }
+        let cost_u = m.cost(route.loc[p], u.loc);
+        // Drop-off right after the pick-up.
+        {
+            let arr_d = s_u + u.service + m.time(u.loc, d.loc);
+            let s_d = arr_d.max(d.window.0);
+            if s_d <= d.window.1
+                && s_d + d.service + m.time(d.loc, route.loc[p + 1]) <= route.ls[p + 1]
+                && !(blink > 0.0 && rng.random_bool(blink))
+            {
+                let delta = cost_u + m.cost(u.loc, d.loc) + m.cost(d.loc, route.loc[p + 1])
+                    - m.cost(route.loc[p], route.loc[p + 1]);
+                consider(Placement { delta, at: [p, p] }, &mut best);
+            }
+        }
+        // Drop-off later: the stops p+1..=q are delayed by the pick-up.
+        let arr_next = s_u + u.service + m.time(u.loc, route.loc[p + 1]);
+        let x = arr_next.max(route.open[p + 1]);
+        if x > route.ls[p + 1] || p == k {
+            continue;
+        }
+        let delta_u =
+            cost_u + m.cost(u.loc, route.loc[p + 1]) - m.cost(route.loc[p], route.loc[p + 1]);
+        let mut max_load = load_u;
+        for q in p + 1..=k {
+            max_load = max_load.max(route.load[q].plus(u.load));
+            if !max_load.fits(v.capacity) {
+                break;
+            }
+            let es_q: Time = route.es[q].max(x + route.cum[q] - route.cum[p + 1]);
+            let arr_d = es_q + route.svc[q] + m.time(route.loc[q], d.loc);
+            let s_d = arr_d.max(d.window.0);
+            if arr_d > d.window.1 {
+                break; // later positions only arrive later
+            }
+            if s_d + d.service + m.time(d.loc, route.loc[q + 1]) > route.ls[q + 1] {
+                continue;
+            }
+            if blink > 0.0 && rng.random_bool(blink) {
+                continue;
+            }
+            let delta = delta_u + m.cost(route.loc[q], d.loc) + m.cost(d.loc, route.loc[q + 1])
+                - m.cost(route.loc[q], route.loc[q + 1]);
+            consider(Placement { delta, at: [p, q] }, &mut best);
+        }
+    }
+    best
+}
+
+/// Exact check of a candidate on a route with ride-time or duration limits (same schedule
+/// convention as the checker: earliest starts, just-in-time departure).
+fn exact_ok(problem: &Problem, route: &RouteState, request: usize, p: Placement) -> bool {
+    let mut r = route.stops.clone();
+    let stops = &problem.requests[request].stops;
+    if stops.len() == 1 {
+        r.insert(p.at[0], stops[0]);
+    } else {
+        r.insert(p.at[1], stops[1]);
+        r.insert(p.at[0], stops[0]);
+    }
+    schedule_ok(problem, route.vehicle, &r)
+}
+
+/// Whether a stop sequence meets windows, shift, duration and ride-time limits.
+pub(crate) fn schedule_ok(problem: &Problem, vehicle: usize, stops: &[usize]) -> bool {
+    first_violation(problem, vehicle, stops).is_none()
+}
+
+/// The request to blame for the first broken window, ride time, duration or shift end of a stop
+/// sequence (earliest-start schedule, just-in-time departure), if any.
+pub(crate) fn first_violation(problem: &Problem, vehicle: usize, stops: &[usize]) -> Option<usize> {
+    let v = &problem.vehicles[vehicle];
+    let m = &problem.matrix;
+    let mut starts = Vec::with_capacity(stops.len());
+    let (mut ready, mut at) = (v.shift.0, v.start);
+    for &s in stops {
+        let st = &problem.stops[s];
+        let start = (ready + m.time(at, st.loc)).max(st.window.0);
+        if start > st.window.1 {
+            return Some(st.request);
+        }
+        starts.push(start);
+        ready = start + st.service;
+        at = st.loc;
+    }
+    let last = stops.last().map(|&s| problem.stops[s].request);
+    let arrival = ready + m.time(at, v.end);
+    if arrival > v.shift.1 {
+        return last;
+    }
+    if let (Some(max), Some(&first)) = (v.max_duration, stops.first()) {
+        let departure = v
+            .shift
+            .0
+            .max(starts[0] - m.time(v.start, problem.stops[first].loc));
+        if arrival - departure > max {
+            return last;
+        }
+    }
+    for (i, &s) in stops.iter().enumerate() {
+        let st = &problem.stops[s];
+        if st.kind != StopKind::Dropoff {
+            continue;
+        }
+        let req = &problem.requests[st.request];
+        if let Some(max) = req.max_ride
+            && let Some(j) = stops[..i].iter().position(|&x| x == req.stops[0])
+            && starts[i] - (starts[j] + problem.stops[req.stops[0]].service) > max
+        {
+            return Some(st.request);
+        }
+    }
+    None
+}

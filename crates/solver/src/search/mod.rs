@@ -1,0 +1,272 @@
+//! The search: greedy construction, then ruin-and-recreate (SISR) under simulated annealing.
+//!
+//! The caller passes the seed, the number of threads and a [`Budget`]; the search reads no
+//! clock. With an [`IterationBudget`] and the same seed, results are identical run to run
+//! (whatever the thread count, since each thread's seed is derived from the seed and the best
+//! is taken in thread order).
+
+mod insert;
+mod recreate;
+mod route;
+mod ruin;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::problem::{Cost, Problem};
+use crate::solution::{Route, Solution, Unassigned, UnassignedReason};
+use route::RouteState;
+
+/// How long to search. `progress` is asked once per iteration: `None` stops the search,
+/// `Some(f)` says how far along it is (`0.0..=1.0`, drives the annealing temperature).
+pub trait Budget {
+    /// Progress after `iteration` iterations, or `None` to stop.
+    fn progress(&mut self, iteration: u64) -> Option<f64>;
+}
+
+/// A fixed number of iterations: deterministic, for tests and reproducible runs.
+#[derive(Debug, Clone, Copy)]
+pub struct IterationBudget(pub u64);
+
+impl Budget for IterationBudget {
+    fn progress(&mut self, iteration: u64) -> Option<f64> {
+        (iteration < self.0).then(|| iteration as f64 / self.0.max(1) as f64)
+    }
+}
+
+/// Search parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct SolveParams {
+    /// Seed of the random generator.
+    pub seed: u64,
+}
+
+impl Default for SolveParams {
+    fn default() -> Self {
+        SolveParams { seed: 1 }
+    }
+}
+
+/// Everything that makes two empty vehicles interchangeable.
+type VehicleKey = (usize, usize, (i64, i64), [i64; 2], Option<i64>, u64, i64);
+
+/// What the operators share: neighbour lists and vehicle groups.
+pub(crate) struct Context {
+    /// For each stop, the other stops by increasing travel cost from it.
+    pub neighbours: Vec<Vec<usize>>,
+    /// Vehicle index → kind (vehicles of one kind are interchangeable when empty).
+    pub vehicle_kind: Vec<usize>,
+    /// Number of kinds.
+    pub vehicle_kinds: usize,
+    /// Request → cost from the first vehicle's start to its first stop.
+    pub far: Vec<Cost>,
+    /// Cost of leaving a request out (per unit of priority).
+    pub penalty: Cost,
+}
+
+impl Context {
+    fn new(problem: &Problem) -> Context {
+        let m = &problem.matrix;
+        let n = problem.stops.len();
+        let neighbours = (0..n)
+            .map(|a| {
+                let mut v: Vec<usize> = (0..n).filter(|&b| b != a).collect();
+                let la = problem.stops[a].loc;
+                v.sort_by_key(|&b| (m.cost(la, problem.stops[b].loc), b));
+                v.truncate(100);
+                v
+            })
+            .collect();
+        let mut kinds: Vec<VehicleKey> = Vec::new();
+        let vehicle_kind = problem
+            .vehicles
+            .iter()
+            .map(|v| {
+                let key = (
+                    v.start,
+                    v.end,
+                    v.shift,
+                    v.capacity.0,
+                    v.max_duration,
+                    v.features,
+                    v.fixed_cost,
+                );
+                kinds.iter().position(|k| *k == key).unwrap_or_else(|| {
+                    kinds.push(key);
+                    kinds.len() - 1
+                })
+            })
+            .collect();
+        let depot = problem.vehicles.first().map_or(0, |v| v.start);
+        let far = problem
+            .requests
+            .iter()
+            .map(|r| m.cost(depot, problem.stops[r.stops[0]].loc))
+            .collect();
+        let max_arc = (0..m.len())
+            .flat_map(|a| (0..m.len()).map(move |b| (a, b)))
+            .map(|(a, b)| m.cost(a, b))
+            .max()
+            .unwrap_or(0);
+        let fixed: Cost = problem.vehicles.iter().map(|v| v.fixed_cost).sum();
+        let penalty = 2 * max_arc * (n as Cost + 2) + fixed + 1;
+        Context {
+            neighbours,
+            vehicle_kind,
+            vehicle_kinds: kinds.len(),
+            far,
+            penalty,
+        }
+    }
+}
+
+/// The search state: one route per vehicle (most empty) and the unserved requests.
+#[derive(Clone)]
+struct State {
+    routes: Vec<RouteState>,
+    left: Vec<usize>,
+}
+
+impl State {
+    fn cost(&self, problem: &Problem, ctx: &Context) -> Cost {
+        let travel: Cost = self
+            .routes
+            .iter()
+            .filter(|r| r.len() > 0)
+            .map(|r| r.cost + problem.vehicles[r.vehicle].fixed_cost)
+            .sum();
+        let left: Cost = self
+            .left
+            .iter()
+            .map(|&r| problem.requests[r].priority.max(1))
+            .sum();
+        travel + left * ctx.penalty
+    }
+}
+
+/// Solves a problem: returns the best solution found within the budget.
+pub fn solve(problem: &Problem, params: SolveParams, budget: &mut dyn Budget) -> Solution {
+    let ctx = Context::new(problem);
+    let mut rng = StdRng::seed_from_u64(params.seed);
+    let mut state = State {
+        routes: (0..problem.vehicles.len())
+            .map(|v| RouteState::new(problem, v, Vec::new()))
+            .collect(),
+        left: Vec::new(),
+    };
+    let all: Vec<usize> = (0..problem.requests.len()).collect();
+    state.left = recreate::recreate(problem, &ctx, &mut state.routes, all, &mut rng);
+    let mut cost = state.cost(problem, &ctx);
+    let mut best = state.clone();
+    let mut best_cost = cost;
+
+    // Temperatures relative to the typical distance between neighbouring stops.
+    let nn: Vec<Cost> = (0..problem.stops.len())
+        .filter_map(|s| {
+            ctx.neighbours[s].first().map(|&b| {
+                problem
+                    .matrix
+                    .cost(problem.stops[s].loc, problem.stops[b].loc)
+            })
+        })
+        .collect();
+    let mean_nn = if nn.is_empty() {
+        1.0
+    } else {
+        nn.iter().sum::<Cost>() as f64 / nn.len() as f64
+    }
+    .max(1.0);
+    let (t0, tf) = (10.0 * mean_nn, 0.1 * mean_nn);
+
+    let mut iteration = 0u64;
+    while let Some(progress) = budget.progress(iteration) {
+        iteration += 1;
+        if problem.stops.is_empty() {
+            break;
+        }
+        let temperature = t0 * (tf / t0).powf(progress.clamp(0.0, 1.0));
+        let mut next = state.clone();
+        let mut removed = ruin::ruin(problem, &ctx, &mut next.routes, &mut rng);
+        removed.append(&mut next.left);
+        next.left = recreate::recreate(problem, &ctx, &mut next.routes, removed, &mut rng);
+        let next_cost = next.cost(problem, &ctx);
+        let threshold = cost as f64 - temperature * rng.random::<f64>().max(f64::MIN_POSITIVE).ln();
+        if (next_cost as f64) < threshold {
+            state = next;
+            cost = next_cost;
+            if cost < best_cost {
+                best = state.clone();
+                best_cost = cost;
+            }
+        }
+    }
+    into_solution(problem, &ctx, best)
+}
+
+fn into_solution(problem: &Problem, ctx: &Context, state: State) -> Solution {
+    let routes = state
+        .routes
+        .into_iter()
+        .filter(|r| r.len() > 0)
+        .map(|r| Route {
+            vehicle: r.vehicle,
+            stops: r.stops,
+        })
+        .collect();
+    let mut unassigned: Vec<Unassigned> = state
+        .left
+        .iter()
+        .map(|&r| Unassigned {
+            request: r,
+            reason: diagnose(problem, ctx, r),
+        })
+        .collect();
+    unassigned.sort_by_key(|u| u.request);
+    Solution { routes, unassigned }
+}
+
+/// Why a request could not be served: the first condition that fails for every vehicle.
+fn diagnose(problem: &Problem, ctx: &Context, request: usize) -> UnassignedReason {
+    let req = &problem.requests[request];
+    let with_features: Vec<usize> = (0..problem.vehicles.len())
+        .filter(|&v| req.needs & !problem.vehicles[v].features == 0)
+        .collect();
+    if with_features.is_empty() {
+        return UnassignedReason::NoVehicleWithFeatures;
+    }
+    let load = problem.stops[req.stops[0]].load;
+    if !with_features
+        .iter()
+        .any(|&v| load.fits(problem.vehicles[v].capacity))
+    {
+        return UnassignedReason::Capacity;
+    }
+    let mut seen = vec![false; ctx.vehicle_kinds];
+    let mut rng = StdRng::seed_from_u64(0);
+    for &v in &with_features {
+        if std::mem::replace(&mut seen[ctx.vehicle_kind[v]], true) {
+            continue;
+        }
+        let empty = RouteState::new(problem, v, Vec::new());
+        if insert::best_placement(problem, &empty, request, 0.0, &mut rng).is_some() {
+            return UnassignedReason::FleetBusy;
+        }
+    }
+    // Alone in an empty route it fails: tell windows from ride time from shift.
+    let m = &problem.matrix;
+    let reachable = with_features.iter().any(|&v| {
+        let veh = &problem.vehicles[v];
+        let u = &problem.stops[req.stops[0]];
+        veh.shift.0 + m.time(veh.start, u.loc) <= u.window.1
+    });
+    if !reachable {
+        return UnassignedReason::WindowUnreachable;
+    }
+    if let (Some(max), [p, d]) = (req.max_ride, req.stops.as_slice()) {
+        let (p, d) = (&problem.stops[*p], &problem.stops[*d]);
+        if m.time(p.loc, d.loc) > max {
+            return UnassignedReason::RideTimeUnattainable;
+        }
+    }
+    UnassignedReason::Shift
+}

@@ -1,0 +1,213 @@
+//! Random problems for the solver tests, and a brute-force oracle for tiny ones.
+#![allow(dead_code, missing_docs)]
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use vaxride_solver::{
+    Load, Matrix, Problem, Request, Route, Solution, Stop, StopKind, Unassigned, UnassignedReason,
+    Vehicle, check,
+};
+
+/// A random problem on a 100×100 square: `deliveries` single-stop requests and `pairs`
+/// pick-up/drop-off pairs, `vehicles` identical vehicles at the centre.
+pub fn random_problem(
+    seed: u64,
+    deliveries: usize,
+    pairs: usize,
+    vehicles: usize,
+    ride: bool,
+) -> Problem {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut pts: Vec<(f64, f64)> = vec![(50.0, 50.0)];
+    let mut stops = Vec::new();
+    let mut requests = Vec::new();
+    let horizon = 1000;
+    let window = |rng: &mut StdRng| {
+        let a = rng.random_range(0..horizon - 200);
+        let w = rng.random_range(60..400);
+        (a, (a + w).min(horizon - 50))
+    };
+    for i in 0..deliveries {
+        pts.push((rng.random_range(0.0..100.0), rng.random_range(0.0..100.0)));
+        let id = requests.len();
+        stops.push(Stop {
+            id: format!("d{i}"),
+            loc: pts.len() - 1,
+            window: window(&mut rng),
+            service: 10,
+            load: Load::seats(rng.random_range(1..4)),
+            kind: StopKind::Delivery,
+            request: id,
+        });
+        requests.push(Request {
+            id: format!("r{id}"),
+            stops: vec![stops.len() - 1],
+            priority: 1,
+            max_ride: None,
+            needs: 0,
+        });
+    }
+    for i in 0..pairs {
+        let id = requests.len();
+        let q = rng.random_range(1..3);
+        let w = window(&mut rng);
+        for (k, kind) in [StopKind::Pickup, StopKind::Dropoff]
+            .into_iter()
+            .enumerate()
+        {
+            pts.push((rng.random_range(0.0..100.0), rng.random_range(0.0..100.0)));
+            let win = if k == 0 {
+                w
+            } else {
+                (w.0, (w.1 + 200).min(horizon - 20))
+            };
+            stops.push(Stop {
+                id: format!("p{i}{}", if k == 0 { "+" } else { "-" }),
+                loc: pts.len() - 1,
+                window: win,
+                service: 5,
+                load: Load::seats(q),
+                kind,
+                request: id,
+            });
+        }
+        requests.push(Request {
+            id: format!("r{id}"),
+            stops: vec![stops.len() - 2, stops.len() - 1],
+            priority: 1,
+            max_ride: ride.then_some(150),
+            needs: 0,
+        });
+    }
+    let n = pts.len();
+    let d: Vec<i64> = (0..n * n)
+        .map(|c| {
+            let (a, b) = (pts[c / n], pts[c % n]);
+            ((a.0 - b.0).hypot(a.1 - b.1) * 10.0).floor() as i64 / 10
+        })
+        .collect();
+    let vehicles = (0..vehicles)
+        .map(|v| Vehicle {
+            id: format!("v{v}"),
+            start: 0,
+            end: 0,
+            shift: (0, horizon),
+            capacity: Load::seats(6),
+            max_duration: None,
+            features: 0,
+            fixed_cost: 0,
+        })
+        .collect();
+    Problem {
+        matrix: Matrix::new(n, d.clone(), d).unwrap(),
+        vehicles,
+        stops,
+        requests,
+    }
+}
+
+/// The best solution by exhaustive search: most served, then least cost. Tiny problems only.
+pub fn brute_force(problem: &Problem) -> (usize, i64) {
+    let r = problem.requests.len();
+    let v = problem.vehicles.len();
+    let mut best = (0usize, 0i64);
+    let mut first = true;
+    // Assign each request to a vehicle or to nobody (v).
+    let mut assign = vec![0usize; r];
+    loop {
+        let mut routes_opts: Vec<Vec<Vec<usize>>> = Vec::new();
+        for veh in 0..v {
+            let stops: Vec<usize> = (0..r)
+                .filter(|&q| assign[q] == veh)
+                .flat_map(|q| problem.requests[q].stops.clone())
+                .collect();
+            routes_opts.push(orders(problem, &stops));
+        }
+        // Best cost per vehicle independently (vehicles do not interact).
+        let mut total = 0i64;
+        let mut feasible = true;
+        for (veh, opts) in routes_opts.iter().enumerate() {
+            let mut best_v: Option<i64> = None;
+            for o in opts {
+                if o.is_empty() {
+                    best_v = Some(0);
+                    continue;
+                }
+                let sol = Solution {
+                    routes: vec![Route {
+                        vehicle: veh,
+                        stops: o.clone(),
+                    }],
+                    unassigned: Vec::new(),
+                };
+                // Check only this route: mark the other requests unassigned.
+                let mut s = sol.clone();
+                s.unassigned = (0..r)
+                    .filter(|&q| !problem.requests[q].stops.iter().all(|st| o.contains(st)))
+                    .map(|q| Unassigned {
+                        request: q,
+                        reason: UnassignedReason::FleetBusy,
+                    })
+                    .collect();
+                if let Ok(obj) = check(problem, &s) {
+                    best_v = Some(best_v.map_or(obj.cost, |b: i64| b.min(obj.cost)));
+                }
+            }
+            match best_v {
+                Some(c) => total += c,
+                None => feasible = false,
+            }
+        }
+        if feasible {
+            let served = assign.iter().filter(|&&a| a < v).count();
+            if first || served > best.0 || (served == best.0 && total < best.1) {
+                best = (served, total);
+                first = false;
+            }
+        }
+        // Next assignment.
+        let mut i = 0;
+        loop {
+            if i == r {
+                return best;
+            }
+            assign[i] += 1;
+            if assign[i] <= v {
+                break;
+            }
+            assign[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+/// Every order of the stops that keeps pick-ups before their drop-offs.
+fn orders(problem: &Problem, stops: &[usize]) -> Vec<Vec<usize>> {
+    fn go(
+        problem: &Problem,
+        left: &mut Vec<usize>,
+        cur: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
+        if left.is_empty() {
+            out.push(cur.clone());
+            return;
+        }
+        for i in 0..left.len() {
+            let s = left[i];
+            let st = &problem.stops[s];
+            if st.kind == StopKind::Dropoff && !cur.contains(&problem.requests[st.request].stops[0])
+            {
+                continue;
+            }
+            left.remove(i);
+            cur.push(s);
+            go(problem, left, cur, out);
+            cur.pop();
+            left.insert(i, s);
+        }
+    }
+    let mut out = Vec::new();
+    go(problem, &mut stops.to_vec(), &mut Vec::new(), &mut out);
+    out
+}

@@ -1,0 +1,75 @@
+//! The solver on random problems: every solution passes the independent checker, tiny problems
+//! match brute force, and the same seed gives the same solution.
+
+mod common;
+
+use common::{brute_force, random_problem};
+use vaxride_solver::{IterationBudget, SolveParams, check, solve};
+
+fn solve_checked(
+    problem: &vaxride_solver::Problem,
+    seed: u64,
+    iterations: u64,
+) -> vaxride_solver::Solution {
+    let solution = solve(
+        problem,
+        SolveParams { seed },
+        &mut IterationBudget(iterations),
+    );
+    if let Err(errors) = check(problem, &solution) {
+        panic!("seed {seed}: the checker refuses the solution: {errors:#?}");
+    }
+    solution
+}
+
+#[test]
+fn every_solution_on_random_vrptw_pdptw_and_darp_problems_passes_the_checker() {
+    for seed in 0..30u64 {
+        let p = random_problem(seed, 15 + seed as usize % 10, 8, 4, seed % 3 == 0);
+        p.validate().expect("valid problem");
+        let s = solve_checked(&p, seed, 300);
+        let o = check(&p, &s).expect("checked");
+        assert_eq!(
+            o,
+            s.objective(&p),
+            "seed {seed}: reported objective differs from the checker's"
+        );
+    }
+}
+
+#[test]
+fn tiny_problems_are_solved_to_optimality() {
+    for seed in 0..40u64 {
+        let (deliveries, pairs) = if seed % 2 == 0 { (5, 0) } else { (1, 2) };
+        let p = random_problem(1000 + seed, deliveries, pairs, 2, seed % 4 == 1);
+        let (served, cost) = brute_force(&p);
+        let s = solve_checked(&p, seed, 2000);
+        let o = check(&p, &s).expect("checked");
+        assert_eq!(
+            (o.served, o.cost),
+            (served, cost),
+            "seed {}: solver vs brute force",
+            1000 + seed
+        );
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_solution() {
+    let p = random_problem(7, 30, 10, 5, true);
+    let a = solve_checked(&p, 42, 500);
+    let b = solve_checked(&p, 42, 500);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn unserved_requests_carry_a_reason() {
+    // Far too many requests for one small vehicle.
+    let mut p = random_problem(3, 40, 0, 1, false);
+    p.vehicles[0].capacity = vaxride_solver::Load::seats(10);
+    let s = solve_checked(&p, 1, 200);
+    assert!(!s.unassigned.is_empty());
+    for u in &s.unassigned {
+        assert!(!u.reason.code().is_empty());
+    }
+}
