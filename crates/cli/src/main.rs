@@ -11,6 +11,7 @@ use vaxride_roadnet::{Crs, DEFAULT_MAX_SNAP_M, Matrix, RoadNetwork, Snapped};
 
 mod netload;
 mod points;
+mod solve;
 
 use netload::ms_since;
 
@@ -40,6 +41,29 @@ enum Command {
         #[arg(long, default_value = "wgs84")]
         crs: Crs,
         /// Where to write the matrix JSON (standard output when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Solve a routing problem (Solomon/Gehring-Homberger VRPLIB or text, Li & Lim, Cordeau DARP).
+    Solve {
+        /// The problem file.
+        file: PathBuf,
+        /// vrplib, solomon, lilim or cordeau (guessed from the file when absent).
+        #[arg(long)]
+        format: Option<String>,
+        /// Wall-clock limit in seconds.
+        #[arg(long, default_value_t = 10.0)]
+        time_limit: f64,
+        /// Seed of the search (same seed, one thread and --iterations: same result).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Independent searches run in parallel (seeds seed, seed+1, ...); the best is kept.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// Stop after this many iterations (for reproducible runs).
+        #[arg(long)]
+        iterations: Option<u64>,
+        /// Where to write the solution JSON (standard output when absent).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -115,6 +139,23 @@ fn main() {
             out,
         } => matrix(&net, &points, crs, out.as_deref()),
         Command::Route { net, from, to, crs } => route(&net, from, to, crs),
+        Command::Solve {
+            file,
+            format,
+            time_limit,
+            seed,
+            threads,
+            iterations,
+            out,
+        } => solve::run(&solve::SolveArgs {
+            file: &file,
+            format: format.as_deref(),
+            time_limit_s: time_limit,
+            seed,
+            threads,
+            iterations,
+            out: out.as_deref(),
+        }),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -532,3 +532,65 @@ fn matrix_on_the_monaco_extract_has_no_gaps() {
     check_shape(&doc, 20);
     timing_line(&stderr(&out));
 }
+
+#[test]
+fn solve_writes_every_customer_with_its_schedule_and_the_objective() {
+    let file = workspace().join("crates/formats/tests/data/c101_10.txt");
+    let out = vaxride([
+        OsString::from("solve"),
+        file.into_os_string(),
+        "--iterations".into(),
+        "300".into(),
+        "--seed".into(),
+        "3".into(),
+    ]);
+    let doc = ok_json(&out);
+    assert_eq!(doc["objective"]["served"], 10, "{doc}");
+    let stops: usize = doc["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["stops"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(stops, 10);
+    for r in doc["routes"].as_array().unwrap() {
+        for s in r["stops"].as_array().unwrap() {
+            assert!(
+                s["start"].as_f64().unwrap() >= s["arrival"].as_f64().unwrap(),
+                "{s}"
+            );
+            assert!(s["id"].is_string() && s["load"].is_number(), "{s}");
+        }
+    }
+    assert!(doc["objective"]["total_distance"].as_f64().unwrap() > 0.0);
+    assert_eq!(doc["unassigned"].as_array().unwrap().len(), 0);
+    // Same seed and iterations: the same answer.
+    let again = ok_json(&vaxride([
+        OsString::from("solve"),
+        workspace()
+            .join("crates/formats/tests/data/c101_10.txt")
+            .into_os_string(),
+        "--iterations".into(),
+        "300".into(),
+        "--seed".into(),
+        "3".into(),
+    ]));
+    assert_eq!(doc["routes"], again["routes"]);
+}
+
+#[test]
+fn solve_refuses_a_malformed_file_with_the_line() {
+    let dir = std::env::temp_dir().join(format!("vaxride-cli-solve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.txt");
+    std::fs::write(&bad, "2 4 480 3 30\n0 0 0 0 0 0 1440\n1 1 1 3 1\n").unwrap();
+    let out = vaxride([
+        OsString::from("solve"),
+        bad.clone().into_os_string(),
+        "--format".into(),
+        "cordeau".into(),
+    ]);
+    let err = failure(&out);
+    assert!(err.contains("line 3"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
