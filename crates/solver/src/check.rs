@@ -2,9 +2,10 @@
 //! constraint. It shares no code with the search (only the problem types), so a bug in the
 //! search's incremental bookkeeping cannot hide here. Every solver test runs it.
 //!
-//! Schedule convention: each stop is served as early as its window allows; the vehicle leaves
-//! its start just in time for the first stop (never before its shift); route duration is the
-//! return minus that departure.
+//! Time constraints are decided exactly: a route is feasible when *some* schedule meets its
+//! windows, shift, duration and ride limits (difference constraints, Bellman–Ford; written
+//! here again, independently of `crate::schedule`). Broken constraints are named from the simple
+//! earliest-start schedule.
 
 use std::collections::HashMap;
 
@@ -109,7 +110,69 @@ pub enum CheckError {
     },
 }
 
+/// Whether some schedule meets every time constraint of the route: the latest-start solution of
+/// the difference constraints (longest waits pushed to the end), found by Bellman–Ford from a
+/// time-zero node; a negative cycle means no schedule exists.
+fn latest_schedule_exists(problem: &Problem, vehicle: usize, stops: &[usize]) -> bool {
+    let v = &problem.vehicles[vehicle];
+    let m = &problem.matrix;
+    let k = stops.len();
+    let zero = k + 2;
+    let place = |p: usize| -> (usize, Time, (Time, Time)) {
+        if p == 0 {
+            (v.start, 0, v.shift)
+        } else if p == k + 1 {
+            (v.end, 0, v.shift)
+        } else {
+            let st = &problem.stops[stops[p - 1]];
+            (st.loc, st.service, st.window)
+        }
+    };
+    // latest[p] ≤ latest[q] + w for every arc (q, p, w).
+    let mut arcs: Vec<(usize, usize, Time)> = Vec::new();
+    for p in 0..=k + 1 {
+        let (_, _, (open, close)) = place(p);
+        arcs.push((zero, p, close));
+        arcs.push((p, zero, -open));
+        if p <= k {
+            let (a, service, _) = place(p);
+            let (b, _, _) = place(p + 1);
+            arcs.push((p + 1, p, -(service + m.time(a, b))));
+        }
+    }
+    if let Some(max) = v.max_duration {
+        arcs.push((0, k + 1, max));
+    }
+    for (i, &s) in stops.iter().enumerate() {
+        let st = &problem.stops[s];
+        let request = &problem.requests[st.request];
+        if let (StopKind::Dropoff, Some(max)) = (st.kind, request.max_ride)
+            && let Some(j) = stops.iter().position(|&x| x == request.stops[0])
+        {
+            arcs.push((j + 1, i + 1, max + problem.stops[request.stops[0]].service));
+        }
+    }
+    let mut latest = vec![Time::MAX; k + 3];
+    latest[zero] = 0;
+    for _ in 0..k + 3 {
+        let mut relaxed = false;
+        for &(q, p, w) in &arcs {
+            if latest[q] != Time::MAX && latest[q] + w < latest[p] {
+                latest[p] = latest[q] + w;
+                relaxed = true;
+            }
+        }
+        if !relaxed {
+            return true;
+        }
+    }
+    false
+}
+
 /// Verifies a solution; returns its recomputed objective, or every broken constraint.
+///
+/// The `duration` of the objective is measured on the simple earliest-start schedule; the
+/// solver's reported schedule may differ (it may delay pick-ups to shorten rides).
 pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<CheckError>> {
     let mut errors = Vec::new();
     let m = &problem.matrix;
@@ -153,6 +216,9 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
                 capacity: v.capacity,
             });
         }
+        // Time constraints found broken by the simple earliest-start schedule; they only count
+        // if no other schedule meets them all (decided exactly below).
+        let mut timing: Vec<CheckError> = Vec::new();
         let mut starts: Vec<Time> = Vec::with_capacity(route.stops.len());
         let mut prev_loc = v.start;
         let mut ready = v.shift.0; // when the vehicle can leave the previous place
@@ -166,7 +232,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
             let arrival = ready + m.time(prev_loc, stop.loc);
             let start = arrival.max(stop.window.0);
             if start > stop.window.1 {
-                errors.push(CheckError::Late {
+                timing.push(CheckError::Late {
                     route: ri,
                     stop: s,
                     start,
@@ -206,7 +272,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
         let arrival = ready + m.time(prev_loc, v.end);
         cost += m.cost(prev_loc, v.end);
         if arrival > v.shift.1 {
-            errors.push(CheckError::ShiftEnd {
+            timing.push(CheckError::ShiftEnd {
                 route: ri,
                 arrival,
                 end: v.shift.1,
@@ -218,7 +284,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
         if let Some(max) = v.max_duration
             && duration > max
         {
-            errors.push(CheckError::Duration {
+            timing.push(CheckError::Duration {
                 route: ri,
                 duration,
                 max,
@@ -237,13 +303,16 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
             if let Some(pp) = route.stops.iter().position(|&x| x == request.stops[0]) {
                 let ride = starts[pos] - (starts[pp] + problem.stops[request.stops[0]].service);
                 if ride > max {
-                    errors.push(CheckError::Ride {
+                    timing.push(CheckError::Ride {
                         request: stop.request,
                         ride,
                         max,
                     });
                 }
             }
+        }
+        if !timing.is_empty() && !latest_schedule_exists(problem, route.vehicle, &route.stops) {
+            errors.append(&mut timing);
         }
         objective.vehicles += 1;
         objective.cost += cost + v.fixed_cost;

@@ -6,11 +6,13 @@
 //!
 //! * [`problem`]: the model.
 //! * [`solution`]: routes, their schedules and the objective.
+//! * [`schedule`]: exact scheduling of a stop sequence (windows, shift, duration, ride times).
 //! * [`check`]: the independent checker every test runs on every solution.
 //! * [`search`]: construction and ruin-and-recreate (SISR) with simulated annealing.
 
 pub mod check;
 pub mod problem;
+pub mod schedule;
 pub mod search;
 pub mod solution;
 

@@ -92,8 +92,8 @@ pub struct Visit {
     pub load: Load,
 }
 
-/// A route's earliest-start schedule: every stop served as early as its window allows, leaving
-/// the start just in time for the first stop (the convention of [`crate::check`]).
+/// A route's schedule: the earliest one meeting every constraint ([`crate::schedule`]), leaving
+/// the start as late as the first stop allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
     /// Departure from the start location.
@@ -117,14 +117,23 @@ impl Schedule {
             .map(|&s| &problem.stops[s])
             .filter(|s| s.kind == StopKind::Delivery)
             .fold(Load::ZERO, |acc, s| acc.plus(s.load));
-        let (mut t, mut at, mut cost) = (v.shift.0, v.start, 0);
+        // The exact earliest schedule; an infeasible route falls back to serving every stop as
+        // early as possible (the checker then says what is broken).
+        let times = crate::schedule::earliest(problem, route.vehicle, &route.stops);
+        let (mut ready, mut at, mut cost) = match &times {
+            Some((departure, _, _)) => (*departure, v.start, 0),
+            None => (v.shift.0, v.start, 0),
+        };
+        let departure = ready;
         let mut visits = Vec::with_capacity(route.stops.len());
-        let mut service = 0;
-        for &s in &route.stops {
+        for (i, &s) in route.stops.iter().enumerate() {
             let stop = &problem.stops[s];
-            let arrival = t + service + m.time(at, stop.loc);
+            let arrival = ready + m.time(at, stop.loc);
             cost += m.cost(at, stop.loc);
-            let start = arrival.max(stop.window.0);
+            let start = match &times {
+                Some((_, starts, _)) => starts[i],
+                None => arrival.max(stop.window.0),
+            };
             load = match stop.kind {
                 StopKind::Pickup => load.plus(stop.load),
                 StopKind::Delivery | StopKind::Dropoff => load.minus(stop.load),
@@ -135,17 +144,10 @@ impl Schedule {
                 start,
                 load,
             });
-            (t, at, service) = (start, stop.loc, stop.service);
+            (ready, at) = (start + stop.service, stop.loc);
         }
-        let arrival = t + service + m.time(at, v.end);
+        let arrival = ready + m.time(at, v.end);
         cost += m.cost(at, v.end);
-        // Leave just in time for the first stop, never before the shift starts.
-        let mut departure = v.shift.0;
-        if let Some(first) = visits.first_mut() {
-            let drive = m.time(v.start, problem.stops[first.stop].loc);
-            departure = v.shift.0.max(first.start - drive);
-            first.arrival = departure + drive;
-        }
         Schedule {
             departure,
             visits,

@@ -28,10 +28,11 @@ fn every_solution_on_random_vrptw_pdptw_and_darp_problems_passes_the_checker() {
         let p = random_problem(seed, 15 + seed as usize % 10, 8, 4, seed % 3 == 0);
         p.validate().expect("valid problem");
         let s = solve_checked(&p, seed, 300);
-        let o = check(&p, &s).expect("checked");
+        let (o, reported) = (check(&p, &s).expect("checked"), s.objective(&p));
+        // Durations depend on the schedule chosen (the solver may delay pick-ups); the rest not.
         assert_eq!(
-            o,
-            s.objective(&p),
+            (o.served, o.vehicles, o.cost),
+            (reported.served, reported.vehicles, reported.cost),
             "seed {seed}: reported objective differs from the checker's"
         );
     }
@@ -72,4 +73,58 @@ fn unserved_requests_carry_a_reason() {
     for u in &s.unassigned {
         assert!(!u.reason.code().is_empty());
     }
+}
+
+#[test]
+fn exact_scheduling_and_the_checker_agree_on_random_stop_sequences() {
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+    use vaxride_solver::{Load, Route, Solution, Unassigned, UnassignedReason, schedule};
+    let mut agree_feasible = 0;
+    for seed in 0..300u64 {
+        let mut p = random_problem(5000 + seed, 2, 3, 1, true);
+        p.vehicles[0].capacity = Load::seats(100);
+        if seed % 2 == 0 {
+            p.vehicles[0].max_duration = Some(600);
+        }
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let mut requests: Vec<usize> = (0..p.requests.len()).collect();
+        requests.shuffle(&mut rng);
+        requests.truncate(rng.random_range(1..=p.requests.len()));
+        // A random order that keeps each pick-up before its drop-off.
+        let mut stops: Vec<usize> = Vec::new();
+        for &r in &requests {
+            let s = &p.requests[r].stops;
+            let i = rng.random_range(0..=stops.len());
+            stops.insert(i, s[0]);
+            if s.len() == 2 {
+                let j = rng.random_range(i + 1..=stops.len());
+                stops.insert(j, s[1]);
+            }
+        }
+        let solution = Solution {
+            routes: vec![Route {
+                vehicle: 0,
+                stops: stops.clone(),
+            }],
+            unassigned: (0..p.requests.len())
+                .filter(|r| !requests.contains(r))
+                .map(|request| Unassigned {
+                    request,
+                    reason: UnassignedReason::FleetBusy,
+                })
+                .collect(),
+        };
+        let exact = schedule::earliest(&p, 0, &stops).is_some();
+        assert_eq!(
+            exact,
+            check(&p, &solution).is_ok(),
+            "seed {seed}: scheduler and checker disagree on {stops:?}"
+        );
+        agree_feasible += usize::from(exact);
+    }
+    assert!(
+        agree_feasible > 10,
+        "the test should see feasible sequences too ({agree_feasible})"
+    );
 }

@@ -140,8 +140,7 @@ pub(crate) fn best_placement(
     best
 }
 
-/// Exact check of a candidate on a route with ride-time or duration limits (same schedule
-/// convention as the checker: earliest starts, just-in-time departure).
+/// Exact check of a candidate on a route with ride-time or duration limits.
 fn exact_ok(problem: &Problem, route: &RouteState, request: usize, p: Placement) -> bool {
     let mut r = route.stops.clone();
     let stops = &problem.requests[request].stops;
@@ -154,13 +153,14 @@ fn exact_ok(problem: &Problem, route: &RouteState, request: usize, p: Placement)
     schedule_ok(problem, route.vehicle, &r)
 }
 
-/// Whether a stop sequence meets windows, shift, duration and ride-time limits.
+/// Whether a stop sequence has a schedule meeting windows, shift, duration and ride limits.
 pub(crate) fn schedule_ok(problem: &Problem, vehicle: usize, stops: &[usize]) -> bool {
-    first_violation(problem, vehicle, stops).is_none()
+    crate::schedule::earliest(problem, vehicle, stops).is_some()
 }
 
 /// The request to blame for the first broken window, ride time, duration or shift end of a stop
-/// sequence (earliest-start schedule, just-in-time departure), if any.
+/// sequence under the simple earliest-start schedule (stricter than [`schedule_ok`]: whenever
+/// that fails, this names a request), if any.
 pub(crate) fn first_violation(problem: &Problem, vehicle: usize, stops: &[usize]) -> Option<usize> {
     let v = &problem.vehicles[vehicle];
     let m = &problem.matrix;

@@ -6,7 +6,7 @@ use rand::Rng;
 
 use crate::problem::Problem;
 use crate::search::Context;
-use crate::search::insert::first_violation;
+use crate::search::insert::{first_violation, schedule_ok};
 use crate::search::route::RouteState;
 
 /// Average number of removed requests.
@@ -106,7 +106,9 @@ pub(crate) fn ruin(
             // Removing stops can break what held before: an earlier pick-up lengthens a ride
             // that waits for its drop-off window, and rounded matrices break the triangle
             // inequality. Take out whatever no longer fits.
-            while let Some(bad) = first_violation(problem, r.vehicle, &r.stops) {
+            while !schedule_ok(problem, r.vehicle, &r.stops) {
+                let bad = first_violation(problem, r.vehicle, &r.stops)
+                    .expect("stricter check fails too");
                 r.stops.retain(|&s| problem.stops[s].request != bad);
                 requests.push(bad);
             }

@@ -1,0 +1,97 @@
+//! Exact scheduling of a fixed stop sequence under time windows, shift, maximum route duration
+//! and maximum ride times.
+//!
+//! Every constraint is a difference constraint between two service-start times (`x_j - x_i ≤ w`):
+//! travel and service between consecutive stops, windows (against a reference time zero), the
+//! ride limit between a pick-up and its drop-off, the route duration between departure and
+//! return. Such a system is feasible exactly when its constraint graph has no negative cycle,
+//! and then its componentwise-earliest solution is `x_i = -dist(i → zero)` (Bellman–Ford).
+//! Waiting with an elder on board therefore counts as ride time, and pick-ups are delayed when
+//! that is what keeps a ride short enough.
+
+use crate::problem::{Problem, StopKind, Time};
+
+/// The earliest feasible schedule of `stops` driven by `vehicle`: departure, the service start
+/// of every stop, and the return; `None` when no schedule meets every constraint.
+pub fn earliest(
+    problem: &Problem,
+    vehicle: usize,
+    stops: &[usize],
+) -> Option<(Time, Vec<Time>, Time)> {
+    let v = &problem.vehicles[vehicle];
+    let m = &problem.matrix;
+    let k = stops.len();
+    // Nodes: 0 = departure, 1..=k = stops, k + 1 = return, k + 2 = time zero.
+    let zero = k + 2;
+    let loc = |p: usize| match p {
+        0 => v.start,
+        p if p == k + 1 => v.end,
+        p => problem.stops[stops[p - 1]].loc,
+    };
+    let svc = |p: usize| {
+        if p == 0 || p == k + 1 {
+            0
+        } else {
+            problem.stops[stops[p - 1]].service
+        }
+    };
+    let window = |p: usize| {
+        if p == 0 || p == k + 1 {
+            v.shift
+        } else {
+            problem.stops[stops[p - 1]].window
+        }
+    };
+    // Edges (from, to, w) for x_to - x_from ≤ w.
+    let mut edges: Vec<(usize, usize, Time)> = Vec::with_capacity(4 * k + 8);
+    for p in 0..=k {
+        edges.push((p + 1, p, -(svc(p) + m.time(loc(p), loc(p + 1)))));
+    }
+    for p in 0..=k + 1 {
+        let (open, close) = window(p);
+        edges.push((zero, p, close));
+        edges.push((p, zero, -open));
+    }
+    if let Some(max) = v.max_duration {
+        edges.push((0, k + 1, max));
+    }
+    for (i, &s) in stops.iter().enumerate() {
+        let st = &problem.stops[s];
+        if st.kind != StopKind::Dropoff {
+            continue;
+        }
+        let req = &problem.requests[st.request];
+        if let Some(max) = req.max_ride
+            && let Some(j) = stops[..i].iter().position(|&x| x == req.stops[0])
+        {
+            edges.push((j + 1, i + 1, max + problem.stops[req.stops[0]].service));
+        }
+    }
+    // dist[i] = shortest distance from i to `zero`.
+    let n = k + 3;
+    let mut dist = vec![Time::MAX; n];
+    dist[zero] = 0;
+    for pass in 0..=n {
+        let mut changed = false;
+        for &(from, to, w) in &edges {
+            if dist[to] != Time::MAX && dist[to] + w < dist[from] {
+                dist[from] = dist[to] + w;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+        if pass == n {
+            return None; // a negative cycle: no schedule exists
+        }
+    }
+    let x: Vec<Time> = dist.iter().map(|d| -d).collect();
+    // Leave as late as the first stop allows (less driver time, same service times).
+    let departure = if k == 0 {
+        x[0]
+    } else {
+        x[0].max(x[1] - svc(0) - m.time(loc(0), loc(1)))
+    };
+    Some((departure, x[1..=k].to_vec(), x[k + 1]))
+}
