@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use vaxride_formats::{Format, Instance};
 use vaxride_solver::solution::Schedule;
-use vaxride_solver::{Budget, Solution, SolveParams, check, solve};
+use vaxride_solver::{Budget, SearchStats, Solution, SolveParams, check, solve_with_stats};
 
 /// A wall-clock budget, optionally capped by an iteration count.
 struct WallClock {
@@ -60,7 +60,7 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
     }
     let start = Instant::now();
     let threads = args.threads.max(1);
-    let solutions: Vec<Solution> = std::thread::scope(|scope| {
+    let solutions: Vec<(Solution, SearchStats)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let problem = &instance.problem;
@@ -70,7 +70,7 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
                     limit: Duration::from_secs_f64(args.time_limit_s),
                     max_iterations: args.iterations,
                 };
-                scope.spawn(move || solve(problem, SolveParams { seed }, &mut budget))
+                scope.spawn(move || solve_with_stats(problem, SolveParams { seed }, &mut budget))
             })
             .collect();
         handles
@@ -78,9 +78,10 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
             .map(|h| h.join().expect("solver thread panicked"))
             .collect()
     });
+    let iterations: u64 = solutions.iter().map(|(_, st)| st.iterations).sum();
     let best = solutions
         .into_iter()
-        .map(|s| {
+        .map(|(s, _)| {
             let o = s.objective(&instance.problem);
             (std::cmp::Reverse(o.served_priority), o.cost, s)
         })
@@ -91,7 +92,8 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
     if let Err(errors) = check(&instance.problem, &best) {
         bail!("internal error: the solution fails the checker: {errors:?}");
     }
-    let doc = solution_json(&instance, &best, elapsed);
+    let mut doc = solution_json(&instance, &best, elapsed);
+    doc["iterations"] = iterations.into();
     let text = serde_json::to_string_pretty(&doc)?;
     match args.out {
         Some(p) => {
@@ -101,7 +103,7 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
     }
     let o = &doc["objective"];
     eprintln!(
-        "{}: served={} vehicles={} distance={} time_s={elapsed:.2}",
+        "{}: served={} vehicles={} distance={} time_s={elapsed:.2} iterations={iterations}",
         instance.name, o["served"], o["vehicles"], o["total_distance"]
     );
     Ok(())

@@ -144,8 +144,29 @@ impl State {
     }
 }
 
+/// Counters of one search.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchStats {
+    /// Ruin-and-recreate iterations run.
+    pub iterations: u64,
+    /// Iterations whose result was accepted.
+    pub accepted: u64,
+    /// Iterations that improved the best solution.
+    pub improved: u64,
+}
+
 /// Solves a problem: returns the best solution found within the budget.
 pub fn solve(problem: &Problem, params: SolveParams, budget: &mut dyn Budget) -> Solution {
+    solve_with_stats(problem, params, budget).0
+}
+
+/// [`solve`], also returning the search's counters.
+pub fn solve_with_stats(
+    problem: &Problem,
+    params: SolveParams,
+    budget: &mut dyn Budget,
+) -> (Solution, SearchStats) {
+    let mut stats = SearchStats::default();
     let ctx = Context::new(problem);
     let mut rng = StdRng::seed_from_u64(params.seed);
     let mut state = State {
@@ -157,8 +178,13 @@ pub fn solve(problem: &Problem, params: SolveParams, budget: &mut dyn Budget) ->
     let all: Vec<usize> = (0..problem.requests.len()).collect();
     state.left = recreate::recreate(problem, &ctx, &mut state.routes, all, &mut rng);
     let mut cost = state.cost(problem, &ctx);
-    let mut best = state.clone();
+    // The best solution, as stop lists; the current one is changed in place and restored from
+    // `saved` when its change is rejected (no copy of the route caches per iteration).
+    let mut best: Vec<Vec<usize>> = state.routes.iter().map(|r| r.stops.clone()).collect();
+    let mut best_left = state.left.clone();
     let mut best_cost = cost;
+    let mut saved: Vec<Vec<usize>> = best.clone();
+    let mut saved_left: Vec<usize> = Vec::new();
 
     // Temperatures relative to the typical distance between neighbouring stops.
     let nn: Vec<Cost> = (0..problem.stops.len())
@@ -185,22 +211,43 @@ pub fn solve(problem: &Problem, params: SolveParams, budget: &mut dyn Budget) ->
             break;
         }
         let temperature = t0 * (tf / t0).powf(progress.clamp(0.0, 1.0));
-        let mut next = state.clone();
-        let mut removed = ruin::ruin(problem, &ctx, &mut next.routes, &mut rng);
-        removed.append(&mut next.left);
-        next.left = recreate::recreate(problem, &ctx, &mut next.routes, removed, &mut rng);
-        let next_cost = next.cost(problem, &ctx);
+        for (keep, r) in saved.iter_mut().zip(&state.routes) {
+            keep.clone_from(&r.stops);
+        }
+        saved_left.clone_from(&state.left);
+        let mut removed = ruin::ruin(problem, &ctx, &mut state.routes, &mut rng);
+        removed.append(&mut state.left);
+        state.left = recreate::recreate(problem, &ctx, &mut state.routes, removed, &mut rng);
+        let next_cost = state.cost(problem, &ctx);
         let threshold = cost as f64 - temperature * rng.random::<f64>().max(f64::MIN_POSITIVE).ln();
         if (next_cost as f64) < threshold {
-            state = next;
+            stats.accepted += 1;
             cost = next_cost;
             if cost < best_cost {
-                best = state.clone();
+                stats.improved += 1;
                 best_cost = cost;
+                for (b, r) in best.iter_mut().zip(&state.routes) {
+                    b.clone_from(&r.stops);
+                }
+                best_left.clone_from(&state.left);
             }
+        } else {
+            for (r, keep) in state.routes.iter_mut().zip(&saved) {
+                if r.stops != *keep {
+                    r.stops.clone_from(keep);
+                    r.update(problem);
+                }
+            }
+            state.left.clone_from(&saved_left);
         }
     }
-    into_solution(problem, &ctx, best)
+    for (r, b) in state.routes.iter_mut().zip(best) {
+        r.stops = b;
+    }
+    state.left = best_left;
+    let best = state;
+    stats.iterations = iteration;
+    (into_solution(problem, &ctx, best), stats)
 }
 
 fn into_solution(problem: &Problem, ctx: &Context, state: State) -> Solution {

@@ -94,7 +94,6 @@ impl RouteState {
         self.svc.push(0);
         self.close.push(v.shift.1);
         open.push(v.shift.0);
-        let open = self.open.clone();
 
         let n = k + 2;
         self.es.resize(n, 0);
@@ -109,7 +108,7 @@ impl RouteState {
         self.max_load_prefix[0] = initial;
         for p in 1..n {
             let step = self.svc[p - 1] + m.time(self.loc[p - 1], self.loc[p]);
-            self.es[p] = open[p].max(self.es[p - 1] + step);
+            self.es[p] = self.open[p].max(self.es[p - 1] + step);
             self.cum[p] = self.cum[p - 1] + step;
             self.cost += m.cost(self.loc[p - 1], self.loc[p]);
             let l = if p <= k {
