@@ -63,6 +63,9 @@ enum Command {
         /// Stop after this many iterations (for reproducible runs).
         #[arg(long)]
         iterations: Option<u64>,
+        /// Annealing temperatures at start and end, as multiples of the mean nearest-neighbour cost.
+        #[arg(long, value_parser = points::parse_lon_lat, default_value = "10,0.1", hide = true)]
+        temperature: [f64; 2],
         /// Where to write the solution JSON (standard output when absent).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -146,6 +149,7 @@ fn main() {
             seed,
             threads,
             iterations,
+            temperature,
             out,
         } => solve::run(&solve::SolveArgs {
             file: &file,
@@ -154,6 +158,7 @@ fn main() {
             seed,
             threads,
             iterations,
+            temperature: (temperature[0], temperature[1]),
             out: out.as_deref(),
         }),
     };

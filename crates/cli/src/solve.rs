@@ -37,6 +37,7 @@ pub struct SolveArgs<'a> {
     pub seed: u64,
     pub threads: usize,
     pub iterations: Option<u64>,
+    pub temperature: (f64, f64),
     pub out: Option<&'a Path>,
 }
 
@@ -65,12 +66,13 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
             .map(|t| {
                 let problem = &instance.problem;
                 let seed = args.seed.wrapping_add(t as u64);
+                let temperature = args.temperature;
                 let mut budget = WallClock {
                     start,
                     limit: Duration::from_secs_f64(args.time_limit_s),
                     max_iterations: args.iterations,
                 };
-                scope.spawn(move || solve_with_stats(problem, SolveParams { seed }, &mut budget))
+                scope.spawn(move || solve_with_stats(problem, SolveParams { seed, temperature }, &mut budget))
             })
             .collect();
         handles

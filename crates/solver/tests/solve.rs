@@ -13,7 +13,7 @@ fn solve_checked(
 ) -> vaxride_solver::Solution {
     let solution = solve(
         problem,
-        SolveParams { seed },
+        SolveParams { seed, ..SolveParams::default() },
         &mut IterationBudget(iterations),
     );
     if let Err(errors) = check(problem, &solution) {

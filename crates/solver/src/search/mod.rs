@@ -39,11 +39,14 @@ impl Budget for IterationBudget {
 pub struct SolveParams {
     /// Seed of the random generator.
     pub seed: u64,
+    /// Annealing temperature at the start and at the end, in multiples of the mean cost from a
+    /// stop to its nearest neighbour.
+    pub temperature: (f64, f64),
 }
 
 impl Default for SolveParams {
     fn default() -> Self {
-        SolveParams { seed: 1 }
+        SolveParams { seed: 1, temperature: (10.0, 0.1) }
     }
 }
 
@@ -202,7 +205,7 @@ pub fn solve_with_stats(
         nn.iter().sum::<Cost>() as f64 / nn.len() as f64
     }
     .max(1.0);
-    let (t0, tf) = (10.0 * mean_nn, 0.1 * mean_nn);
+    let (t0, tf) = (params.temperature.0 * mean_nn, params.temperature.1 * mean_nn);
 
     let mut iteration = 0u64;
     while let Some(progress) = budget.progress(iteration) {
