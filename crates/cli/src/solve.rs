@@ -72,7 +72,9 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
                     limit: Duration::from_secs_f64(args.time_limit_s),
                     max_iterations: args.iterations,
                 };
-                scope.spawn(move || solve_with_stats(problem, SolveParams { seed, temperature }, &mut budget))
+                scope.spawn(move || {
+                    solve_with_stats(problem, SolveParams { seed, temperature }, &mut budget)
+                })
             })
             .collect();
         handles

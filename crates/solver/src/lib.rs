@@ -20,5 +20,7 @@ pub use check::{CheckError, check};
 pub use problem::{
     Cost, Load, Matrix, Problem, ProblemError, Request, Stop, StopKind, Time, Vehicle,
 };
-pub use search::{Budget, IterationBudget, SearchStats, SolveParams, solve, solve_with_stats};
+pub use search::{
+    Budget, IterationBudget, SearchStats, SolveParams, cheapest_insertion, solve, solve_with_stats,
+};
 pub use solution::{Objective, Route, Solution, Unassigned, UnassignedReason};

@@ -13,7 +13,10 @@ fn solve_checked(
 ) -> vaxride_solver::Solution {
     let solution = solve(
         problem,
-        SolveParams { seed, ..SolveParams::default() },
+        SolveParams {
+            seed,
+            ..SolveParams::default()
+        },
         &mut IterationBudget(iterations),
     );
     if let Err(errors) = check(problem, &solution) {

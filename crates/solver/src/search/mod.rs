@@ -46,7 +46,10 @@ pub struct SolveParams {
 
 impl Default for SolveParams {
     fn default() -> Self {
-        SolveParams { seed: 1, temperature: (10.0, 0.1) }
+        SolveParams {
+            seed: 1,
+            temperature: (10.0, 0.1),
+        }
     }
 }
 
@@ -147,6 +150,21 @@ impl State {
     }
 }
 
+/// The cheapest feasible way to add `request` to a route of `vehicle` visiting `stops`: the cost
+/// increase and the positions (the pick-up or delivery goes after position `at[0]`, the drop-off
+/// after `at[1]`, position 0 being the vehicle's start). Builds the route's caches, then checks
+/// every position; the search's hot path, exposed for benchmarks and tests.
+pub fn cheapest_insertion(
+    problem: &Problem,
+    vehicle: usize,
+    stops: &[usize],
+    request: usize,
+) -> Option<(Cost, [usize; 2])> {
+    let route = RouteState::new(problem, vehicle, stops.to_vec());
+    let mut rng = StdRng::seed_from_u64(0);
+    insert::best_placement(problem, &route, request, 0.0, &mut rng).map(|p| (p.delta, p.at))
+}
+
 /// Counters of one search.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SearchStats {
@@ -205,7 +223,10 @@ pub fn solve_with_stats(
         nn.iter().sum::<Cost>() as f64 / nn.len() as f64
     }
     .max(1.0);
-    let (t0, tf) = (params.temperature.0 * mean_nn, params.temperature.1 * mean_nn);
+    let (t0, tf) = (
+        params.temperature.0 * mean_nn,
+        params.temperature.1 * mean_nn,
+    );
 
     let mut iteration = 0u64;
     while let Some(progress) = budget.progress(iteration) {
