@@ -143,13 +143,13 @@ pub(crate) fn vrptw(src: Src<'_>, v: Vrptw) -> Result<Instance, FormatError> {
         let demand = node.demand;
         text::non_negative(src, node.demand_line, "demand", demand as f64)?;
         let r = requests.len();
-        requests.push(Request {
-            id: node.id.clone(),
-            stops: vec![stops.len()],
-            priority: 1,
-            max_ride: None,
-            needs: 0,
-        });
+        requests.push(Request::single(
+            node.id.clone(),
+            vec![stops.len()],
+            1,
+            None,
+            0,
+        ));
         stops.push(Stop {
             id: node.id.clone(),
             loc,
@@ -180,6 +180,7 @@ pub(crate) fn vrptw(src: Src<'_>, v: Vrptw) -> Result<Instance, FormatError> {
             vehicles,
             stops,
             requests,
+            slots: Vec::new(),
         },
         coords,
         scale: SCALE,

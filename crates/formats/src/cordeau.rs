@@ -148,13 +148,13 @@ pub(crate) fn read(src: Src<'_>, text: &str) -> Result<Instance, FormatError> {
         };
         stops.push(stop(i, p, StopKind::Pickup));
         stops.push(stop(n + i, d, StopKind::Dropoff));
-        requests.push(Request {
-            id: i.to_string(),
-            stops: vec![s, s + 1],
-            priority: 1,
-            max_ride: Some(scaled(max_ride, SCALE)),
-            needs: 0,
-        });
+        requests.push(Request::single(
+            i.to_string(),
+            vec![s, s + 1],
+            1,
+            Some(scaled(max_ride, SCALE)),
+            0,
+        ));
     }
 
     let matrix = build::matrix(src, &coords, DistanceConvention::DoubleEuclid)?;
@@ -174,6 +174,7 @@ pub(crate) fn read(src: Src<'_>, text: &str) -> Result<Instance, FormatError> {
             vehicles,
             stops,
             requests,
+            slots: Vec::new(),
         },
         coords,
         scale: SCALE,

@@ -143,13 +143,7 @@ pub(crate) fn read(src: Src<'_>, text: &str) -> Result<Instance, FormatError> {
             };
             stops.push(stop(i, t, StopKind::Pickup));
             stops.push(stop(d, dt, StopKind::Dropoff));
-            requests.push(Request {
-                id: i.to_string(),
-                stops: vec![s, s + 1],
-                priority: 1,
-                max_ride: None,
-                needs: 0,
-            });
+            requests.push(Request::single(i.to_string(), vec![s, s + 1], 1, None, 0));
         } else if t.is_delivery() {
             let Some((_, pt)) = get(t.pickup) else {
                 return Err(err(ErrorKind::UnknownNode {
@@ -193,6 +187,7 @@ pub(crate) fn read(src: Src<'_>, text: &str) -> Result<Instance, FormatError> {
             vehicles,
             stops,
             requests,
+            slots: Vec::new(),
         },
         coords,
         scale: SCALE,

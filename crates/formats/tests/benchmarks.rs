@@ -118,7 +118,10 @@ fn every_li_lim_file_reads_into_pairs() {
             path.display()
         );
         for r in &p.requests {
-            let (a, b) = (&p.stops[r.stops[0]], &p.stops[r.stops[1]]);
+            let (a, b) = (
+                &p.stops[r.choices[0].legs[0][0]],
+                &p.stops[r.choices[0].legs[0][1]],
+            );
             assert_eq!((a.kind, b.kind), (StopKind::Pickup, StopKind::Dropoff));
             assert_eq!(a.load, b.load);
         }
@@ -213,7 +216,10 @@ fn lc101_pairs_follow_the_pickup_and_delivery_indices() {
     assert_eq!(p.vehicles[0].shift, (0, 123_600));
     // Line "3 42 66 10 65 146 90 0 75": task 3 picks up 10 for task 75.
     let r = p.requests.iter().find(|r| r.id == "3").unwrap();
-    let (a, b) = (&p.stops[r.stops[0]], &p.stops[r.stops[1]]);
+    let (a, b) = (
+        &p.stops[r.choices[0].legs[0][0]],
+        &p.stops[r.choices[0].legs[0][1]],
+    );
     assert_eq!(
         (a.loc, a.kind, a.load, a.window, a.service),
         (3, StopKind::Pickup, Load::seats(10), (6500, 14600), 9000)
@@ -224,7 +230,7 @@ fn lc101_pairs_follow_the_pickup_and_delivery_indices() {
     );
     // Task 1 ("1 45 68 -10 912 967 90 11 0") is the delivery of task 11.
     let r = p.requests.iter().find(|r| r.id == "11").unwrap();
-    assert_eq!(p.stops[r.stops[1]].loc, 1);
+    assert_eq!(p.stops[r.choices[0].legs[0][1]].loc, 1);
     // Costs round, durations ceil: 100 · sqrt(5² + 18²) = 1868.15…
     assert_eq!((p.matrix.cost(0, 1), p.matrix.time(0, 1)), (1868, 1869));
     for a in 0..p.matrix.len() {
@@ -251,7 +257,10 @@ fn a2_16_has_16_requests_2_vehicles_and_a_30_minute_ride_limit() {
     );
     let r = &p.requests[0];
     assert_eq!(r.max_ride, Some(3000));
-    let (a, b) = (&p.stops[r.stops[0]], &p.stops[r.stops[1]]);
+    let (a, b) = (
+        &p.stops[r.choices[0].legs[0][0]],
+        &p.stops[r.choices[0].legs[0][1]],
+    );
     assert_eq!(
         (a.loc, a.kind, a.service, a.load),
         (1, StopKind::Pickup, 300, Load::seats(1))

@@ -40,7 +40,7 @@ fn the_solomon_text_fixture_reads_as_ten_customers_of_c101() {
         (s.loc, s.load, s.window, s.service, s.kind),
         (5, Load::seats(10), (150, 670), 900, StopKind::Delivery)
     );
-    assert_eq!(p.requests[4].stops, [4]);
+    assert_eq!(p.requests[4].choices[0].legs[0], [4]);
 }
 
 #[test]
@@ -102,14 +102,14 @@ fn the_li_lim_fixture_pairs_pickups_with_deliveries_listed_before_them() {
         .map(|r| {
             (
                 r.id.as_str(),
-                p.stops[r.stops[0]].loc,
-                p.stops[r.stops[1]].loc,
-                p.stops[r.stops[0]].load.0[0],
+                p.stops[r.choices[0].legs[0][0]].loc,
+                p.stops[r.choices[0].legs[0][1]].loc,
+                p.stops[r.choices[0].legs[0][0]].load.0[0],
             )
         })
         .collect();
     assert_eq!(pairs, [("2", 2, 5, 20), ("3", 3, 1, 5), ("4", 4, 6, 8)]);
-    let d = &p.stops[p.requests[1].stops[1]];
+    let d = &p.stops[p.requests[1].choices[0].legs[0][1]];
     assert_eq!(
         (d.kind, d.window, d.service, d.load),
         (StopKind::Dropoff, (4000, 9000), 1000, Load::seats(5))
@@ -121,7 +121,7 @@ fn li_lim_distances_are_reported_in_double_precision() {
     let inst = read_fixture("lilim_small.txt", Format::LiLim);
     assert_eq!(inst.distance, DistanceConvention::DoubleEuclid);
     let r = &inst.problem.requests[1];
-    let route = vec![r.stops[0], r.stops[1]];
+    let route = vec![r.choices[0].legs[0][0], r.choices[0].legs[0][1]];
     let expected = euclid((10.0, 10.0), (13.0, 19.0)) + euclid((13.0, 19.0), (14.0, 13.0)) + 5.0;
     assert!((inst.reported_distance(&[route], &[2]) - expected).abs() < 1e-12);
 }
@@ -140,7 +140,10 @@ fn the_cordeau_fixture_has_ride_and_route_limits_and_merges_its_end_depot() {
     );
     let r = &p.requests[1];
     assert_eq!(r.max_ride, Some(3000));
-    let (a, b) = (&p.stops[r.stops[0]], &p.stops[r.stops[1]]);
+    let (a, b) = (
+        &p.stops[r.choices[0].legs[0][0]],
+        &p.stops[r.choices[0].legs[0][1]],
+    );
     assert_eq!(
         (a.id.as_str(), a.window, a.load),
         ("2", (2000, 4500), Load::seats(2))
@@ -173,7 +176,9 @@ fn a_cordeau_end_depot_elsewhere_becomes_the_vehicles_end_location() {
         + euclid((-1.5, 2.25), (3.75, 1.0))
         + euclid((3.75, 1.0), (1.0, 0.0));
     assert!(
-        (inst.reported_distance(std::slice::from_ref(&r.stops), &[0]) - expected).abs() < 1e-12
+        (inst.reported_distance(std::slice::from_ref(&r.choices[0].legs[0]), &[0]) - expected)
+            .abs()
+            < 1e-12
     );
 }
 

@@ -100,6 +100,16 @@ pub enum CheckError {
         /// Route index.
         route: usize,
     },
+    /// More elders booked into a site slot than it takes.
+    #[error("slot {slot}: {count} elders for {capacity} places")]
+    SlotFull {
+        /// Slot index.
+        slot: usize,
+        /// Elders the solution brings.
+        count: u32,
+        /// Places.
+        capacity: u32,
+    },
     /// The claimed objective differs from the recomputed one.
     #[error("claimed cost {claimed} but the routes cost {actual}")]
     Cost {
@@ -108,6 +118,16 @@ pub enum CheckError {
         /// What the routes cost.
         actual: Cost,
     },
+}
+
+/// The pick-up that starts the leg a drop-off ends, found in the request's choices.
+fn leg_start(problem: &Problem, dropoff: usize) -> Option<usize> {
+    problem.requests[problem.stops[dropoff].request]
+        .choices
+        .iter()
+        .flat_map(|c| c.legs.iter())
+        .find(|leg| leg.len() == 2 && leg[1] == dropoff)
+        .map(|leg| leg[0])
 }
 
 /// Whether some schedule meets every time constraint of the route: the latest-start solution of
@@ -146,10 +166,11 @@ fn latest_schedule_exists(problem: &Problem, vehicle: usize, stops: &[usize]) ->
     for (i, &s) in stops.iter().enumerate() {
         let st = &problem.stops[s];
         let request = &problem.requests[st.request];
-        if let (StopKind::Dropoff, Some(max)) = (st.kind, request.max_ride)
-            && let Some(j) = stops.iter().position(|&x| x == request.stops[0])
+        if let (StopKind::Dropoff, Some(max), Some(pick)) =
+            (st.kind, request.max_ride, leg_start(problem, s))
+            && let Some(j) = stops.iter().position(|&x| x == pick)
         {
-            arcs.push((j + 1, i + 1, max + problem.stops[request.stops[0]].service));
+            arcs.push((j + 1, i + 1, max + problem.stops[pick].service));
         }
     }
     let mut latest = vec![Time::MAX; k + 3];
@@ -258,12 +279,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
                     route: ri,
                 });
             }
-            let k = request
-                .stops
-                .iter()
-                .position(|&x| x == s)
-                .unwrap_or(usize::MAX);
-            placed.entry(stop.request).or_default().push((ri, pos, k));
+            placed.entry(stop.request).or_default().push((ri, pos, s));
             cost += m.cost(prev_loc, stop.loc);
             starts.push(start);
             ready = start + stop.service;
@@ -300,8 +316,11 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
             let Some(max) = request.max_ride else {
                 continue;
             };
-            if let Some(pp) = route.stops.iter().position(|&x| x == request.stops[0]) {
-                let ride = starts[pos] - (starts[pp] + problem.stops[request.stops[0]].service);
+            let Some(pick) = leg_start(problem, s) else {
+                continue;
+            };
+            if let Some(pp) = route.stops.iter().position(|&x| x == pick) {
+                let ride = starts[pos] - (starts[pp] + problem.stops[pick].service);
                 if ride > max {
                     timing.push(CheckError::Ride {
                         request: stop.request,
@@ -319,6 +338,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
         objective.duration += duration;
     }
 
+    let mut slot_count = vec![0u32; problem.slots.len()];
     let mut unassigned = vec![false; problem.requests.len()];
     for u in &solution.unassigned {
         if u.request >= problem.requests.len() || unassigned[u.request] {
@@ -341,30 +361,52 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
             }
             continue;
         }
-        if visits.len() != request.stops.len() {
+        // Exactly the stops of one choice are visited; each leg in one route, in order.
+        let mut visited: Vec<usize> = visits.iter().map(|v| v.2).collect();
+        visited.sort_unstable();
+        let choice = request.choices.iter().find(|c| {
+            let mut own: Vec<usize> = c.legs.iter().flatten().copied().collect();
+            own.sort_unstable();
+            own == visited
+        });
+        let Some(choice) = choice else {
             errors.push(CheckError::Request {
                 request: ri,
                 what: format!(
-                    "{} of its {} stops are visited and it is not unassigned",
-                    visits.len(),
-                    request.stops.len()
+                    "its {} visited stops are not exactly the stops of one of its choices, and it is not unassigned",
+                    visits.len()
                 ),
             });
             continue;
-        }
-        let same_route = visits.iter().all(|v| v.0 == visits[0].0);
-        let mut in_order = visits.clone();
-        in_order.sort_by_key(|v| v.1);
-        let ordered = in_order.iter().enumerate().all(|(k, v)| v.2 == k);
-        if !same_route || !ordered {
+        };
+        let at = |stop: usize| visits.iter().find(|v| v.2 == stop).map(|v| (v.0, v.1));
+        let legs_ok = choice.legs.iter().all(|leg| match leg.as_slice() {
+            [p, d] => {
+                matches!((at(*p), at(*d)), (Some((rp, pp)), Some((rd, pd))) if rp == rd && pp < pd)
+            }
+            _ => true,
+        });
+        if !legs_ok {
             errors.push(CheckError::Request {
                 request: ri,
-                what: "pick-up and drop-off not in one route in that order".into(),
+                what: "a pick-up and its drop-off are not in one route in that order".into(),
             });
             continue;
         }
+        if let Some(slot) = choice.slot {
+            slot_count[slot] += 1;
+        }
         objective.served += 1;
         objective.served_priority += request.priority;
+    }
+    for (slot, (&count, spec)) in slot_count.iter().zip(&problem.slots).enumerate() {
+        if count > spec.capacity {
+            errors.push(CheckError::SlotFull {
+                slot,
+                count,
+                capacity: spec.capacity,
+            });
+        }
     }
     if errors.is_empty() {
         Ok(objective)

@@ -161,19 +161,83 @@ pub struct Stop {
     pub request: usize,
 }
 
-/// One request: a single delivery, or a pick-up and its drop-off served by the same vehicle.
+/// One leg of a request: `[delivery]`, or `[pickup, dropoff]` driven by one vehicle.
+pub type Leg = Vec<usize>;
+
+/// One way of serving a request: its legs (each may be driven by a different vehicle) and the
+/// site slot it takes, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    /// The legs, all served or none. An elder's visit has an outbound leg (home → site) and,
+    /// when a ride home is wanted, a return leg (site → home).
+    pub legs: Vec<Leg>,
+    /// The slot (index into `Problem::slots`) this choice occupies.
+    pub slot: Option<usize>,
+}
+
+impl Choice {
+    /// A choice of one leg and no slot.
+    pub fn leg(stops: Leg) -> Choice {
+        Choice {
+            legs: vec![stops],
+            slot: None,
+        }
+    }
+
+    /// Every stop of the choice.
+    pub fn stops(&self) -> impl Iterator<Item = usize> + '_ {
+        self.legs.iter().flatten().copied()
+    }
+}
+
+/// One request: served by exactly one of its choices, or not at all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// Identifier from the input.
     pub id: String,
-    /// Stop indices: `[delivery]` or `[pickup, dropoff]`.
-    pub stops: Vec<usize>,
+    /// The ways of serving it. Classic requests have one choice of one leg; an elder's visit
+    /// has one choice per candidate site slot. Stops are never shared between choices.
+    pub choices: Vec<Choice>,
     /// Weight of serving it (larger = more important).
     pub priority: i64,
-    /// Longest ride (drop-off service start minus pick-up service end), if limited.
+    /// Longest ride of each leg (drop-off service start minus pick-up service end), if limited.
     pub max_ride: Option<Time>,
     /// Features the vehicle must have.
     pub needs: u64,
+}
+
+impl Request {
+    /// A request served one way, by one leg: `[delivery]` or `[pickup, dropoff]`.
+    pub fn single(
+        id: impl Into<String>,
+        stops: Leg,
+        priority: i64,
+        max_ride: Option<Time>,
+        needs: u64,
+    ) -> Request {
+        Request {
+            id: id.into(),
+            choices: vec![Choice::leg(stops)],
+            priority,
+            max_ride,
+            needs,
+        }
+    }
+
+    /// Every stop of every choice.
+    pub fn all_stops(&self) -> impl Iterator<Item = usize> + '_ {
+        self.choices.iter().flat_map(Choice::stops)
+    }
+}
+
+/// A time slot of a vaccination site: how many more elders it takes, from all vehicles
+/// together. The site's location and the slot's arrival window are on the stops that use it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    /// Identifier from the input.
+    pub id: String,
+    /// Elders it still takes.
+    pub capacity: u32,
 }
 
 /// A whole problem.
@@ -187,6 +251,8 @@ pub struct Problem {
     pub stops: Vec<Stop>,
     /// The requests.
     pub requests: Vec<Request>,
+    /// Site slots with a shared capacity (empty for the classic families).
+    pub slots: Vec<Slot>,
 }
 
 /// A problem that cannot be solved as given.
@@ -229,8 +295,10 @@ pub enum ProblemError {
         /// Closing.
         close: Time,
     },
-    /// A request whose stops do not form a delivery or a pick-up/drop-off pair.
-    #[error("request {0} must be one delivery, or one pick-up followed by one drop-off")]
+    /// A request whose legs are not each one delivery or a pick-up/drop-off pair of its own stops.
+    #[error(
+        "request {0}: every choice needs legs of one delivery, or one pick-up then one drop-off, with stops of its own"
+    )]
     Shape(String),
     /// Negative load or service time.
     #[error("stop {0} has a negative load or service time")]
@@ -238,6 +306,16 @@ pub enum ProblemError {
 }
 
 impl Problem {
+    /// The pick-up of the leg a drop-off ends (the stop itself for other kinds).
+    pub fn pickup_of(&self, stop: usize) -> usize {
+        let r = &self.requests[self.stops[stop].request];
+        r.choices
+            .iter()
+            .flat_map(|c| &c.legs)
+            .find(|leg| leg.last() == Some(&stop))
+            .map_or(stop, |leg| leg[0])
+    }
+
     /// Checks the problem's internal consistency; every error found, not only the first.
     pub fn validate(&self) -> Result<(), Vec<ProblemError>> {
         let n = self.matrix.len();
@@ -279,19 +357,28 @@ impl Problem {
                 errors.push(ProblemError::Negative(s.id.clone()));
             }
         }
+        let mut owner = vec![false; self.stops.len()];
         for (ix, r) in self.requests.iter().enumerate() {
-            let kinds: Vec<StopKind> = r
-                .stops
-                .iter()
-                .filter_map(|s| self.stops.get(*s).map(|s| s.kind))
-                .collect();
-            let belongs = r
-                .stops
-                .iter()
-                .all(|s| self.stops.get(*s).is_some_and(|s| s.request == ix));
-            let ok = belongs
-                && (kinds == [StopKind::Delivery]
-                    || kinds == [StopKind::Pickup, StopKind::Dropoff]);
+            let mut ok = !r.choices.is_empty();
+            for c in &r.choices {
+                ok &= !c.legs.is_empty() && c.slot.is_none_or(|s| s < self.slots.len());
+                for leg in &c.legs {
+                    let kinds: Vec<StopKind> = leg
+                        .iter()
+                        .filter_map(|s| self.stops.get(*s).map(|s| s.kind))
+                        .collect();
+                    ok &= kinds == [StopKind::Delivery]
+                        || kinds == [StopKind::Pickup, StopKind::Dropoff];
+                    for &s in leg {
+                        // Each stop belongs to this request, and to one leg only.
+                        ok &= self.stops.get(s).is_some_and(|st| st.request == ix)
+                            && owner.get(s).is_some_and(|seen| !seen);
+                        if let Some(seen) = owner.get_mut(s) {
+                            *seen = true;
+                        }
+                    }
+                }
+            }
             if !ok {
                 errors.push(ProblemError::Shape(r.id.clone()));
             }

@@ -60,11 +60,11 @@ pub fn earliest(
         if st.kind != StopKind::Dropoff {
             continue;
         }
-        let req = &problem.requests[st.request];
-        if let Some(max) = req.max_ride
-            && let Some(j) = stops[..i].iter().position(|&x| x == req.stops[0])
+        let pickup = problem.pickup_of(s);
+        if let Some(max) = problem.requests[st.request].max_ride
+            && let Some(j) = stops[..i].iter().position(|&x| x == pickup)
         {
-            edges.push((j + 1, i + 1, max + problem.stops[req.stops[0]].service));
+            edges.push((j + 1, i + 1, max + problem.stops[pickup].service));
         }
     }
     // dist[i] = shortest distance from i to `zero`.

@@ -97,7 +97,7 @@ fn exact_scheduling_and_the_checker_agree_on_random_stop_sequences() {
         // A random order that keeps each pick-up before its drop-off.
         let mut stops: Vec<usize> = Vec::new();
         for &r in &requests {
-            let s = &p.requests[r].stops;
+            let s = &p.requests[r].choices[0].legs[0];
             let i = rng.random_range(0..=stops.len());
             stops.insert(i, s[0]);
             if s.len() == 2 {
@@ -130,4 +130,30 @@ fn exact_scheduling_and_the_checker_agree_on_random_stop_sequences() {
         agree_feasible > 10,
         "the test should see feasible sequences too ({agree_feasible})"
     );
+}
+
+#[test]
+fn elder_days_with_site_slots_and_rides_home_pass_the_checker() {
+    for seed in 0..12u64 {
+        let p = common::random_elder_day(seed, 12 + seed as usize, 2, 3, 3, 3);
+        p.validate().expect("valid problem");
+        let s = solve_checked(&p, seed, 400);
+        assert!(s.objective(&p).served > 0, "seed {seed}: nobody served");
+    }
+}
+
+#[test]
+fn a_full_slot_leaves_the_extra_elders_out_with_the_reason_slot_full() {
+    // One site, one slot for 2 elders, 5 elders and plenty of vehicles.
+    let p = common::random_elder_day(9, 5, 1, 1, 2, 5);
+    let s = solve_checked(&p, 1, 300);
+    assert_eq!(s.objective(&p).served, 2);
+    assert_eq!(s.unassigned.len(), 3);
+    for u in &s.unassigned {
+        assert_eq!(
+            u.reason,
+            vaxride_solver::UnassignedReason::SlotFull,
+            "{u:?}"
+        );
+    }
 }

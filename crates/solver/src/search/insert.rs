@@ -16,14 +16,13 @@ pub(crate) struct Placement {
 }
 
 impl Placement {
-    /// Applies the placement to a route's stop list.
-    pub fn apply(&self, problem: &Problem, route: &mut RouteState, request: usize) {
-        let stops = &problem.requests[request].stops;
-        if stops.len() == 1 {
-            route.stops.insert(self.at[0], stops[0]);
+    /// Applies the placement of `leg` to a route.
+    pub fn apply(&self, problem: &Problem, route: &mut RouteState, leg: &[usize]) {
+        if leg.len() == 1 {
+            route.stops.insert(self.at[0], leg[0]);
         } else {
-            route.stops.insert(self.at[1], stops[1]);
-            route.stops.insert(self.at[0], stops[0]);
+            route.stops.insert(self.at[1], leg[1]);
+            route.stops.insert(self.at[0], leg[0]);
         }
         route.update(problem);
         debug_assert!(
@@ -31,19 +30,25 @@ impl Placement {
             "insertion broke the route"
         );
     }
+
+    /// Takes `leg` out of a route again.
+    pub fn undo(problem: &Problem, route: &mut RouteState, leg: &[usize]) {
+        route.stops.retain(|s| !leg.contains(s));
+        route.update(problem);
+    }
 }
 
-/// The cheapest feasible placement of `request` in `route`, skipping each position with
-/// probability `blink`.
+/// The cheapest feasible placement of one `leg` (`[delivery]` or `[pickup, dropoff]`) in
+/// `route`, skipping each position with probability `blink`.
 pub(crate) fn best_placement(
     problem: &Problem,
     route: &RouteState,
-    request: usize,
+    leg: &[usize],
     blink: f64,
     rng: &mut impl Rng,
 ) -> Option<Placement> {
     let v = &problem.vehicles[route.vehicle];
-    let req = &problem.requests[request];
+    let req = &problem.requests[problem.stops[leg[0]].request];
     if req.needs & !v.features != 0 {
         return None;
     }
@@ -52,13 +57,11 @@ pub(crate) fn best_placement(
     let mut best: Option<Placement> = None;
     let exact = route.exact || req.max_ride.is_some();
     let consider = |p: Placement, best: &mut Option<Placement>| {
-        if best.is_none_or(|b| p.delta < b.delta)
-            && (!exact || exact_ok(problem, route, request, p))
-        {
+        if best.is_none_or(|b| p.delta < b.delta) && (!exact || exact_ok(problem, route, leg, p)) {
             *best = Some(p);
         }
     };
-    let u = &problem.stops[req.stops[0]];
+    let u = &problem.stops[leg[0]];
     if u.kind == StopKind::Delivery {
         for p in 0..=k {
             if blink > 0.0 && rng.random_bool(blink) {
@@ -81,7 +84,7 @@ pub(crate) fn best_placement(
         }
         return best;
     }
-    let d = &problem.stops[req.stops[1]];
+    let d = &problem.stops[leg[1]];
     for p in 0..=k {
         let load_u = route.load[p].plus(u.load);
         if !load_u.fits(v.capacity) {
@@ -141,14 +144,13 @@ pub(crate) fn best_placement(
 }
 
 /// Exact check of a candidate on a route with ride-time or duration limits.
-fn exact_ok(problem: &Problem, route: &RouteState, request: usize, p: Placement) -> bool {
+fn exact_ok(problem: &Problem, route: &RouteState, leg: &[usize], p: Placement) -> bool {
     let mut r = route.stops.clone();
-    let stops = &problem.requests[request].stops;
-    if stops.len() == 1 {
-        r.insert(p.at[0], stops[0]);
+    if leg.len() == 1 {
+        r.insert(p.at[0], leg[0]);
     } else {
-        r.insert(p.at[1], stops[1]);
-        r.insert(p.at[0], stops[0]);
+        r.insert(p.at[1], leg[1]);
+        r.insert(p.at[0], leg[0]);
     }
     schedule_ok(problem, route.vehicle, &r)
 }
@@ -195,10 +197,10 @@ pub(crate) fn first_violation(problem: &Problem, vehicle: usize, stops: &[usize]
         if st.kind != StopKind::Dropoff {
             continue;
         }
-        let req = &problem.requests[st.request];
-        if let Some(max) = req.max_ride
-            && let Some(j) = stops[..i].iter().position(|&x| x == req.stops[0])
-            && starts[i] - (starts[j] + problem.stops[req.stops[0]].service) > max
+        let pickup = problem.pickup_of(s);
+        if let Some(max) = problem.requests[st.request].max_ride
+            && let Some(j) = stops[..i].iter().position(|&x| x == pickup)
+            && starts[i] - (starts[j] + problem.stops[pickup].service) > max
         {
             return Some(st.request);
         }

@@ -107,7 +107,7 @@ impl Context {
         let far = problem
             .requests
             .iter()
-            .map(|r| m.cost(depot, problem.stops[r.stops[0]].loc))
+            .map(|r| m.cost(depot, problem.stops[r.choices[0].legs[0][0]].loc))
             .collect();
         let max_arc = (0..m.len())
             .flat_map(|a| (0..m.len()).map(move |b| (a, b)))
@@ -150,7 +150,7 @@ impl State {
     }
 }
 
-/// The cheapest feasible way to add `request` to a route of `vehicle` visiting `stops`: the cost
+/// The cheapest feasible way to add `request` (its first choice's first leg) to a route of `vehicle` visiting `stops`: the cost
 /// increase and the positions (the pick-up or delivery goes after position `at[0]`, the drop-off
 /// after `at[1]`, position 0 being the vehicle's start). Builds the route's caches, then checks
 /// every position; the search's hot path, exposed for benchmarks and tests.
@@ -162,7 +162,8 @@ pub fn cheapest_insertion(
 ) -> Option<(Cost, [usize; 2])> {
     let route = RouteState::new(problem, vehicle, stops.to_vec());
     let mut rng = StdRng::seed_from_u64(0);
-    insert::best_placement(problem, &route, request, 0.0, &mut rng).map(|p| (p.delta, p.at))
+    let leg = &problem.requests[request].choices[0].legs[0];
+    insert::best_placement(problem, &route, leg, 0.0, &mut rng).map(|p| (p.delta, p.at))
 }
 
 /// Counters of one search.
@@ -275,6 +276,7 @@ pub fn solve_with_stats(
 }
 
 fn into_solution(problem: &Problem, ctx: &Context, state: State) -> Solution {
+    let slot_used = recreate::slot_usage(problem, &state.routes);
     let routes = state
         .routes
         .into_iter()
@@ -289,15 +291,21 @@ fn into_solution(problem: &Problem, ctx: &Context, state: State) -> Solution {
         .iter()
         .map(|&r| Unassigned {
             request: r,
-            reason: diagnose(problem, ctx, r),
+            reason: diagnose(problem, ctx, &slot_used, r),
         })
         .collect();
     unassigned.sort_by_key(|u| u.request);
     Solution { routes, unassigned }
 }
 
-/// Why a request could not be served: the first condition that fails for every vehicle.
-fn diagnose(problem: &Problem, ctx: &Context, request: usize) -> UnassignedReason {
+/// Why a request could not be served: the first condition that fails for every vehicle and
+/// every choice.
+fn diagnose(
+    problem: &Problem,
+    ctx: &Context,
+    slot_used: &[u32],
+    request: usize,
+) -> UnassignedReason {
     let req = &problem.requests[request];
     let with_features: Vec<usize> = (0..problem.vehicles.len())
         .filter(|&v| req.needs & !problem.vehicles[v].features == 0)
@@ -305,37 +313,61 @@ fn diagnose(problem: &Problem, ctx: &Context, request: usize) -> UnassignedReaso
     if with_features.is_empty() {
         return UnassignedReason::NoVehicleWithFeatures;
     }
-    let load = problem.stops[req.stops[0]].load;
+    let load = problem.stops[req.choices[0].legs[0][0]].load;
     if !with_features
         .iter()
         .any(|&v| load.fits(problem.vehicles[v].capacity))
     {
         return UnassignedReason::Capacity;
     }
-    let mut seen = vec![false; ctx.vehicle_kinds];
+    let open: Vec<&crate::problem::Choice> = req
+        .choices
+        .iter()
+        .filter(|c| {
+            c.slot
+                .is_none_or(|s| slot_used[s] < problem.slots[s].capacity)
+        })
+        .collect();
+    if open.is_empty() {
+        return UnassignedReason::SlotFull;
+    }
+    // Does every leg of some choice fit alone in an empty route?
     let mut rng = StdRng::seed_from_u64(0);
-    for &v in &with_features {
-        if std::mem::replace(&mut seen[ctx.vehicle_kind[v]], true) {
-            continue;
-        }
-        let empty = RouteState::new(problem, v, Vec::new());
-        if insert::best_placement(problem, &empty, request, 0.0, &mut rng).is_some() {
-            return UnassignedReason::FleetBusy;
-        }
+    let empties: Vec<RouteState> = {
+        let mut seen = vec![false; ctx.vehicle_kinds];
+        with_features
+            .iter()
+            .filter(|&&v| !std::mem::replace(&mut seen[ctx.vehicle_kind[v]], true))
+            .map(|&v| RouteState::new(problem, v, Vec::new()))
+            .collect()
+    };
+    let fits_alone = open.iter().any(|c| {
+        c.legs.iter().all(|leg| {
+            empties
+                .iter()
+                .any(|e| insert::best_placement(problem, e, leg, 0.0, &mut rng).is_some())
+        })
+    });
+    if fits_alone {
+        return UnassignedReason::FleetBusy;
     }
     // Alone in an empty route it fails: tell windows from ride time from shift.
     let m = &problem.matrix;
-    let reachable = with_features.iter().any(|&v| {
-        let veh = &problem.vehicles[v];
-        let u = &problem.stops[req.stops[0]];
-        veh.shift.0 + m.time(veh.start, u.loc) <= u.window.1
+    let reachable = open.iter().any(|c| {
+        let u = &problem.stops[c.legs[0][0]];
+        with_features.iter().any(|&v| {
+            let veh = &problem.vehicles[v];
+            veh.shift.0 + m.time(veh.start, u.loc) <= u.window.1
+        })
     });
     if !reachable {
         return UnassignedReason::WindowUnreachable;
     }
-    if let (Some(max), [p, d]) = (req.max_ride, req.stops.as_slice()) {
-        let (p, d) = (&problem.stops[*p], &problem.stops[*d]);
-        if m.time(p.loc, d.loc) > max {
+    if let Some(max) = req.max_ride {
+        let too_long = |leg: &Vec<usize>| {
+            leg.len() == 2 && m.time(problem.stops[leg[0]].loc, problem.stops[leg[1]].loc) > max
+        };
+        if open.iter().all(|c| c.legs.iter().any(too_long)) {
             return UnassignedReason::RideTimeUnattainable;
         }
     }

@@ -3,7 +3,7 @@
 use rand::Rng;
 use rand::seq::SliceRandom;
 
-use crate::problem::Problem;
+use crate::problem::{Cost, Problem};
 use crate::search::Context;
 use crate::search::insert::{Placement, best_placement};
 use crate::search::route::RouteState;
@@ -11,8 +11,13 @@ use crate::search::route::RouteState;
 /// Probability of skipping a position while looking for the cheapest one.
 const BLINK: f64 = 0.01;
 
+/// Where each leg of a choice goes: (route, placement), leg by leg.
+type LegPlacements = Vec<(usize, Placement)>;
+
 /// Inserts `requests` one by one at their cheapest feasible place; returns those that fit
-/// nowhere.
+/// nowhere. A request with several choices (site slots) takes the cheapest choice whose slot
+/// has room; a choice with several legs (outbound and return) is placed leg after leg, each at
+/// its cheapest, and counts only if every leg fits.
 pub(crate) fn recreate(
     problem: &Problem,
     ctx: &Context,
@@ -21,39 +26,110 @@ pub(crate) fn recreate(
     rng: &mut impl Rng,
 ) -> Vec<usize> {
     order(problem, ctx, &mut requests, rng);
+    let mut slot_used = slot_usage(problem, routes);
     let mut left = Vec::new();
     for r in requests {
-        let mut best: Option<(Placement, usize)> = None;
-        let mut tried_empty = vec![false; ctx.vehicle_kinds];
-        for (ri, route) in routes.iter().enumerate() {
-            if route.len() == 0 {
-                let kind = ctx.vehicle_kind[route.vehicle];
-                if tried_empty[kind] {
-                    continue;
-                }
-                tried_empty[kind] = true;
+        let req = &problem.requests[r];
+        // (total cost, choice, placements leg by leg)
+        let mut best: Option<(Cost, usize, LegPlacements)> = None;
+        for (ci, choice) in req.choices.iter().enumerate() {
+            if choice
+                .slot
+                .is_some_and(|s| slot_used[s] >= problem.slots[s].capacity)
+            {
+                continue;
             }
-            if let Some(mut p) = best_placement(problem, route, r, BLINK, rng) {
-                if route.len() == 0 {
-                    p.delta += problem.vehicles[route.vehicle].fixed_cost;
+            let mut placed: LegPlacements = Vec::with_capacity(choice.legs.len());
+            let mut total = 0;
+            for (k, leg) in choice.legs.iter().enumerate() {
+                let Some((p, ri)) = cheapest(problem, ctx, routes, leg, rng) else {
+                    break;
+                };
+                total += p.delta;
+                placed.push((ri, p));
+                if k + 1 < choice.legs.len() {
+                    p.apply(problem, &mut routes[ri], leg);
                 }
-                if best.is_none_or(|(b, _)| p.delta < b.delta) {
-                    best = Some((p, ri));
+            }
+            // Take the tentative legs out again (all but the last, which was not applied).
+            for (k, &(ri, _)) in placed.iter().enumerate().rev() {
+                if k + 1 < choice.legs.len() {
+                    Placement::undo(problem, &mut routes[ri], &choice.legs[k]);
                 }
+            }
+            if placed.len() == choice.legs.len() && best.as_ref().is_none_or(|b| total < b.0) {
+                best = Some((total, ci, placed));
             }
         }
         match best {
-            Some((p, ri)) => p.apply(problem, &mut routes[ri], r),
+            Some((_, ci, placed)) => {
+                let choice = &req.choices[ci];
+                for (leg, (ri, p)) in choice.legs.iter().zip(placed) {
+                    p.apply(problem, &mut routes[ri], leg);
+                }
+                if let Some(s) = choice.slot {
+                    slot_used[s] += 1;
+                }
+            }
             None => left.push(r),
         }
     }
     left
 }
 
+/// The cheapest feasible placement of a leg over all routes (one empty route per vehicle kind).
+fn cheapest(
+    problem: &Problem,
+    ctx: &Context,
+    routes: &[RouteState],
+    leg: &[usize],
+    rng: &mut impl Rng,
+) -> Option<(Placement, usize)> {
+    let mut best: Option<(Placement, usize)> = None;
+    let mut tried_empty = vec![false; ctx.vehicle_kinds];
+    for (ri, route) in routes.iter().enumerate() {
+        if route.len() == 0 {
+            let kind = ctx.vehicle_kind[route.vehicle];
+            if tried_empty[kind] {
+                continue;
+            }
+            tried_empty[kind] = true;
+        }
+        if let Some(mut p) = best_placement(problem, route, leg, BLINK, rng) {
+            if route.len() == 0 {
+                p.delta += problem.vehicles[route.vehicle].fixed_cost;
+            }
+            if best.is_none_or(|(b, _)| p.delta < b.delta) {
+                best = Some((p, ri));
+            }
+        }
+    }
+    best
+}
+
+/// Elders per slot in the routes (counted at the first stop of each choice's first leg).
+pub(crate) fn slot_usage(problem: &Problem, routes: &[RouteState]) -> Vec<u32> {
+    let mut used = vec![0u32; problem.slots.len()];
+    if used.is_empty() {
+        return used;
+    }
+    for r in routes {
+        for &s in &r.stops {
+            let req = &problem.requests[problem.stops[s].request];
+            if let Some(c) = req.choices.iter().find(|c| c.legs[0][0] == s)
+                && let Some(slot) = c.slot
+            {
+                used[slot] += 1;
+            }
+        }
+    }
+    used
+}
+
 /// Sorts the requests to insert: random, by load, far from the start first, or by window.
 fn order(problem: &Problem, ctx: &Context, requests: &mut [usize], rng: &mut impl Rng) {
     requests.shuffle(rng);
-    let first = |r: usize| &problem.stops[problem.requests[r].stops[0]];
+    let first = |r: usize| &problem.stops[problem.requests[r].choices[0].legs[0][0]];
     // Higher priority is always inserted first; the weights of the orders follow SISR (4:4:2:1).
     match rng.random_range(0..11) {
         0..=3 => {}

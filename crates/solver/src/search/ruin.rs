@@ -87,7 +87,7 @@ pub(crate) fn ruin(
             }
         }
     }
-    // Remove whole requests: both stops of a pair.
+    // Remove whole requests: every leg of the choice they were served by.
     let mut requests: Vec<usize> = removed_stops
         .iter()
         .map(|&s| problem.stops[s].request)
@@ -96,7 +96,7 @@ pub(crate) fn ruin(
     requests.dedup();
     let mut gone = vec![false; problem.stops.len()];
     for &r in &requests {
-        for &s in &problem.requests[r].stops {
+        for s in problem.requests[r].all_stops() {
             gone[s] = true;
         }
     }

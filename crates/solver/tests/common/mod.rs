@@ -39,13 +39,13 @@ pub fn random_problem(
             kind: StopKind::Delivery,
             request: id,
         });
-        requests.push(Request {
-            id: format!("r{id}"),
-            stops: vec![stops.len() - 1],
-            priority: 1,
-            max_ride: None,
-            needs: 0,
-        });
+        requests.push(Request::single(
+            format!("r{id}"),
+            vec![stops.len() - 1],
+            1,
+            None,
+            0,
+        ));
     }
     for i in 0..pairs {
         let id = requests.len();
@@ -71,13 +71,13 @@ pub fn random_problem(
                 request: id,
             });
         }
-        requests.push(Request {
-            id: format!("r{id}"),
-            stops: vec![stops.len() - 2, stops.len() - 1],
-            priority: 1,
-            max_ride: ride.then_some(150),
-            needs: 0,
-        });
+        requests.push(Request::single(
+            format!("r{id}"),
+            vec![stops.len() - 2, stops.len() - 1],
+            1,
+            ride.then_some(150),
+            0,
+        ));
     }
     let n = pts.len();
     let d: Vec<i64> = (0..n * n)
@@ -103,6 +103,7 @@ pub fn random_problem(
         vehicles,
         stops,
         requests,
+        slots: Vec::new(),
     }
 }
 
@@ -119,7 +120,7 @@ pub fn brute_force(problem: &Problem) -> (usize, i64) {
         for veh in 0..v {
             let stops: Vec<usize> = (0..r)
                 .filter(|&q| assign[q] == veh)
-                .flat_map(|q| problem.requests[q].stops.clone())
+                .flat_map(|q| problem.requests[q].all_stops())
                 .collect();
             routes_opts.push(orders(problem, &stops));
         }
@@ -143,7 +144,7 @@ pub fn brute_force(problem: &Problem) -> (usize, i64) {
                 // Check only this route: mark the other requests unassigned.
                 let mut s = sol.clone();
                 s.unassigned = (0..r)
-                    .filter(|&q| !problem.requests[q].stops.iter().all(|st| o.contains(st)))
+                    .filter(|&q| !problem.requests[q].all_stops().all(|st| o.contains(&st)))
                     .map(|q| Unassigned {
                         request: q,
                         reason: UnassignedReason::FleetBusy,
@@ -196,8 +197,7 @@ fn orders(problem: &Problem, stops: &[usize]) -> Vec<Vec<usize>> {
         for i in 0..left.len() {
             let s = left[i];
             let st = &problem.stops[s];
-            if st.kind == StopKind::Dropoff && !cur.contains(&problem.requests[st.request].stops[0])
-            {
+            if st.kind == StopKind::Dropoff && !cur.contains(&problem.pickup_of(s)) {
                 continue;
             }
             left.remove(i);
@@ -210,4 +210,124 @@ fn orders(problem: &Problem, stops: &[usize]) -> Vec<Vec<usize>> {
     let mut out = Vec::new();
     go(problem, &mut stops.to_vec(), &mut Vec::new(), &mut out);
     out
+}
+
+/// A random day of elders' rides: `elders` requests, each choosing among the slots of `sites`
+/// sites (`slots_per_site` slots of 60 units, `capacity` elders each), with a ride home after
+/// the visit for most of them (pick-up window valid for any arrival inside the slot: from the
+/// slot's end plus 30 units of dwell to its start plus 120).
+pub fn random_elder_day(
+    seed: u64,
+    elders: usize,
+    sites: usize,
+    slots_per_site: usize,
+    capacity: u32,
+    vehicles: usize,
+) -> Problem {
+    use vaxride_solver::{Choice, Slot};
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut pts: Vec<(f64, f64)> = vec![(50.0, 50.0)];
+    for _ in 0..sites {
+        pts.push((rng.random_range(20.0..80.0), rng.random_range(20.0..80.0)));
+    }
+    let mut slots = Vec::new();
+    let mut slot_at = Vec::new(); // (site location, start)
+    for site in 0..sites {
+        for k in 0..slots_per_site {
+            slots.push(Slot {
+                id: format!("s{site}-{k}"),
+                capacity,
+            });
+            slot_at.push((1 + site, 100 + 80 * k as i64));
+        }
+    }
+    let mut stops = Vec::new();
+    let mut requests = Vec::new();
+    for e in 0..elders {
+        pts.push((rng.random_range(0.0..100.0), rng.random_range(0.0..100.0)));
+        let home = pts.len() - 1;
+        let companions = rng.random_range(0..2);
+        let load = Load::seats(1 + companions);
+        let wants_return = rng.random_bool(0.7);
+        let mut choices = Vec::new();
+        for (slot, &(site, start)) in slot_at.iter().enumerate() {
+            let mut stop = |loc: usize, window: (i64, i64), kind: StopKind, id: String| {
+                stops.push(Stop {
+                    id,
+                    loc,
+                    window,
+                    service: 5,
+                    load,
+                    kind,
+                    request: e,
+                });
+                stops.len() - 1
+            };
+            let out_p = stop(
+                home,
+                (start - 90, start),
+                StopKind::Pickup,
+                format!("e{e}-home"),
+            );
+            let out_d = stop(
+                site,
+                (start, start + 60),
+                StopKind::Dropoff,
+                format!("e{e}-site{slot}"),
+            );
+            let mut legs = vec![vec![out_p, out_d]];
+            if wants_return {
+                let back_p = stop(
+                    site,
+                    (start + 60 + 30, start + 120),
+                    StopKind::Pickup,
+                    format!("e{e}-site{slot}-back"),
+                );
+                let back_d = stop(
+                    home,
+                    (start + 90, start + 400),
+                    StopKind::Dropoff,
+                    format!("e{e}-home-back"),
+                );
+                legs.push(vec![back_p, back_d]);
+            }
+            choices.push(Choice {
+                legs,
+                slot: Some(slot),
+            });
+        }
+        requests.push(vaxride_solver::Request {
+            id: format!("e{e}"),
+            choices,
+            priority: rng.random_range(1..4),
+            max_ride: Some(120),
+            needs: 0,
+        });
+    }
+    let n = pts.len();
+    let d: Vec<i64> = (0..n * n)
+        .map(|c| {
+            let (a, b) = (pts[c / n], pts[c % n]);
+            (a.0 - b.0).hypot(a.1 - b.1).round() as i64
+        })
+        .collect();
+    let vehicles = (0..vehicles)
+        .map(|v| Vehicle {
+            id: format!("v{v}"),
+            start: 0,
+            end: 0,
+            shift: (0, 1200),
+            capacity: Load::seats(4),
+            max_duration: None,
+            features: 0,
+            fixed_cost: 0,
+        })
+        .collect();
+    Problem {
+        matrix: Matrix::new(n, d.clone(), d).unwrap(),
+        vehicles,
+        stops,
+        requests,
+        slots,
+    }
 }
