@@ -119,8 +119,8 @@ fn parse_format(f: &str) -> anyhow::Result<Format> {
         "solomon" => Format::Solomon,
         "lilim" => Format::LiLim,
         "cordeau" => Format::Cordeau,
-        "json" => bail!("--format json (vaxride's own problem format) is not implemented yet"),
-        other => bail!("unknown --format {other:?}: use vrplib, solomon, lilim or cordeau"),
+        "json" => Format::Json,
+        other => bail!("unknown --format {other:?}: use json, vrplib, solomon, lilim or cordeau"),
     })
 }
 
@@ -129,6 +129,14 @@ fn solution_json(instance: &Instance, solution: &Solution, elapsed_s: f64) -> Va
     let p = &instance.problem;
     let o = solution.objective(p);
     let unit = |t: i64| t as f64 / instance.scale;
+    // Benchmark families have one load dimension; vaxride problems report [seats, wheelchairs].
+    let load = |l: vaxride_solver::Load| -> Value {
+        if instance.family == vaxride_formats::Family::Vaxride {
+            json!(l.0)
+        } else {
+            json!(l.0[0])
+        }
+    };
     let routes: Vec<&[usize]> = solution.routes.iter().map(|r| r.stops.as_slice()).collect();
     let vehicles: Vec<usize> = solution.routes.iter().map(|r| r.vehicle).collect();
     let routes_vec: Vec<Vec<usize>> = routes.iter().map(|r| r.to_vec()).collect();
@@ -146,7 +154,7 @@ fn solution_json(instance: &Instance, solution: &Solution, elapsed_s: f64) -> Va
                         "id": p.stops[v.stop].id,
                         "arrival": unit(v.arrival),
                         "start": unit(v.start),
-                        "load": v.load.0[0],
+                        "load": load(v.load),
                     })
                 })
                 .collect();

@@ -594,3 +594,42 @@ fn solve_refuses_a_malformed_file_with_the_line() {
     assert!(err.contains("line 3"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn solve_reads_vaxride_json_and_brings_every_elder_there_and_back() {
+    let file = workspace().join("data/fixtures/elders_small.json");
+    let doc = ok_json(&vaxride([
+        OsString::from("solve"),
+        file.into_os_string(),
+        "--iterations".into(),
+        "500".into(),
+    ]));
+    assert_eq!(doc["objective"]["served"], 3, "{doc}");
+    let ids: Vec<String> = doc["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["id"].as_str().unwrap().to_string())
+        })
+        .collect();
+    for elder in ["wang", "li"] {
+        assert!(
+            ids.iter().any(|i| i == &format!("{elder}/home/return")),
+            "{elder} goes home: {ids:?}"
+        );
+    }
+    assert!(
+        !ids.iter().any(|i| i == "zhang/home/return"),
+        "zhang asked for no ride home"
+    );
+    let load = &doc["routes"][0]["stops"][0]["load"];
+    assert!(
+        load.is_array() && load.as_array().unwrap().len() == 2,
+        "[seats, wheelchairs]: {load}"
+    );
+}

@@ -36,7 +36,8 @@ pub(crate) fn matrix(
         for &b in coords {
             let d = euclid(a, b);
             match conv {
-                DistanceConvention::Truncated1Decimal => {
+                // (MatrixCost problems come with their own matrix and never get here.)
+                DistanceConvention::Truncated1Decimal | DistanceConvention::MatrixCost => {
                     let v = (10.0 * d).floor() as i64;
                     duration.push(v);
                     cost.push(v);

@@ -7,14 +7,22 @@ use thiserror::Error;
 /// Every error names the 1-based line it was found on; errors about the file as a whole
 /// (a missing section, an empty file) name the line where the reader gave up.
 #[derive(Debug, Clone, PartialEq, Error)]
-#[error("{}line {line}: {kind}", file_prefix(.file))]
+#[error("{}{}{kind}", file_prefix(.file), line_prefix(*.line))]
 pub struct FormatError {
     /// The name the caller gave for the file (empty when none was given).
     pub file: String,
-    /// 1-based line number.
+    /// 1-based line number (0 for errors about a JSON field, which name its path instead).
     pub line: usize,
     /// What is wrong.
     pub kind: ErrorKind,
+}
+
+fn line_prefix(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!("line {line}: ")
+    }
 }
 
 fn file_prefix(file: &str) -> String {
@@ -127,6 +135,9 @@ pub enum ErrorKind {
         /// The limit.
         max: usize,
     },
+    /// A JSON problem that is malformed or inconsistent (the message names the field).
+    #[error("{0}")]
+    Json(String),
     /// A CSV line that cannot be split into fields.
     #[error("CSV: {0}")]
     Csv(String),

@@ -25,6 +25,7 @@ mod bks;
 mod build;
 mod cordeau;
 mod error;
+pub mod json;
 mod lilim;
 mod solomon;
 mod solution;
@@ -49,6 +50,8 @@ pub enum Family {
     LiLim,
     /// Cordeau dial-a-ride (ride times, route durations).
     Cordeau,
+    /// vaxride's own JSON: elders' rides to site slots and home ([`json`]).
+    Vaxride,
 }
 
 /// How the best-known solutions of a family measure a route's length.
@@ -59,6 +62,8 @@ pub enum DistanceConvention {
     Truncated1Decimal,
     /// Every arc is the Euclidean distance in double precision, recomputed from the coordinates.
     DoubleEuclid,
+    /// The matrix costs as given (divided by [`Instance::scale`], 1 for JSON problems).
+    MatrixCost,
 }
 
 /// The layout of an instance file.
@@ -73,6 +78,8 @@ pub enum Format {
     LiLim,
     /// Cordeau DARP text (`m 2n T Q L`, then seven numbers a node).
     Cordeau,
+    /// vaxride's own JSON problem ([`json`]).
+    Json,
 }
 
 impl Format {
@@ -82,6 +89,9 @@ impl Format {
     /// headings, or the number of fields on the first two lines (3 then 9: Li & Lim; 5 then 7:
     /// Cordeau). The extension `.vrp` is the fallback for VRPLIB.
     pub fn guess(name: &str, text: &str) -> Option<Format> {
+        if text.trim_start().starts_with('{') {
+            return Some(Format::Json);
+        }
         let lines = text::lines(text);
         let has = |word: &str| {
             lines.iter().any(|l| {
@@ -163,11 +173,15 @@ impl Instance {
                 .collect();
             for w in locs.windows(2) {
                 cost += p.matrix.cost(w[0], w[1]);
-                euclid += build::euclid(self.coords[w[0]], self.coords[w[1]]);
+                if self.distance == DistanceConvention::DoubleEuclid {
+                    euclid += build::euclid(self.coords[w[0]], self.coords[w[1]]);
+                }
             }
         }
         match self.distance {
-            DistanceConvention::Truncated1Decimal => cost as f64 / self.scale,
+            DistanceConvention::Truncated1Decimal | DistanceConvention::MatrixCost => {
+                cost as f64 / self.scale
+            }
             DistanceConvention::DoubleEuclid => euclid,
         }
     }
@@ -197,5 +211,6 @@ pub fn read(
         Format::Solomon => solomon::read(src, text),
         Format::LiLim => lilim::read(src, text),
         Format::Cordeau => cordeau::read(src, text),
+        Format::Json => json::read(path_name_for_messages, text),
     }
 }

@@ -1,0 +1,88 @@
+//! vaxride's JSON problem: the fixture reads into choices and legs; bad input names the field.
+
+use vaxride_formats::{Format, json};
+use vaxride_solver::StopKind;
+
+const SMALL: &str = include_str!("../../../data/fixtures/elders_small.json");
+
+#[test]
+fn the_small_fixture_reads_into_one_choice_per_slot_with_a_ride_home() {
+    let inst = json::read("elders_small.json", SMALL).expect("reads");
+    let p = &inst.problem;
+    assert_eq!(Format::guess("x", SMALL), Some(Format::Json));
+    assert_eq!(
+        (p.vehicles.len(), p.slots.len(), p.requests.len()),
+        (2, 3, 3)
+    );
+    let wang = &p.requests[0];
+    assert_eq!(wang.choices.len(), 2);
+    assert_eq!(wang.choices[0].legs.len(), 2, "outbound and return");
+    let [out, back] = [&wang.choices[0].legs[0], &wang.choices[0].legs[1]];
+    assert_eq!(p.stops[out[0]].kind, StopKind::Pickup);
+    assert_eq!(p.stops[out[1]].loc, 1, "dropped at the centre");
+    // Arrival within the slot and no later than start + max wait; the ride home from the
+    // latest arrival + dwell until start + dwell + max wait.
+    assert_eq!(p.stops[out[1]].window, (32400, 34200));
+    assert_eq!(p.stops[back[0]].window, (34200 + 1800, 32400 + 1800 + 1800));
+    assert_eq!(p.requests[2].choices[0].legs.len(), 1, "zhang goes one way");
+    assert_eq!(p.vehicles[1].capacity.0, [6, 1]);
+    assert_ne!(p.requests[1].needs & p.vehicles[1].features, 0, "the ramp");
+    assert_eq!(p.requests[1].needs & p.vehicles[0].features, 0);
+}
+
+#[test]
+fn an_unknown_field_is_refused_with_its_line() {
+    let bad = SMALL.replacen("\"seats\": 3}", "\"seats\": 3, \"colour\": \"red\"}", 1);
+    let e = json::read("x.json", &bad).unwrap_err();
+    assert!(e.line > 0 && e.to_string().contains("colour"), "{e}");
+}
+
+#[test]
+fn an_unknown_slot_is_named_by_its_path() {
+    let bad = SMALL.replace(
+        "\"plaza-0900\", \"centre-0930\"",
+        "\"plaza-0900\", \"moon-0900\"",
+    );
+    let e = json::read("x.json", &bad).unwrap_err().to_string();
+    assert!(
+        e.contains("requests[2].slots[1]") && e.contains("moon-0900"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_inverted_window_and_a_location_outside_the_matrix_are_refused() {
+    let bad = SMALL.replace("[30600, 35000]", "[35000, 30600]");
+    let e = json::read("x.json", &bad).unwrap_err().to_string();
+    assert!(
+        e.contains("requests[2].pickup_window") && e.contains("closes before it opens"),
+        "{e}"
+    );
+    let bad = SMALL.replace("\"home\": 5", "\"home\": 9");
+    let e = json::read("x.json", &bad).unwrap_err().to_string();
+    assert!(
+        e.contains("requests[2].home") && e.contains("outside"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_ragged_or_negative_matrix_is_refused() {
+    let bad = SMALL.replace("[0, 600, 700, 500, 650, 800]", "[0, 600, 700, 500, 650]");
+    assert!(
+        json::read("x.json", &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("matrix.durations[0]")
+    );
+    let bad = SMALL.replace(
+        "[0, 600, 700, 500, 650, 800]",
+        "[0, -600, 700, 500, 650, 800]",
+    );
+    assert!(
+        json::read("x.json", &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("negative")
+    );
+}
