@@ -70,6 +70,21 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write a generated street-office day (vaxride JSON problem) for demos and benchmarks.
+    GenerateDay {
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Ride requests (elders).
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
+        /// Vehicles.
+        #[arg(long, default_value_t = 60)]
+        vehicles: usize,
+        /// Where to write the JSON.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The fastest route between two points, as a GeoJSON Feature.
     Route {
         #[command(flatten)]
@@ -142,6 +157,23 @@ fn main() {
             out,
         } => matrix(&net, &points, crs, out.as_deref()),
         Command::Route { net, from, to, crs } => route(&net, from, to, crs),
+        Command::GenerateDay {
+            seed,
+            requests,
+            vehicles,
+            out,
+        } => {
+            let params = vaxride_formats::generate::DayParams {
+                requests,
+                vehicles,
+                ..Default::default()
+            };
+            std::fs::write(
+                &out,
+                vaxride_formats::generate::street_office_day(seed, &params),
+            )
+            .with_context(|| format!("cannot write {}", out.display()))
+        }
         Command::Solve {
             file,
             format,

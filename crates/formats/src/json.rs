@@ -12,94 +12,94 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use vaxride_solver::{Choice, Load, Matrix, Problem, Request, Slot, Stop, StopKind, Vehicle};
 
 use crate::error::{ErrorKind, FormatError};
 use crate::{DistanceConvention, Family, Instance};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct Doc {
+pub(crate) struct Doc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<String>,
+    pub(crate) matrix: MatrixDoc,
+    pub(crate) vehicles: Vec<VehicleDoc>,
     #[serde(default)]
-    name: Option<String>,
-    matrix: MatrixDoc,
-    vehicles: Vec<VehicleDoc>,
-    #[serde(default)]
-    slots: Vec<SlotDoc>,
-    requests: Vec<RequestDoc>,
+    pub(crate) slots: Vec<SlotDoc>,
+    pub(crate) requests: Vec<RequestDoc>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct MatrixDoc {
-    durations: Vec<Vec<i64>>,
-    #[serde(default)]
-    costs: Option<Vec<Vec<i64>>>,
+pub(crate) struct MatrixDoc {
+    pub(crate) durations: Vec<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) costs: Option<Vec<Vec<i64>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct VehicleDoc {
-    id: String,
-    start: usize,
-    end: usize,
-    shift: [i64; 2],
-    seats: i64,
+pub(crate) struct VehicleDoc {
+    pub(crate) id: String,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) shift: [i64; 2],
+    pub(crate) seats: i64,
     #[serde(default)]
-    wheelchairs: i64,
+    pub(crate) wheelchairs: i64,
     #[serde(default)]
-    features: Vec<String>,
+    pub(crate) features: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) max_duration: Option<i64>,
     #[serde(default)]
-    max_duration: Option<i64>,
-    #[serde(default)]
-    fixed_cost: i64,
+    pub(crate) fixed_cost: i64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct SlotDoc {
-    id: String,
-    location: usize,
-    window: [i64; 2],
-    capacity: u32,
+pub(crate) struct SlotDoc {
+    pub(crate) id: String,
+    pub(crate) location: usize,
+    pub(crate) window: [i64; 2],
+    pub(crate) capacity: u32,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct RequestDoc {
-    id: String,
-    home: usize,
-    pickup_window: [i64; 2],
+pub(crate) struct RequestDoc {
+    pub(crate) id: String,
+    pub(crate) home: usize,
+    pub(crate) pickup_window: [i64; 2],
     #[serde(default = "default_boarding")]
-    boarding: i64,
-    seats: i64,
+    pub(crate) boarding: i64,
+    pub(crate) seats: i64,
     #[serde(default)]
-    wheelchair: bool,
+    pub(crate) wheelchair: bool,
     #[serde(default)]
-    needs: Vec<String>,
-    slots: Vec<String>,
-    #[serde(default)]
-    max_ride: Option<i64>,
+    pub(crate) needs: Vec<String>,
+    pub(crate) slots: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) max_ride: Option<i64>,
     #[serde(default = "default_priority")]
-    priority: i64,
-    #[serde(default, rename = "return")]
-    ride_home: Option<ReturnDoc>,
+    pub(crate) priority: i64,
+    #[serde(default, rename = "return", skip_serializing_if = "Option::is_none")]
+    pub(crate) ride_home: Option<ReturnDoc>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct ReturnDoc {
-    dwell: i64,
-    max_wait: i64,
-    home_by: i64,
+pub(crate) struct ReturnDoc {
+    pub(crate) dwell: i64,
+    pub(crate) max_wait: i64,
+    pub(crate) home_by: i64,
 }
 
-fn default_boarding() -> i64 {
+pub(crate) fn default_boarding() -> i64 {
     120
 }
 
-fn default_priority() -> i64 {
+pub(crate) fn default_priority() -> i64 {
     1
 }
 

@@ -25,6 +25,7 @@ mod bks;
 mod build;
 mod cordeau;
 mod error;
+pub mod generate;
 pub mod json;
 mod lilim;
 mod solomon;

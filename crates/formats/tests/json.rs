@@ -86,3 +86,32 @@ fn a_ragged_or_negative_matrix_is_refused() {
             .contains("negative")
     );
 }
+
+#[test]
+fn a_generated_street_office_day_reads_back_as_a_valid_problem() {
+    use vaxride_formats::generate::{DayParams, street_office_day};
+    let params = DayParams {
+        requests: 60,
+        vehicles: 8,
+        ..DayParams::default()
+    };
+    let text = street_office_day(7, &params);
+    assert_eq!(text, street_office_day(7, &params), "same seed, same day");
+    let inst = json::read("day.json", &text).expect("reads");
+    let p = &inst.problem;
+    assert!(
+        p.requests.len() >= 50,
+        "most elders get candidate slots: {}",
+        p.requests.len()
+    );
+    assert_eq!(
+        p.slots.len(),
+        (params.sites + 1) * params.slots_per_site,
+        "sites plus the van"
+    );
+    assert!(
+        p.requests.iter().any(|r| r.choices[0].legs.len() == 2),
+        "some ride home"
+    );
+    assert!(p.requests.iter().all(|r| !r.choices.is_empty()));
+}

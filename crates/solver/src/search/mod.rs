@@ -58,8 +58,10 @@ type VehicleKey = (usize, usize, (i64, i64), [i64; 2], Option<i64>, u64, i64);
 
 /// What the operators share: neighbour lists and vehicle groups.
 pub(crate) struct Context {
-    /// For each stop, the other stops by increasing travel cost from it.
+    /// For each location that hosts stops, the nearest other such locations, nearest first.
     pub neighbours: Vec<Vec<usize>>,
+    /// The stops at each location.
+    pub stops_at: Vec<Vec<usize>>,
     /// Vehicle index → kind (vehicles of one kind are interchangeable when empty).
     pub vehicle_kind: Vec<usize>,
     /// Number of kinds.
@@ -74,15 +76,19 @@ impl Context {
     fn new(problem: &Problem) -> Context {
         let m = &problem.matrix;
         let n = problem.stops.len();
-        let neighbours = (0..n)
-            .map(|a| {
-                let mut v: Vec<usize> = (0..n).filter(|&b| b != a).collect();
-                let la = problem.stops[a].loc;
-                v.sort_by_key(|&b| (m.cost(la, problem.stops[b].loc), b));
-                v.truncate(100);
-                v
-            })
-            .collect();
+        // Neighbours by location: many stops share one (a site, an elder's home in each choice).
+        let mut stops_at = vec![Vec::new(); m.len()];
+        for (i, st) in problem.stops.iter().enumerate() {
+            stops_at[st.loc].push(i);
+        }
+        let hosts: Vec<usize> = (0..m.len()).filter(|&l| !stops_at[l].is_empty()).collect();
+        let mut neighbours = vec![Vec::new(); m.len()];
+        for &a in &hosts {
+            let mut v: Vec<usize> = hosts.iter().copied().filter(|&b| b != a).collect();
+            v.sort_by_key(|&b| (m.cost(a, b), b));
+            v.truncate(60);
+            neighbours[a] = v;
+        }
         let mut kinds: Vec<VehicleKey> = Vec::new();
         let vehicle_kind = problem
             .vehicles
@@ -118,6 +124,7 @@ impl Context {
         let penalty = 2 * max_arc * (n as Cost + 2) + fixed + 1;
         Context {
             neighbours,
+            stops_at,
             vehicle_kind,
             vehicle_kinds: kinds.len(),
             far,
@@ -209,14 +216,11 @@ pub fn solve_with_stats(
     let mut saved_left: Vec<usize> = Vec::new();
 
     // Temperatures relative to the typical distance between neighbouring stops.
-    let nn: Vec<Cost> = (0..problem.stops.len())
-        .filter_map(|s| {
-            ctx.neighbours[s].first().map(|&b| {
-                problem
-                    .matrix
-                    .cost(problem.stops[s].loc, problem.stops[b].loc)
-            })
-        })
+    let nn: Vec<Cost> = ctx
+        .neighbours
+        .iter()
+        .enumerate()
+        .filter_map(|(a, v)| v.first().map(|&b| problem.matrix.cost(a, b)))
         .collect();
     let mean_nn = if nn.is_empty() {
         1.0

@@ -44,10 +44,15 @@ pub(crate) fn ruin(
             break s;
         }
     };
+    // Stops by location, walking outwards from the seed's location (unrouted ones are skipped).
+    let seed_loc = problem.stops[seed].loc;
+    let nearby = std::iter::once(&seed_loc)
+        .chain(ctx.neighbours[seed_loc].iter())
+        .flat_map(|&l| ctx.stops_at[l].iter().copied());
     let mut ruined = vec![false; routes.len()];
     let mut removed_stops: Vec<usize> = Vec::new();
     let mut count = 0;
-    for &c in std::iter::once(&seed).chain(ctx.neighbours[seed].iter()) {
+    for c in std::iter::once(seed).chain(nearby) {
         if count >= k_s {
             break;
         }
