@@ -157,14 +157,14 @@ pub fn street_office_day(seed: u64, p: &DayParams) -> String {
         // A one-hour pick-up window somewhere in the morning.
         let from = 7 * HOUR + HOUR / 2 + rng.random_range(0..6) * HOUR / 4 * 2;
         let pickup_window = [from, from + HOUR];
-        // Candidate slots: those of the three nearest sites (the van's stops included) that
+        // Candidate slots: those of the four nearest sites (the van's stops included) that
         // start between 15 and 75 minutes after the window opens.
         let mut by_distance: Vec<usize> = slots.iter().map(|s| s.location).collect();
         by_distance.sort_unstable();
         by_distance.dedup();
         let here = pts[home];
         by_distance.sort_by(|a, b| dist(pts[*a], here).total_cmp(&dist(pts[*b], here)));
-        let near: Vec<usize> = by_distance.into_iter().take(3).collect();
+        let near: Vec<usize> = by_distance.into_iter().take(4).collect();
         let candidates: Vec<String> = slots
             .iter()
             .filter(|s| near.contains(&s.location))
