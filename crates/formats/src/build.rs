@@ -52,6 +52,45 @@ pub(crate) fn matrix(
     Matrix::new(n, duration, cost).map_err(|e| src.err(1, ErrorKind::Unsupported(e.to_string())))
 }
 
+/// One end of a pick-up-and-drop-off pair as a file gives it, in the file's units; its node
+/// number is also its matrix location.
+pub(crate) struct PairEnd {
+    pub node: usize,
+    pub early: f64,
+    pub late: f64,
+    pub service: f64,
+}
+
+/// Appends a pick-up/drop-off request (Li & Lim, Cordeau) with its two stops, scaling times.
+pub(crate) fn push_pair(
+    stops: &mut Vec<Stop>,
+    requests: &mut Vec<Request>,
+    (pickup, dropoff): (PairEnd, PairEnd),
+    load: i64,
+    max_ride: Option<i64>,
+    scale: f64,
+) {
+    let (r, s) = (requests.len(), stops.len());
+    for (end, kind) in [(pickup, StopKind::Pickup), (dropoff, StopKind::Dropoff)] {
+        stops.push(Stop {
+            id: end.node.to_string(),
+            loc: end.node,
+            window: (scaled(end.early, scale), scaled(end.late, scale)),
+            service: scaled(end.service, scale),
+            load: Load::seats(load),
+            kind,
+            request: r,
+        });
+    }
+    requests.push(Request::single(
+        stops[s].id.clone(),
+        vec![s, s + 1],
+        1,
+        max_ride,
+        0,
+    ));
+}
+
 /// Fails when a file has more locations than a full matrix can hold.
 pub(crate) fn check_locations(src: Src<'_>, line: usize, count: usize) -> Result<(), FormatError> {
     if count > MAX_LOCATIONS {

@@ -15,7 +15,7 @@
 //! in some copies a final `2n+1`, the depot again as the end of every route (recognised by the
 //! odd node count). The end copy is merged with the depot when it stands at the same place.
 
-use vaxride_solver::{Load, Problem, Request, Stop, StopKind};
+use vaxride_solver::Problem;
 
 use crate::build::{self, scaled};
 use crate::error::{ErrorKind, FormatError, Src};
@@ -135,26 +135,20 @@ pub(crate) fn read(src: Src<'_>, text: &str) -> Result<Instance, FormatError> {
                 )),
             ));
         }
-        let r = requests.len();
-        let s = stops.len();
-        let stop = |id: usize, node: &Node, kind| Stop {
-            id: id.to_string(),
-            loc: id,
-            window: (scaled(node.early, SCALE), scaled(node.late, SCALE)),
-            service: scaled(node.service, SCALE),
-            load: Load::seats(p.load),
-            kind,
-            request: r,
+        let end = |node: usize, x: &Node| build::PairEnd {
+            node,
+            early: x.early,
+            late: x.late,
+            service: x.service,
         };
-        stops.push(stop(i, p, StopKind::Pickup));
-        stops.push(stop(n + i, d, StopKind::Dropoff));
-        requests.push(Request::single(
-            i.to_string(),
-            vec![s, s + 1],
-            1,
+        build::push_pair(
+            &mut stops,
+            &mut requests,
+            (end(i, p), end(n + i, d)),
+            p.load,
             Some(scaled(max_ride, SCALE)),
-            0,
-        ));
+            SCALE,
+        );
     }
 
     let matrix = build::matrix(src, &coords, DistanceConvention::DoubleEuclid)?;

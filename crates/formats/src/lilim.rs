@@ -12,7 +12,7 @@
 //! pick-up has `pickup = 0` and names its delivery; a delivery has `delivery = 0`, names its
 //! pick-up and carries the negated demand. Tasks are numbered consecutively in file order.
 
-use vaxride_solver::{Load, Problem, Request, Stop, StopKind};
+use vaxride_solver::Problem;
 
 use crate::build::{self, scaled};
 use crate::error::{ErrorKind, FormatError, Src};
@@ -130,20 +130,20 @@ pub(crate) fn read(src: Src<'_>, text: &str) -> Result<Instance, FormatError> {
                     t.demand, dt.line, dt.demand, -t.demand
                 ))));
             }
-            let r = requests.len();
-            let s = stops.len();
-            let stop = |id: usize, task: &Task, kind| Stop {
-                id: id.to_string(),
-                loc: id,
-                window: (scaled(task.early, SCALE), scaled(task.late, SCALE)),
-                service: scaled(task.service, SCALE),
-                load: Load::seats(t.demand),
-                kind,
-                request: r,
+            let end = |node: usize, x: &Task| build::PairEnd {
+                node,
+                early: x.early,
+                late: x.late,
+                service: x.service,
             };
-            stops.push(stop(i, t, StopKind::Pickup));
-            stops.push(stop(d, dt, StopKind::Dropoff));
-            requests.push(Request::single(i.to_string(), vec![s, s + 1], 1, None, 0));
+            build::push_pair(
+                &mut stops,
+                &mut requests,
+                (end(i, t), end(d, dt)),
+                t.demand,
+                None,
+                SCALE,
+            );
         } else if t.is_delivery() {
             let Some((_, pt)) = get(t.pickup) else {
                 return Err(err(ErrorKind::UnknownNode {

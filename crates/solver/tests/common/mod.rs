@@ -86,18 +86,7 @@ pub fn random_problem(
             ((a.0 - b.0).hypot(a.1 - b.1) * 10.0).floor() as i64 / 10
         })
         .collect();
-    let vehicles = (0..vehicles)
-        .map(|v| Vehicle {
-            id: format!("v{v}"),
-            start: 0,
-            end: 0,
-            shift: (0, horizon),
-            capacity: Load::seats(6),
-            max_duration: None,
-            features: 0,
-            fixed_cost: 0,
-        })
-        .collect();
+    let vehicles = fleet(vehicles, horizon, 6);
     Problem {
         matrix: Matrix::new(n, d.clone(), d).unwrap(),
         vehicles,
@@ -105,6 +94,22 @@ pub fn random_problem(
         requests,
         slots: Vec::new(),
     }
+}
+
+/// `count` identical vehicles at location 0, shift `[0, end]`, `seats` seats.
+fn fleet(count: usize, end: i64, seats: i64) -> Vec<Vehicle> {
+    (0..count)
+        .map(|v| Vehicle {
+            id: format!("v{v}"),
+            start: 0,
+            end: 0,
+            shift: (0, end),
+            capacity: Load::seats(seats),
+            max_duration: None,
+            features: 0,
+            fixed_cost: 0,
+        })
+        .collect()
 }
 
 /// The best solution by exhaustive search: most served, then least cost. Tiny problems only.
@@ -311,18 +316,7 @@ pub fn random_elder_day(
             (a.0 - b.0).hypot(a.1 - b.1).round() as i64
         })
         .collect();
-    let vehicles = (0..vehicles)
-        .map(|v| Vehicle {
-            id: format!("v{v}"),
-            start: 0,
-            end: 0,
-            shift: (0, 1200),
-            capacity: Load::seats(4),
-            max_duration: None,
-            features: 0,
-            fixed_cost: 0,
-        })
-        .collect();
+    let vehicles = fleet(vehicles, 1200, 4);
     Problem {
         matrix: Matrix::new(n, d.clone(), d).unwrap(),
         vehicles,
