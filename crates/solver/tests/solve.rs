@@ -157,3 +157,25 @@ fn a_full_slot_leaves_the_extra_elders_out_with_the_reason_slot_full() {
         );
     }
 }
+
+#[test]
+fn tiny_elder_days_match_brute_force_on_priority_then_cost() {
+    // Three elders, one site with two slots for one elder each: someone is left out, and the
+    // priorities decide who; most of them want the ride home, possibly by another vehicle.
+    let mut compared = 0;
+    for seed in 0..12u64 {
+        let p = common::random_elder_day(500 + seed, 3, 1, 2, 1, 2);
+        p.validate().expect("valid problem");
+        let (priority, cost) = common::brute_force_elders(&p);
+        let s = solve_checked(&p, seed, 1500);
+        let o = check(&p, &s).expect("checked");
+        assert_eq!(
+            (o.served_priority, o.cost),
+            (priority, cost),
+            "seed {}: solver vs brute force",
+            500 + seed
+        );
+        compared += usize::from(priority > 0);
+    }
+    assert!(compared >= 6, "too few instances serve anyone ({compared})");
+}

@@ -325,3 +325,115 @@ pub fn random_elder_day(
         slots,
     }
 }
+
+/// The best solution of a tiny elder day by exhaustive search over complete solutions: each
+/// request left out or served by one of its choices with a vehicle per leg, then every order of
+/// every vehicle's stops; the checker decides feasibility (slots, rides, windows) and cost.
+/// Returns the lexicographic optimum: most priority served, then least cost.
+pub fn brute_force_elders(problem: &Problem) -> (i64, i64) {
+    // Options per request: None, or (choice, vehicle of each leg).
+    let v = problem.vehicles.len();
+    let options: Vec<Vec<Option<(usize, Vec<usize>)>>> = problem
+        .requests
+        .iter()
+        .map(|req| {
+            let mut opts = vec![None];
+            for (ci, c) in req.choices.iter().enumerate() {
+                let legs = c.legs.len();
+                for code in 0..v.pow(legs as u32) {
+                    let vehicles = (0..legs).map(|k| code / v.pow(k as u32) % v).collect();
+                    opts.push(Some((ci, vehicles)));
+                }
+            }
+            opts
+        })
+        .collect();
+    let mut best: Option<(i64, i64)> = None;
+    let mut pick = vec![0usize; options.len()];
+    loop {
+        // Slot capacities first: cheap, and prunes most assignments.
+        let mut used = vec![0u32; problem.slots.len()];
+        for (q, &o) in pick.iter().enumerate() {
+            if let Some((ci, _)) = &options[q][o]
+                && let Some(s) = problem.requests[q].choices[*ci].slot
+            {
+                used[s] += 1;
+            }
+        }
+        let priority: i64 = pick
+            .iter()
+            .enumerate()
+            .filter(|&(q, &o)| options[q][o].is_some())
+            .map(|(q, _)| problem.requests[q].priority.max(1))
+            .sum();
+        let slots_ok = used
+            .iter()
+            .zip(&problem.slots)
+            .all(|(&u, s)| u <= s.capacity);
+        if slots_ok && best.is_none_or(|b| priority >= b.0) {
+            let mut per_vehicle: Vec<Vec<usize>> = vec![Vec::new(); v];
+            for (q, &o) in pick.iter().enumerate() {
+                if let Some((ci, vehicles)) = &options[q][o] {
+                    for (leg, &veh) in problem.requests[q].choices[*ci].legs.iter().zip(vehicles) {
+                        per_vehicle[veh].extend_from_slice(leg);
+                    }
+                }
+            }
+            let orders: Vec<Vec<Vec<usize>>> =
+                per_vehicle.iter().map(|s| orders(problem, s)).collect();
+            let unassigned: Vec<Unassigned> = pick
+                .iter()
+                .enumerate()
+                .filter(|&(q, &o)| options[q][o].is_none())
+                .map(|(q, _)| Unassigned {
+                    request: q,
+                    reason: UnassignedReason::FleetBusy,
+                })
+                .collect();
+            let mut idx = vec![0usize; v];
+            'orders: loop {
+                let routes = (0..v)
+                    .filter(|&veh| !orders[veh][idx[veh]].is_empty())
+                    .map(|veh| Route {
+                        vehicle: veh,
+                        stops: orders[veh][idx[veh]].clone(),
+                    })
+                    .collect();
+                let s = Solution {
+                    routes,
+                    unassigned: unassigned.clone(),
+                };
+                if let Ok(o) = check(problem, &s) {
+                    let key = (o.served_priority, o.cost);
+                    if best.is_none_or(|b| key.0 > b.0 || (key.0 == b.0 && key.1 < b.1)) {
+                        best = Some(key);
+                    }
+                }
+                let mut k = 0;
+                loop {
+                    if k == v {
+                        break 'orders;
+                    }
+                    idx[k] += 1;
+                    if idx[k] < orders[k].len() {
+                        break;
+                    }
+                    idx[k] = 0;
+                    k += 1;
+                }
+            }
+        }
+        let mut i = 0;
+        loop {
+            if i == pick.len() {
+                return best.expect("leaving everyone out is always feasible");
+            }
+            pick[i] += 1;
+            if pick[i] < options[i].len() {
+                break;
+            }
+            pick[i] = 0;
+            i += 1;
+        }
+    }
+}
