@@ -18,88 +18,102 @@ use vaxride_solver::{Choice, Load, Matrix, Problem, Request, Slot, Stop, StopKin
 use crate::error::{ErrorKind, FormatError};
 use crate::{DistanceConvention, Family, Instance};
 
-#[derive(Deserialize, Serialize)]
+/// A vaxride JSON problem as written (see `docs/formats.md`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct Doc {
+#[allow(missing_docs)]
+pub struct Doc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) name: Option<String>,
-    pub(crate) matrix: MatrixDoc,
-    pub(crate) vehicles: Vec<VehicleDoc>,
+    pub name: Option<String>,
+    pub matrix: MatrixDoc,
+    pub vehicles: Vec<VehicleDoc>,
     #[serde(default)]
-    pub(crate) slots: Vec<SlotDoc>,
-    pub(crate) requests: Vec<RequestDoc>,
+    pub slots: Vec<SlotDoc>,
+    pub requests: Vec<RequestDoc>,
 }
 
-#[derive(Deserialize, Serialize)]
+/// The travel matrix: durations, and costs (default: durations).
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct MatrixDoc {
-    pub(crate) durations: Vec<Vec<i64>>,
+#[allow(missing_docs)]
+pub struct MatrixDoc {
+    pub durations: Vec<Vec<i64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) costs: Option<Vec<Vec<i64>>>,
+    pub costs: Option<Vec<Vec<i64>>>,
 }
 
-#[derive(Deserialize, Serialize)]
+/// A vehicle: start and end locations, shift, capacity, features.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct VehicleDoc {
-    pub(crate) id: String,
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    pub(crate) shift: [i64; 2],
-    pub(crate) seats: i64,
+#[allow(missing_docs)]
+pub struct VehicleDoc {
+    pub id: String,
+    pub start: usize,
+    pub end: usize,
+    pub shift: [i64; 2],
+    pub seats: i64,
     #[serde(default)]
-    pub(crate) wheelchairs: i64,
+    pub wheelchairs: i64,
     #[serde(default)]
-    pub(crate) features: Vec<String>,
+    pub features: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) max_duration: Option<i64>,
+    pub max_duration: Option<i64>,
     #[serde(default)]
-    pub(crate) fixed_cost: i64,
+    pub fixed_cost: i64,
 }
 
-#[derive(Deserialize, Serialize)]
+/// A site's time slot: location, arrival window, capacity.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct SlotDoc {
-    pub(crate) id: String,
-    pub(crate) location: usize,
-    pub(crate) window: [i64; 2],
-    pub(crate) capacity: u32,
+#[allow(missing_docs)]
+pub struct SlotDoc {
+    pub id: String,
+    pub location: usize,
+    pub window: [i64; 2],
+    pub capacity: u32,
 }
 
-#[derive(Deserialize, Serialize)]
+/// One elder's request: home, pick-up window, load, candidate slots, ride home.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RequestDoc {
-    pub(crate) id: String,
-    pub(crate) home: usize,
-    pub(crate) pickup_window: [i64; 2],
+#[allow(missing_docs)]
+pub struct RequestDoc {
+    pub id: String,
+    pub home: usize,
+    pub pickup_window: [i64; 2],
     #[serde(default = "default_boarding")]
-    pub(crate) boarding: i64,
-    pub(crate) seats: i64,
+    pub boarding: i64,
+    pub seats: i64,
     #[serde(default)]
-    pub(crate) wheelchair: bool,
+    pub wheelchair: bool,
     #[serde(default)]
-    pub(crate) needs: Vec<String>,
-    pub(crate) slots: Vec<String>,
+    pub needs: Vec<String>,
+    pub slots: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) max_ride: Option<i64>,
+    pub max_ride: Option<i64>,
     #[serde(default = "default_priority")]
-    pub(crate) priority: i64,
+    pub priority: i64,
     #[serde(default, rename = "return", skip_serializing_if = "Option::is_none")]
-    pub(crate) ride_home: Option<ReturnDoc>,
+    pub ride_home: Option<ReturnDoc>,
 }
 
-#[derive(Deserialize, Serialize)]
+/// The ride home: dwell at the site, longest wait after it, home by.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct ReturnDoc {
-    pub(crate) dwell: i64,
-    pub(crate) max_wait: i64,
-    pub(crate) home_by: i64,
+#[allow(missing_docs)]
+pub struct ReturnDoc {
+    pub dwell: i64,
+    pub max_wait: i64,
+    pub home_by: i64,
 }
 
-pub(crate) fn default_boarding() -> i64 {
+/// Default boarding time, seconds.
+pub fn default_boarding() -> i64 {
     120
 }
 
-pub(crate) fn default_priority() -> i64 {
+/// Default priority.
+pub fn default_priority() -> i64 {
     1
 }
 
@@ -112,6 +126,17 @@ pub fn read(name: &str, text: &str) -> Result<Instance, FormatError> {
         kind: ErrorKind::Json(what),
     };
     let doc: Doc = serde_json::from_str(text).map_err(|e| err(e.line(), e.to_string()))?;
+    build(name, &doc)
+}
+
+/// Builds the solver's problem from a parsed (or programmatically made) document; errors name
+/// the field path, with line 0.
+pub fn build(name: &str, doc: &Doc) -> Result<Instance, FormatError> {
+    let err = |line: usize, what: String| FormatError {
+        file: name.to_string(),
+        line,
+        kind: ErrorKind::Json(what),
+    };
     let field = |path: String, what: &str| err(0, format!("{path}: {what}"));
 
     let n = doc.matrix.durations.len();
@@ -338,7 +363,7 @@ pub fn read(name: &str, text: &str) -> Result<Instance, FormatError> {
         return Err(err(0, list.join("; ")));
     }
     Ok(Instance {
-        name: doc.name.unwrap_or_else(|| name.to_string()),
+        name: doc.name.clone().unwrap_or_else(|| name.to_string()),
         family: Family::Vaxride,
         problem,
         coords: Vec::new(),

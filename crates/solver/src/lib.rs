@@ -22,6 +22,7 @@ pub use problem::{
     Vehicle,
 };
 pub use search::{
-    Budget, IterationBudget, SearchStats, SolveParams, cheapest_insertion, solve, solve_with_stats,
+    Budget, IterationBudget, SearchStats, SolveParams, cheapest_insertion, solve, solve_from,
+    solve_with_stats,
 };
 pub use solution::{Objective, Route, Solution, Unassigned, UnassignedReason};

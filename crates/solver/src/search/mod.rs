@@ -22,6 +22,10 @@ use route::RouteState;
 pub trait Budget {
     /// Progress after `iteration` iterations, or `None` to stop.
     fn progress(&mut self, iteration: u64) -> Option<f64>;
+
+    /// Told each time the search finds a better solution: requests served and its travel cost
+    /// (fixed costs included). For progress reports; the default does nothing.
+    fn improved(&mut self, _served: usize, _cost: Cost) {}
 }
 
 /// A fixed number of iterations: deterministic, for tests and reproducible runs.
@@ -141,6 +145,14 @@ struct State {
 }
 
 impl State {
+    fn left_cost(&self, problem: &Problem, ctx: &Context) -> Cost {
+        self.left
+            .iter()
+            .map(|&r| problem.requests[r].priority.max(1))
+            .sum::<Cost>()
+            * ctx.penalty
+    }
+
     fn cost(&self, problem: &Problem, ctx: &Context) -> Cost {
         let travel: Cost = self
             .routes
@@ -195,6 +207,27 @@ pub fn solve_with_stats(
     params: SolveParams,
     budget: &mut dyn Budget,
 ) -> (Solution, SearchStats) {
+    search(problem, params, budget, &[])
+}
+
+/// [`solve`], starting from the routes of `initial` (for instance the joined solutions of
+/// parts of the problem): routes that break a constraint lose the requests that break it, and
+/// every request not routed is inserted before the search begins.
+pub fn solve_from(
+    problem: &Problem,
+    initial: &[Route],
+    params: SolveParams,
+    budget: &mut dyn Budget,
+) -> Solution {
+    search(problem, params, budget, initial).0
+}
+
+fn search(
+    problem: &Problem,
+    params: SolveParams,
+    budget: &mut dyn Budget,
+    initial: &[Route],
+) -> (Solution, SearchStats) {
     let mut stats = SearchStats::default();
     let ctx = Context::new(problem);
     let mut rng = StdRng::seed_from_u64(params.seed);
@@ -204,14 +237,21 @@ pub fn solve_with_stats(
             .collect(),
         left: Vec::new(),
     };
-    let all: Vec<usize> = (0..problem.requests.len()).collect();
-    state.left = recreate::recreate(problem, &ctx, &mut state.routes, all, &mut rng);
+    let routed = start_from(problem, &mut state.routes, initial);
+    let rest: Vec<usize> = (0..problem.requests.len())
+        .filter(|&r| !routed[r])
+        .collect();
+    state.left = recreate::recreate(problem, &ctx, &mut state.routes, rest, &mut rng);
     let mut cost = state.cost(problem, &ctx);
     // The best solution, as stop lists; the current one is changed in place and restored from
     // `saved` when its change is rejected (no copy of the route caches per iteration).
     let mut best: Vec<Vec<usize>> = state.routes.iter().map(|r| r.stops.clone()).collect();
     let mut best_left = state.left.clone();
     let mut best_cost = cost;
+    budget.improved(
+        problem.requests.len() - state.left.len(),
+        cost - state.left_cost(problem, &ctx),
+    );
     let mut saved: Vec<Vec<usize>> = best.clone();
     let mut saved_left: Vec<usize> = Vec::new();
 
@@ -255,6 +295,10 @@ pub fn solve_with_stats(
             if cost < best_cost {
                 stats.improved += 1;
                 best_cost = cost;
+                budget.improved(
+                    problem.requests.len() - state.left.len(),
+                    state.cost(problem, &ctx) - state.left_cost(problem, &ctx),
+                );
                 for (b, r) in best.iter_mut().zip(&state.routes) {
                     b.clone_from(&r.stops);
                 }
@@ -277,6 +321,84 @@ pub fn solve_with_stats(
     let best = state;
     stats.iterations = iteration;
     (into_solution(problem, &ctx, best), stats)
+}
+
+/// Puts the initial routes in place, keeping of each request only a complete, feasible
+/// choice; returns which requests are routed.
+fn start_from(problem: &Problem, routes: &mut [RouteState], initial: &[Route]) -> Vec<bool> {
+    let mut routed = vec![false; problem.requests.len()];
+    let mut on_vehicle = vec![false; problem.vehicles.len()];
+    let mut seen = vec![false; problem.stops.len()];
+    for r in initial {
+        if r.vehicle >= routes.len() || on_vehicle[r.vehicle] {
+            continue;
+        }
+        on_vehicle[r.vehicle] = true;
+        let stops: Vec<usize> = r
+            .stops
+            .iter()
+            .copied()
+            .filter(|&s| s < problem.stops.len() && !std::mem::replace(&mut seen[s], true))
+            .collect();
+        routes[r.vehicle].stops = stops;
+    }
+    // A request counts only if every stop of one of its choices is routed; else its stops go.
+    let mut keep = vec![false; problem.stops.len()];
+    for (q, req) in problem.requests.iter().enumerate() {
+        if let Some(c) = req.choices.iter().find(|c| c.stops().all(|s| seen[s])) {
+            routed[q] = true;
+            for s in c.stops() {
+                keep[s] = true;
+            }
+        }
+    }
+    let mut slot_used = vec![0u32; problem.slots.len()];
+    for route in routes.iter_mut() {
+        route.stops.retain(|&s| keep[s]);
+        while !insert::schedule_ok(problem, route.vehicle, &route.stops) {
+            let bad = insert::first_violation(problem, route.vehicle, &route.stops)
+                .expect("stricter check fails too");
+            route.stops.retain(|&s| problem.stops[s].request != bad);
+            routed[bad] = false;
+        }
+    }
+    // Requests that lost a leg on another route, and slots over capacity, go out too.
+    for (q, req) in problem.requests.iter().enumerate() {
+        if !routed[q] {
+            continue;
+        }
+        // Every leg on one route, in its order.
+        let leg_ok = |leg: &Vec<usize>| {
+            routes.iter().any(|r| {
+                let pos: Vec<Option<usize>> = leg
+                    .iter()
+                    .map(|s| r.stops.iter().position(|x| x == s))
+                    .collect();
+                pos.iter().all(Option::is_some) && pos.windows(2).all(|w| w[0] < w[1])
+            })
+        };
+        let chosen = req.choices.iter().find(|c| c.legs.iter().all(leg_ok));
+        match chosen {
+            Some(c)
+                if c.slot
+                    .is_none_or(|s| slot_used[s] < problem.slots[s].capacity) =>
+            {
+                if let Some(s) = c.slot {
+                    slot_used[s] += 1;
+                }
+            }
+            _ => {
+                routed[q] = false;
+                for route in routes.iter_mut() {
+                    route.stops.retain(|&s| problem.stops[s].request != q);
+                }
+            }
+        }
+    }
+    for route in routes.iter_mut() {
+        route.update(problem);
+    }
+    routed
 }
 
 fn into_solution(problem: &Problem, ctx: &Context, state: State) -> Solution {

@@ -333,7 +333,9 @@ pub fn random_elder_day(
 pub fn brute_force_elders(problem: &Problem) -> (i64, i64) {
     // Options per request: None, or (choice, vehicle of each leg).
     let v = problem.vehicles.len();
-    let options: Vec<Vec<Option<(usize, Vec<usize>)>>> = problem
+    // Per request: None, or (choice, vehicle of each leg).
+    type Options = Vec<Option<(usize, Vec<usize>)>>;
+    let options: Vec<Options> = problem
         .requests
         .iter()
         .map(|req| {
