@@ -1,0 +1,509 @@
+//! From a day's bookings, sites and vehicles to the solver's problem, and from its solution back
+//! to a plan a person can read: routes with their stops and times, the elders left out and why,
+//! and the figures (served, ride times, driver hours, load per site slot).
+//!
+//! Two steps, so that the road network stays outside: [`Layout::new`] lists the points the
+//! travel matrix is needed for; the caller computes the matrix (from `vaxride-roadnet`, or
+//! [`straight_line_matrix`] as a fallback) and passes it to [`Layout::instance`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use vaxride_formats::json::{Doc, MatrixDoc, RequestDoc, ReturnDoc, SlotDoc, VehicleDoc};
+use vaxride_solver::solution::Schedule;
+use vaxride_solver::{Problem, Solution, StopKind as SolverStop};
+
+use crate::model::{Day, Dose, Mobility, Point, Site, SiteSlot, StopKind, TimeOfDay, Vehicle};
+
+/// How many of the nearest sites that give an elder's dose are offered to the solver.
+pub const NEAREST_SITES: usize = 4;
+/// Longest wait at the site after the observation before the ride home, seconds.
+pub const MAX_WAIT_AFTER: i64 = 1800;
+/// Boarding or alighting time of an elder, seconds.
+pub const BOARDING: i64 = 120;
+/// Latest time an elder is brought home.
+pub const HOME_BY: TimeOfDay = 19 * 3600;
+
+/// One booking as the planner needs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanBooking {
+    /// Booking id.
+    pub booking_id: i64,
+    /// Community of the elder.
+    pub community_id: i64,
+    /// Home.
+    pub home: Point,
+    /// How the elder moves.
+    pub mobility: Mobility,
+    /// Companions riding along.
+    pub companions: i64,
+    /// Dose status (decides which sites fit).
+    pub dose: Dose,
+    /// Priority 1–5.
+    pub priority: i64,
+    /// Pick-up window.
+    pub window: (TimeOfDay, TimeOfDay),
+    /// A named site, or any.
+    pub site_id: Option<i64>,
+    /// Whether a ride home is wanted.
+    pub return_wanted: bool,
+    /// Minutes at the site (queue, shot, observation).
+    pub dwell_minutes: i64,
+}
+
+/// What a day's planning works on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanInput {
+    /// The day.
+    pub day: Day,
+    /// Bookings to plan.
+    pub bookings: Vec<PlanBooking>,
+    /// Sites (van stops included).
+    pub sites: Vec<Site>,
+    /// Vehicles on duty.
+    pub vehicles: Vec<Vehicle>,
+}
+
+/// The points of the travel matrix and the slots of the day.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Matrix locations: vehicle starts, then sites, then distinct homes.
+    pub points: Vec<Point>,
+    vehicle_loc: Vec<usize>,
+    site_loc: HashMap<i64, usize>,
+    home_loc: Vec<usize>,
+    /// The day's slots, in the order of the problem's slots.
+    pub slots: Vec<SiteSlot>,
+}
+
+/// A booking that cannot go into the problem at all, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    /// Booking id.
+    pub booking_id: i64,
+    /// Reason code (`home_visit`, `no_site_for_dose`, `no_open_slot`).
+    pub reason: String,
+}
+
+/// The solver's problem for a day, and how to read its solution back.
+#[derive(Debug, Clone)]
+pub struct DayInstance {
+    /// The problem.
+    pub problem: Problem,
+    /// Problem request index → booking id.
+    pub booking_of: Vec<i64>,
+    /// Problem vehicle index → vehicle id.
+    pub vehicle_of: Vec<i64>,
+    /// Problem slot index → slot.
+    pub slots: Vec<SiteSlot>,
+    /// Bookings left out before solving.
+    pub refused: Vec<Refused>,
+    points: Vec<Point>,
+    direct: HashMap<i64, i64>,
+}
+
+fn key(p: Point) -> (u64, u64) {
+    (p.lon.to_bits(), p.lat.to_bits())
+}
+
+impl Layout {
+    /// Lists the matrix points: vehicle starts, sites open that day, homes (elders at one
+    /// address share a point).
+    pub fn new(input: &PlanInput) -> Layout {
+        let mut points = Vec::new();
+        let mut index: HashMap<(u64, u64), usize> = HashMap::new();
+        let mut at = |p: Point, points: &mut Vec<Point>| {
+            *index.entry(key(p)).or_insert_with(|| {
+                points.push(p);
+                points.len() - 1
+            })
+        };
+        let vehicle_loc = input
+            .vehicles
+            .iter()
+            .map(|v| at(v.start, &mut points))
+            .collect();
+        let mut slots = Vec::new();
+        let mut site_loc = HashMap::new();
+        for s in &input.sites {
+            let day_slots = s.slots(&input.day);
+            if day_slots.is_empty() {
+                continue;
+            }
+            site_loc.insert(s.id, at(s.location, &mut points));
+            slots.extend(day_slots.into_iter().filter(|x| x.capacity > 0));
+        }
+        let home_loc = input
+            .bookings
+            .iter()
+            .map(|b| at(b.home, &mut points))
+            .collect();
+        Layout {
+            points,
+            vehicle_loc,
+            site_loc,
+            home_loc,
+            slots,
+        }
+    }
+
+    /// Builds the problem on the caller's matrix (`durations[i][j]` seconds between
+    /// [`points`](Self::points) `i` and `j`; `None` = unreachable).
+    pub fn instance(&self, input: &PlanInput, durations: &[Vec<Option<i64>>]) -> DayInstance {
+        const FAR: i64 = 10 * 3600;
+        let n = self.points.len();
+        let d: Vec<Vec<i64>> = (0..n)
+            .map(|i| (0..n).map(|j| durations[i][j].unwrap_or(FAR)).collect())
+            .collect();
+        let sites: HashMap<i64, &Site> = input.sites.iter().map(|s| (s.id, s)).collect();
+        let vehicles: Vec<VehicleDoc> = input
+            .vehicles
+            .iter()
+            .zip(&self.vehicle_loc)
+            .map(|(v, &loc)| VehicleDoc {
+                id: v.id.to_string(),
+                start: loc,
+                end: loc,
+                shift: [v.shift_from, v.shift_to],
+                seats: v.seats,
+                wheelchairs: v.wheelchairs,
+                features: v.features.clone(),
+                max_duration: None,
+                fixed_cost: 0,
+            })
+            .collect();
+        let slot_id = |s: &SiteSlot| format!("{}@{}", s.site_id, s.start);
+        let slot_docs: Vec<SlotDoc> = self
+            .slots
+            .iter()
+            .map(|s| SlotDoc {
+                id: slot_id(s),
+                location: self.site_loc[&s.site_id],
+                window: [s.start, s.end - 1],
+                capacity: s.capacity,
+            })
+            .collect();
+        let mut requests = Vec::new();
+        let mut booking_of = Vec::new();
+        let mut refused = Vec::new();
+        let mut direct = HashMap::new();
+        for (b, &home) in input.bookings.iter().zip(&self.home_loc) {
+            let refuse = |reason: &str| Refused {
+                booking_id: b.booking_id,
+                reason: reason.to_string(),
+            };
+            if b.mobility == Mobility::Bedridden {
+                refused.push(refuse("home_visit"));
+                continue;
+            }
+            // The nearest sites that give the dose (or the named one).
+            let mut fitting: Vec<(i64, i64)> = self
+                .site_loc
+                .iter()
+                .filter(|(id, _)| b.site_id.is_none_or(|w| w == **id))
+                .filter(|(id, _)| sites[*id].gives(b.dose))
+                .map(|(&id, &loc)| (d[home][loc], id))
+                .collect();
+            if fitting.is_empty() {
+                refused.push(refuse("no_site_for_dose"));
+                continue;
+            }
+            fitting.sort_unstable();
+            fitting.truncate(NEAREST_SITES);
+            let nearest = fitting[0].0;
+            direct.insert(b.booking_id, nearest);
+            let farthest = fitting.last().map_or(nearest, |f| f.0);
+            let max_ride = (2 * farthest + 600).clamp(1800, 5400);
+            let (from, to) = b.window;
+            let slot_ids: Vec<String> = self
+                .slots
+                .iter()
+                .filter(|s| fitting.iter().any(|f| f.1 == s.site_id))
+                .filter(|s| s.end > from && s.start <= to + max_ride)
+                .map(slot_id)
+                .collect();
+            if slot_ids.is_empty() {
+                refused.push(refuse("no_open_slot"));
+                continue;
+            }
+            let wheelchair = b.mobility == Mobility::Wheelchair;
+            requests.push(RequestDoc {
+                id: b.booking_id.to_string(),
+                home,
+                pickup_window: [from, to],
+                boarding: BOARDING,
+                seats: b.companions + i64::from(!wheelchair),
+                wheelchair,
+                needs: if wheelchair {
+                    vec!["ramp".to_string()]
+                } else {
+                    Vec::new()
+                },
+                slots: slot_ids,
+                max_ride: Some(max_ride),
+                priority: b.priority.max(1),
+                ride_home: b.return_wanted.then_some(ReturnDoc {
+                    dwell: b.dwell_minutes * 60,
+                    max_wait: MAX_WAIT_AFTER,
+                    home_by: HOME_BY,
+                }),
+            });
+            booking_of.push(b.booking_id);
+        }
+        let doc = Doc {
+            name: Some(format!("plan {}", input.day)),
+            matrix: MatrixDoc {
+                durations: d,
+                costs: None,
+            },
+            vehicles,
+            slots: slot_docs,
+            requests,
+        };
+        let problem = vaxride_formats::json::build("plan", &doc)
+            .expect("the planner builds only valid problems")
+            .problem;
+        DayInstance {
+            problem,
+            booking_of,
+            vehicle_of: input.vehicles.iter().map(|v| v.id).collect(),
+            slots: self.slots.clone(),
+            refused,
+            points: self.points.clone(),
+            direct,
+        }
+    }
+}
+
+/// Travel times by straight line at `kmh` with a detour factor of 1.3: a fallback for when no
+/// road network is loaded, and for tests.
+pub fn straight_line_matrix(points: &[Point], kmh: f64) -> Vec<Vec<Option<i64>>> {
+    let metres_per_s = kmh / 3.6;
+    points
+        .iter()
+        .map(|a| {
+            points
+                .iter()
+                .map(|b| Some((1.3 * haversine_m(*a, *b) / metres_per_s).round() as i64))
+                .collect()
+        })
+        .collect()
+}
+
+/// Great-circle distance in metres.
+pub fn haversine_m(a: Point, b: Point) -> f64 {
+    let r = 6_371_008.8;
+    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dp = p2 - p1;
+    let dl = (b.lon - a.lon).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * r * h.sqrt().asin()
+}
+
+/// One stop of a planned route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedStop {
+    /// Booking.
+    pub booking_id: i64,
+    /// What happens here.
+    pub kind: StopKind,
+    /// The site, for stops at a site.
+    pub site_id: Option<i64>,
+    /// Where.
+    pub point: Point,
+    /// Planned arrival, seconds of the day.
+    pub arrival: TimeOfDay,
+    /// Planned service start.
+    pub start: TimeOfDay,
+}
+
+/// One vehicle's planned route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedRoute {
+    /// Vehicle.
+    pub vehicle_id: i64,
+    /// Departure from the start point.
+    pub departure: TimeOfDay,
+    /// Return to the start point.
+    pub arrival: TimeOfDay,
+    /// The stops in order.
+    pub stops: Vec<PlannedStop>,
+}
+
+/// A booking left out of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnservedBooking {
+    /// Booking.
+    pub booking_id: i64,
+    /// Reason code: a solver reason (`slot_full`, `window_unreachable`, …) or a planner one
+    /// (`home_visit`, `no_site_for_dose`, `no_open_slot`).
+    pub reason: String,
+}
+
+/// Load of one site slot in the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotLoad {
+    /// Site.
+    pub site_id: i64,
+    /// Slot start.
+    pub start: TimeOfDay,
+    /// Slot end.
+    pub end: TimeOfDay,
+    /// Elders it takes from bookings.
+    pub capacity: u32,
+    /// Elders planned to arrive in it.
+    pub planned: u32,
+}
+
+/// The plan's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Bookings planned for.
+    pub requested: usize,
+    /// Bookings served.
+    pub served: usize,
+    /// Unserved, by reason.
+    pub unserved_by_reason: BTreeMap<String, usize>,
+    /// Vehicles with a route.
+    pub vehicles_used: usize,
+    /// Sum of the routes' durations, seconds (volunteers' time).
+    pub driver_seconds: i64,
+    /// Mean time on board per ride (legs counted separately), seconds.
+    pub mean_ride_seconds: i64,
+    /// Longest time on board of any ride, seconds.
+    pub max_ride_seconds: i64,
+    /// Mean time on board beyond the direct trip, seconds.
+    pub mean_excess_ride_seconds: i64,
+    /// Load per site slot.
+    pub slots: Vec<SlotLoad>,
+}
+
+/// A plan as the coordinator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanResult {
+    /// Routes.
+    pub routes: Vec<PlannedRoute>,
+    /// Bookings left out.
+    pub unserved: Vec<UnservedBooking>,
+    /// Figures.
+    pub figures: Figures,
+}
+
+impl DayInstance {
+    /// Reads a solution of [`problem`](Self::problem) back into a plan.
+    pub fn plan(&self, solution: &Solution) -> PlanResult {
+        let p = &self.problem;
+        let mut routes = Vec::new();
+        let mut planned_in_slot = vec![0u32; self.slots.len()];
+        let mut rides: Vec<(i64, i64)> = Vec::new(); // (on board, direct)
+        let mut picked: HashMap<(i64, bool), TimeOfDay> = HashMap::new();
+        let mut driver_seconds = 0;
+        for route in &solution.routes {
+            let schedule = Schedule::of(p, route);
+            driver_seconds += schedule.arrival - schedule.departure;
+            let mut stops = Vec::new();
+            for v in &schedule.visits {
+                let stop = &p.stops[v.stop];
+                let req = &p.requests[stop.request];
+                let booking_id = self.booking_of[stop.request];
+                let (choice, leg) = req
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .find_map(|(ci, c)| {
+                        c.legs
+                            .iter()
+                            .position(|l| l.contains(&v.stop))
+                            .map(|li| (ci, li))
+                    })
+                    .expect("every stop belongs to a leg");
+                let outbound = leg == 0;
+                let kind = match (outbound, stop.kind) {
+                    (true, SolverStop::Pickup) => StopKind::PickupHome,
+                    (true, _) => StopKind::DropSite,
+                    (false, SolverStop::Pickup) => StopKind::PickupSite,
+                    (false, _) => StopKind::DropHome,
+                };
+                let slot = req.choices[choice].slot;
+                let site_id = slot
+                    .map(|s| self.slots[s].site_id)
+                    .filter(|_| matches!(kind, StopKind::DropSite | StopKind::PickupSite));
+                if kind == StopKind::DropSite
+                    && let Some(s) = slot
+                {
+                    planned_in_slot[s] += 1;
+                }
+                match stop.kind {
+                    SolverStop::Pickup => {
+                        picked.insert((booking_id, outbound), v.start + stop.service);
+                    }
+                    _ => {
+                        if let Some(t) = picked.get(&(booking_id, outbound)) {
+                            let direct = self.direct.get(&booking_id).copied().unwrap_or(0);
+                            rides.push((v.start - t, direct));
+                        }
+                    }
+                }
+                stops.push(PlannedStop {
+                    booking_id,
+                    kind,
+                    site_id,
+                    point: self.points[stop.loc],
+                    arrival: v.arrival,
+                    start: v.start,
+                });
+            }
+            routes.push(PlannedRoute {
+                vehicle_id: self.vehicle_of[route.vehicle],
+                departure: schedule.departure,
+                arrival: schedule.arrival,
+                stops,
+            });
+        }
+        let mut unserved: Vec<UnservedBooking> = self
+            .refused
+            .iter()
+            .map(|r| UnservedBooking {
+                booking_id: r.booking_id,
+                reason: r.reason.clone(),
+            })
+            .chain(solution.unassigned.iter().map(|u| UnservedBooking {
+                booking_id: self.booking_of[u.request],
+                reason: u.reason.code().to_string(),
+            }))
+            .collect();
+        unserved.sort_by_key(|u| u.booking_id);
+        let mut unserved_by_reason = BTreeMap::new();
+        for u in &unserved {
+            *unserved_by_reason.entry(u.reason.clone()).or_insert(0) += 1;
+        }
+        let count = rides.len().max(1) as i64;
+        let figures = Figures {
+            requested: self.booking_of.len() + self.refused.len(),
+            served: self.booking_of.len() - solution.unassigned.len(),
+            unserved_by_reason,
+            vehicles_used: routes.len(),
+            driver_seconds,
+            mean_ride_seconds: rides.iter().map(|r| r.0).sum::<i64>() / count,
+            max_ride_seconds: rides.iter().map(|r| r.0).max().unwrap_or(0),
+            mean_excess_ride_seconds: rides.iter().map(|r| (r.0 - r.1).max(0)).sum::<i64>() / count,
+            slots: self
+                .slots
+                .iter()
+                .zip(&planned_in_slot)
+                .map(|(s, &n)| SlotLoad {
+                    site_id: s.site_id,
+                    start: s.start,
+                    end: s.end,
+                    capacity: s.capacity,
+                    planned: n,
+                })
+                .collect(),
+        };
+        PlanResult {
+            routes,
+            unserved,
+            figures,
+        }
+    }
+}
