@@ -1,0 +1,525 @@
+//! Bookings: made in batches (all or nothing, idempotent by key), seen and cancelled by the
+//! community's secretary.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use vaxride_dispatch::FieldError;
+use vaxride_dispatch::model::{BookingStatus, Day, Mobility, TimeOfDay};
+
+use crate::error::Result;
+use crate::people::{ElderInput, community_filter, insert_elder};
+use crate::{Scope, Store, StoreError};
+
+/// A booking to make.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewBooking {
+    /// Elder (0 when the elder is created by the same batch: see [`Store::import_ledger`]).
+    pub elder_id: i64,
+    /// Day.
+    pub day: Day,
+    /// Pick-up window.
+    pub window: (TimeOfDay, TimeOfDay),
+    /// Named site, or any.
+    pub site_id: Option<i64>,
+    /// Ride home wanted.
+    pub return_wanted: bool,
+    /// Minutes at the site.
+    pub dwell_minutes: i64,
+    /// Notes.
+    pub notes: String,
+}
+
+/// A booking as its secretary sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingView {
+    /// Id.
+    pub id: i64,
+    /// Elder.
+    pub elder_id: i64,
+    /// Elder's name.
+    pub elder_name: String,
+    /// Community.
+    pub community_id: i64,
+    /// Day.
+    pub day: String,
+    /// Pick-up window.
+    pub window: (TimeOfDay, TimeOfDay),
+    /// Named site.
+    pub site_id: Option<i64>,
+    /// Ride home wanted.
+    pub return_wanted: bool,
+    /// Minutes at the site.
+    pub dwell_minutes: i64,
+    /// Notes.
+    pub notes: String,
+    /// Status.
+    pub status: BookingStatus,
+    /// When the status last changed (Unix seconds).
+    pub status_at: i64,
+    /// Planned pick-up at home (seconds of the day), once published.
+    pub planned_pickup: Option<TimeOfDay>,
+    /// Planned site.
+    pub planned_site_id: Option<i64>,
+    /// Vehicle name, once published.
+    pub vehicle: Option<String>,
+    /// Driver's name, once published.
+    pub driver: Option<String>,
+    /// Why the published plan leaves it out.
+    pub unserved_reason: Option<String>,
+}
+
+/// A ledger row for [`Store::import_ledger`]: the elder (found by name and phone in the
+/// community, or created from `elder` when given) and the booking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerEntry {
+    /// Row in the file (for errors).
+    pub row: usize,
+    /// Name, to find the elder.
+    pub name: String,
+    /// Phone, to find the elder.
+    pub phone: String,
+    /// The elder's data, when the row has all of it (coordinates included).
+    pub elder: Option<ElderInput>,
+    /// Site named in the row, if any.
+    pub site_name: Option<String>,
+    /// The booking (`elder_id` and `site_id` are filled in here).
+    pub booking: NewBooking,
+}
+
+/// An idempotency key with the SHA-256 of the request it came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    /// The client's key.
+    pub key: String,
+    /// SHA-256 of the request body (hex).
+    pub request_sha256: String,
+}
+
+/// What a stored idempotency key says about a repeated request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replay {
+    /// Same key, same body: the stored answer.
+    Same {
+        /// HTTP status.
+        status: u16,
+        /// Body.
+        body: String,
+    },
+    /// Same key, another body.
+    Mismatch,
+}
+
+const VIEW: &str = "SELECT b.id, b.elder_id, e.name AS elder_name, b.community_id, b.day, \
+    b.window_from, b.window_to, b.site_id, b.return_wanted, b.dwell_minutes, b.notes, b.status, \
+    b.status_at, \
+    (SELECT ts.planned FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS planned_pickup, \
+    (SELECT ts.site_id FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'drop_site' AND ts.active = 1) AS planned_site_id, \
+    (SELECT v.name FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN vehicles v ON v.id = t.vehicle_id \
+       WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS vehicle, \
+    (SELECT d.name FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN drivers d ON d.id = t.driver_id \
+       WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS driver, \
+    b.unserved_reason \
+    FROM bookings b JOIN elders e ON e.id = b.elder_id JOIN communities c ON c.id = b.community_id";
+
+fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
+    let status: String = r.try_get("status")?;
+    Ok(BookingView {
+        id: r.try_get("id")?,
+        elder_id: r.try_get("elder_id")?,
+        elder_name: r.try_get("elder_name")?,
+        community_id: r.try_get("community_id")?,
+        day: r.try_get("day")?,
+        window: (r.try_get("window_from")?, r.try_get("window_to")?),
+        site_id: r.try_get("site_id")?,
+        return_wanted: r.try_get::<i64, _>("return_wanted")? != 0,
+        dwell_minutes: r.try_get("dwell_minutes")?,
+        notes: r.try_get("notes")?,
+        status: BookingStatus::from_code(&status)
+            .ok_or_else(|| StoreError::Database("bad stored status".into()))?,
+        status_at: r.try_get("status_at")?,
+        planned_pickup: r.try_get("planned_pickup")?,
+        planned_site_id: r.try_get("planned_site_id")?,
+        vehicle: r.try_get("vehicle")?,
+        driver: r.try_get("driver")?,
+        unserved_reason: r.try_get("unserved_reason")?,
+    })
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+impl Store {
+    /// What an idempotency key already says, if it was used by this user.
+    pub async fn replay(&self, user_id: i64, idem: &Idempotency) -> Result<Option<Replay>> {
+        let row = sqlx::query(
+            "SELECT request_sha256, status, response FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+        )
+        .bind(user_id)
+        .bind(&idem.key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let sha: String = row.try_get("request_sha256")?;
+        if sha != idem.request_sha256 {
+            return Ok(Some(Replay::Mismatch));
+        }
+        Ok(Some(Replay::Same {
+            status: u16::try_from(row.try_get::<i64, _>("status")?).unwrap_or(200),
+            body: row.try_get("response")?,
+        }))
+    }
+
+    /// Books a batch for one community: every booking or none. Errors name the batch entry
+    /// (`bookings[3].elder_id`). With `idem`, the answer (`{"created": [ids]}`) is stored
+    /// with the key in the same transaction.
+    pub async fn create_bookings(
+        &self,
+        scope: Scope,
+        community: i64,
+        user_id: i64,
+        batch: &[NewBooking],
+        idem: Option<&Idempotency>,
+        now: i64,
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.write().await?;
+        check_community(&mut tx, scope, community).await?;
+        let ids =
+            insert_bookings(&mut tx, scope, community, user_id, batch, "bookings", now).await?;
+        store_key(&mut tx, user_id, idem, &ids, now).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Imports a ledger: finds or creates each row's elder and books them, all in one
+    /// transaction. Errors name the row and column.
+    pub async fn import_ledger(
+        &self,
+        scope: Scope,
+        community: i64,
+        user_id: i64,
+        rows: &[LedgerEntry],
+        idem: Option<&Idempotency>,
+        now: i64,
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.write().await?;
+        check_community(&mut tx, scope, community).await?;
+        let district: i64 = sqlx::query_scalar("SELECT district_id FROM communities WHERE id = $1")
+            .bind(community)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut errors = Vec::new();
+        let mut batch = Vec::with_capacity(rows.len());
+        for r in rows {
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM elders WHERE community_id = $1 AND name = $2 AND phone = $3",
+            )
+            .bind(community)
+            .bind(&r.name)
+            .bind(&r.phone)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let elder_id = match (found, &r.elder) {
+                (Some(id), Some(e)) => {
+                    // The ledger is the secretary's truth: refresh what it says.
+                    sqlx::query(
+                        "UPDATE elders SET address = $1, lon = $2, lat = $3, mobility = $4, \
+                         companions = $5, dose = $6, priority = $7, notes = $8, updated_at = $9 WHERE id = $10",
+                    )
+                    .bind(&e.address)
+                    .bind(e.home.lon)
+                    .bind(e.home.lat)
+                    .bind(e.mobility.code())
+                    .bind(e.companions)
+                    .bind(e.dose.code())
+                    .bind(e.priority)
+                    .bind(&e.notes)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    id
+                }
+                (Some(id), None) => id,
+                (None, Some(e)) => insert_elder(&mut tx, scope, community, e, now).await?,
+                (None, None) => {
+                    errors.push(FieldError::cell(
+                        r.row,
+                        "lon",
+                        "a new elder needs the home coordinates (lon, lat)",
+                    ));
+                    continue;
+                }
+            };
+            let site_id = match &r.site_name {
+                None => None,
+                Some(name) => {
+                    let id: Option<i64> = sqlx::query_scalar(
+                        "SELECT id FROM sites WHERE district_id = $1 AND name = $2 AND active = 1",
+                    )
+                    .bind(district)
+                    .bind(name)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if id.is_none() {
+                        errors.push(FieldError::cell(
+                            r.row,
+                            "site",
+                            format!("no site is called \"{name}\""),
+                        ));
+                        continue;
+                    }
+                    id
+                }
+            };
+            batch.push(NewBooking {
+                elder_id,
+                site_id,
+                ..r.booking.clone()
+            });
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let ids = insert_bookings(&mut tx, scope, community, user_id, &batch, "row", now)
+            .await
+            .map_err(|e| match e {
+                // Entry k of the batch is row rows[k].row of the file.
+                StoreError::Invalid(list) => StoreError::Invalid(
+                    list.into_iter()
+                        .map(|f| match f.row {
+                            Some(k) if k < rows.len() => FieldError::cell(
+                                rows[k].row,
+                                f.column.as_deref().unwrap_or(""),
+                                f.message,
+                            ),
+                            _ => f,
+                        })
+                        .collect(),
+                ),
+                other => other,
+            })?;
+        store_key(&mut tx, user_id, idem, &ids, now).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// The bookings of a day the scope sees.
+    pub async fn bookings(&self, scope: Scope, day: &Day) -> Result<Vec<BookingView>> {
+        let rows = sqlx::query(sql!(
+            "{VIEW} WHERE b.day = $1{} ORDER BY b.id",
+            community_filter(scope)
+        ))
+        .bind(day.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(view).collect()
+    }
+
+    /// One booking the scope sees.
+    pub async fn booking(&self, scope: Scope, id: i64) -> Result<BookingView> {
+        let row = sqlx::query(sql!("{VIEW} WHERE b.id = $1{}", community_filter(scope)))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        view(&row)
+    }
+
+    /// Cancels a booking that has not started; its stops leave their trip and the driver is
+    /// told.
+    pub async fn cancel_booking(&self, scope: Scope, id: i64, now: i64) -> Result<BookingView> {
+        let current = self.booking(scope, id).await?;
+        if current.status.under_way() {
+            return Err(StoreError::Conflict(
+                "the ride has begun: it can no longer be cancelled".into(),
+            ));
+        }
+        if current.status == BookingStatus::Cancelled {
+            return Ok(current);
+        }
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE bookings SET status = 'cancelled', status_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let trips: Vec<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT DISTINCT t.id, t.driver_id FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id \
+             WHERE ts.booking_id = $1 AND ts.active = 1",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE trip_stops SET active = 0 WHERE booking_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for (trip, driver) in trips {
+            if let Some(d) = driver {
+                crate::trips::push_trip(&mut tx, d, trip, "trip_changed", now).await?;
+            }
+        }
+        tx.commit().await?;
+        self.booking(scope, id).await
+    }
+}
+
+async fn check_community(tx: &mut Tx, scope: Scope, community: i64) -> Result<()> {
+    let visible: Option<i64> = sqlx::query_scalar(sql!(
+        "SELECT c.id FROM communities c WHERE c.id = $1{}",
+        community_filter(scope)
+    ))
+    .bind(community)
+    .fetch_optional(&mut **tx)
+    .await?;
+    visible.map(|_| ()).ok_or(StoreError::NotFound)
+}
+
+/// Inserts a batch; all problems are collected and named `{what}[k].field` (row k for the
+/// ledger), and nothing is written when there is one.
+async fn insert_bookings(
+    tx: &mut Tx,
+    scope: Scope,
+    community: i64,
+    user_id: i64,
+    batch: &[NewBooking],
+    what: &str,
+    now: i64,
+) -> Result<Vec<i64>> {
+    let mut errors = Vec::new();
+    let err = |k: usize, field: &str, msg: String| {
+        let mut e = FieldError::new(format!("{what}[{k}].{field}"), msg);
+        if what == "row" {
+            e.row = Some(k);
+            e.column = Some(field.to_string());
+        }
+        e
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (k, b) in batch.iter().enumerate() {
+        let mobility: Option<String> = sqlx::query_scalar(sql!(
+            "SELECT e.mobility FROM elders e JOIN communities c ON c.id = e.community_id \
+             WHERE e.id = $1 AND e.community_id = $2{}",
+            community_filter(scope)
+        ))
+        .bind(b.elder_id)
+        .bind(community)
+        .fetch_optional(&mut **tx)
+        .await?;
+        match mobility.as_deref().and_then(Mobility::from_code) {
+            None => errors.push(err(k, "elder_id", "no such elder in this community".into())),
+            Some(Mobility::Bedridden) => errors.push(err(
+                k,
+                "elder_id",
+                "bedridden: gets a home visit, not a ride".into(),
+            )),
+            Some(_) => {}
+        }
+        if b.window.0 >= b.window.1 {
+            errors.push(err(
+                k,
+                "window",
+                "the window is empty or closes before it opens".into(),
+            ));
+        }
+        if b.window.0 < 5 * 3600 || b.window.1 > 22 * 3600 {
+            errors.push(err(k, "window", "must lie between 05:00 and 22:00".into()));
+        }
+        if !(0..=240).contains(&b.dwell_minutes) {
+            errors.push(err(k, "dwell_minutes", "must be 0 to 240".into()));
+        }
+        if b.notes.chars().count() > 500 {
+            errors.push(err(k, "notes", "must be at most 500 characters".into()));
+        }
+        if let Some(site) = b.site_id {
+            let ok: Option<i64> = sqlx::query_scalar(
+                "SELECT s.id FROM sites s JOIN communities c ON c.district_id = s.district_id \
+                 WHERE s.id = $1 AND c.id = $2 AND s.active = 1",
+            )
+            .bind(site)
+            .bind(community)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if ok.is_none() {
+                errors.push(err(k, "site_id", "no such site in this district".into()));
+            }
+        }
+        if !seen.insert((b.elder_id, b.day.clone())) {
+            errors.push(err(
+                k,
+                "elder_id",
+                "the batch books this elder twice on the same day".into(),
+            ));
+            continue;
+        }
+        let live: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM bookings WHERE elder_id = $1 AND day = $2 AND status <> 'cancelled'",
+        )
+        .bind(b.elder_id)
+        .bind(b.day.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(other) = live {
+            errors.push(err(
+                k,
+                "elder_id",
+                format!("already booked on {} (booking {other})", b.day),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let mut ids = Vec::with_capacity(batch.len());
+    for b in batch {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO bookings (community_id, elder_id, day, window_from, window_to, site_id, \
+             return_wanted, dwell_minutes, notes, status, status_at, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12) RETURNING id",
+        )
+        .bind(community)
+        .bind(b.elder_id)
+        .bind(b.day.as_str())
+        .bind(b.window.0)
+        .bind(b.window.1)
+        .bind(b.site_id)
+        .bind(i64::from(b.return_wanted))
+        .bind(b.dwell_minutes)
+        .bind(&b.notes)
+        .bind(now)
+        .bind(user_id)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+async fn store_key(
+    tx: &mut Tx,
+    user_id: i64,
+    idem: Option<&Idempotency>,
+    ids: &[i64],
+    now: i64,
+) -> Result<()> {
+    let Some(idem) = idem else { return Ok(()) };
+    let body = serde_json::json!({ "created": ids }).to_string();
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, key, request_sha256, status, response, created_at) \
+         VALUES ($1, $2, $3, 201, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(&idem.key)
+    .bind(&idem.request_sha256)
+    .bind(body)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict("a request with this Idempotency-Key is in progress".into())
+        }
+        other => other,
+    })?;
+    Ok(())
+}

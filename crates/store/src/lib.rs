@@ -1,0 +1,65 @@
+//! vaxride's persistence. One [`Store`] over sqlx's `Any` driver: a SQLite file by default
+//! (WAL, `synchronous=FULL`, foreign keys on), PostgreSQL when the URL says so. The schema is
+//! in `migrations/sqlite` and `migrations/postgres` (the same tables in each dialect); every
+//! query is written once, in the SQL both understand, with `$1`-style parameters.
+//!
+//! Every read and write that serves a user takes a [`Scope`]: what belongs to another
+//! community, district or driver is treated exactly like what does not exist.
+
+/// Query text made of constant fragments and integer ids from the caller's session, never of
+/// request input (values always go through `bind`).
+macro_rules! sql {
+    ($($t:tt)*) => {
+        sqlx::AssertSqlSafe(format!($($t)*))
+    };
+}
+
+mod bookings;
+mod db;
+mod error;
+mod people;
+mod plans;
+mod trips;
+mod users;
+
+pub use bookings::{BookingView, Idempotency, LedgerEntry, NewBooking, Replay};
+pub use db::{Backend, Store};
+pub use error::StoreError;
+pub use people::{Community, ElderInput, NewDriver, NewSite, NewVehicle};
+pub use plans::{JobView, PlanView};
+pub use trips::{OutboxEvent, TripStopView, TripView};
+pub use users::{NewUser, Principal, Role};
+
+/// Who is asking, and what they may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything.
+    Admin,
+    /// One street office (district).
+    District(i64),
+    /// One community of a district.
+    Community {
+        /// District.
+        district: i64,
+        /// Community.
+        community: i64,
+    },
+    /// One driver's trips.
+    Driver {
+        /// District.
+        district: i64,
+        /// Driver.
+        driver: i64,
+    },
+}
+
+impl Scope {
+    /// The district, if the scope is limited to one.
+    pub fn district(self) -> Option<i64> {
+        match self {
+            Scope::Admin => None,
+            Scope::District(d) | Scope::Community { district: d, .. } => Some(d),
+            Scope::Driver { district, .. } => Some(district),
+        }
+    }
+}

@@ -1,0 +1,463 @@
+//! Districts, communities, elders, sites, vehicles and drivers.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use vaxride_dispatch::FieldError;
+use vaxride_dispatch::model::{Dose, Elder, Mobility, Point, Site, SiteKind, Vehicle};
+
+use crate::error::Result;
+use crate::{Scope, Store, StoreError};
+
+/// A community of a district.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Community {
+    /// Id.
+    pub id: i64,
+    /// District.
+    pub district_id: i64,
+    /// Name.
+    pub name: String,
+    /// Centre.
+    pub centre: Point,
+    /// Boundary polygon (GeoJSON), if drawn.
+    pub boundary: Option<String>,
+}
+
+/// An elder's data as entered by a secretary (already checked and converted to WGS-84).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElderInput {
+    /// Full name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// Address.
+    pub address: String,
+    /// Home (WGS-84).
+    pub home: Point,
+    /// Mobility.
+    pub mobility: Mobility,
+    /// Companions.
+    pub companions: i64,
+    /// Dose status.
+    pub dose: Dose,
+    /// Priority 1–5.
+    pub priority: i64,
+    /// Notes.
+    pub notes: String,
+}
+
+impl ElderInput {
+    /// Checks ranges; `path` prefixes field names in errors.
+    pub fn validate(&self, path: &str, errors: &mut Vec<FieldError>) {
+        let f = |name: &str| {
+            if path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path}.{name}")
+            }
+        };
+        if self.name.trim().is_empty() || self.name.chars().count() > 100 {
+            errors.push(FieldError::new(f("name"), "must be 1 to 100 characters"));
+        }
+        if self.phone.chars().count() > 30 {
+            errors.push(FieldError::new(f("phone"), "must be at most 30 characters"));
+        }
+        if self.address.chars().count() > 200 {
+            errors.push(FieldError::new(
+                f("address"),
+                "must be at most 200 characters",
+            ));
+        }
+        if self.notes.chars().count() > 1000 {
+            errors.push(FieldError::new(
+                f("notes"),
+                "must be at most 1000 characters",
+            ));
+        }
+        if !(0..=3).contains(&self.companions) {
+            errors.push(FieldError::new(f("companions"), "must be 0 to 3"));
+        }
+        if !(1..=5).contains(&self.priority) {
+            errors.push(FieldError::new(f("priority"), "must be 1 to 5"));
+        }
+        self.home.validate(&f("home"), errors);
+    }
+}
+
+/// A site to create.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSite {
+    /// The site (its id is ignored).
+    pub site: Site,
+    /// Address.
+    pub address: String,
+}
+
+/// A vehicle to create.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewVehicle {
+    /// The vehicle (its id is ignored).
+    pub vehicle: Vehicle,
+}
+
+/// A driver to create.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewDriver {
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// The vehicle they drive.
+    pub vehicle_id: Option<i64>,
+}
+
+pub(crate) const ELDER: &str = "e.id, e.community_id, e.name, e.phone, e.address, e.lon, e.lat, \
+                                e.mobility, e.companions, e.dose, e.priority, e.notes";
+
+pub(crate) fn elder(row: &AnyRow) -> Result<Elder> {
+    let bad = |what: &str| StoreError::Database(format!("bad stored {what}"));
+    Ok(Elder {
+        id: row.try_get("id")?,
+        community_id: row.try_get("community_id")?,
+        name: row.try_get("name")?,
+        phone: row.try_get("phone")?,
+        address: row.try_get("address")?,
+        home: Point {
+            lon: row.try_get("lon")?,
+            lat: row.try_get("lat")?,
+        },
+        mobility: Mobility::from_code(&row.try_get::<String, _>("mobility")?)
+            .ok_or_else(|| bad("mobility"))?,
+        companions: row.try_get("companions")?,
+        dose: Dose::from_code(&row.try_get::<String, _>("dose")?).ok_or_else(|| bad("dose"))?,
+        priority: row.try_get("priority")?,
+        notes: row.try_get("notes")?,
+    })
+}
+
+/// `AND …` limiting communities to the scope (`c` is the communities alias).
+pub(crate) fn community_filter(scope: Scope) -> String {
+    match scope {
+        Scope::Admin => String::new(),
+        Scope::District(d) => format!(" AND c.district_id = {d}"),
+        Scope::Community {
+            district,
+            community,
+        } => format!(" AND c.district_id = {district} AND c.id = {community}"),
+        // Drivers see no community data through these queries.
+        Scope::Driver { .. } => " AND 1 = 0".to_string(),
+    }
+}
+
+fn site(row: &AnyRow) -> Result<Site> {
+    let doses: String = row.try_get("doses")?;
+    let day: Option<String> = row.try_get("day")?;
+    Ok(Site {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: SiteKind::from_code(&row.try_get::<String, _>("kind")?)
+            .ok_or_else(|| StoreError::Database("bad stored site kind".into()))?,
+        location: Point {
+            lon: row.try_get("lon")?,
+            lat: row.try_get("lat")?,
+        },
+        open_days: row.try_get("open_days")?,
+        open_from: row.try_get("open_from")?,
+        open_to: row.try_get("open_to")?,
+        slot_minutes: row.try_get("slot_minutes")?,
+        capacity_per_slot: row.try_get("capacity_per_slot")?,
+        booked_share: row.try_get("booked_share")?,
+        doses: doses
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        day: day.and_then(|d| vaxride_dispatch::model::Day::parse(&d).ok()),
+    })
+}
+
+fn vehicle(row: &AnyRow) -> Result<Vehicle> {
+    let features: String = row.try_get("features")?;
+    Ok(Vehicle {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        seats: row.try_get("seats")?,
+        wheelchairs: row.try_get("wheelchairs")?,
+        features: features
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        shift_from: row.try_get("shift_from")?,
+        shift_to: row.try_get("shift_to")?,
+        start: Point {
+            lon: row.try_get("lon")?,
+            lat: row.try_get("lat")?,
+        },
+    })
+}
+
+impl Store {
+    /// Creates a district.
+    pub async fn create_district(&self, name: &str) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let id = sqlx::query_scalar("INSERT INTO districts (name) VALUES ($1) RETURNING id")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Creates a community.
+    pub async fn create_community(&self, district: i64, name: &str, centre: Point) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO communities (district_id, name, lon, lat) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(district)
+        .bind(name)
+        .bind(centre.lon)
+        .bind(centre.lat)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The communities the scope sees.
+    pub async fn communities(&self, scope: Scope) -> Result<Vec<Community>> {
+        let rows = sqlx::query(sql!(
+            "SELECT c.id, c.district_id, c.name, c.lon, c.lat, c.boundary FROM communities c \
+             WHERE 1 = 1{} ORDER BY c.id",
+            community_filter(scope)
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Community {
+                    id: r.try_get("id")?,
+                    district_id: r.try_get("district_id")?,
+                    name: r.try_get("name")?,
+                    centre: Point {
+                        lon: r.try_get("lon")?,
+                        lat: r.try_get("lat")?,
+                    },
+                    boundary: r.try_get("boundary")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds an elder to a community the scope sees.
+    pub async fn create_elder(
+        &self,
+        scope: Scope,
+        community: i64,
+        input: &ElderInput,
+        now: i64,
+    ) -> Result<Elder> {
+        let mut tx = self.write().await?;
+        let id = insert_elder(&mut tx, scope, community, input, now).await?;
+        tx.commit().await?;
+        self.elder(scope, id).await
+    }
+
+    /// Changes an elder the scope sees.
+    pub async fn update_elder(
+        &self,
+        scope: Scope,
+        id: i64,
+        input: &ElderInput,
+        now: i64,
+    ) -> Result<Elder> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query(sql!(
+            "UPDATE elders SET name = $1, phone = $2, address = $3, lon = $4, lat = $5, \
+             mobility = $6, companions = $7, dose = $8, priority = $9, notes = $10, updated_at = $11 \
+             WHERE id = $12 AND community_id IN (SELECT c.id FROM communities c WHERE 1 = 1{})",
+            community_filter(scope)
+        ))
+        .bind(&input.name)
+        .bind(&input.phone)
+        .bind(&input.address)
+        .bind(input.home.lon)
+        .bind(input.home.lat)
+        .bind(input.mobility.code())
+        .bind(input.companions)
+        .bind(input.dose.code())
+        .bind(input.priority)
+        .bind(&input.notes)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        self.elder(scope, id).await
+    }
+
+    /// One elder the scope sees.
+    pub async fn elder(&self, scope: Scope, id: i64) -> Result<Elder> {
+        let row = sqlx::query(sql!(
+            "SELECT {ELDER} FROM elders e JOIN communities c ON c.id = e.community_id \
+             WHERE e.id = $1{}",
+            community_filter(scope)
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        elder(&row)
+    }
+
+    /// The elders the scope sees, optionally only those whose name or phone contains `find`.
+    pub async fn elders(&self, scope: Scope, find: Option<&str>) -> Result<Vec<Elder>> {
+        let rows = sqlx::query(sql!(
+            "SELECT {ELDER} FROM elders e JOIN communities c ON c.id = e.community_id \
+             WHERE ($1 = '' OR e.name LIKE $2 OR e.phone LIKE $2){} ORDER BY e.id",
+            community_filter(scope)
+        ))
+        .bind(find.unwrap_or(""))
+        .bind(format!("%{}%", find.unwrap_or("")))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(elder).collect()
+    }
+
+    /// Creates a site in a district.
+    pub async fn create_site(&self, district: i64, new: &NewSite) -> Result<i64> {
+        let s = &new.site;
+        let mut tx = self.write().await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO sites (district_id, name, kind, lon, lat, address, open_days, open_from, \
+             open_to, slot_minutes, capacity_per_slot, booked_share, doses, day) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(district)
+        .bind(&s.name)
+        .bind(s.kind.code())
+        .bind(s.location.lon)
+        .bind(s.location.lat)
+        .bind(&new.address)
+        .bind(&s.open_days)
+        .bind(s.open_from)
+        .bind(s.open_to)
+        .bind(s.slot_minutes)
+        .bind(s.capacity_per_slot)
+        .bind(s.booked_share)
+        .bind(s.doses.join(","))
+        .bind(s.day.as_ref().map(|d| d.to_string()))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The active sites of a district.
+    pub async fn sites(&self, district: i64) -> Result<Vec<Site>> {
+        let rows = sqlx::query(
+            "SELECT id, name, kind, lon, lat, open_days, open_from, open_to, slot_minutes, \
+             capacity_per_slot, booked_share, doses, day FROM sites \
+             WHERE district_id = $1 AND active = 1 ORDER BY id",
+        )
+        .bind(district)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(site).collect()
+    }
+
+    /// Creates a vehicle in a district.
+    pub async fn create_vehicle(&self, district: i64, new: &NewVehicle) -> Result<i64> {
+        let v = &new.vehicle;
+        let mut tx = self.write().await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO vehicles (district_id, name, seats, wheelchairs, features, shift_from, \
+             shift_to, lon, lat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(district)
+        .bind(&v.name)
+        .bind(v.seats)
+        .bind(v.wheelchairs)
+        .bind(v.features.join(","))
+        .bind(v.shift_from)
+        .bind(v.shift_to)
+        .bind(v.start.lon)
+        .bind(v.start.lat)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The active vehicles of a district.
+    pub async fn vehicles(&self, district: i64) -> Result<Vec<Vehicle>> {
+        let rows = sqlx::query(
+            "SELECT id, name, seats, wheelchairs, features, shift_from, shift_to, lon, lat \
+             FROM vehicles WHERE district_id = $1 AND active = 1 ORDER BY id",
+        )
+        .bind(district)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(vehicle).collect()
+    }
+
+    /// Creates a driver in a district.
+    pub async fn create_driver(&self, district: i64, new: &NewDriver) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO drivers (district_id, vehicle_id, name, phone) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(district)
+        .bind(new.vehicle_id)
+        .bind(&new.name)
+        .bind(&new.phone)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// Inserts an elder inside a transaction, checking the community is in scope.
+pub(crate) async fn insert_elder(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    scope: Scope,
+    community: i64,
+    input: &ElderInput,
+    now: i64,
+) -> Result<i64> {
+    let visible: Option<i64> = sqlx::query_scalar(sql!(
+        "SELECT c.id FROM communities c WHERE c.id = $1{}",
+        community_filter(scope)
+    ))
+    .bind(community)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if visible.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO elders (community_id, name, phone, address, lon, lat, mobility, companions, \
+         dose, priority, notes, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(community)
+    .bind(&input.name)
+    .bind(&input.phone)
+    .bind(&input.address)
+    .bind(input.home.lon)
+    .bind(input.home.lat)
+    .bind(input.mobility.code())
+    .bind(input.companions)
+    .bind(input.dose.code())
+    .bind(input.priority)
+    .bind(&input.notes)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}

@@ -1,0 +1,400 @@
+//! Planning jobs, plans (versioned, draft → published) and what publishing does: trips for the
+//! drivers, statuses for the secretaries, and the drivers' outbox, in one transaction.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::Row;
+use vaxride_dispatch::model::{BookingStatus, Day, Mobility};
+use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlanResult};
+
+use crate::error::Result;
+use crate::people::ELDER;
+use crate::{Scope, Store, StoreError};
+
+/// A planning job's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobView {
+    /// Id.
+    pub id: i64,
+    /// District.
+    pub district_id: i64,
+    /// Day.
+    pub day: String,
+    /// `queued`, `running`, `done`, `failed`.
+    pub status: String,
+    /// What it is doing (`matrix`, `clusters`, `joining`, …).
+    pub stage: String,
+    /// 0–100.
+    pub percent: i64,
+    /// Figures of the best plan so far.
+    pub best: Option<Value>,
+    /// The draft plan, when done.
+    pub plan_id: Option<i64>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// A stored plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanView {
+    /// Id.
+    pub id: i64,
+    /// District.
+    pub district_id: i64,
+    /// Day.
+    pub day: String,
+    /// Version (1, 2, … per district and day).
+    pub version: i64,
+    /// `draft`, `published`, `superseded`.
+    pub status: String,
+    /// Figures.
+    pub figures: Value,
+    /// Routes.
+    pub routes: Value,
+    /// Unserved bookings with reasons.
+    pub unserved: Value,
+    /// Created (Unix seconds).
+    pub created_at: i64,
+    /// Published (Unix seconds).
+    pub published_at: Option<i64>,
+}
+
+fn district_of(scope: Scope) -> Result<Option<i64>> {
+    match scope {
+        Scope::Admin => Ok(None),
+        Scope::District(d) => Ok(Some(d)),
+        _ => Err(StoreError::NotFound),
+    }
+}
+
+fn job(r: &sqlx::any::AnyRow) -> Result<JobView> {
+    let best: Option<String> = r.try_get("best")?;
+    Ok(JobView {
+        id: r.try_get("id")?,
+        district_id: r.try_get("district_id")?,
+        day: r.try_get("day")?,
+        status: r.try_get("status")?,
+        stage: r.try_get("stage")?,
+        percent: r.try_get("percent")?,
+        best: best.and_then(|b| serde_json::from_str(&b).ok()),
+        plan_id: r.try_get("plan_id")?,
+        error: r.try_get("error")?,
+    })
+}
+
+fn plan(r: &sqlx::any::AnyRow) -> Result<PlanView> {
+    let json = |c: &str| -> Result<Value> {
+        let s: String = r.try_get(c)?;
+        serde_json::from_str(&s).map_err(|_| StoreError::Database("bad stored plan".into()))
+    };
+    Ok(PlanView {
+        id: r.try_get("id")?,
+        district_id: r.try_get("district_id")?,
+        day: r.try_get("day")?,
+        version: r.try_get("version")?,
+        status: r.try_get("status")?,
+        figures: json("figures")?,
+        routes: json("routes")?,
+        unserved: json("unassigned")?,
+        created_at: r.try_get("created_at")?,
+        published_at: r.try_get("published_at")?,
+    })
+}
+
+impl Store {
+    /// What planning a day works on: the district's live bookings that have not begun, its
+    /// sites and its vehicles.
+    pub async fn plan_input(&self, district: i64, day: &Day) -> Result<PlanInput> {
+        let rows = sqlx::query(sql!(
+            "SELECT b.id AS booking_id, b.window_from, b.window_to, b.site_id, b.return_wanted, \
+             b.dwell_minutes, b.status, {ELDER} FROM bookings b JOIN elders e ON e.id = b.elder_id \
+             JOIN communities c ON c.id = b.community_id \
+             WHERE c.district_id = $1 AND b.day = $2 AND b.status IN ('booked', 'planned', 'unserved', 'confirmed') \
+             ORDER BY b.id"
+        ))
+        .bind(district)
+        .bind(day.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut bookings = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let e = crate::people::elder(r)?;
+            bookings.push(PlanBooking {
+                booking_id: r.try_get("booking_id")?,
+                community_id: e.community_id,
+                home: e.home,
+                mobility: e.mobility,
+                companions: e.companions,
+                dose: e.dose,
+                priority: e.priority,
+                window: (r.try_get("window_from")?, r.try_get("window_to")?),
+                site_id: r.try_get("site_id")?,
+                return_wanted: r.try_get::<i64, _>("return_wanted")? != 0,
+                dwell_minutes: r.try_get("dwell_minutes")?,
+            });
+        }
+        debug_assert!(bookings.iter().all(|b| b.mobility != Mobility::Bedridden));
+        Ok(PlanInput {
+            day: day.clone(),
+            bookings,
+            sites: self.sites(district).await?,
+            vehicles: self.vehicles(district).await?,
+        })
+    }
+
+    /// Records a new planning job.
+    pub async fn create_job(&self, district: i64, day: &Day, now: i64) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO plan_jobs (district_id, day, status, stage, percent, created_at, updated_at) \
+             VALUES ($1, $2, 'queued', 'queued', 0, $3, $3) RETURNING id",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Updates a job's progress.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn update_job(
+        &self,
+        id: i64,
+        status: &str,
+        stage: &str,
+        percent: i64,
+        best: Option<&Value>,
+        plan_id: Option<i64>,
+        error: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "UPDATE plan_jobs SET status = $1, stage = $2, percent = $3, best = COALESCE($4, best), \
+             plan_id = COALESCE($5, plan_id), error = $6, updated_at = $7 WHERE id = $8",
+        )
+        .bind(status)
+        .bind(stage)
+        .bind(percent)
+        .bind(best.map(Value::to_string))
+        .bind(plan_id)
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A job the scope sees.
+    pub async fn job(&self, scope: Scope, id: i64) -> Result<JobView> {
+        let district = district_of(scope)?;
+        let row = sqlx::query(
+            "SELECT id, district_id, day, status, stage, percent, best, plan_id, error FROM plan_jobs \
+             WHERE id = $1 AND ($2 = 0 OR district_id = $3)",
+        )
+        .bind(id)
+        .bind(i64::from(district.is_some()))
+        .bind(district.unwrap_or(0))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        job(&row)
+    }
+
+    /// Stores a draft plan (the next version for the district and day).
+    pub async fn save_plan(
+        &self,
+        district: i64,
+        day: &Day,
+        result: &PlanResult,
+        geometry: &Value,
+        now: i64,
+    ) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let version: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM plans WHERE district_id = $1 AND day = $2",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        let routes = serde_json::json!({ "routes": result.routes, "geometry": geometry });
+        let id = sqlx::query_scalar(
+            "INSERT INTO plans (district_id, day, version, status, figures, routes, unassigned, created_at) \
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .bind(version)
+        .bind(serde_json::to_string(&result.figures).expect("figures serialise"))
+        .bind(routes.to_string())
+        .bind(serde_json::to_string(&result.unserved).expect("unserved serialise"))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A plan the scope sees.
+    pub async fn plan(&self, scope: Scope, id: i64) -> Result<PlanView> {
+        let district = district_of(scope)?;
+        let row = sqlx::query("SELECT * FROM plans WHERE id = $1 AND ($2 = 0 OR district_id = $3)")
+            .bind(id)
+            .bind(i64::from(district.is_some()))
+            .bind(district.unwrap_or(0))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        plan(&row)
+    }
+
+    /// Publishes a draft: it replaces the day's published plan; its routes become trips
+    /// offered to the vehicles' drivers (an outbox event each, in this transaction); bookings
+    /// become `planned` or `unserved`. Stops already under way stay with their trip.
+    pub async fn publish_plan(&self, scope: Scope, id: i64, now: i64) -> Result<PlanView> {
+        let p = self.plan(scope, id).await?;
+        if p.status != "draft" {
+            return Err(StoreError::Conflict(format!("the plan is {}", p.status)));
+        }
+        let result: PlanResult = serde_json::from_value(serde_json::json!({
+            "routes": p.routes["routes"],
+            "unserved": p.unserved,
+            "figures": p.figures,
+        }))
+        .map_err(|_| StoreError::Database("bad stored plan".into()))?;
+        let mut tx = self.write().await?;
+        // The day's previous plan and its trips step aside.
+        let old_trips: Vec<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT t.id, t.driver_id FROM trips t JOIN plans p ON p.id = t.plan_id \
+             WHERE p.district_id = $1 AND p.day = $2 AND t.active = 1",
+        )
+        .bind(p.district_id)
+        .bind(&p.day)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE plans SET status = 'superseded' WHERE district_id = $1 AND day = $2 AND status = 'published'",
+        )
+        .bind(p.district_id)
+        .bind(&p.day)
+        .execute(&mut *tx)
+        .await?;
+        for (trip, _) in &old_trips {
+            sqlx::query("UPDATE trip_stops SET active = 0 WHERE trip_id = $1 AND done IS NULL")
+                .bind(trip)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE trips SET active = 0, status = 'cancelled', updated_at = $1 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(trip)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (trip, driver) in &old_trips {
+            if let Some(d) = driver {
+                crate::trips::push_trip(&mut tx, *d, *trip, "trip_cancelled", now).await?;
+            }
+        }
+        let done = sqlx::query(
+            "UPDATE plans SET status = 'published', published_at = $1 WHERE id = $2 AND status = 'draft'",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("the plan changed meanwhile".into()));
+        }
+        // Bookings that started stay where they are.
+        let live: std::collections::HashMap<i64, String> = sqlx::query_as(
+            "SELECT b.id, b.status FROM bookings b JOIN communities c ON c.id = b.community_id \
+             WHERE c.district_id = $1 AND b.day = $2",
+        )
+        .bind(p.district_id)
+        .bind(&p.day)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+        let movable = |b: i64| {
+            live.get(&b)
+                .and_then(|s| BookingStatus::from_code(s))
+                .is_some_and(|s| !s.under_way() && s != BookingStatus::Cancelled)
+        };
+        for route in &result.routes {
+            let stops: Vec<_> = route
+                .stops
+                .iter()
+                .filter(|s| movable(s.booking_id))
+                .collect();
+            if stops.is_empty() {
+                continue;
+            }
+            let driver: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM drivers WHERE vehicle_id = $1")
+                    .bind(route.vehicle_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let trip: i64 = sqlx::query_scalar(
+                "INSERT INTO trips (plan_id, vehicle_id, driver_id, status, updated_at) \
+                 VALUES ($1, $2, $3, 'offered', $4) RETURNING id",
+            )
+            .bind(id)
+            .bind(route.vehicle_id)
+            .bind(driver)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (position, s) in stops.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO trip_stops (trip_id, position, booking_id, kind, site_id, lon, lat, planned) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(trip)
+                .bind(position as i64)
+                .bind(s.booking_id)
+                .bind(s.kind.code())
+                .bind(s.site_id)
+                .bind(s.point.lon)
+                .bind(s.point.lat)
+                .bind(s.start)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for s in &stops {
+                sqlx::query(
+                    "UPDATE bookings SET status = 'planned', unserved_reason = NULL, status_at = $1 WHERE id = $2",
+                )
+                .bind(now)
+                .bind(s.booking_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(d) = driver {
+                crate::trips::push_trip(&mut tx, d, trip, "trip_offered", now).await?;
+            }
+        }
+        for u in &result.unserved {
+            if movable(u.booking_id) {
+                sqlx::query(
+                    "UPDATE bookings SET status = 'unserved', unserved_reason = $1, status_at = $2 WHERE id = $3",
+                )
+                .bind(&u.reason)
+                .bind(now)
+                .bind(u.booking_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        self.plan(scope, id).await
+    }
+}

@@ -1,0 +1,393 @@
+//! Drivers' trips: the outbox that pushes them (per-driver sequence numbers, written in the
+//! transaction of the change it announces), accept/decline, and the reports from the road.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::Row;
+use vaxride_dispatch::model::{Elder, Report, StopKind, TimeOfDay};
+
+use crate::error::Result;
+use crate::{Scope, Store, StoreError};
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// One stop of a trip, as its driver sees it: the least personal data that does the job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TripStopView {
+    /// Stop id (reports name it).
+    pub id: i64,
+    /// Order in the trip.
+    pub position: i64,
+    /// What to do.
+    pub kind: StopKind,
+    /// Booking.
+    pub booking_id: i64,
+    /// The elder's first name.
+    pub first_name: String,
+    /// Pick-up or drop-off address (the site's name at a site).
+    pub address: String,
+    /// The elder's phone, only while the trip is accepted and the stop not done.
+    pub phone: Option<String>,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// Planned time, seconds of the day.
+    pub planned: TimeOfDay,
+    /// The report that closed the stop.
+    pub done: Option<String>,
+    /// Companions riding along.
+    pub companions: i64,
+    /// Whether the elder travels in a wheelchair.
+    pub wheelchair: bool,
+}
+
+/// A trip as its driver (or the coordinator) sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TripView {
+    /// Id.
+    pub id: i64,
+    /// Plan.
+    pub plan_id: i64,
+    /// Day.
+    pub day: String,
+    /// Vehicle id.
+    pub vehicle_id: i64,
+    /// Vehicle name.
+    pub vehicle: String,
+    /// Driver.
+    pub driver_id: Option<i64>,
+    /// `offered`, `accepted`, `declined`, `done`, `cancelled`.
+    pub status: String,
+    /// Whether it is part of the published plan.
+    pub active: bool,
+    /// The stops in order.
+    pub stops: Vec<TripStopView>,
+}
+
+/// One event of a driver's stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEvent {
+    /// Sequence number, per driver, from 1.
+    pub seq: i64,
+    /// `trip_offered`, `trip_changed`, `trip_cancelled`.
+    pub kind: String,
+    /// The trip as it was when the event was written.
+    pub payload: Value,
+    /// When (Unix seconds).
+    pub created_at: i64,
+}
+
+async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result<TripView> {
+    let t = sqlx::query(
+        "SELECT t.id, t.plan_id, p.day, t.vehicle_id, v.name AS vehicle, t.driver_id, t.status, t.active \
+         FROM trips t JOIN plans p ON p.id = t.plan_id JOIN vehicles v ON v.id = t.vehicle_id WHERE t.id = $1",
+    )
+    .bind(trip)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let status: String = t.try_get("status")?;
+    let rows = sqlx::query(sql!(
+        "SELECT ts.id AS stop_id, ts.position, ts.kind, ts.booking_id, ts.lon AS stop_lon, \
+         ts.lat AS stop_lat, ts.planned, ts.done, s.name AS site_name, {} \
+         FROM trip_stops ts JOIN bookings b ON b.id = ts.booking_id JOIN elders e ON e.id = b.elder_id \
+         LEFT JOIN sites s ON s.id = ts.site_id WHERE ts.trip_id = $1 AND ts.active = 1 ORDER BY ts.position",
+        crate::people::ELDER
+    ))
+    .bind(trip)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut stops = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let e: Elder = crate::people::elder(r)?;
+        let kind = StopKind::from_code(&r.try_get::<String, _>("kind")?)
+            .ok_or_else(|| StoreError::Database("bad stored stop kind".into()))?;
+        let done: Option<String> = r.try_get("done")?;
+        let site: Option<String> = r.try_get("site_name")?;
+        let at_home = matches!(kind, StopKind::PickupHome | StopKind::DropHome);
+        stops.push(TripStopView {
+            id: r.try_get("stop_id")?,
+            position: r.try_get("position")?,
+            kind,
+            booking_id: r.try_get("booking_id")?,
+            first_name: e.first_name(),
+            address: if at_home {
+                e.address.clone()
+            } else {
+                site.unwrap_or_default()
+            },
+            phone: (status == "accepted" && done.is_none()).then(|| e.phone.clone()),
+            lon: r.try_get("stop_lon")?,
+            lat: r.try_get("stop_lat")?,
+            planned: r.try_get("planned")?,
+            done,
+            companions: e.companions,
+            wheelchair: e.mobility == vaxride_dispatch::model::Mobility::Wheelchair,
+        });
+    }
+    Ok(TripView {
+        id: t.try_get("id")?,
+        plan_id: t.try_get("plan_id")?,
+        day: t.try_get("day")?,
+        vehicle_id: t.try_get("vehicle_id")?,
+        vehicle: t.try_get("vehicle")?,
+        driver_id: t.try_get("driver_id")?,
+        status,
+        active: t.try_get::<i64, _>("active")? != 0,
+        stops,
+    })
+}
+
+/// Writes an outbox event for `driver` carrying the trip as it now is (in `tx`).
+pub(crate) async fn push_trip(
+    tx: &mut Tx,
+    driver: i64,
+    trip: i64,
+    kind: &str,
+    now: i64,
+) -> Result<i64> {
+    let view = trip_view(tx, trip).await?;
+    let seq: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM driver_outbox WHERE driver_id = $1",
+    )
+    .bind(driver)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO driver_outbox (driver_id, seq, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(driver)
+    .bind(seq)
+    .bind(kind)
+    .bind(serde_json::to_string(&view).expect("trip serialises"))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(seq)
+}
+
+fn driver_of(scope: Scope) -> Result<i64> {
+    match scope {
+        Scope::Driver { driver, .. } => Ok(driver),
+        _ => Err(StoreError::NotFound),
+    }
+}
+
+impl Store {
+    /// The driver's events after `after` (exclusive), oldest first, at most `limit`.
+    pub async fn outbox_after(
+        &self,
+        scope: Scope,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxEvent>> {
+        let driver = driver_of(scope)?;
+        let rows = sqlx::query(
+            "SELECT seq, kind, payload, created_at FROM driver_outbox WHERE driver_id = $1 AND seq > $2 \
+             ORDER BY seq LIMIT $3",
+        )
+        .bind(driver)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let payload: String = r.try_get("payload")?;
+                Ok(OutboxEvent {
+                    seq: r.try_get("seq")?,
+                    kind: r.try_get("kind")?,
+                    payload: serde_json::from_str(&payload)
+                        .map_err(|_| StoreError::Database("bad stored event".into()))?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Acknowledges the driver's events up to and including `seq` (repeats are harmless).
+    pub async fn ack(&self, scope: Scope, seq: i64, now: i64) -> Result<()> {
+        let driver = driver_of(scope)?;
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "UPDATE driver_outbox SET acked_at = $1 WHERE driver_id = $2 AND seq <= $3 AND acked_at IS NULL",
+        )
+        .bind(now)
+        .bind(driver)
+        .bind(seq)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The driver's active trips (or, for a coordinator, the district's trips of a day).
+    pub async fn trips(&self, scope: Scope, day: Option<&str>) -> Result<Vec<TripView>> {
+        let ids: Vec<i64> = match scope {
+            Scope::Driver { driver, .. } => {
+                sqlx::query_scalar(
+                    "SELECT t.id FROM trips t JOIN plans p ON p.id = t.plan_id \
+                     WHERE t.driver_id = $1 AND t.active = 1 AND ($2 = '' OR p.day = $2) ORDER BY t.id",
+                )
+                .bind(driver)
+                .bind(day.unwrap_or(""))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Scope::District(d) => {
+                sqlx::query_scalar(
+                    "SELECT t.id FROM trips t JOIN plans p ON p.id = t.plan_id \
+                     WHERE p.district_id = $1 AND t.active = 1 AND ($2 = '' OR p.day = $2) ORDER BY t.id",
+                )
+                .bind(d)
+                .bind(day.unwrap_or(""))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            _ => return Err(StoreError::NotFound),
+        };
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(trip_view(&mut conn, id).await?);
+        }
+        Ok(out)
+    }
+
+    /// The driver accepts or declines an offered trip. Repeating the same answer is harmless;
+    /// changing it afterwards is a conflict. A decline leaves the trip for the coordinator to
+    /// reassign.
+    pub async fn respond(
+        &self,
+        scope: Scope,
+        trip: i64,
+        accept: bool,
+        now: i64,
+    ) -> Result<TripView> {
+        let driver = driver_of(scope)?;
+        let mut tx = self.write().await?;
+        let status: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM trips WHERE id = $1 AND driver_id = $2 AND active = 1",
+        )
+        .bind(trip)
+        .bind(driver)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let status = status.ok_or(StoreError::NotFound)?;
+        let wanted = if accept { "accepted" } else { "declined" };
+        if status == wanted {
+            return trip_view(&mut tx, trip).await;
+        }
+        if status != "offered" {
+            return Err(StoreError::Conflict(format!(
+                "the trip is already {status}"
+            )));
+        }
+        sqlx::query("UPDATE trips SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(wanted)
+            .bind(now)
+            .bind(trip)
+            .execute(&mut *tx)
+            .await?;
+        if accept {
+            sqlx::query(
+                "UPDATE bookings SET status = 'confirmed', status_at = $1 WHERE status = 'planned' AND id IN \
+                 (SELECT booking_id FROM trip_stops WHERE trip_id = $2 AND active = 1)",
+            )
+            .bind(now)
+            .bind(trip)
+            .execute(&mut *tx)
+            .await?;
+        }
+        push_trip(&mut tx, driver, trip, "trip_changed", now).await?;
+        let view = trip_view(&mut tx, trip).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// A report from the road about one stop. Idempotent: the same report again changes
+    /// nothing and answers the same. Returns the booking's new status code.
+    pub async fn report(
+        &self,
+        scope: Scope,
+        stop: i64,
+        report: Report,
+        now: i64,
+    ) -> Result<String> {
+        let driver = driver_of(scope)?;
+        let mut tx = self.write().await?;
+        let row = sqlx::query(
+            "SELECT ts.kind, ts.booking_id, t.status FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id \
+             WHERE ts.id = $1 AND t.driver_id = $2 AND ts.active = 1 AND t.active = 1",
+        )
+        .bind(stop)
+        .bind(driver)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let kind = StopKind::from_code(&row.try_get::<String, _>("kind")?)
+            .ok_or_else(|| StoreError::Database("bad stored stop kind".into()))?;
+        let booking: i64 = row.try_get("booking_id")?;
+        let trip_status: String = row.try_get("status")?;
+        if !report.fits(kind) {
+            return Err(StoreError::Invalid(vec![
+                vaxride_dispatch::FieldError::new(
+                    "event",
+                    format!("'{}' does not fit a {} stop", report.code(), kind.code()),
+                ),
+            ]));
+        }
+        if trip_status != "accepted" {
+            return Err(StoreError::Conflict(format!(
+                "the trip is {trip_status}: accept it first"
+            )));
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO reports (trip_stop_id, event, driver_id, at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (trip_stop_id, event) DO NOTHING",
+        )
+        .bind(stop)
+        .bind(report.code())
+        .bind(driver)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            let closes = !matches!(report, Report::Arrived);
+            if closes {
+                sqlx::query(
+                    "UPDATE trip_stops SET done = $1, done_at = $2 WHERE id = $3 AND done IS NULL",
+                )
+                .bind(report.code())
+                .bind(now)
+                .bind(stop)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("UPDATE bookings SET status = $1, status_at = $2 WHERE id = $3")
+                .bind(report.status().code())
+                .bind(now)
+                .bind(booking)
+                .execute(&mut *tx)
+                .await?;
+            if report == Report::NoShow {
+                // Nobody to bring home: the booking's later stops leave the trip.
+                sqlx::query(
+                    "UPDATE trip_stops SET active = 0 WHERE booking_id = $1 AND done IS NULL AND id <> $2",
+                )
+                .bind(booking)
+                .bind(stop)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let status: String = sqlx::query_scalar("SELECT status FROM bookings WHERE id = $1")
+            .bind(booking)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+}

@@ -1,0 +1,780 @@
+//! The store's test suite. Every test runs on a fresh SQLite file and, when PostgreSQL is
+//! reachable (`VAXRIDE_TEST_PG`, default `postgres://postgres@127.0.0.1:5432/postgres`), on a
+//! fresh PostgreSQL database too. With `VAXRIDE_REQUIRE_PG=1` (CI) a missing PostgreSQL fails.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sqlx::Connection;
+use vaxride_dispatch::model::{
+    BookingStatus, Day, Dose, Mobility, Point, Report, Site, SiteKind, StopKind, Vehicle,
+};
+use vaxride_dispatch::plan::straight_line_matrix;
+use vaxride_dispatch::solve::{PlanOptions, solve_day};
+use vaxride_solver::IterationBudget;
+use vaxride_store::{
+    ElderInput, Idempotency, LedgerEntry, NewBooking, NewDriver, NewSite, NewUser, NewVehicle,
+    Replay, Role, Scope, Store, StoreError,
+};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+async fn sqlite() -> Store {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("vaxride-store-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("test.db");
+    let _ = std::fs::remove_file(&path);
+    Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open sqlite")
+}
+
+async fn postgres() -> Option<Store> {
+    let admin = std::env::var("VAXRIDE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    sqlx::any::install_default_drivers();
+    let mut conn = match sqlx::AnyConnection::connect(&admin).await {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                std::env::var("VAXRIDE_REQUIRE_PG").as_deref() != Ok("1"),
+                "PostgreSQL is required (VAXRIDE_REQUIRE_PG=1) but not reachable at {admin}: {e}"
+            );
+            eprintln!("PostgreSQL not reachable at {admin}: skipping its half of the test");
+            return None;
+        }
+    };
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let name = format!("vaxride_test_{}_{n}", std::process::id());
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Some(
+        Store::open(&format!("{base}/{name}"))
+            .await
+            .expect("open postgres"),
+    )
+}
+
+/// Runs a test body on SQLite and on PostgreSQL.
+macro_rules! both {
+    ($name:ident, $body:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            $body(sqlite().await).await;
+            if let Some(pg) = postgres().await {
+                $body(pg).await;
+            }
+        }
+    };
+}
+
+struct World {
+    district: i64,
+    community_a: i64,
+    community_b: i64,
+    secretary_a: Scope,
+    secretary_b: Scope,
+    coordinator: Scope,
+    other_coordinator: Scope,
+    user_a: i64,
+    elders_a: Vec<i64>,
+    elder_b: i64,
+    bedridden_a: i64,
+    site: i64,
+    drivers: Vec<i64>,
+}
+
+const NOW: i64 = 1_650_000_000;
+
+fn day() -> Day {
+    Day::parse("2022-04-18").unwrap() // a Monday
+}
+
+fn elder(name: &str, lon: f64, lat: f64, mobility: Mobility) -> ElderInput {
+    ElderInput {
+        name: name.into(),
+        phone: format!("138{:08}", name.len() * 7919),
+        address: format!("{name}'s home"),
+        home: Point { lon, lat },
+        mobility,
+        companions: 0,
+        dose: Dose::None,
+        priority: 3,
+        notes: "heart condition".into(),
+    }
+}
+
+async fn world(store: &Store) -> World {
+    let district = store.create_district("Xinhua street office").await.unwrap();
+    let other_district = store.create_district("elsewhere").await.unwrap();
+    let centre = Point {
+        lon: 123.40,
+        lat: 41.80,
+    };
+    let community_a = store
+        .create_community(district, "Huaxiang", centre)
+        .await
+        .unwrap();
+    let community_b = store
+        .create_community(district, "Xiexin", centre)
+        .await
+        .unwrap();
+    store
+        .create_community(other_district, "far", centre)
+        .await
+        .unwrap();
+    let user = |name: &str, role: Role, community: Option<i64>, driver: Option<i64>| NewUser {
+        username: name.into(),
+        password_hash: "$argon2id$test".into(),
+        role,
+        district_id: Some(district),
+        community_id: community,
+        driver_id: driver,
+        display_name: name.into(),
+    };
+    let user_a = store
+        .create_user(&user("sec-a", Role::Secretary, Some(community_a), None))
+        .await
+        .unwrap();
+    let mut elders_a = Vec::new();
+    for (k, name) in ["Wang Xiuying", "Li Guilan", "Zhang Fang", "Liu Min"]
+        .iter()
+        .enumerate()
+    {
+        let e = store
+            .create_elder(
+                Scope::District(district),
+                community_a,
+                &elder(
+                    name,
+                    123.40 + 0.004 * k as f64,
+                    41.80 + 0.003 * k as f64,
+                    Mobility::Walks,
+                ),
+                NOW,
+            )
+            .await
+            .unwrap();
+        elders_a.push(e.id);
+    }
+    let bedridden_a = store
+        .create_elder(
+            Scope::District(district),
+            community_a,
+            &elder("Chen Jie", 123.41, 41.81, Mobility::Bedridden),
+            NOW,
+        )
+        .await
+        .unwrap()
+        .id;
+    let elder_b = store
+        .create_elder(
+            Scope::District(district),
+            community_b,
+            &elder("Zhao Lei", 123.42, 41.79, Mobility::Wheelchair),
+            NOW,
+        )
+        .await
+        .unwrap()
+        .id;
+    let site = store
+        .create_site(
+            district,
+            &NewSite {
+                site: Site {
+                    id: 0,
+                    name: "Health centre".into(),
+                    kind: SiteKind::Fixed,
+                    location: Point {
+                        lon: 123.415,
+                        lat: 41.805,
+                    },
+                    open_days: "12345".into(),
+                    open_from: 8 * 3600,
+                    open_to: 12 * 3600,
+                    slot_minutes: 30,
+                    capacity_per_slot: 2,
+                    booked_share: 1.0,
+                    doses: vec!["first".into(), "second".into(), "booster".into()],
+                    day: None,
+                },
+                address: "1 Health Road".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut drivers = Vec::new();
+    for k in 0..2 {
+        let v = store
+            .create_vehicle(
+                district,
+                &NewVehicle {
+                    vehicle: Vehicle {
+                        id: 0,
+                        name: format!("car {k}"),
+                        seats: 4,
+                        wheelchairs: k,
+                        features: if k == 1 { vec!["ramp".into()] } else { vec![] },
+                        shift_from: 7 * 3600,
+                        shift_to: 14 * 3600,
+                        start: centre,
+                    },
+                },
+            )
+            .await
+            .unwrap();
+        let d = store
+            .create_driver(
+                district,
+                &NewDriver {
+                    name: format!("driver {k}"),
+                    phone: "139".into(),
+                    vehicle_id: Some(v),
+                },
+            )
+            .await
+            .unwrap();
+        drivers.push(d);
+    }
+    World {
+        district,
+        community_a,
+        community_b,
+        secretary_a: Scope::Community {
+            district,
+            community: community_a,
+        },
+        secretary_b: Scope::Community {
+            district,
+            community: community_b,
+        },
+        coordinator: Scope::District(district),
+        other_coordinator: Scope::District(other_district),
+        user_a,
+        elders_a,
+        elder_b,
+        bedridden_a,
+        site,
+        drivers,
+    }
+}
+
+fn booking(elder_id: i64) -> NewBooking {
+    NewBooking {
+        elder_id,
+        day: day(),
+        window: (8 * 3600, 10 * 3600),
+        site_id: None,
+        return_wanted: true,
+        dwell_minutes: 30,
+        notes: String::new(),
+    }
+}
+
+async fn users_and_sessions(store: Store) {
+    let w = world(&store).await;
+    let (p, hash) = store.user_for_login("sec-a").await.unwrap().unwrap();
+    assert_eq!(
+        (p.role, p.community_id, hash.as_str()),
+        (Role::Secretary, Some(w.community_a), "$argon2id$test")
+    );
+    assert!(store.user_for_login("nobody").await.unwrap().is_none());
+    store
+        .create_session("h1", w.user_a, NOW, NOW + 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .session_user("h1", NOW + 1)
+            .await
+            .unwrap()
+            .unwrap()
+            .user_id,
+        w.user_a
+    );
+    assert!(
+        store.session_user("h1", NOW + 100).await.unwrap().is_none(),
+        "expired"
+    );
+    store.revoke_session("h1").await.unwrap();
+    assert!(
+        store.session_user("h1", NOW + 1).await.unwrap().is_none(),
+        "revoked"
+    );
+    let dup = NewUser {
+        username: "sec-a".into(),
+        password_hash: "x".into(),
+        role: Role::Admin,
+        district_id: None,
+        community_id: None,
+        driver_id: None,
+        display_name: "x".into(),
+    };
+    assert!(matches!(
+        store.create_user(&dup).await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+both!(users_and_sessions_on_both_databases, users_and_sessions);
+
+async fn scoping(store: Store) {
+    let w = world(&store).await;
+    // A secretary sees her community only; another community's elder is "not found".
+    assert_eq!(store.elders(w.secretary_a, None).await.unwrap().len(), 5);
+    assert!(matches!(
+        store.elder(w.secretary_a, w.elder_b).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.elder(w.other_coordinator, w.elder_b).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store.elder(w.coordinator, w.elder_b).await.unwrap().name,
+        "Zhao Lei"
+    );
+    assert_eq!(
+        store
+            .elders(w.secretary_a, Some("Li G"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Writes are scoped too.
+    let e = elder("X", 123.4, 41.8, Mobility::Walks);
+    assert!(matches!(
+        store
+            .update_elder(w.secretary_b, w.elders_a[0], &e, NOW)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .create_elder(w.secretary_b, w.community_a, &e, NOW)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .update_elder(w.secretary_a, w.elders_a[0], &e, NOW)
+            .await
+            .unwrap()
+            .name,
+        "X"
+    );
+    assert_eq!(store.communities(w.secretary_a).await.unwrap().len(), 1);
+    assert_eq!(store.communities(w.coordinator).await.unwrap().len(), 2);
+    // Bookings of another community cannot be made, seen or cancelled.
+    assert!(matches!(
+        store
+            .create_bookings(
+                w.secretary_b,
+                w.community_a,
+                w.user_a,
+                &[booking(w.elders_a[1])],
+                None,
+                NOW
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let ids = store
+        .create_bookings(
+            w.secretary_a,
+            w.community_a,
+            w.user_a,
+            &[booking(w.elders_a[1])],
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.booking(w.secretary_b, ids[0]).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.cancel_booking(w.secretary_b, ids[0], NOW).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store
+            .bookings(w.secretary_b, &day())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.bookings(w.coordinator, &day()).await.unwrap().len(),
+        1
+    );
+}
+both!(every_read_and_write_is_scoped_on_both_databases, scoping);
+
+async fn batches(store: Store) {
+    let w = world(&store).await;
+    let s = w.secretary_a;
+    // One bad entry refuses the whole batch, and every problem is named.
+    let mut bad = vec![
+        booking(w.elders_a[0]),
+        booking(w.bedridden_a),
+        booking(w.elder_b),
+    ];
+    bad.push(NewBooking {
+        window: (10 * 3600, 9 * 3600),
+        ..booking(w.elders_a[1])
+    });
+    let Err(StoreError::Invalid(errors)) = store
+        .create_bookings(s, w.community_a, w.user_a, &bad, None, NOW)
+        .await
+    else {
+        panic!("the batch must be refused");
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert!(fields.contains(&"bookings[1].elder_id"), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.message.contains("home visit")),
+        "{errors:?}"
+    );
+    assert!(fields.contains(&"bookings[2].elder_id"), "{errors:?}");
+    assert!(fields.contains(&"bookings[3].window"), "{errors:?}");
+    assert!(
+        store.bookings(s, &day()).await.unwrap().is_empty(),
+        "nothing was written"
+    );
+
+    // Idempotency: the key is stored with the batch; same body replays, another mismatches.
+    let idem = Idempotency {
+        key: "k-1".into(),
+        request_sha256: "aaa".into(),
+    };
+    let batch = [booking(w.elders_a[0]), booking(w.elders_a[1])];
+    let ids = store
+        .create_bookings(s, w.community_a, w.user_a, &batch, Some(&idem), NOW)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    match store.replay(w.user_a, &idem).await.unwrap() {
+        Some(Replay::Same { status, body }) => {
+            assert_eq!(status, 201);
+            assert_eq!(body, serde_json::json!({ "created": ids }).to_string());
+        }
+        other => panic!("{other:?}"),
+    }
+    let other = Idempotency {
+        request_sha256: "bbb".into(),
+        ..idem.clone()
+    };
+    assert_eq!(
+        store.replay(w.user_a, &other).await.unwrap(),
+        Some(Replay::Mismatch)
+    );
+    // The same elder cannot have two live bookings on one day.
+    let Err(StoreError::Invalid(errors)) = store
+        .create_bookings(
+            s,
+            w.community_a,
+            w.user_a,
+            &[booking(w.elders_a[0])],
+            None,
+            NOW,
+        )
+        .await
+    else {
+        panic!("double booking must be refused");
+    };
+    assert!(errors[0].message.contains("already booked"), "{errors:?}");
+    // Cancelled, it can be booked again.
+    let c = store.cancel_booking(s, ids[0], NOW + 5).await.unwrap();
+    assert_eq!(c.status, BookingStatus::Cancelled);
+    store
+        .create_bookings(
+            s,
+            w.community_a,
+            w.user_a,
+            &[booking(w.elders_a[0])],
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+}
+both!(
+    batches_are_all_or_nothing_and_idempotent_on_both_databases,
+    batches
+);
+
+async fn ledger(store: Store) {
+    let w = world(&store).await;
+    let s = w.secretary_a;
+    let entry = |row: usize, name: &str, with_home: bool, site: Option<&str>| LedgerEntry {
+        row,
+        name: name.into(),
+        phone: "137".into(),
+        elder: with_home.then(|| ElderInput {
+            phone: "137".into(),
+            ..elder(name, 123.41, 41.8, Mobility::Walks)
+        }),
+        site_name: site.map(str::to_string),
+        booking: booking(0),
+    };
+    // Row 2 names an unknown site, row 3 is a new elder without coordinates.
+    let rows = [
+        entry(1, "Sun Li", true, None),
+        entry(2, "Zhou Yu", true, Some("Moon base")),
+        entry(3, "Wu Hao", false, None),
+    ];
+    let Err(StoreError::Invalid(errors)) = store
+        .import_ledger(s, w.community_a, w.user_a, &rows, None, NOW)
+        .await
+    else {
+        panic!("refused");
+    };
+    let cells: Vec<(Option<usize>, Option<&str>)> = errors
+        .iter()
+        .map(|e| (e.row, e.column.as_deref()))
+        .collect();
+    assert_eq!(cells, vec![(Some(2), Some("site")), (Some(3), Some("lon"))]);
+    assert_eq!(
+        store.elders(s, None).await.unwrap().len(),
+        5,
+        "no elder was created"
+    );
+    let rows = [
+        entry(1, "Sun Li", true, None),
+        entry(2, "Zhou Yu", true, Some("Health centre")),
+    ];
+    let ids = store
+        .import_ledger(s, w.community_a, w.user_a, &rows, None, NOW)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(store.elders(s, None).await.unwrap().len(), 7);
+    let b = store.booking(s, ids[1]).await.unwrap();
+    assert_eq!(
+        (b.site_id, b.elder_name.as_str()),
+        (Some(w.site), "Zhou Yu")
+    );
+    // Importing the same rows again finds the elders, and refuses the double bookings by row.
+    let Err(StoreError::Invalid(errors)) = store
+        .import_ledger(s, w.community_a, w.user_a, &rows, None, NOW)
+        .await
+    else {
+        panic!("refused");
+    };
+    assert_eq!(
+        errors.iter().map(|e| e.row).collect::<Vec<_>>(),
+        vec![Some(1), Some(2)]
+    );
+}
+both!(
+    ledger_imports_find_or_create_elders_on_both_databases,
+    ledger
+);
+
+async fn plan_publish_and_drive(store: Store) {
+    let w = world(&store).await;
+    let s = w.secretary_a;
+    let mut batch: Vec<NewBooking> = w.elders_a.iter().map(|&e| booking(e)).collect();
+    batch[3].return_wanted = false;
+    let ids = store
+        .create_bookings(s, w.community_a, w.user_a, &batch, None, NOW)
+        .await
+        .unwrap();
+    store
+        .create_bookings(
+            w.secretary_b,
+            w.community_b,
+            w.user_a,
+            &[booking(w.elder_b)],
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let input = store.plan_input(w.district, &day()).await.unwrap();
+    assert_eq!(input.bookings.len(), 5);
+    assert_eq!(input.vehicles.len(), 2);
+    let layout = vaxride_dispatch::plan::Layout::new(&input);
+    let matrix = straight_line_matrix(&layout.points, 25.0);
+    let solved = solve_day(&input, &matrix, PlanOptions::default(), &|_| {
+        Box::new(IterationBudget(300))
+    });
+    vaxride_solver::check(&solved.instance.problem, &solved.solution).expect("checked");
+    let result = solved.instance.plan(&solved.solution);
+    assert_eq!(result.figures.served, 5, "{:?}", result.unserved);
+    for slot in &result.figures.slots {
+        assert!(slot.planned <= slot.capacity, "{slot:?}");
+    }
+    let plan_id = store
+        .save_plan(w.district, &day(), &result, &serde_json::json!({}), NOW)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.plan(w.other_coordinator, plan_id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.plan(s, plan_id).await,
+        Err(StoreError::NotFound)
+    ));
+    let published = store
+        .publish_plan(w.coordinator, plan_id, NOW + 10)
+        .await
+        .unwrap();
+    assert_eq!(published.status, "published");
+    assert!(matches!(
+        store.publish_plan(w.coordinator, plan_id, NOW + 10).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let views = store.bookings(s, &day()).await.unwrap();
+    assert!(
+        views
+            .iter()
+            .all(|b| b.status == BookingStatus::Planned && b.planned_pickup.is_some())
+    );
+
+    // The driver of the wheelchair user's vehicle (the only one with a ramp) has a trip.
+    let driver = Scope::Driver {
+        district: w.district,
+        driver: w.drivers[1],
+    };
+    let events = store.outbox_after(driver, 0, 100).await.unwrap();
+    assert!(!events.is_empty());
+    assert_eq!(events[0].seq, 1);
+    assert_eq!(events[0].kind, "trip_offered");
+    let text = events[0].payload.to_string();
+    assert!(
+        !text.contains("heart condition"),
+        "no health notes for drivers: {text}"
+    );
+    assert!(
+        !text.contains("\"dose\""),
+        "no dose status for drivers: {text}"
+    );
+    let trips = store.trips(driver, Some(day().as_str())).await.unwrap();
+    let trip = &trips[0];
+    assert!(
+        trip.stops.iter().all(|st| st.phone.is_none()),
+        "no phone before accepting"
+    );
+    // Reports need an accepted trip; the other driver cannot touch it.
+    let first = trip.stops[0].clone();
+    assert_eq!(first.kind, StopKind::PickupHome);
+    assert!(matches!(
+        store.report(driver, first.id, Report::PickedUp, NOW).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let other_driver = Scope::Driver {
+        district: w.district,
+        driver: w.drivers[0],
+    };
+    assert!(matches!(
+        store.respond(other_driver, trip.id, true, NOW).await,
+        Err(StoreError::NotFound)
+    ));
+    let accepted = store
+        .respond(driver, trip.id, true, NOW + 20)
+        .await
+        .unwrap();
+    assert_eq!(accepted.status, "accepted");
+    assert!(accepted.stops.iter().any(|st| st.phone.is_some()));
+    assert_eq!(
+        store
+            .respond(driver, trip.id, true, NOW + 21)
+            .await
+            .unwrap()
+            .status,
+        "accepted"
+    );
+    assert!(matches!(
+        store.respond(driver, trip.id, false, NOW).await,
+        Err(StoreError::Conflict(_))
+    ));
+    // A wrong report for the stop is refused with a reason.
+    assert!(matches!(
+        store.report(driver, first.id, Report::Home, NOW).await,
+        Err(StoreError::Invalid(_))
+    ));
+    // Every stop, in order; each report twice (the second changes nothing).
+    for st in &accepted.stops {
+        let reports: &[Report] = match st.kind {
+            StopKind::PickupHome => &[Report::Arrived, Report::PickedUp],
+            StopKind::DropSite => &[Report::DroppedAtSite],
+            StopKind::PickupSite => &[Report::ReturnPickedUp],
+            StopKind::DropHome => &[Report::Home],
+        };
+        for &r in reports {
+            let a = store.report(driver, st.id, r, NOW + 30).await.unwrap();
+            let b = store.report(driver, st.id, r, NOW + 31).await.unwrap();
+            assert_eq!(a, b);
+            let seen = store.booking(w.coordinator, st.booking_id).await.unwrap();
+            assert_eq!(seen.status.code(), a);
+        }
+    }
+    let mine = store
+        .booking(w.coordinator, accepted.stops[0].booking_id)
+        .await
+        .unwrap();
+    assert!(
+        matches!(mine.status, BookingStatus::Home | BookingStatus::AtSite),
+        "{mine:?}"
+    );
+    store
+        .ack(driver, events.last().unwrap().seq, NOW)
+        .await
+        .unwrap();
+    let seq_before = store.outbox_after(driver, 0, 100).await.unwrap().len();
+
+    // A second plan supersedes the first; trips of bookings under way stay.
+    let input = store.plan_input(w.district, &day()).await.unwrap();
+    assert!(
+        input.bookings.len() < 5,
+        "bookings under way are not planned again"
+    );
+    let solved = solve_day(
+        &input,
+        &straight_line_matrix(&vaxride_dispatch::plan::Layout::new(&input).points, 25.0),
+        PlanOptions::default(),
+        &|_| Box::new(IterationBudget(200)),
+    );
+    let plan2 = store
+        .save_plan(
+            w.district,
+            &day(),
+            &solved.instance.plan(&solved.solution),
+            &serde_json::json!({}),
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .publish_plan(w.coordinator, plan2, NOW + 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.plan(w.coordinator, plan_id).await.unwrap().status,
+        "superseded"
+    );
+    let after = store.outbox_after(driver, 0, 100).await.unwrap();
+    assert!(after.len() > seq_before);
+    assert!(
+        after.windows(2).all(|p| p[1].seq == p[0].seq + 1),
+        "gapless per-driver sequence"
+    );
+    let _ = ids;
+}
+both!(
+    plans_publish_trips_and_reports_update_bookings_on_both_databases,
+    plan_publish_and_drive
+);
