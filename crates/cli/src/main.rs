@@ -11,6 +11,7 @@ use vaxride_roadnet::{Crs, DEFAULT_MAX_SNAP_M, Matrix, RoadNetwork, Snapped};
 
 mod netload;
 mod points;
+mod serve;
 mod solve;
 
 use netload::ms_since;
@@ -85,6 +86,30 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Run the service (API and web interface) on a database; seeds the demo street office
+    /// into an empty database.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Database URL: sqlite://FILE (default ./vaxride.db) or postgres://… (also $DATABASE_URL).
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://vaxride.db")]
+        database_url: String,
+        /// Place the demo campaign on this real OSM extract instead of the generated town.
+        #[arg(long)]
+        osm: Option<PathBuf>,
+        /// Do not seed the demo street office into an empty database.
+        #[arg(long)]
+        no_demo: bool,
+        /// Seconds of search per planning run.
+        #[arg(long, default_value_t = 20)]
+        plan_seconds: u64,
+        /// Seed the demo and exit (for CI and scripted set-ups).
+        #[arg(long)]
+        seed_only: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
     /// The fastest route between two points, as a GeoJSON Feature.
     Route {
         #[command(flatten)]
@@ -157,6 +182,23 @@ fn main() {
             out,
         } => matrix(&net, &points, crs, out.as_deref()),
         Command::Route { net, from, to, crs } => route(&net, from, to, crs),
+        Command::Serve {
+            addr,
+            database_url,
+            osm,
+            no_demo,
+            plan_seconds,
+            seed_only,
+            cache,
+        } => serve::run(serve::Options {
+            addr,
+            database_url,
+            osm,
+            demo: !no_demo,
+            plan_seconds,
+            seed_only,
+            cache_dir: cache.dir(),
+        }),
         Command::GenerateDay {
             seed,
             requests,

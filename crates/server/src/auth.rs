@@ -1,0 +1,184 @@
+//! Log in, log out, and who is asking: argon2id passwords, opaque session tokens stored as
+//! their SHA-256 (revocable), sent as `Authorization: Bearer` or the `vaxride_session` cookie.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use rand::Rng;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use vaxride_store::{Principal, Role};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// How long a session lives, seconds.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+/// Name of the session cookie.
+pub const COOKIE: &str = "vaxride_session";
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+pub fn hash_password(password: &str) -> String {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .expect("argon2 hashes any password")
+        .to_string()
+}
+
+fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+fn token_hash(token: &str) -> String {
+    let d = Sha256::digest(token.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The caller: a logged-in user.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+impl Caller {
+    /// Refuses unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.0.role) || self.0.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    if let Some(h) = req.headers().get("authorization")
+        && let Ok(s) = h.to_str()
+        && let Some(t) = s.strip_prefix("Bearer ")
+    {
+        return Some(t.trim().to_string());
+    }
+    req.cookie(COOKIE).map(|c| c.value().to_string())
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(ApiError::internal)?;
+            let token = token.ok_or_else(ApiError::unauthorized)?;
+            let p = state
+                .store
+                .session_user(&token_hash(&token), state.now())
+                .await?
+                .ok_or_else(ApiError::unauthorized)?;
+            Ok(Caller(p))
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Login {
+    username: String,
+    password: String,
+}
+
+/// `POST /api/login`: `{username, password}` → `{token, user}` (and the session cookie).
+pub(crate) async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<Login>,
+) -> Result<HttpResponse, ApiError> {
+    let Login { username, password } = body.into_inner();
+    if username.len() > 100 || password.len() > 200 {
+        return Err(ApiError::field("username", "too long"));
+    }
+    // Verification is deliberately slow: run it off the async threads, a few at a time.
+    let _permit = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let found = state.store.user_for_login(&username).await?;
+    let ok = match found {
+        Some((p, phc)) => {
+            let good = web::block(move || verify_password(&password, &phc))
+                .await
+                .map_err(|_| ApiError::internal())?;
+            good.then_some(p)
+        }
+        None => {
+            // Spend the same time for unknown users.
+            let _ = web::block(move || verify_password(&password, crate::DUMMY_HASH)).await;
+            None
+        }
+    };
+    let Some(principal) = ok else {
+        tracing::info!("login refused");
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "wrong username or password",
+        ));
+    };
+    let token: String = {
+        let bytes: [u8; 32] = rand::rng().random();
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let now = state.now();
+    state
+        .store
+        .create_session(
+            &token_hash(&token),
+            principal.user_id,
+            now,
+            now + SESSION_SECONDS,
+        )
+        .await?;
+    tracing::info!(
+        user = principal.user_id,
+        role = principal.role.code(),
+        "login"
+    );
+    let cookie = actix_web::cookie::Cookie::build(COOKIE, token.clone())
+        .path("/")
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Strict)
+        .finish();
+    Ok(HttpResponse::Ok()
+        .cookie(cookie)
+        .json(serde_json::json!({ "token": token, "user": principal })))
+}
+
+/// `POST /api/logout`: revokes the session.
+pub(crate) async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(t) = bearer(&req) {
+        state.store.revoke_session(&token_hash(&t)).await?;
+    }
+    let mut gone = actix_web::cookie::Cookie::build(COOKIE, "")
+        .path("/")
+        .finish();
+    gone.make_removal();
+    Ok(HttpResponse::NoContent().cookie(gone).finish())
+}
+
+/// `GET /api/me`.
+pub(crate) async fn me(caller: Caller) -> HttpResponse {
+    HttpResponse::Ok().json(caller.0)
+}

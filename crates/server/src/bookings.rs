@@ -1,0 +1,489 @@
+//! Secretaries' endpoints: communities, elders, bookings in batches (JSON or the ledger CSV).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use vaxride_dispatch::FieldError;
+use vaxride_dispatch::ledger::{Lang, parse_ledger, template as ledger_template};
+use vaxride_dispatch::model::{Day, Dose, Mobility, Point, TimePreference};
+use vaxride_roadnet::Crs;
+use vaxride_store::{
+    ElderInput, Idempotency, LedgerEntry, NewBooking, Replay, Role, Scope, StoreError,
+};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+
+/// `GET /api/communities`.
+pub(crate) async fn communities(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(state.store.communities(caller.0.scope()).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ElderBody {
+    #[serde(default)]
+    community_id: Option<i64>,
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+    home: Point,
+    #[serde(default)]
+    crs: Crs,
+    mobility: Mobility,
+    #[serde(default)]
+    companions: i64,
+    dose: Dose,
+    #[serde(default = "one")]
+    priority: i64,
+    #[serde(default)]
+    notes: String,
+}
+
+fn one() -> i64 {
+    1
+}
+
+impl ElderBody {
+    fn input(&self) -> Result<ElderInput, ApiError> {
+        let mut errors = Vec::new();
+        self.home.validate("home", &mut errors);
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(errors));
+        }
+        let (lon, lat) = self.crs.to_wgs84(self.home.lon, self.home.lat);
+        let input = ElderInput {
+            name: self.name.trim().to_string(),
+            phone: self.phone.trim().to_string(),
+            address: self.address.trim().to_string(),
+            home: Point { lon, lat },
+            mobility: self.mobility,
+            companions: self.companions,
+            dose: self.dose,
+            priority: self.priority,
+            notes: self.notes.clone(),
+        };
+        input.validate("", &mut errors);
+        if errors.is_empty() {
+            Ok(input)
+        } else {
+            Err(ApiError::invalid(errors))
+        }
+    }
+}
+
+/// The community a secretary works for, or the one a coordinator names.
+fn community_of(caller: &Caller, named: Option<i64>) -> Result<i64, ApiError> {
+    match (caller.0.role, caller.0.community_id, named) {
+        (Role::Secretary, Some(c), None) => Ok(c),
+        (Role::Secretary, Some(c), Some(n)) if n == c => Ok(c),
+        (Role::Secretary, _, Some(_)) => Err(ApiError::not_found()),
+        (Role::Coordinator | Role::Admin, _, Some(n)) => Ok(n),
+        (Role::Coordinator | Role::Admin, _, None) => Err(ApiError::field(
+            "community_id",
+            "name the community (coordinators work for several)",
+        )),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+const BOOKERS: &[Role] = &[Role::Secretary, Role::Coordinator];
+
+#[derive(Deserialize)]
+pub(crate) struct Find {
+    find: Option<String>,
+}
+
+/// `GET /api/elders?find=`.
+pub(crate) async fn list_elders(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<Find>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let elders = state
+        .store
+        .elders(
+            caller.0.scope(),
+            q.find.as_deref().filter(|f| !f.is_empty()),
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(elders))
+}
+
+/// `POST /api/elders`.
+pub(crate) async fn create_elder(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<ElderBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let community = community_of(&caller, body.community_id)?;
+    let input = body.input()?;
+    let e = state
+        .store
+        .create_elder(caller.0.scope(), community, &input, state.now())
+        .await?;
+    Ok(HttpResponse::Created().json(e))
+}
+
+/// `GET /api/elders/{id}`.
+pub(crate) async fn get_elder(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    Ok(HttpResponse::Ok().json(state.store.elder(caller.0.scope(), *id).await?))
+}
+
+/// `PUT /api/elders/{id}`.
+pub(crate) async fn update_elder(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<ElderBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let input = body.input()?;
+    let e = state
+        .store
+        .update_elder(caller.0.scope(), *id, &input, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(e))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchBody {
+    #[serde(default)]
+    community_id: Option<i64>,
+    bookings: Vec<BookingBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BookingBody {
+    elder_id: i64,
+    day: String,
+    /// `morning`, `afternoon` or `any` (default), unless `window` is given.
+    #[serde(default)]
+    time: Option<TimePreference>,
+    /// `["08:00", "10:00"]`.
+    #[serde(default)]
+    window: Option<[String; 2]>,
+    #[serde(default)]
+    site_id: Option<i64>,
+    #[serde(default = "yes", rename = "return")]
+    return_wanted: bool,
+    #[serde(default = "thirty")]
+    dwell_minutes: i64,
+    #[serde(default)]
+    notes: String,
+}
+
+fn yes() -> bool {
+    true
+}
+fn thirty() -> i64 {
+    30
+}
+
+/// Parses `HH:MM` to seconds of the day.
+pub(crate) fn clock_time(s: &str) -> Option<i64> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    ((0..=24).contains(&h) && (0..60).contains(&m) && h * 60 + m <= 24 * 60)
+        .then_some(h * 3600 + m * 60)
+}
+
+fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<Idempotency>, ApiError> {
+    let Some(h) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = h
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 100)
+        .ok_or_else(|| ApiError::field("Idempotency-Key", "must be 1 to 100 visible characters"))?;
+    let sha: String = Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Some(Idempotency {
+        key: key.to_string(),
+        request_sha256: sha,
+    }))
+}
+
+/// Answers a repeated key: the stored answer, or 422 when the body differs.
+async fn replayed(
+    state: &AppState,
+    caller: &Caller,
+    idem: &Option<Idempotency>,
+) -> Result<Option<HttpResponse>, ApiError> {
+    let Some(idem) = idem else { return Ok(None) };
+    match state.store.replay(caller.0.user_id, idem).await? {
+        None => Ok(None),
+        Some(Replay::Same { status, body }) => Ok(Some(
+            HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+                .content_type("application/json")
+                .insert_header(("Idempotent-Replayed", "true"))
+                .body(body),
+        )),
+        Some(Replay::Mismatch) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_mismatch",
+            "this Idempotency-Key was used with another request body",
+        )),
+    }
+}
+
+fn created(ids: &[i64]) -> HttpResponse {
+    HttpResponse::Created().json(serde_json::json!({ "created": ids }))
+}
+
+/// `POST /api/bookings`: a batch, all or nothing; honours `Idempotency-Key`.
+pub(crate) async fn create_batch(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let idem = idempotency(&req, &body)?;
+    if let Some(r) = replayed(&state, &caller, &idem).await? {
+        return Ok(r);
+    }
+    let batch: BatchBody = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::field(
+            &format!("line {} column {}", e.line(), e.column()),
+            e.to_string(),
+        )
+    })?;
+    if batch.bookings.is_empty() || batch.bookings.len() > crate::MAX_BATCH {
+        return Err(ApiError::field(
+            "bookings",
+            format!("must hold 1 to {} bookings", crate::MAX_BATCH),
+        ));
+    }
+    let community = community_of(&caller, batch.community_id)?;
+    let mut errors = Vec::new();
+    let mut list = Vec::with_capacity(batch.bookings.len());
+    for (k, b) in batch.bookings.iter().enumerate() {
+        let f = |name: &str| format!("bookings[{k}].{name}");
+        let day = match Day::parse(&b.day) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                errors.push(FieldError::new(f("day"), m));
+                None
+            }
+        };
+        let window = match (&b.window, b.time) {
+            (Some(_), Some(_)) => {
+                errors.push(FieldError::new(
+                    f("window"),
+                    "give either time or window, not both",
+                ));
+                None
+            }
+            (Some([from, to]), None) => match (clock_time(from), clock_time(to)) {
+                (Some(a), Some(z)) => Some((a, z)),
+                _ => {
+                    errors.push(FieldError::new(f("window"), "times must look like 08:30"));
+                    None
+                }
+            },
+            (None, t) => Some(t.unwrap_or(TimePreference::Any).window()),
+        };
+        if let (Some(day), Some(window)) = (day, window) {
+            list.push(NewBooking {
+                elder_id: b.elder_id,
+                day,
+                window,
+                site_id: b.site_id,
+                return_wanted: b.return_wanted,
+                dwell_minutes: b.dwell_minutes,
+                notes: b.notes.clone(),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let ids = state
+        .store
+        .create_bookings(
+            caller.0.scope(),
+            community,
+            caller.0.user_id,
+            &list,
+            idem.as_ref(),
+            state.now(),
+        )
+        .await;
+    match ids {
+        Ok(ids) => Ok(created(&ids)),
+        // Two requests with one key at once: the loser replays the winner's answer.
+        Err(StoreError::Conflict(m)) if idem.is_some() && m.contains("Idempotency") => {
+            match replayed(&state, &caller, &idem).await? {
+                Some(r) => Ok(r),
+                None => Err(ApiError::new(StatusCode::CONFLICT, "conflict", m)),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ImportQuery {
+    community_id: Option<i64>,
+    /// Only check the file; save nothing.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// `POST /api/bookings/import` (body: the ledger CSV, UTF-8): all rows or none; errors name
+/// the row and column. `?dry_run=true` only checks. Honours `Idempotency-Key`.
+pub(crate) async fn import_csv(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let idem = if q.dry_run {
+        None
+    } else {
+        idempotency(&req, &body)?
+    };
+    if let Some(r) = replayed(&state, &caller, &idem).await? {
+        return Ok(r);
+    }
+    let community = community_of(&caller, q.community_id)?;
+    let rows = parse_ledger(&body).map_err(ApiError::invalid)?;
+    let entries: Vec<LedgerEntry> = rows
+        .iter()
+        .map(|r| LedgerEntry {
+            row: r.row,
+            name: r.name.clone(),
+            phone: r.phone.clone(),
+            elder: r.home.map(|home| ElderInput {
+                name: r.name.clone(),
+                phone: r.phone.clone(),
+                address: r.address.clone(),
+                home,
+                mobility: r.mobility,
+                companions: r.companions,
+                dose: r.dose,
+                priority: r.priority,
+                notes: r.notes.clone(),
+            }),
+            site_name: r.site.clone(),
+            booking: NewBooking {
+                elder_id: 0,
+                day: r.day.clone(),
+                window: r.window,
+                site_id: None,
+                return_wanted: r.return_wanted,
+                dwell_minutes: r.dwell_minutes,
+                notes: r.notes.clone(),
+            },
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for (e, r) in entries.iter().zip(&rows) {
+        if let Some(el) = &e.elder {
+            let mut errs = Vec::new();
+            el.validate("", &mut errs);
+            errors.extend(
+                errs.into_iter()
+                    .map(|f| FieldError::cell(r.row, &f.field, f.message)),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    if q.dry_run {
+        return Ok(HttpResponse::Ok().json(serde_json::json!({ "rows": rows.len(), "ok": true })));
+    }
+    let ids = state
+        .store
+        .import_ledger(
+            caller.0.scope(),
+            community,
+            caller.0.user_id,
+            &entries,
+            idem.as_ref(),
+            state.now(),
+        )
+        .await?;
+    Ok(created(&ids))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LangQuery {
+    lang: Option<String>,
+}
+
+/// `GET /api/bookings/template.csv?lang=zh|en`.
+pub(crate) async fn template(q: web::Query<LangQuery>) -> HttpResponse {
+    let lang = if q.lang.as_deref() == Some("en") {
+        Lang::En
+    } else {
+        Lang::Zh
+    };
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"vaxride-ledger-template.csv\"",
+        ))
+        .body(ledger_template(lang))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DayQuery {
+    day: String,
+}
+
+/// `GET /api/bookings?day=YYYY-MM-DD`.
+pub(crate) async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<DayQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let day = Day::parse(&q.day).map_err(|m| ApiError::field("day", m))?;
+    Ok(HttpResponse::Ok().json(state.store.bookings(caller.0.scope(), &day).await?))
+}
+
+/// `GET /api/bookings/{id}`.
+pub(crate) async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    Ok(HttpResponse::Ok().json(state.store.booking(caller.0.scope(), *id).await?))
+}
+
+/// `POST /api/bookings/{id}/cancel`.
+pub(crate) async fn cancel(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let scope: Scope = caller.0.scope();
+    Ok(HttpResponse::Ok().json(state.store.cancel_booking(scope, *id, state.now()).await?))
+}

@@ -1,0 +1,194 @@
+//! Drivers' endpoints: trips pushed over Server-Sent Events (event id = the driver's outbox
+//! sequence; `Last-Event-ID` replays what was missed), acknowledgements, accept/decline and
+//! reports from the road. The stream polls the database, so an event committed by any server
+//! instance reaches a driver connected to any other.
+
+use std::time::{Duration, Instant};
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+use vaxride_dispatch::model::Report;
+use vaxride_store::{Role, Scope};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::sse;
+
+/// How often an idle stream looks for new events.
+const POLL: Duration = Duration::from_millis(500);
+/// How often an idle stream sends a heartbeat comment.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+fn driver(caller: &Caller) -> Result<Scope, ApiError> {
+    if caller.0.role != Role::Driver {
+        return Err(ApiError::forbidden());
+    }
+    Ok(caller.0.scope())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TripsQuery {
+    day: Option<String>,
+}
+
+/// `GET /api/trips?day=`: a driver's active trips, or a coordinator's view of the day.
+pub(crate) async fn trips(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<TripsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Driver, Role::Coordinator])?;
+    if let Some(d) = &q.day {
+        vaxride_dispatch::model::Day::parse(d).map_err(|m| ApiError::field("day", m))?;
+    }
+    let scope = match caller.0.role {
+        Role::Admin => return Err(ApiError::field("role", "log in as a coordinator")),
+        _ => caller.0.scope(),
+    };
+    Ok(HttpResponse::Ok().json(state.store.trips(scope, q.day.as_deref()).await?))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EventsQuery {
+    /// For clients that cannot set the `Last-Event-ID` header.
+    last_event_id: Option<i64>,
+}
+
+/// `GET /api/driver/events`: the driver's event stream.
+pub(crate) async fn events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<EventsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = driver(&caller)?;
+    let header = req
+        .headers()
+        .get("last-event-id")
+        .and_then(|h| h.to_str().ok())
+        .map(|s| {
+            s.trim()
+                .parse::<i64>()
+                .map_err(|_| ApiError::field("Last-Event-ID", "must be an event id (a number)"))
+        })
+        .transpose()?;
+    let last = header.or(q.last_event_id).unwrap_or(0).max(0);
+    struct S {
+        state: web::Data<AppState>,
+        last: i64,
+        pending: std::collections::VecDeque<actix_web::web::Bytes>,
+        idle_since: Instant,
+        first: bool,
+    }
+    let init = S {
+        state,
+        last,
+        pending: Default::default(),
+        idle_since: Instant::now(),
+        first: true,
+    };
+    let stream = futures_util::stream::unfold(init, move |mut s| async move {
+        if s.first {
+            s.first = false;
+            // Tell the client how long to wait before reconnecting.
+            return Some((
+                Ok(actix_web::web::Bytes::from_static(b"retry: 2000\n\n")),
+                s,
+            ));
+        }
+        loop {
+            if let Some(frame) = s.pending.pop_front() {
+                return Some((Ok::<_, actix_web::Error>(frame), s));
+            }
+            match s.state.store.outbox_after(scope, s.last, 50).await {
+                Ok(events) if !events.is_empty() => {
+                    for e in events {
+                        s.last = e.seq;
+                        s.pending.push_back(sse::frame(
+                            Some(&e.seq.to_string()),
+                            &e.kind,
+                            &json!({"seq": e.seq, "kind": e.kind, "trip": e.payload, "at": e.created_at}),
+                        ));
+                    }
+                    s.idle_since = Instant::now();
+                }
+                Ok(_) => {
+                    if s.idle_since.elapsed() >= HEARTBEAT {
+                        s.idle_since = Instant::now();
+                        return Some((Ok(sse::heartbeat()), s));
+                    }
+                    tokio::time::sleep(POLL).await;
+                }
+                // The database is away: end the stream; the client reconnects with its last id.
+                Err(_) => return None,
+            }
+        }
+    });
+    Ok(sse::response(stream))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AckBody {
+    seq: i64,
+}
+
+/// `POST /api/driver/ack`: `{seq}` acknowledges every event up to it.
+pub(crate) async fn ack(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<AckBody>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = driver(&caller)?;
+    if body.seq < 0 {
+        return Err(ApiError::field("seq", "must not be negative"));
+    }
+    state.store.ack(scope, body.seq, state.now()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/trips/{id}/accept`.
+pub(crate) async fn accept(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = driver(&caller)?;
+    Ok(HttpResponse::Ok().json(state.store.respond(scope, *id, true, state.now()).await?))
+}
+
+/// `POST /api/trips/{id}/decline`.
+pub(crate) async fn decline(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = driver(&caller)?;
+    Ok(HttpResponse::Ok().json(state.store.respond(scope, *id, false, state.now()).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReportBody {
+    event: Report,
+}
+
+/// `POST /api/stops/{id}/report`: `{event}`; repeating a report is harmless.
+pub(crate) async fn report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<ReportBody>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = driver(&caller)?;
+    let status = state
+        .store
+        .report(scope, *id, body.event, state.now())
+        .await?;
+    Ok(
+        HttpResponse::Ok()
+            .json(json!({"stop": *id, "event": body.event, "booking_status": status})),
+    )
+}

@@ -1,0 +1,146 @@
+//! API errors: a stable code, a message for people, and the fields that are wrong.
+//!
+//! `{"error": {"code": "invalid_input", "message": "…", "fields": [{"field": …, "message": …}]}}`
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use vaxride_dispatch::FieldError;
+use vaxride_store::StoreError;
+
+/// An error answered to the client.
+#[derive(Debug, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable code (`invalid_input`, `not_found`, `unauthorized`, `forbidden`, `conflict`,
+    /// `idempotency_mismatch`, `too_large`, `internal`).
+    pub code: &'static str,
+    /// For people.
+    pub message: String,
+    /// The fields that are wrong.
+    pub fields: Vec<FieldError>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Inner<'a>,
+}
+
+#[derive(Serialize)]
+struct Inner<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    fields: &'a [FieldError],
+}
+
+impl ApiError {
+    /// A new error.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+    /// 400 with the fields that are wrong.
+    pub fn invalid(fields: Vec<FieldError>) -> ApiError {
+        let message = match fields.len() {
+            1 => format!("{}: {}", fields[0].field, fields[0].message),
+            n => format!("{n} problems in the input"),
+        };
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_input",
+            message,
+            fields,
+        }
+    }
+    /// 400 about one field.
+    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::invalid(vec![FieldError::new(field, message)])
+    }
+    /// 404: missing, or not the caller's to see.
+    pub fn not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found")
+    }
+    /// 401.
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "log in first (Authorization: Bearer <token>)",
+        )
+    }
+    /// 403: the role may not do this.
+    pub fn forbidden() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "your role may not do this",
+        )
+    }
+    /// 500 without details.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "something went wrong on the server",
+        )
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(Body {
+            error: Inner {
+                code: self.code,
+                message: &self.message,
+                fields: &self.fields,
+            },
+        })
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound => ApiError::not_found(),
+            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            StoreError::Invalid(fields) => ApiError::invalid(fields),
+            StoreError::Database(code) => {
+                tracing::error!(code = %code, "database error");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+/// Turns body-parsing failures into the same JSON error shape (field named where serde says).
+pub fn json_error(err: actix_web::error::JsonPayloadError) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    let api = match &err {
+        J::OverflowKnownLength { .. } | J::Overflow { .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "the body is too large",
+        ),
+        J::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send JSON (Content-Type: application/json)",
+        ),
+        J::Deserialize(e) => ApiError::field(
+            &format!("line {} column {}", e.line(), e.column()),
+            e.to_string(),
+        ),
+        _ => ApiError::field("body", "could not read the body"),
+    };
+    api.into()
+}

@@ -1,0 +1,277 @@
+//! Coordinators' set-up: sites and their slots (van stops included), vehicles, drivers.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use vaxride_dispatch::FieldError;
+use vaxride_dispatch::model::{Day, Point, Site, SiteKind, Vehicle};
+use vaxride_roadnet::Crs;
+use vaxride_store::{NewDriver, NewSite, NewVehicle, Role};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::bookings::clock_time;
+use crate::error::ApiError;
+
+fn district(caller: &Caller) -> Result<i64, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    caller.0.district_id.ok_or_else(ApiError::forbidden)
+}
+
+fn times(field: &str, from: &str, to: &str, errors: &mut Vec<FieldError>) -> Option<(i64, i64)> {
+    match (clock_time(from), clock_time(to)) {
+        (Some(a), Some(b)) if a < b => Some((a, b)),
+        (Some(_), Some(_)) => {
+            errors.push(FieldError::new(field, "closes before it opens"));
+            None
+        }
+        _ => {
+            errors.push(FieldError::new(field, "times must look like 08:30"));
+            None
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SiteBody {
+    name: String,
+    kind: SiteKind,
+    location: Point,
+    #[serde(default)]
+    crs: Crs,
+    #[serde(default)]
+    address: String,
+    #[serde(default = "every_day")]
+    open_days: String,
+    /// `["08:00", "17:00"]`.
+    hours: [String; 2],
+    slot_minutes: i64,
+    capacity_per_slot: i64,
+    #[serde(default = "all")]
+    booked_share: f64,
+    #[serde(default = "all_doses")]
+    doses: Vec<String>,
+    #[serde(default)]
+    day: Option<String>,
+}
+
+fn every_day() -> String {
+    "1234567".into()
+}
+fn all() -> f64 {
+    1.0
+}
+fn all_doses() -> Vec<String> {
+    vec!["first".into(), "second".into(), "booster".into()]
+}
+
+/// `POST /api/sites`.
+pub(crate) async fn create_site(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<SiteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    b.location.validate("location", &mut errors);
+    let hours = times("hours", &b.hours[0], &b.hours[1], &mut errors);
+    if b.name.trim().is_empty() || b.name.chars().count() > 100 {
+        errors.push(FieldError::new("name", "must be 1 to 100 characters"));
+    }
+    if !(5..=240).contains(&b.slot_minutes) {
+        errors.push(FieldError::new("slot_minutes", "must be 5 to 240"));
+    }
+    if !(1..=10_000).contains(&b.capacity_per_slot) {
+        errors.push(FieldError::new("capacity_per_slot", "must be 1 to 10000"));
+    }
+    if !(b.booked_share > 0.0 && b.booked_share <= 1.0) {
+        errors.push(FieldError::new("booked_share", "must be in (0, 1]"));
+    }
+    if b.open_days.is_empty() || !b.open_days.chars().all(|c| ('1'..='7').contains(&c)) {
+        errors.push(FieldError::new(
+            "open_days",
+            "ISO weekdays, e.g. 12345 for Monday to Friday",
+        ));
+    }
+    if let Some(d) = b
+        .doses
+        .iter()
+        .find(|d| !["first", "second", "booster"].contains(&d.as_str()))
+    {
+        errors.push(FieldError::new("doses", format!("unknown dose '{d}'")));
+    }
+    let day = match (&b.day, b.kind) {
+        (Some(d), _) => match Day::parse(d) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                errors.push(FieldError::new("day", m));
+                None
+            }
+        },
+        (None, SiteKind::VanStop) => {
+            errors.push(FieldError::new("day", "a van stop needs its day"));
+            None
+        }
+        (None, _) => None,
+    };
+    let Some((open_from, open_to)) = hours else {
+        return Err(ApiError::invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let (lon, lat) = b.crs.to_wgs84(b.location.lon, b.location.lat);
+    let site = Site {
+        id: 0,
+        name: b.name.trim().to_string(),
+        kind: b.kind,
+        location: Point { lon, lat },
+        open_days: b.open_days,
+        open_from,
+        open_to,
+        slot_minutes: b.slot_minutes,
+        capacity_per_slot: b.capacity_per_slot,
+        booked_share: b.booked_share,
+        doses: b.doses,
+        day,
+    };
+    let id = state
+        .store
+        .create_site(
+            district,
+            &NewSite {
+                site,
+                address: b.address,
+            },
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}
+
+/// `GET /api/sites` (every role of the district may see where the sites are).
+pub(crate) async fn list_sites(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let district = caller.0.district_id.ok_or_else(ApiError::forbidden)?;
+    Ok(HttpResponse::Ok().json(state.store.sites(district).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VehicleBody {
+    name: String,
+    seats: i64,
+    #[serde(default)]
+    wheelchairs: i64,
+    #[serde(default)]
+    features: Vec<String>,
+    shift: [String; 2],
+    start: Point,
+    #[serde(default)]
+    crs: Crs,
+}
+
+/// `POST /api/vehicles`.
+pub(crate) async fn create_vehicle(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<VehicleBody>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    b.start.validate("start", &mut errors);
+    let shift = times("shift", &b.shift[0], &b.shift[1], &mut errors);
+    if !(1..=60).contains(&b.seats) {
+        errors.push(FieldError::new("seats", "must be 1 to 60"));
+    }
+    if !(0..=10).contains(&b.wheelchairs) {
+        errors.push(FieldError::new("wheelchairs", "must be 0 to 10"));
+    }
+    if b.features
+        .iter()
+        .any(|f| f.is_empty() || f.contains(',') || f.len() > 30)
+    {
+        errors.push(FieldError::new(
+            "features",
+            "short names without commas, e.g. ramp",
+        ));
+    }
+    let Some((shift_from, shift_to)) = shift else {
+        return Err(ApiError::invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let (lon, lat) = b.crs.to_wgs84(b.start.lon, b.start.lat);
+    let vehicle = Vehicle {
+        id: 0,
+        name: b.name,
+        seats: b.seats,
+        wheelchairs: b.wheelchairs,
+        features: b.features,
+        shift_from,
+        shift_to,
+        start: Point { lon, lat },
+    };
+    let id = state
+        .store
+        .create_vehicle(district, &NewVehicle { vehicle })
+        .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}
+
+/// `GET /api/vehicles`.
+pub(crate) async fn list_vehicles(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    Ok(HttpResponse::Ok().json(state.store.vehicles(district).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DriverBody {
+    name: String,
+    phone: String,
+    #[serde(default)]
+    vehicle_id: Option<i64>,
+}
+
+/// `POST /api/drivers`.
+pub(crate) async fn create_driver(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<DriverBody>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    let b = body.into_inner();
+    if let Some(v) = b.vehicle_id
+        && !state
+            .store
+            .vehicles(district)
+            .await?
+            .iter()
+            .any(|x| x.id == v)
+    {
+        return Err(ApiError::field(
+            "vehicle_id",
+            "no such vehicle in your district",
+        ));
+    }
+    let id = state
+        .store
+        .create_driver(
+            district,
+            &NewDriver {
+                name: b.name,
+                phone: b.phone,
+                vehicle_id: b.vehicle_id,
+            },
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}

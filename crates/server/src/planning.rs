@@ -1,0 +1,407 @@
+//! Planning runs: a background job per request (matrix, clusters in parallel, the joined
+//! whole), its progress streamed to the coordinator, the draft plan stored, then published.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use vaxride_dispatch::model::{Day, Point};
+use vaxride_dispatch::plan::{Layout, PlanResult, straight_line_matrix};
+use vaxride_dispatch::solve::{PlanOptions, Stage, solve_day};
+use vaxride_roadnet::{DEFAULT_MAX_SNAP_M, RoadNetwork};
+use vaxride_solver::{Budget, Cost};
+use vaxride_store::{Role, Scope, Store};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::sse;
+
+/// A job's progress as streamed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Progress {
+    /// Job id.
+    pub job: i64,
+    /// `queued`, `running`, `done`, `failed`.
+    pub status: String,
+    /// What it does now.
+    pub stage: String,
+    /// 0–100.
+    pub percent: i64,
+    /// Best so far: requests served (in the current stage's problem).
+    pub best_served: Option<usize>,
+    /// Best so far: driving time, seconds.
+    pub best_cost: Option<Cost>,
+    /// The draft plan, when done.
+    pub plan_id: Option<i64>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// Progress of the jobs this instance runs.
+#[derive(Default, Clone)]
+pub struct Jobs(Arc<Mutex<HashMap<i64, Progress>>>);
+
+impl Jobs {
+    fn set(&self, p: Progress) {
+        self.0.lock().expect("jobs lock").insert(p.job, p);
+    }
+    fn get(&self, id: i64) -> Option<Progress> {
+        self.0.lock().expect("jobs lock").get(&id).cloned()
+    }
+    fn update(&self, id: i64, f: impl FnOnce(&mut Progress)) {
+        if let Some(p) = self.0.lock().expect("jobs lock").get_mut(&id) {
+            f(p);
+        }
+    }
+}
+
+/// A wall-clock budget that reports into the job's progress.
+struct Deadline {
+    start: Instant,
+    limit: Duration,
+    jobs: Jobs,
+    job: i64,
+    /// Percent range this stage covers.
+    span: (f64, f64),
+    weight: f64,
+}
+
+impl Budget for Deadline {
+    fn progress(&mut self, iteration: u64) -> Option<f64> {
+        let f = self.start.elapsed().as_secs_f64() / self.limit.as_secs_f64().max(1e-3);
+        if f >= 1.0 {
+            return None;
+        }
+        if iteration.is_multiple_of(256) {
+            let pct = self.span.0 + (self.span.1 - self.span.0) * f * self.weight;
+            self.jobs
+                .update(self.job, |p| p.percent = p.percent.max(pct as i64));
+        }
+        Some(f)
+    }
+    fn improved(&mut self, served: usize, cost: Cost) {
+        self.jobs.update(self.job, |p| {
+            p.best_served = Some(served);
+            p.best_cost = Some(cost);
+        });
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RunBody {
+    day: String,
+    /// Seconds of search (default: the server's setting; at most 300).
+    #[serde(default)]
+    seconds: Option<u64>,
+    /// Solve clusters first (default true).
+    #[serde(default)]
+    clustered: Option<bool>,
+}
+
+fn district(caller: &Caller) -> Result<i64, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    caller.0.district_id.ok_or_else(ApiError::forbidden)
+}
+
+/// `POST /api/plans/run`: starts planning a day; answers 202 with the job.
+pub(crate) async fn run(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<RunBody>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    let day = Day::parse(&body.day).map_err(|m| ApiError::field("day", m))?;
+    let seconds = body
+        .seconds
+        .map_or(state.plan_time, Duration::from_secs)
+        .min(Duration::from_secs(300));
+    if seconds.is_zero() {
+        return Err(ApiError::field("seconds", "must be at least 1"));
+    }
+    let job = state.store.create_job(district, &day, state.now()).await?;
+    state.jobs.set(Progress {
+        job,
+        status: "queued".into(),
+        stage: "queued".into(),
+        ..Progress::default()
+    });
+    let st = state.clone();
+    let clustered = body.clustered.unwrap_or(true);
+    tokio::spawn(async move {
+        let outcome = plan_job(&st, job, district, day, seconds, clustered).await;
+        let now = st.now();
+        match outcome {
+            Ok(plan_id) => {
+                st.jobs.update(job, |p| {
+                    p.status = "done".into();
+                    p.stage = "done".into();
+                    p.percent = 100;
+                    p.plan_id = Some(plan_id);
+                });
+                let best = st.jobs.get(job).map(|p| json!(p));
+                let _ = st
+                    .store
+                    .update_job(
+                        job,
+                        "done",
+                        "done",
+                        100,
+                        best.as_ref(),
+                        Some(plan_id),
+                        None,
+                        now,
+                    )
+                    .await;
+            }
+            Err(e) => {
+                tracing::error!(job, error = %e, "planning failed");
+                st.jobs.update(job, |p| {
+                    p.status = "failed".into();
+                    p.error = Some(e.clone());
+                });
+                let _ = st
+                    .store
+                    .update_job(job, "failed", "failed", 100, None, None, Some(&e), now)
+                    .await;
+            }
+        }
+    });
+    Ok(HttpResponse::Accepted().json(json!({
+        "job": job,
+        "events": format!("/api/plans/jobs/{job}/events"),
+    })))
+}
+
+/// Travel times between the points on the road network (straight lines where a point is
+/// off the network).
+fn road_matrix(net: &RoadNetwork, points: &[Point]) -> Vec<Vec<Option<i64>>> {
+    let snapped: Vec<_> = points
+        .iter()
+        .map(|p| net.snap(p.lon, p.lat, DEFAULT_MAX_SNAP_M).ok())
+        .collect();
+    let ok: Vec<usize> = (0..points.len())
+        .filter(|&i| snapped[i].is_some())
+        .collect();
+    let on: Vec<_> = ok
+        .iter()
+        .map(|&i| snapped[i].expect("kept"))
+        .collect();
+    let m = net.matrix(&on, &on);
+    let mut out = straight_line_matrix(points, 25.0);
+    for (a, &i) in ok.iter().enumerate() {
+        for (b, &j) in ok.iter().enumerate() {
+            out[i][j] = m.duration_s(a, b).map(|s| s.round() as i64);
+        }
+    }
+    out
+}
+
+/// Route lines as GeoJSON, one feature per vehicle (road geometry when a network is loaded).
+fn geometry(net: Option<&RoadNetwork>, result: &PlanResult, starts: &HashMap<i64, Point>) -> Value {
+    let mut features = Vec::new();
+    for r in &result.routes {
+        let start = starts.get(&r.vehicle_id).copied();
+        let pts: Vec<Point> = start
+            .into_iter()
+            .chain(r.stops.iter().map(|s| s.point))
+            .chain(start)
+            .collect();
+        let mut line: Vec<[f64; 2]> = Vec::new();
+        for w in pts.windows(2) {
+            let leg = net.and_then(|n| {
+                let a = n.snap(w[0].lon, w[0].lat, DEFAULT_MAX_SNAP_M).ok()?;
+                let b = n.snap(w[1].lon, w[1].lat, DEFAULT_MAX_SNAP_M).ok()?;
+                n.route(&a, &b)
+            });
+            match leg {
+                Some(route) => line.extend(route.coords.iter().copied()),
+                None => line.extend([[w[0].lon, w[0].lat], [w[1].lon, w[1].lat]]),
+            }
+        }
+        features.push(json!({
+            "type": "Feature",
+            "properties": {"vehicle_id": r.vehicle_id, "stops": r.stops.len()},
+            "geometry": {"type": "LineString", "coordinates": line},
+        }));
+    }
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+async fn plan_job(
+    state: &web::Data<AppState>,
+    job: i64,
+    district: i64,
+    day: Day,
+    seconds: Duration,
+    clustered: bool,
+) -> Result<i64, String> {
+    let store: &Store = &state.store;
+    let _permit = state
+        .planning
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| "shutting down".to_string())?;
+    let stage = |name: &str, pct: i64| {
+        state.jobs.update(job, |p| {
+            p.status = "running".into();
+            p.stage = name.into();
+            p.percent = p.percent.max(pct);
+        });
+    };
+    stage("loading", 1);
+    let _ = store
+        .update_job(job, "running", "loading", 1, None, None, None, state.now())
+        .await;
+    let input = store
+        .plan_input(district, &day)
+        .await
+        .map_err(|e| e.to_string())?;
+    stage("matrix", 5);
+    let net = state.network.clone();
+    let jobs = state.jobs.clone();
+    let solved = tokio::task::spawn_blocking(move || {
+        let layout = Layout::new(&input);
+        let matrix = match &net {
+            Some(n) => road_matrix(n, &layout.points),
+            None => straight_line_matrix(&layout.points, 25.0),
+        };
+        let options = PlanOptions {
+            clustered,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ..PlanOptions::default()
+        };
+        let half = seconds / 2;
+        jobs.update(job, |p| {
+            p.stage = if clustered { "clusters" } else { "solving" }.into();
+            p.percent = p.percent.max(10);
+        });
+        let jobs_for_budget = jobs.clone();
+        let make = move |stage: Stage| -> Box<dyn Budget + Send> {
+            let (limit, span, weight) = match stage {
+                Stage::Cluster { .. } => (half, (10.0, 55.0), 1.0),
+                Stage::Whole if clustered => {
+                    jobs_for_budget.update(job, |p| p.stage = "joining".into());
+                    (seconds - half, (55.0, 95.0), 1.0)
+                }
+                Stage::Whole => (seconds, (10.0, 95.0), 1.0),
+            };
+            Box::new(Deadline {
+                start: Instant::now(),
+                limit,
+                jobs: jobs_for_budget.clone(),
+                job,
+                span,
+                weight,
+            })
+        };
+        let solved = solve_day(&input, &matrix, options, &make);
+        if let Err(errors) = vaxride_solver::check(&solved.instance.problem, &solved.solution) {
+            return Err(format!("the plan failed its check ({} problems)", errors.len()));
+        }
+        let result = solved.instance.plan(&solved.solution);
+        let starts: HashMap<i64, Point> = input.vehicles.iter().map(|v| (v.id, v.start)).collect();
+        let mut geo = geometry(net.as_deref(), &result, &starts);
+        geo["clusters"] = json!(solved
+            .clusters
+            .iter()
+            .map(|c| json!({"communities": c.communities, "centre": c.centre, "bookings": c.bookings.len(), "vehicles": c.vehicles.len()}))
+            .collect::<Vec<_>>());
+        Ok((result, geo))
+    })
+    .await
+    .map_err(|_| "the planning task stopped".to_string())??;
+    stage("saving", 96);
+    let (result, geo) = solved;
+    store
+        .save_plan(district, &day, &result, &geo, state.now())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `GET /api/plans/jobs/{id}`.
+pub(crate) async fn job(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    district(&caller)?;
+    let stored = state.store.job(caller.0.scope(), *id).await?;
+    Ok(HttpResponse::Ok().json(current(&state, &stored)))
+}
+
+fn current(state: &AppState, stored: &vaxride_store::JobView) -> Progress {
+    state.jobs.get(stored.id).unwrap_or_else(|| Progress {
+        job: stored.id,
+        status: stored.status.clone(),
+        stage: stored.stage.clone(),
+        percent: stored.percent,
+        plan_id: stored.plan_id,
+        error: stored.error.clone(),
+        ..Progress::default()
+    })
+}
+
+/// `GET /api/plans/jobs/{id}/events`: Server-Sent Events `progress` until `done` or `failed`.
+pub(crate) async fn job_events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    district(&caller)?;
+    let scope: Scope = caller.0.scope();
+    let id = *id;
+    state.store.job(scope, id).await?;
+    let stream = futures_util::stream::unfold(
+        (state, 0u64, false),
+        move |(state, n, finished)| async move {
+            if finished {
+                return None;
+            }
+            if n > 0 {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            let stored = state.store.job(scope, id).await.ok()?;
+            let p = current(&state, &stored);
+            let end = p.status == "done" || p.status == "failed";
+            let name = if end {
+                p.status.clone()
+            } else {
+                "progress".to_string()
+            };
+            let frame = sse::frame(Some(&(n + 1).to_string()), &name, &json!(p));
+            Some((Ok::<_, actix_web::Error>(frame), (state, n + 1, end)))
+        },
+    );
+    Ok(sse::response(stream))
+}
+
+/// `GET /api/plans/{id}`.
+pub(crate) async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    district(&caller)?;
+    Ok(HttpResponse::Ok().json(state.store.plan(caller.0.scope(), *id).await?))
+}
+
+/// `POST /api/plans/{id}/publish`.
+pub(crate) async fn publish(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    district(&caller)?;
+    let plan = state
+        .store
+        .publish_plan(caller.0.scope(), *id, state.now())
+        .await?;
+    tracing::info!(plan = plan.id, "plan published");
+    Ok(HttpResponse::Ok().json(plan))
+}

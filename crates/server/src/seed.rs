@@ -1,0 +1,199 @@
+//! The demo street office: seeded into an empty database on first start, on the generated
+//! town's roads or on a real extract's.
+
+use vaxride_dispatch::demo::{office, road_anchors, town_roads};
+use vaxride_dispatch::model::{Day, Point};
+use vaxride_roadnet::RoadNetwork;
+use vaxride_store::{
+    ElderInput, NewBooking, NewDriver, NewSite, NewUser, NewVehicle, Role, Scope, Store,
+};
+
+use crate::auth::hash_password;
+
+/// Seed of the demo's generators.
+const SEED: u64 = 2022;
+
+/// The generated demo town's road network.
+pub fn demo_network() -> anyhow::Result<RoadNetwork> {
+    Ok(RoadNetwork::from_car_ways(&town_roads(SEED))?)
+}
+
+/// Today's date (UTC), for the demo's day of bookings.
+pub fn today(now_unix: i64) -> Day {
+    // Civil date from days since 1970-01-01 (proleptic Gregorian).
+    let z = now_unix.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Day::parse(&format!("{y:04}-{m:02}-{d:02}")).expect("a real date")
+}
+
+/// Seeds the demo street office (district, communities, elders, sites and van stops,
+/// vehicles and drivers, users of every role, and today's bookings); returns the logins as
+/// (role, username, password).
+pub async fn seed_demo(
+    store: &Store,
+    network: &RoadNetwork,
+    real_extract: bool,
+) -> anyhow::Result<Vec<(String, String, String)>> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs() as i64;
+    let day = today(now);
+    let anchors: Vec<Point> = if real_extract {
+        let g = network.graph();
+        (0..g.node_count() as u32)
+            .map(|i| {
+                let [lon, lat] = g.node(i);
+                Point { lon, lat }
+            })
+            .collect()
+    } else {
+        road_anchors(&town_roads(SEED))
+    };
+    let o = office(SEED, &day, &anchors);
+    let district = store.create_district(&o.district).await?;
+    let mut communities = Vec::new();
+    for c in &o.communities {
+        communities.push(store.create_community(district, &c.name, c.centre).await?);
+    }
+    let scope = Scope::District(district);
+    let mut elders = Vec::new();
+    for e in &o.elders {
+        let input = ElderInput {
+            name: e.name.clone(),
+            phone: e.phone.clone(),
+            address: e.address.clone(),
+            home: e.home,
+            mobility: e.mobility,
+            companions: e.companions,
+            dose: e.dose,
+            priority: e.priority,
+            notes: e.notes.clone(),
+        };
+        elders.push(
+            store
+                .create_elder(scope, communities[e.community], &input, now)
+                .await?
+                .id,
+        );
+    }
+    let mut sites = Vec::new();
+    for s in &o.sites {
+        sites.push(
+            store
+                .create_site(
+                    district,
+                    &NewSite {
+                        site: s.clone(),
+                        address: String::new(),
+                    },
+                )
+                .await?,
+        );
+    }
+    let mut vehicles = Vec::new();
+    for v in &o.vehicles {
+        vehicles.push(
+            store
+                .create_vehicle(district, &NewVehicle { vehicle: v.clone() })
+                .await?,
+        );
+    }
+    let mut drivers = Vec::new();
+    for d in &o.drivers {
+        drivers.push(
+            store
+                .create_driver(
+                    district,
+                    &NewDriver {
+                        name: d.name.clone(),
+                        phone: d.phone.clone(),
+                        vehicle_id: Some(vehicles[d.vehicle]),
+                    },
+                )
+                .await?,
+        );
+    }
+    let mut logins = Vec::new();
+    let mut hashes: std::collections::HashMap<String, String> = Default::default();
+    let mut secretary_of: std::collections::HashMap<usize, i64> = Default::default();
+    for u in &o.users {
+        let role = match u.role {
+            "admin" => Role::Admin,
+            "coordinator" => Role::Coordinator,
+            "secretary" => Role::Secretary,
+            _ => Role::Driver,
+        };
+        let hash = hashes
+            .entry(u.password.clone())
+            .or_insert_with(|| hash_password(&u.password))
+            .clone();
+        let id = store
+            .create_user(&NewUser {
+                username: u.username.clone(),
+                password_hash: hash,
+                role,
+                district_id: (role != Role::Admin).then_some(district),
+                community_id: u.community.map(|c| communities[c]),
+                driver_id: u.driver.map(|d| drivers[d]),
+                display_name: u.display_name.clone(),
+            })
+            .await?;
+        if let Some(c) = u.community {
+            secretary_of.entry(c).or_insert(id);
+        }
+        // Print one login per role (and every secretary's, they differ by community).
+        if role != Role::Driver || u.driver == Some(0) {
+            logins.push((u.role.to_string(), u.username.clone(), u.password.clone()));
+        }
+    }
+    // Today's bookings, one batch per community, made by its secretary.
+    for (c, &community) in communities.iter().enumerate() {
+        let batch: Vec<NewBooking> = o
+            .bookings
+            .iter()
+            .filter(|b| o.elders[b.elder].community == c)
+            .map(|b| NewBooking {
+                elder_id: elders[b.elder],
+                day: day.clone(),
+                window: b.window,
+                site_id: b.site.map(|s| sites[s]),
+                return_wanted: b.return_wanted,
+                dwell_minutes: b.dwell_minutes,
+                notes: String::new(),
+            })
+            .collect();
+        if batch.is_empty() {
+            continue;
+        }
+        let by = secretary_of.get(&c).copied().unwrap_or(1);
+        store
+            .create_bookings(scope, community, by, &batch, None, now)
+            .await?;
+    }
+    tracing::info!(
+        communities = communities.len(),
+        elders = elders.len(),
+        bookings = o.bookings.len(),
+        "demo seeded"
+    );
+    Ok(logins)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::today;
+
+    #[test]
+    fn today_is_the_civil_date() {
+        assert_eq!(today(1_650_240_000).as_str(), "2022-04-18");
+        assert_eq!(today(1_795_305_600).as_str(), "2026-11-22");
+        assert_eq!(today(951_782_400).as_str(), "2000-02-29");
+    }
+}

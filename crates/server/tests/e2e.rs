@@ -1,0 +1,455 @@
+//! End to end over HTTP, on SQLite and (when reachable; required with VAXRIDE_REQUIRE_PG=1) on
+//! PostgreSQL: a secretary imports a CSV batch, a coordinator plans and publishes, a driver's
+//! SSE stream receives the trip, drops, reconnects with Last-Event-ID and receives exactly what
+//! it missed, reports every stage; the secretary sees each status; slot capacities hold.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use sqlx::Connection;
+use vaxride_dispatch::model::{Point, Site, SiteKind, Vehicle};
+use vaxride_server::{AppState, auth::hash_password, configure};
+use vaxride_store::{NewDriver, NewSite, NewUser, NewVehicle, Role, Store};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+async fn sqlite() -> Store {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("vaxride-e2e-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("e2e.db");
+    let _ = std::fs::remove_file(&path);
+    Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap()
+}
+
+async fn postgres() -> Option<Store> {
+    let admin = std::env::var("VAXRIDE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    sqlx::any::install_default_drivers();
+    let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await else {
+        assert!(
+            std::env::var("VAXRIDE_REQUIRE_PG").as_deref() != Ok("1"),
+            "PostgreSQL is required but not reachable at {admin}"
+        );
+        eprintln!("PostgreSQL not reachable: skipping its half");
+        return None;
+    };
+    let name = format!(
+        "vaxride_e2e_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Some(Store::open(&format!("{base}/{name}")).await.unwrap())
+}
+
+struct World {
+    base: String,
+    driver_ids: Vec<i64>,
+}
+
+const DAY: &str = "2022-04-18";
+
+async fn world(store: &Store) -> (i64, Vec<i64>) {
+    let district = store.create_district("Xinhua").await.unwrap();
+    let centre = Point {
+        lon: 123.40,
+        lat: 41.80,
+    };
+    let a = store
+        .create_community(district, "Huaxiang", centre)
+        .await
+        .unwrap();
+    let b = store
+        .create_community(district, "Xiexin", centre)
+        .await
+        .unwrap();
+    store
+        .create_site(
+            district,
+            &NewSite {
+                site: Site {
+                    id: 0,
+                    name: "Health centre".into(),
+                    kind: SiteKind::Fixed,
+                    location: Point {
+                        lon: 123.41,
+                        lat: 41.805,
+                    },
+                    open_days: "1234567".into(),
+                    open_from: 8 * 3600,
+                    open_to: 12 * 3600,
+                    slot_minutes: 30,
+                    capacity_per_slot: 2,
+                    booked_share: 1.0,
+                    doses: vec!["first".into(), "second".into(), "booster".into()],
+                    day: None,
+                },
+                address: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut drivers = Vec::new();
+    for k in 0..2 {
+        let v = store
+            .create_vehicle(
+                district,
+                &NewVehicle {
+                    vehicle: Vehicle {
+                        id: 0,
+                        name: format!("car {k}"),
+                        seats: 4,
+                        wheelchairs: 1,
+                        features: vec!["ramp".into()],
+                        shift_from: 7 * 3600,
+                        shift_to: 14 * 3600,
+                        start: centre,
+                    },
+                },
+            )
+            .await
+            .unwrap();
+        drivers.push(
+            store
+                .create_driver(
+                    district,
+                    &NewDriver {
+                        name: format!("Driver {k}"),
+                        phone: "139".into(),
+                        vehicle_id: Some(v),
+                    },
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    let hash = hash_password("pw");
+    let user = |name: &str, role, community, driver| NewUser {
+        username: name.into(),
+        password_hash: hash.clone(),
+        role,
+        district_id: Some(district),
+        community_id: community,
+        driver_id: driver,
+        display_name: name.into(),
+    };
+    store
+        .create_user(&user("sec-a", Role::Secretary, Some(a), None))
+        .await
+        .unwrap();
+    store
+        .create_user(&user("sec-b", Role::Secretary, Some(b), None))
+        .await
+        .unwrap();
+    store
+        .create_user(&user("coord", Role::Coordinator, None, None))
+        .await
+        .unwrap();
+    for (k, &d) in drivers.iter().enumerate() {
+        store
+            .create_user(&user(&format!("driver-{k}"), Role::Driver, None, Some(d)))
+            .await
+            .unwrap();
+    }
+    (district, drivers)
+}
+
+async fn start(store: Store) -> World {
+    let (_, driver_ids) = world(&store).await;
+    let state = actix_web::web::Data::new(AppState::new(store, None, Duration::from_secs(2)));
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(state.clone())
+            .configure(configure)
+    })
+    .workers(2)
+    .bind(("127.0.0.1", 0))
+    .unwrap();
+    let port = server.addrs()[0].port();
+    tokio::spawn(server.run());
+    World {
+        base: format!("http://127.0.0.1:{port}"),
+        driver_ids,
+    }
+}
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Client {
+    async fn login(base: &str, user: &str) -> Client {
+        let http = reqwest::Client::new();
+        let r: Value = http
+            .post(format!("{base}/api/login"))
+            .json(&json!({"username": user, "password": "pw"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Client {
+            http,
+            base: base.into(),
+            token: r["token"].as_str().expect("token").into(),
+        }
+    }
+    fn req(&self, m: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(m, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self.req(reqwest::Method::GET, path).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .req(reqwest::Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// Reads SSE frames from a response until `want` events with ids arrived (or a time-out).
+async fn read_events(resp: reqwest::Response, want: usize) -> Vec<(i64, String, Value)> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut body = resp.bytes_stream();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while out.len() < want {
+        let chunk = tokio::time::timeout_at(deadline, body.next()).await;
+        let Ok(Some(Ok(bytes))) = chunk else { break };
+        buf.push_str(&String::from_utf8_lossy(&bytes));
+        while let Some(end) = buf.find("\n\n") {
+            let frame: String = buf.drain(..end + 2).collect();
+            let (mut id, mut event, mut data) = (None, String::new(), Value::Null);
+            for line in frame.lines() {
+                if let Some(v) = line.strip_prefix("id: ") {
+                    id = v.parse().ok();
+                } else if let Some(v) = line.strip_prefix("event: ") {
+                    event = v.into();
+                } else if let Some(v) = line.strip_prefix("data: ") {
+                    data = serde_json::from_str(v).unwrap();
+                }
+            }
+            if let Some(id) = id {
+                out.push((id, event, data));
+            }
+        }
+    }
+    out
+}
+
+const LEDGER: &str = "name,phone,address,lon,lat,mobility,companions,dose,priority,day,time,site,return,dwell,notes
+Wang Xiuying,13800000001,1 Elm St,123.402,41.801,walks,0,none,3,2022-04-18,morning,,yes,30,
+Li Guilan,13800000002,2 Elm St,123.405,41.803,wheelchair,1,first,4,2022-04-18,08:00-10:00,Health centre,yes,30,needs help on stairs
+Zhang Fang,13800000003,3 Elm St,123.398,41.799,walks,0,none,2,2022-04-18,morning,,no,30,
+";
+
+async fn scenario(store: Store) {
+    let w = start(store).await;
+    let sec = Client::login(&w.base, "sec-a").await;
+    let sec_b = Client::login(&w.base, "sec-b").await;
+    let coord = Client::login(&w.base, "coord").await;
+
+    // A broken ledger is refused with the row and column; nothing is saved.
+    let broken = LEDGER.replace("41.803,wheelchair", "91.803,wheelchair");
+    let r = sec
+        .req(reqwest::Method::POST, "/api/bookings/import")
+        .body(broken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "invalid_input");
+    assert_eq!(e["error"]["fields"][0]["row"], 2, "{e}");
+    assert_eq!(
+        sec.get(&format!("/api/bookings?day={DAY}")).await.1,
+        json!([])
+    );
+
+    // The good ledger, with an idempotency key, twice: one batch.
+    let send = |body: &'static str| {
+        sec.req(reqwest::Method::POST, "/api/bookings/import")
+            .header("Idempotency-Key", "ledger-1")
+            .body(body)
+            .send()
+    };
+    let first: Value = send(LEDGER).await.unwrap().json().await.unwrap();
+    let again = send(LEDGER).await.unwrap();
+    assert_eq!(again.status().as_u16(), 201);
+    assert_eq!(again.json::<Value>().await.unwrap(), first);
+    let other = send("name,phone\nx,1\n").await.unwrap();
+    assert_eq!(other.status().as_u16(), 422);
+    let (_, bookings) = sec.get(&format!("/api/bookings?day={DAY}")).await;
+    assert_eq!(bookings.as_array().unwrap().len(), 3);
+    // Another community's secretary sees none of it, and gets 404 for its ids.
+    assert_eq!(
+        sec_b.get(&format!("/api/bookings?day={DAY}")).await.1,
+        json!([])
+    );
+    let id0 = first["created"][0].as_i64().unwrap();
+    assert_eq!(sec_b.get(&format!("/api/bookings/{id0}")).await.0, 404);
+    assert_eq!(sec.get("/api/bookings/999999").await.0, 404);
+
+    // The coordinator plans, watching the progress stream, and publishes.
+    let (status, run) = coord
+        .post("/api/plans/run", json!({"day": DAY, "seconds": 2}))
+        .await;
+    assert_eq!(status, 202, "{run}");
+    let job = run["job"].as_i64().unwrap();
+    let events = coord
+        .req(
+            reqwest::Method::GET,
+            &format!("/api/plans/jobs/{job}/events"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let progress = read_events(events, 1000).await;
+    let last = progress.last().expect("progress events");
+    assert_eq!(last.1, "done", "{progress:?}");
+    assert!(progress.len() >= 2, "progress moves: {progress:?}");
+    let plan_id = last.2["plan_id"].as_i64().unwrap();
+    let (_, plan) = coord.get(&format!("/api/plans/{plan_id}")).await;
+    assert_eq!(plan["figures"]["served"], 3, "{plan}");
+    for slot in plan["figures"]["slots"].as_array().unwrap() {
+        assert!(
+            slot["planned"].as_u64() <= slot["capacity"].as_u64(),
+            "{slot}"
+        );
+    }
+    assert_eq!(sec.get(&format!("/api/plans/{plan_id}")).await.0, 403);
+    let (status, published) = coord
+        .post(&format!("/api/plans/{plan_id}/publish"), json!({}))
+        .await;
+    assert_eq!(
+        (status, published["status"].as_str()),
+        (200, Some("published"))
+    );
+
+    // Which driver got the trip(s)?
+    let mut drivers = Vec::new();
+    for k in 0..w.driver_ids.len() {
+        let d = Client::login(&w.base, &format!("driver-{k}")).await;
+        let (_, trips) = d.get(&format!("/api/trips?day={DAY}")).await;
+        if !trips.as_array().unwrap().is_empty() {
+            drivers.push(d);
+        }
+    }
+    assert!(!drivers.is_empty());
+    for d in &drivers {
+        // The stream delivers the offer; the driver drops the connection after it.
+        let resp = d
+            .req(reqwest::Method::GET, "/api/driver/events")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.headers()["content-type"], "text/event-stream");
+        let got = read_events(resp, 1).await;
+        assert_eq!(got.len(), 1);
+        let (seq, kind, data) = &got[0];
+        assert_eq!((*seq, kind.as_str()), (1, "trip_offered"));
+        let text = data.to_string();
+        assert!(
+            !text.contains("needs help on stairs"),
+            "no notes for drivers"
+        );
+        let trip = data["trip"]["id"].as_i64().unwrap();
+        d.post("/api/driver/ack", json!({"seq": seq})).await;
+        // While away, the trip is accepted (from another device): event 2 is written.
+        let (st, accepted) = d
+            .post(&format!("/api/trips/{trip}/accept"), json!({}))
+            .await;
+        assert_eq!(st, 200, "{accepted}");
+        // Reconnect with Last-Event-ID: exactly the missed event, once.
+        let resp = d
+            .req(reqwest::Method::GET, "/api/driver/events")
+            .header("Last-Event-ID", seq.to_string())
+            .send()
+            .await
+            .unwrap();
+        let missed = read_events(resp, 1).await;
+        assert_eq!(missed.iter().map(|e| e.0).collect::<Vec<_>>(), vec![2]);
+        assert_eq!(missed[0].1, "trip_changed");
+        // Every stage, each sent twice (a retry): the secretary sees each status.
+        for stop in accepted["stops"].as_array().unwrap() {
+            let events: &[&str] = match stop["kind"].as_str().unwrap() {
+                "pickup_home" => &["arrived", "picked_up"],
+                "drop_site" => &["dropped_at_site"],
+                "pickup_site" => &["return_picked_up"],
+                _ => &["home"],
+            };
+            for ev in events {
+                let path = format!("/api/stops/{}/report", stop["id"]);
+                let (s1, r1) = d.post(&path, json!({"event": ev})).await;
+                let (s2, r2) = d.post(&path, json!({"event": ev})).await;
+                assert_eq!((s1, s2), (200, 200), "{r1} {r2}");
+                assert_eq!(r1, r2);
+                let (_, b) = sec
+                    .get(&format!("/api/bookings/{}", stop["booking_id"]))
+                    .await;
+                assert_eq!(b["status"], r1["booking_status"], "{b}");
+            }
+        }
+    }
+    let (_, done) = sec.get(&format!("/api/bookings?day={DAY}")).await;
+    for b in done.as_array().unwrap() {
+        let s = b["status"].as_str().unwrap();
+        assert!(s == "home" || s == "at_site", "{b}");
+    }
+    // Bad input gets clear errors.
+    let (s, e) = sec
+        .post(
+            "/api/bookings",
+            json!({"bookings": [{"elder_id": 1, "day": "2022-02-30"}]}),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(e["error"]["fields"][0]["field"], "bookings[0].day", "{e}");
+    let (s, e) = sec
+        .post("/api/bookings", json!({"bookings": [], "hack": 1}))
+        .await;
+    assert_eq!(s, 400, "{e}");
+    let anon = reqwest::get(format!("{}/api/bookings?day={DAY}", w.base))
+        .await
+        .unwrap();
+    assert_eq!(anon.status().as_u16(), 401);
+    let _ = Arc::new(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn end_to_end_on_sqlite() {
+    scenario(sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn end_to_end_on_postgres() {
+    if let Some(pg) = postgres().await {
+        scenario(pg).await;
+    }
+}
