@@ -89,7 +89,7 @@ impl FromRequest for Caller {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Login {
     username: String,
@@ -97,6 +97,18 @@ pub(crate) struct Login {
 }
 
 /// `POST /api/login`: `{username, password}` → `{token, user}` (and the session cookie).
+#[utoipa::path(
+    post,
+    path = "/api/login",
+    tag = "auth",
+    security(()),
+    request_body = Login,
+    responses(
+        (status = 200, description = "Logged in; the session cookie is set too", body = crate::openapi::LoginAnswer),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Wrong username or password (`bad_credentials`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn login(
     state: web::Data<AppState>,
     body: web::Json<Login>,
@@ -163,6 +175,14 @@ pub(crate) async fn login(
 }
 
 /// `POST /api/logout`: revokes the session.
+#[utoipa::path(
+    post,
+    path = "/api/logout",
+    tag = "auth",
+    responses(
+        (status = 204, description = "Logged out; the session is revoked"),
+    )
+)]
 pub(crate) async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -179,6 +199,14 @@ pub(crate) async fn logout(
 }
 
 /// `GET /api/me`.
+#[utoipa::path(
+    get,
+    path = "/api/me",
+    tag = "auth",
+    responses(
+        (status = 200, description = "The caller: user id, role, district, community", body = Object),
+    )
+)]
 pub(crate) async fn me(caller: Caller) -> HttpResponse {
     HttpResponse::Ok().json(caller.0)
 }

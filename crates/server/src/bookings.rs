@@ -17,6 +17,14 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 
 /// `GET /api/communities`.
+#[utoipa::path(
+    get,
+    path = "/api/communities",
+    tag = "bookings",
+    responses(
+        (status = 200, description = "The communities the caller may see", body = [Object]),
+    )
+)]
 pub(crate) async fn communities(
     state: web::Data<AppState>,
     caller: Caller,
@@ -24,7 +32,7 @@ pub(crate) async fn communities(
     Ok(HttpResponse::Ok().json(state.store.communities(caller.0.scope()).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ElderBody {
     #[serde(default)]
@@ -34,12 +42,16 @@ pub(crate) struct ElderBody {
     phone: String,
     #[serde(default)]
     address: String,
+    #[schema(value_type = crate::openapi::Point)]
     home: Point,
     #[serde(default)]
+    #[schema(value_type = crate::openapi::Crs)]
     crs: Crs,
+    #[schema(value_type = crate::openapi::Mobility)]
     mobility: Mobility,
     #[serde(default)]
     companions: i64,
+    #[schema(value_type = crate::openapi::Dose)]
     dose: Dose,
     #[serde(default = "one")]
     priority: i64,
@@ -96,12 +108,25 @@ fn community_of(caller: &Caller, named: Option<i64>) -> Result<i64, ApiError> {
 
 const BOOKERS: &[Role] = &[Role::Secretary, Role::Coordinator];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Find {
     find: Option<String>,
 }
 
 /// `GET /api/elders?find=`.
+#[utoipa::path(
+    get,
+    path = "/api/elders",
+    tag = "bookings",
+    params(
+        Find,
+    ),
+    responses(
+        (status = 200, description = "Elders of the caller's communities", body = [Object]),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn list_elders(
     state: web::Data<AppState>,
     caller: Caller,
@@ -119,6 +144,18 @@ pub(crate) async fn list_elders(
 }
 
 /// `POST /api/elders`.
+#[utoipa::path(
+    post,
+    path = "/api/elders",
+    tag = "bookings",
+    request_body = ElderBody,
+    responses(
+        (status = 201, description = "The elder", body = Object),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn create_elder(
     state: web::Data<AppState>,
     caller: Caller,
@@ -135,6 +172,19 @@ pub(crate) async fn create_elder(
 }
 
 /// `GET /api/elders/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/elders/{id}",
+    tag = "bookings",
+    params(
+        ("id" = i64, Path, description = "Elder id"),
+    ),
+    responses(
+        (status = 200, description = "The elder", body = Object),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn get_elder(
     state: web::Data<AppState>,
     caller: Caller,
@@ -145,6 +195,21 @@ pub(crate) async fn get_elder(
 }
 
 /// `PUT /api/elders/{id}`.
+#[utoipa::path(
+    put,
+    path = "/api/elders/{id}",
+    tag = "bookings",
+    params(
+        ("id" = i64, Path, description = "Elder id"),
+    ),
+    request_body = ElderBody,
+    responses(
+        (status = 200, description = "The elder", body = Object),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn update_elder(
     state: web::Data<AppState>,
     caller: Caller,
@@ -160,7 +225,7 @@ pub(crate) async fn update_elder(
     Ok(HttpResponse::Ok().json(e))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct BatchBody {
     #[serde(default)]
@@ -168,13 +233,14 @@ struct BatchBody {
     bookings: Vec<BookingBody>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct BookingBody {
     elder_id: i64,
     day: String,
     /// `morning`, `afternoon` or `any` (default), unless `window` is given.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::TimePreference>)]
     time: Option<TimePreference>,
     /// `["08:00", "10:00"]`.
     #[serde(default)]
@@ -251,6 +317,23 @@ fn created(ids: &[i64]) -> HttpResponse {
 }
 
 /// `POST /api/bookings`: a batch, all or nothing; honours `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/bookings",
+    tag = "bookings",
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body replay the first answer (1 to 100 characters)"),
+    ),
+    request_body = BatchBody,
+    responses(
+        (status = 201, description = "All saved (a replayed answer has `Idempotent-Replayed: true`)", body = crate::openapi::Created),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 422, description = "This Idempotency-Key was used with another body (`idempotency_mismatch`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn create_batch(
     state: web::Data<AppState>,
     caller: Caller,
@@ -342,7 +425,8 @@ pub(crate) async fn create_batch(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ImportQuery {
     community_id: Option<i64>,
     /// Only check the file; save nothing.
@@ -352,6 +436,25 @@ pub(crate) struct ImportQuery {
 
 /// `POST /api/bookings/import` (body: the ledger CSV, UTF-8): all rows or none; errors name
 /// the row and column. `?dry_run=true` only checks. Honours `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/bookings/import",
+    tag = "bookings",
+    params(
+        ImportQuery,
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body replay the first answer (1 to 100 characters)"),
+    ),
+    request_body(content = String, content_type = "text/csv", description = "The ledger CSV (UTF-8, Chinese or English headers)"),
+    responses(
+        (status = 200, description = "Dry run: the file is fine", body = crate::openapi::DryRun),
+        (status = 201, description = "All rows saved", body = crate::openapi::Created),
+        (status = 400, description = "Problems, each with its `row` and `column`", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 422, description = "This Idempotency-Key was used with another body (`idempotency_mismatch`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn import_csv(
     state: web::Data<AppState>,
     caller: Caller,
@@ -430,12 +533,25 @@ pub(crate) async fn import_csv(
     Ok(created(&ids))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct LangQuery {
     lang: Option<String>,
 }
 
 /// `GET /api/bookings/template.csv?lang=zh|en`.
+#[utoipa::path(
+    get,
+    path = "/api/bookings/template.csv",
+    tag = "bookings",
+    security(()),
+    params(
+        LangQuery,
+    ),
+    responses(
+        (status = 200, description = "The empty ledger CSV", body = String, content_type = "text/csv"),
+    )
+)]
 pub(crate) async fn template(q: web::Query<LangQuery>) -> HttpResponse {
     let lang = if q.lang.as_deref() == Some("en") {
         Lang::En
@@ -451,12 +567,27 @@ pub(crate) async fn template(q: web::Query<LangQuery>) -> HttpResponse {
         .body(ledger_template(lang))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct DayQuery {
     day: String,
 }
 
 /// `GET /api/bookings?day=YYYY-MM-DD`.
+#[utoipa::path(
+    get,
+    path = "/api/bookings",
+    tag = "bookings",
+    operation_id = "list_bookings",
+    params(
+        DayQuery,
+    ),
+    responses(
+        (status = 200, description = "The day's bookings", body = [Object]),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn list(
     state: web::Data<AppState>,
     caller: Caller,
@@ -468,6 +599,20 @@ pub(crate) async fn list(
 }
 
 /// `GET /api/bookings/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/bookings/{id}",
+    tag = "bookings",
+    operation_id = "get_booking",
+    params(
+        ("id" = i64, Path, description = "Booking id"),
+    ),
+    responses(
+        (status = 200, description = "The booking", body = Object),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn get(
     state: web::Data<AppState>,
     caller: Caller,
@@ -478,6 +623,21 @@ pub(crate) async fn get(
 }
 
 /// `POST /api/bookings/{id}/cancel`.
+#[utoipa::path(
+    post,
+    path = "/api/bookings/{id}/cancel",
+    tag = "bookings",
+    operation_id = "cancel_booking",
+    params(
+        ("id" = i64, Path, description = "Booking id"),
+    ),
+    responses(
+        (status = 200, description = "The cancelled booking", body = Object),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn cancel(
     state: web::Data<AppState>,
     caller: Caller,

@@ -28,12 +28,26 @@ fn driver(caller: &Caller) -> Result<Scope, ApiError> {
     Ok(caller.0.scope())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct TripsQuery {
     day: Option<String>,
 }
 
 /// `GET /api/trips?day=`: a driver's active trips, or a coordinator's view of the day.
+#[utoipa::path(
+    get,
+    path = "/api/trips",
+    tag = "driver",
+    params(
+        TripsQuery,
+    ),
+    responses(
+        (status = 200, description = "Trips", body = [Object]),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn trips(
     state: web::Data<AppState>,
     caller: Caller,
@@ -50,13 +64,28 @@ pub(crate) async fn trips(
     Ok(HttpResponse::Ok().json(state.store.trips(scope, q.day.as_deref()).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct EventsQuery {
     /// For clients that cannot set the `Last-Event-ID` header.
     last_event_id: Option<i64>,
 }
 
 /// `GET /api/driver/events`: the driver's event stream.
+#[utoipa::path(
+    get,
+    path = "/api/driver/events",
+    tag = "driver",
+    params(
+        EventsQuery,
+        ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"),
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events, id = the outbox sequence; `retry`, trip events, `: keep-alive` comments", body = String, content_type = "text/event-stream"),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn events(
     state: web::Data<AppState>,
     caller: Caller,
@@ -129,13 +158,24 @@ pub(crate) async fn events(
     Ok(sse::response(stream))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AckBody {
     seq: i64,
 }
 
 /// `POST /api/driver/ack`: `{seq}` acknowledges every event up to it.
+#[utoipa::path(
+    post,
+    path = "/api/driver/ack",
+    tag = "driver",
+    request_body = AckBody,
+    responses(
+        (status = 204, description = "Acknowledged"),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn ack(
     state: web::Data<AppState>,
     caller: Caller,
@@ -150,6 +190,21 @@ pub(crate) async fn ack(
 }
 
 /// `POST /api/trips/{id}/accept`.
+#[utoipa::path(
+    post,
+    path = "/api/trips/{id}/accept",
+    tag = "driver",
+    operation_id = "accept_trip",
+    params(
+        ("id" = i64, Path, description = "Trip id"),
+    ),
+    responses(
+        (status = 200, description = "The trip", body = Object),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn accept(
     state: web::Data<AppState>,
     caller: Caller,
@@ -160,6 +215,21 @@ pub(crate) async fn accept(
 }
 
 /// `POST /api/trips/{id}/decline`.
+#[utoipa::path(
+    post,
+    path = "/api/trips/{id}/decline",
+    tag = "driver",
+    operation_id = "decline_trip",
+    params(
+        ("id" = i64, Path, description = "Trip id"),
+    ),
+    responses(
+        (status = 200, description = "The trip", body = Object),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn decline(
     state: web::Data<AppState>,
     caller: Caller,
@@ -169,13 +239,30 @@ pub(crate) async fn decline(
     Ok(HttpResponse::Ok().json(state.store.respond(scope, *id, false, state.now()).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReportBody {
+    #[schema(value_type = crate::openapi::Report)]
     event: Report,
 }
 
 /// `POST /api/stops/{id}/report`: `{event}`; repeating a report is harmless.
+#[utoipa::path(
+    post,
+    path = "/api/stops/{id}/report",
+    tag = "driver",
+    params(
+        ("id" = i64, Path, description = "Stop id"),
+    ),
+    request_body = ReportBody,
+    responses(
+        (status = 200, description = "Recorded (repeating is harmless)", body = crate::openapi::ReportAnswer),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn report(
     state: web::Data<AppState>,
     caller: Caller,

@@ -31,13 +31,16 @@ fn times(field: &str, from: &str, to: &str, errors: &mut Vec<FieldError>) -> Opt
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SiteBody {
     name: String,
+    #[schema(value_type = crate::openapi::SiteKind)]
     kind: SiteKind,
+    #[schema(value_type = crate::openapi::Point)]
     location: Point,
     #[serde(default)]
+    #[schema(value_type = crate::openapi::Crs)]
     crs: Crs,
     #[serde(default)]
     address: String,
@@ -66,6 +69,17 @@ fn all_doses() -> Vec<String> {
 }
 
 /// `POST /api/sites`.
+#[utoipa::path(
+    post,
+    path = "/api/sites",
+    tag = "fleet",
+    request_body = SiteBody,
+    responses(
+        (status = 201, description = "The site", body = crate::openapi::NewId),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn create_site(
     state: web::Data<AppState>,
     caller: Caller,
@@ -150,6 +164,15 @@ pub(crate) async fn create_site(
 }
 
 /// `GET /api/sites` (every role of the district may see where the sites are).
+#[utoipa::path(
+    get,
+    path = "/api/sites",
+    tag = "fleet",
+    responses(
+        (status = 200, description = "The district's sites and their slots", body = [Object]),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn list_sites(
     state: web::Data<AppState>,
     caller: Caller,
@@ -158,7 +181,7 @@ pub(crate) async fn list_sites(
     Ok(HttpResponse::Ok().json(state.store.sites(district).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VehicleBody {
     name: String,
@@ -168,12 +191,25 @@ pub(crate) struct VehicleBody {
     #[serde(default)]
     features: Vec<String>,
     shift: [String; 2],
+    #[schema(value_type = crate::openapi::Point)]
     start: Point,
     #[serde(default)]
+    #[schema(value_type = crate::openapi::Crs)]
     crs: Crs,
 }
 
 /// `POST /api/vehicles`.
+#[utoipa::path(
+    post,
+    path = "/api/vehicles",
+    tag = "fleet",
+    request_body = VehicleBody,
+    responses(
+        (status = 201, description = "The vehicle", body = crate::openapi::NewId),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn create_vehicle(
     state: web::Data<AppState>,
     caller: Caller,
@@ -224,6 +260,15 @@ pub(crate) async fn create_vehicle(
 }
 
 /// `GET /api/vehicles`.
+#[utoipa::path(
+    get,
+    path = "/api/vehicles",
+    tag = "fleet",
+    responses(
+        (status = 200, description = "The district's vehicles", body = [Object]),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn list_vehicles(
     state: web::Data<AppState>,
     caller: Caller,
@@ -232,7 +277,7 @@ pub(crate) async fn list_vehicles(
     Ok(HttpResponse::Ok().json(state.store.vehicles(district).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DriverBody {
     name: String,
@@ -242,6 +287,18 @@ pub(crate) struct DriverBody {
 }
 
 /// `POST /api/drivers`.
+#[utoipa::path(
+    post,
+    path = "/api/drivers",
+    tag = "fleet",
+    request_body = DriverBody,
+    responses(
+        (status = 201, description = "The driver", body = crate::openapi::NewId),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn create_driver(
     state: web::Data<AppState>,
     caller: Caller,

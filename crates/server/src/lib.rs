@@ -9,6 +9,8 @@ mod bookings;
 mod driver;
 pub mod error;
 mod fleet;
+pub mod metrics;
+mod openapi;
 mod planning;
 pub mod seed;
 mod sse;
@@ -78,9 +80,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .error_handler(|e, _| error::json_error(e)),
     )
     .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
+    .route("/metrics", web::get().to(metrics::render))
     .service(
         web::scope("/api")
             .route("/health", web::get().to(health))
+            .route("/openapi.json", web::get().to(openapi::openapi_json))
             .route("/login", web::post().to(auth::login))
             .route("/logout", web::post().to(auth::logout))
             .route("/me", web::get().to(auth::me))
@@ -152,6 +156,7 @@ pub async fn serve(
         actix_web::App::new()
             .app_data(state.clone())
             .wrap(actix_web::middleware::Compress::default())
+            .wrap(actix_web::middleware::from_fn(metrics::observe))
             .configure(configure)
     })
     .shutdown_timeout(10)

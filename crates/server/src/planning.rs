@@ -21,7 +21,7 @@ use crate::error::ApiError;
 use crate::sse;
 
 /// A job's progress as streamed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Progress {
     /// Job id.
     pub job: i64,
@@ -34,6 +34,7 @@ pub struct Progress {
     /// Best so far: requests served (in the current stage's problem).
     pub best_served: Option<usize>,
     /// Best so far: driving time, seconds.
+    #[schema(value_type = Option<i64>)]
     pub best_cost: Option<Cost>,
     /// The draft plan, when done.
     pub plan_id: Option<i64>,
@@ -91,7 +92,7 @@ impl Budget for Deadline {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RunBody {
     day: String,
@@ -109,6 +110,17 @@ fn district(caller: &Caller) -> Result<i64, ApiError> {
 }
 
 /// `POST /api/plans/run`: starts planning a day; answers 202 with the job.
+#[utoipa::path(
+    post,
+    path = "/api/plans/run",
+    tag = "planning",
+    request_body = RunBody,
+    responses(
+        (status = 202, description = "Queued; follow `events`", body = crate::openapi::JobStarted),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn run(
     state: web::Data<AppState>,
     caller: Caller,
@@ -187,10 +199,7 @@ fn road_matrix(net: &RoadNetwork, points: &[Point]) -> Vec<Vec<Option<i64>>> {
     let ok: Vec<usize> = (0..points.len())
         .filter(|&i| snapped[i].is_some())
         .collect();
-    let on: Vec<_> = ok
-        .iter()
-        .map(|&i| snapped[i].expect("kept"))
-        .collect();
+    let on: Vec<_> = ok.iter().map(|&i| snapped[i].expect("kept")).collect();
     let m = net.matrix(&on, &on);
     let mut out = straight_line_matrix(points, 25.0);
     for (a, &i) in ok.iter().enumerate() {
@@ -325,6 +334,19 @@ async fn plan_job(
 }
 
 /// `GET /api/plans/jobs/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/plans/jobs/{id}",
+    tag = "planning",
+    params(
+        ("id" = i64, Path, description = "Job id"),
+    ),
+    responses(
+        (status = 200, description = "Its progress", body = Progress),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn job(
     state: web::Data<AppState>,
     caller: Caller,
@@ -348,6 +370,19 @@ fn current(state: &AppState, stored: &vaxride_store::JobView) -> Progress {
 }
 
 /// `GET /api/plans/jobs/{id}/events`: Server-Sent Events `progress` until `done` or `failed`.
+#[utoipa::path(
+    get,
+    path = "/api/plans/jobs/{id}/events",
+    tag = "planning",
+    params(
+        ("id" = i64, Path, description = "Job id"),
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events: `progress` (data: Progress) until `done` or `failed`", body = String, content_type = "text/event-stream"),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn job_events(
     state: web::Data<AppState>,
     caller: Caller,
@@ -382,6 +417,20 @@ pub(crate) async fn job_events(
 }
 
 /// `GET /api/plans/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/plans/{id}",
+    tag = "planning",
+    operation_id = "get_plan",
+    params(
+        ("id" = i64, Path, description = "Plan id"),
+    ),
+    responses(
+        (status = 200, description = "The plan: routes, figures, GeoJSON", body = Object),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn get(
     state: web::Data<AppState>,
     caller: Caller,
@@ -392,6 +441,21 @@ pub(crate) async fn get(
 }
 
 /// `POST /api/plans/{id}/publish`.
+#[utoipa::path(
+    post,
+    path = "/api/plans/{id}/publish",
+    tag = "planning",
+    operation_id = "publish_plan",
+    params(
+        ("id" = i64, Path, description = "Plan id"),
+    ),
+    responses(
+        (status = 200, description = "Published: trips sent to the drivers", body = Object),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+    )
+)]
 pub(crate) async fn publish(
     state: web::Data<AppState>,
     caller: Caller,

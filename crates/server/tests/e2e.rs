@@ -1,9 +1,9 @@
 //! End to end over HTTP, on SQLite and (when reachable; required with VAXRIDE_REQUIRE_PG=1) on
 //! PostgreSQL: a secretary imports a CSV batch, a coordinator plans and publishes, a driver's
 //! SSE stream receives the trip, drops, reconnects with Last-Event-ID and receives exactly what
-//! it missed, reports every stage; the secretary sees each status; slot capacities hold.
+//! it missed, reports every stage; the secretary sees each status; slot capacities hold. Two
+//! server instances share the database: drivers are served by the one nobody published on.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -16,18 +16,16 @@ use vaxride_store::{NewDriver, NewSite, NewUser, NewVehicle, Role, Store};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-async fn sqlite() -> Store {
+async fn sqlite() -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("vaxride-e2e-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("e2e.db");
     let _ = std::fs::remove_file(&path);
-    Store::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap()
+    format!("sqlite://{}", path.display())
 }
 
-async fn postgres() -> Option<Store> {
+async fn postgres() -> Option<String> {
     let admin = std::env::var("VAXRIDE_TEST_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     sqlx::any::install_default_drivers();
@@ -55,11 +53,14 @@ async fn postgres() -> Option<Store> {
         .await
         .unwrap();
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-    Some(Store::open(&format!("{base}/{name}")).await.unwrap())
+    Some(format!("{base}/{name}"))
 }
 
 struct World {
+    /// The instance secretaries and the coordinator use.
     base: String,
+    /// A second instance on the same database: drivers connect here.
+    base2: String,
     driver_ids: Vec<i64>,
 }
 
@@ -170,8 +171,7 @@ async fn world(store: &Store) -> (i64, Vec<i64>) {
     (district, drivers)
 }
 
-async fn start(store: Store) -> World {
-    let (_, driver_ids) = world(&store).await;
+async fn instance(store: Store) -> String {
     let state = actix_web::web::Data::new(AppState::new(store, None, Duration::from_secs(2)));
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
@@ -183,8 +183,17 @@ async fn start(store: Store) -> World {
     .unwrap();
     let port = server.addrs()[0].port();
     tokio::spawn(server.run());
+    format!("http://127.0.0.1:{port}")
+}
+
+async fn start(url: &str) -> World {
+    let store = Store::open(url).await.unwrap();
+    let (_, driver_ids) = world(&store).await;
+    let base = instance(store).await;
+    let base2 = instance(Store::open(url).await.unwrap()).await;
     World {
-        base: format!("http://127.0.0.1:{port}"),
+        base,
+        base2,
         driver_ids,
     }
 }
@@ -269,8 +278,8 @@ Li Guilan,13800000002,2 Elm St,123.405,41.803,wheelchair,1,first,4,2022-04-18,08
 Zhang Fang,13800000003,3 Elm St,123.398,41.799,walks,0,none,2,2022-04-18,morning,,no,30,
 ";
 
-async fn scenario(store: Store) {
-    let w = start(store).await;
+async fn scenario(url: String) {
+    let w = start(&url).await;
     let sec = Client::login(&w.base, "sec-a").await;
     let sec_b = Client::login(&w.base, "sec-b").await;
     let coord = Client::login(&w.base, "coord").await;
@@ -355,7 +364,8 @@ async fn scenario(store: Store) {
     // Which driver got the trip(s)?
     let mut drivers = Vec::new();
     for k in 0..w.driver_ids.len() {
-        let d = Client::login(&w.base, &format!("driver-{k}")).await;
+        // Drivers use the other instance: what the first committed reaches them there.
+        let d = Client::login(&w.base2, &format!("driver-{k}")).await;
         let (_, trips) = d.get(&format!("/api/trips?day={DAY}")).await;
         if !trips.as_array().unwrap().is_empty() {
             drivers.push(d);
@@ -439,7 +449,6 @@ async fn scenario(store: Store) {
         .await
         .unwrap();
     assert_eq!(anon.status().as_u16(), 401);
-    let _ = Arc::new(());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,309 @@
+//! The service's self-description: the OpenAPI document covers every route `configure`
+//! registers, `/metrics` labels requests by route pattern (never by raw path or query), and the
+//! request log line carries no personal data.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::http::Method;
+use actix_web::{App, test, web};
+use serde_json::Value;
+use vaxride_server::{AppState, configure, metrics};
+use vaxride_store::Store;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Every route `configure` registers: (method, pattern). Keep in step with `configure`.
+const ROUTES: &[(&str, &str)] = &[
+    ("get", "/metrics"),
+    ("get", "/api/health"),
+    ("get", "/api/openapi.json"),
+    ("post", "/api/login"),
+    ("post", "/api/logout"),
+    ("get", "/api/me"),
+    ("get", "/api/communities"),
+    ("get", "/api/elders"),
+    ("post", "/api/elders"),
+    ("get", "/api/elders/{id}"),
+    ("put", "/api/elders/{id}"),
+    ("get", "/api/bookings"),
+    ("post", "/api/bookings"),
+    ("post", "/api/bookings/import"),
+    ("get", "/api/bookings/template.csv"),
+    ("get", "/api/bookings/{id}"),
+    ("post", "/api/bookings/{id}/cancel"),
+    ("get", "/api/sites"),
+    ("post", "/api/sites"),
+    ("get", "/api/vehicles"),
+    ("post", "/api/vehicles"),
+    ("post", "/api/drivers"),
+    ("post", "/api/plans/run"),
+    ("get", "/api/plans/jobs/{id}"),
+    ("get", "/api/plans/jobs/{id}/events"),
+    ("get", "/api/plans/{id}"),
+    ("post", "/api/plans/{id}/publish"),
+    ("get", "/api/trips"),
+    ("get", "/api/driver/events"),
+    ("post", "/api/driver/ack"),
+    ("post", "/api/trips/{id}/accept"),
+    ("post", "/api/trips/{id}/decline"),
+    ("post", "/api/stops/{id}/report"),
+];
+
+/// Routes anyone may call (the rest need a session).
+const PUBLIC: &[&str] = &[
+    "/metrics",
+    "/api/health",
+    "/api/openapi.json",
+    "/api/login",
+    "/api/bookings/template.csv",
+];
+
+async fn state() -> web::Data<AppState> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("vaxride-meta-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("meta.db");
+    let _ = std::fs::remove_file(&path);
+    let store = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    web::Data::new(AppState::new(store, None, Duration::from_secs(1)))
+}
+
+/// The app as `serve` builds it (less compression).
+macro_rules! app {
+    ($state:expr) => {
+        test::init_service(
+            App::new()
+                .app_data($state)
+                .wrap(actix_web::middleware::from_fn(metrics::observe))
+                .configure(configure),
+        )
+        .await
+    };
+}
+
+/// GETs `uri`: status and body.
+macro_rules! get_body {
+    ($app:expr, $uri:expr) => {{
+        let res = test::call_service($app, test::TestRequest::get().uri($uri).to_request()).await;
+        let status = res.status().as_u16();
+        let body = test::read_body(res).await;
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }};
+}
+
+#[actix_web::test]
+async fn openapi_document_covers_every_route() {
+    let app = app!(state().await);
+    let (status, body) = get_body!(&app, "/api/openapi.json");
+    assert_eq!(status, 200);
+    let doc: Value = serde_json::from_str(&body).expect("the document is JSON");
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "openapi 3.x: {}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().expect("paths");
+
+    // Every registered route is documented, with its path parameters and the session rule.
+    for &(method, path) in ROUTES {
+        let op = &paths
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} missing from the document"))[method];
+        assert!(op.is_object(), "{method} {path} missing from the document");
+        if path.contains("{id}") {
+            let params = op["parameters"].as_array().expect("parameters");
+            assert!(
+                params
+                    .iter()
+                    .any(|p| p["name"] == "id" && p["in"] == "path"),
+                "{method} {path}: no id parameter"
+            );
+        }
+        let public = op["security"].as_array().is_some_and(|s| {
+            s.iter()
+                .all(|r| r.as_object().is_some_and(|o| o.is_empty()))
+        });
+        assert_eq!(public, PUBLIC.contains(&path), "{method} {path}: security");
+        if !public {
+            assert!(op["responses"]["401"].is_object(), "{method} {path}: 401");
+        }
+        assert!(op["responses"]["500"].is_object(), "{method} {path}: 500");
+    }
+    // ... and nothing else is.
+    let documented: usize = paths
+        .values()
+        .map(|item| {
+            ["get", "put", "post", "delete", "patch"]
+                .iter()
+                .filter(|m| item[**m].is_object())
+                .count()
+        })
+        .sum();
+    assert_eq!(documented, ROUTES.len(), "documented operations");
+
+    // Request bodies are described.
+    let body_schema = |path: &str, method: &str| {
+        paths[path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        body_schema("/api/bookings", "post"),
+        "#/components/schemas/BatchBody"
+    );
+    assert_eq!(
+        body_schema("/api/elders/{id}", "put"),
+        "#/components/schemas/ElderBody"
+    );
+    assert!(
+        paths["/api/bookings/import"]["post"]["requestBody"]["content"]["text/csv"].is_object()
+    );
+
+    // The security schemes and the error body.
+    let components = &doc["components"];
+    assert_eq!(components["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(components["securitySchemes"]["cookie"]["in"], "cookie");
+    let schemas = &components["schemas"];
+    assert_eq!(
+        schemas["ErrorBody"]["properties"]["error"]["$ref"],
+        "#/components/schemas/ErrorDetail"
+    );
+    for p in ["code", "message", "fields"] {
+        assert!(schemas["ErrorDetail"]["properties"][p].is_object(), "{p}");
+    }
+    for p in ["field", "message", "row", "column"] {
+        assert!(schemas["FieldProblem"]["properties"][p].is_object(), "{p}");
+    }
+    let booking = &schemas["BookingBody"]["properties"];
+    assert!(booking["return"].is_object(), "serde renames are followed");
+    let required = schemas["BookingBody"]["required"].as_array().unwrap();
+    assert!(required.contains(&"elder_id".into()) && !required.contains(&"notes".into()));
+
+    // The mirrored enums name exactly what the domain types accept.
+    fn accepts<T: serde::de::DeserializeOwned>(schemas: &Value, name: &str) {
+        let values = schemas[name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} is not an enum in the document: {}", schemas[name]));
+        assert!(!values.is_empty());
+        for v in values {
+            serde_json::from_value::<T>(v.clone())
+                .unwrap_or_else(|e| panic!("{name}: {v} is refused: {e}"));
+        }
+    }
+    use vaxride_dispatch::model::{Dose, Mobility, Report, SiteKind, TimePreference};
+    accepts::<Mobility>(schemas, "Mobility");
+    accepts::<Dose>(schemas, "Dose");
+    accepts::<TimePreference>(schemas, "TimePreference");
+    accepts::<SiteKind>(schemas, "SiteKind");
+    accepts::<Report>(schemas, "Report");
+    accepts::<vaxride_roadnet::Crs>(schemas, "Crs");
+}
+
+#[actix_web::test]
+async fn every_listed_route_is_registered() {
+    let app = app!(state().await);
+    for &(method, path) in ROUTES {
+        let uri = path.replace("{id}", "7");
+        let req = test::TestRequest::default()
+            .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
+            .uri(&uri)
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        assert_eq!(
+            res.request().match_pattern().as_deref(),
+            Some(path),
+            "{method} {uri}"
+        );
+        assert_ne!(res.status().as_u16(), 405, "{method} {uri}");
+    }
+}
+
+#[actix_web::test]
+async fn metrics_label_routes_not_paths() {
+    let app = app!(state().await);
+    for _ in 0..3 {
+        assert_eq!(get_body!(&app, "/api/health").0, 200);
+    }
+    assert_eq!(get_body!(&app, "/api/elders/987654").0, 401);
+    assert_eq!(get_body!(&app, "/api/elders?find=Wang%20Xiuying").0, 401);
+    assert_eq!(get_body!(&app, "/no/such/route/424242").0, 404);
+
+    let (status, text) = get_body!(&app, "/metrics");
+    assert_eq!(status, 200);
+    let line = |route: &str, class: &str| {
+        text.lines().any(|l| {
+            l.starts_with("http_requests_total{")
+                && l.contains(&format!("route=\"{route}\""))
+                && l.contains(&format!("status=\"{class}\""))
+                && l.contains("method=\"GET\"")
+        })
+    };
+    assert!(line("/api/health", "2xx"), "{text}");
+    assert!(line("/api/elders/{id}", "4xx"), "{text}");
+    assert!(line("/api/elders", "4xx"), "{text}");
+    assert!(line("unmatched", "4xx"), "{text}");
+    assert!(
+        text.contains("http_request_duration_seconds_bucket{"),
+        "latency histogram: {text}"
+    );
+    assert!(text.contains("vaxride_planning_slots_free 1"), "{text}");
+    for secret in ["987654", "424242", "Wang", "find", "/no/such"] {
+        assert!(!text.contains(secret), "{secret} leaked into /metrics");
+    }
+}
+
+/// Collects what the log writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[actix_web::test]
+async fn request_log_line_has_no_personal_data() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let app = app!(state().await);
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let req = test::TestRequest::get()
+        .uri("/api/elders/31337?find=Li%20Guilan")
+        .insert_header(("User-Agent", "SecretBrowser/1.0"))
+        .peer_addr("203.0.113.9:4242".parse().unwrap())
+        .to_request();
+    assert_eq!(test::call_service(&app, req).await.status().as_u16(), 401);
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("vaxride_server::access"))
+        .unwrap_or_else(|| panic!("no request line in {log}"));
+    for part in [
+        "method=GET",
+        "route=/api/elders/{id}",
+        "status=401",
+        "duration_ms=",
+    ] {
+        assert!(line.contains(part), "{part} missing: {line}");
+    }
+    for secret in ["31337", "Guilan", "find", "SecretBrowser", "203.0.113.9"] {
+        assert!(!log.contains(secret), "{secret} leaked into the log: {log}");
+    }
+}
