@@ -16,6 +16,9 @@ pub enum Stage {
         index: usize,
         /// How many clusters there are.
         of: usize,
+        /// Clusters are solved in this many rounds (clusters / threads, rounded up): a
+        /// wall-clock budget for the cluster stage is to be divided by it.
+        rounds: usize,
     },
     /// Solving the whole day (from the joined clusters, or from scratch).
     Whole,
@@ -154,6 +157,7 @@ pub fn solve_day(
         let mut budget = budget_for(Stage::Cluster {
             index: k,
             of: parts.len(),
+            rounds: parts.len().div_ceil(options.threads.max(1)),
         });
         let sol = solve(
             &inst.problem,

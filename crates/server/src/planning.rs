@@ -68,6 +68,8 @@ struct Deadline {
     job: i64,
     /// Percent range this stage covers.
     span: (f64, f64),
+    /// When progress was last written.
+    reported: Instant,
     weight: f64,
 }
 
@@ -77,7 +79,9 @@ impl Budget for Deadline {
         if f >= 1.0 {
             return None;
         }
-        if iteration.is_multiple_of(256) {
+        // Report a few times a second, however slow or fast the iterations are.
+        if iteration == 0 || self.reported.elapsed() >= Duration::from_millis(200) {
+            self.reported = Instant::now();
             let pct = self.span.0 + (self.span.1 - self.span.0) * f * self.weight;
             self.jobs
                 .update(self.job, |p| p.percent = p.percent.max(pct as i64));
@@ -293,7 +297,7 @@ async fn plan_job(
         let jobs_for_budget = jobs.clone();
         let make = move |stage: Stage| -> Box<dyn Budget + Send> {
             let (limit, span, weight) = match stage {
-                Stage::Cluster { .. } => (half, (10.0, 55.0), 1.0),
+                Stage::Cluster { rounds, .. } => (half / rounds.max(1) as u32, (10.0, 55.0), 1.0),
                 Stage::Whole if clustered => {
                     jobs_for_budget.update(job, |p| p.stage = "joining".into());
                     (seconds - half, (55.0, 95.0), 1.0)
@@ -302,6 +306,7 @@ async fn plan_job(
             };
             Box::new(Deadline {
                 start: Instant::now(),
+                reported: Instant::now(),
                 limit,
                 jobs: jobs_for_budget.clone(),
                 job,
