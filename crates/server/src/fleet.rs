@@ -5,7 +5,7 @@ use serde::Deserialize;
 use vaxride_dispatch::FieldError;
 use vaxride_dispatch::model::{Day, Point, Site, SiteKind, Vehicle};
 use vaxride_roadnet::Crs;
-use vaxride_store::{NewDriver, NewSite, NewVehicle, Role};
+use vaxride_store::{NewDriver, NewSite, NewVehicle, Retire, Role};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -56,6 +56,9 @@ pub(crate) struct SiteBody {
     doses: Vec<String>,
     #[serde(default)]
     day: Option<String>,
+    /// For a van stop: the van (`POST /api/vans` makes one).
+    #[serde(default)]
+    van_id: Option<i64>,
 }
 
 fn every_day() -> String {
@@ -86,7 +89,13 @@ pub(crate) async fn create_site(
     body: web::Json<SiteBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
-    let b = body.into_inner();
+    let new = site_of(&state, district, body.into_inner()).await?;
+    let id = state.store.create_site(district, &new).await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}
+
+/// Checks a site body and converts it (coordinates to WGS-84, hours to seconds).
+async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite, ApiError> {
     let mut errors = Vec::new();
     b.location.validate("location", &mut errors);
     let hours = times("hours", &b.hours[0], &b.hours[1], &mut errors);
@@ -129,6 +138,19 @@ pub(crate) async fn create_site(
         }
         (None, _) => None,
     };
+    match (b.kind, b.van_id) {
+        (SiteKind::VanStop, None) => {
+            errors.push(FieldError::new("van_id", "a van stop needs its van"))
+        }
+        (SiteKind::VanStop, Some(v)) if !state.store.van_in(district, v).await? => {
+            errors.push(FieldError::new("van_id", "no such van in your district"))
+        }
+        (SiteKind::Fixed | SiteKind::CommunityPoint, Some(_)) => errors.push(FieldError::new(
+            "van_id",
+            "only a van stop (kind van_stop) belongs to a van",
+        )),
+        _ => {}
+    }
     let Some((open_from, open_to)) = hours else {
         return Err(ApiError::invalid(errors));
     };
@@ -150,17 +172,11 @@ pub(crate) async fn create_site(
         doses: b.doses,
         day,
     };
-    let id = state
-        .store
-        .create_site(
-            district,
-            &NewSite {
-                site,
-                address: b.address,
-            },
-        )
-        .await?;
-    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+    Ok(NewSite {
+        site,
+        address: b.address,
+        van_id: b.van_id,
+    })
 }
 
 /// `GET /api/sites` (every role of the district may see where the sites are).
@@ -216,7 +232,13 @@ pub(crate) async fn create_vehicle(
     body: web::Json<VehicleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
-    let b = body.into_inner();
+    let new = vehicle_of(body.into_inner())?;
+    let id = state.store.create_vehicle(district, &new).await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}
+
+/// Checks a vehicle body and converts it.
+fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     let mut errors = Vec::new();
     b.start.validate("start", &mut errors);
     let shift = times("shift", &b.shift[0], &b.shift[1], &mut errors);
@@ -252,11 +274,7 @@ pub(crate) async fn create_vehicle(
         shift_to,
         start: Point { lon, lat },
     };
-    let id = state
-        .store
-        .create_vehicle(district, &NewVehicle { vehicle })
-        .await?;
-    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+    Ok(NewVehicle { vehicle })
 }
 
 /// `GET /api/vehicles`.
@@ -331,4 +349,200 @@ pub(crate) async fn create_driver(
         )
         .await?;
     Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VanBody {
+    name: String,
+}
+
+/// `POST /api/vans`: a mobile vaccination van; its stops are sites of kind `van_stop` with its
+/// `van_id` and their day.
+#[utoipa::path(
+    post,
+    path = "/api/vans",
+    tag = "fleet",
+    request_body = VanBody,
+    responses(
+        (status = 201, description = "Created: `{id}`", body = Object),
+        (status = 400, description = "Invalid input (`invalid_input`)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn create_van(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<VanBody>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::field("name", "must be 1 to 100 characters"));
+    }
+    let id = state.store.create_van(district, name).await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}
+
+/// `GET /api/vans`: the district's vans with their stops.
+#[utoipa::path(
+    get,
+    path = "/api/vans",
+    tag = "fleet",
+    responses(
+        (status = 200, description = "Vans and their stops", body = [Object]),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn list_vans(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let district = caller.0.district_id.ok_or_else(ApiError::forbidden)?;
+    Ok(HttpResponse::Ok().json(state.store.vans(district).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReassignBody {
+    vehicle_id: i64,
+}
+
+/// `POST /api/trips/{id}/reassign`: gives a declined or unanswered trip to another vehicle and
+/// offers it to that vehicle's driver.
+#[utoipa::path(
+    post,
+    path = "/api/trips/{id}/reassign",
+    tag = "fleet",
+    params(("id" = i64, Path, description = "Trip id")),
+    request_body = ReassignBody,
+    responses(
+        (status = 200, description = "The trip, offered to the new driver", body = Object),
+        (status = 400, description = "The vehicle cannot take it (`invalid_input`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such trip in your district (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "The trip was accepted or is done (`conflict`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn reassign(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<ReassignBody>,
+) -> Result<HttpResponse, ApiError> {
+    district(&caller)?;
+    let trip = state
+        .store
+        .reassign(caller.0.scope(), *id, body.vehicle_id, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(trip))
+}
+
+/// `PUT /api/sites/{id}`: the same body as creating one.
+#[utoipa::path(
+    put,
+    path = "/api/sites/{id}",
+    tag = "fleet",
+    params(("id" = i64, Path, description = "Site id")),
+    request_body = SiteBody,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "The input is wrong (`invalid_input`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such site in your district (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn update_site(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<SiteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    let new = site_of(&state, district, body.into_inner()).await?;
+    state.store.update_site(district, *id, &new).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `DELETE /api/sites/{id}`: no longer offered to new plans (plans made keep it).
+#[utoipa::path(
+    delete,
+    path = "/api/sites/{id}",
+    tag = "fleet",
+    params(("id" = i64, Path, description = "Site id")),
+    responses(
+        (status = 204, description = "Retired"),
+        (status = 404, description = "No such site in your district (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn retire_site(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    state.store.retire(district, Retire::Site, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `PUT /api/vehicles/{id}`: the same body as creating one.
+#[utoipa::path(
+    put,
+    path = "/api/vehicles/{id}",
+    tag = "fleet",
+    params(("id" = i64, Path, description = "Vehicle id")),
+    request_body = VehicleBody,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "The input is wrong (`invalid_input`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such vehicle in your district (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn update_vehicle(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<VehicleBody>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    let new = vehicle_of(body.into_inner())?;
+    state.store.update_vehicle(district, *id, &new).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `DELETE /api/vehicles/{id}`: no longer planned with (trips already published stay).
+#[utoipa::path(
+    delete,
+    path = "/api/vehicles/{id}",
+    tag = "fleet",
+    params(("id" = i64, Path, description = "Vehicle id")),
+    responses(
+        (status = 204, description = "Retired"),
+        (status = 404, description = "No such vehicle in your district (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn retire_vehicle(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    state.store.retire(district, Retire::Vehicle, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /api/drivers`.
+#[utoipa::path(
+    get,
+    path = "/api/drivers",
+    tag = "fleet",
+    responses(
+        (status = 200, description = "The district's drivers", body = [Object]),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn list_drivers(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    Ok(HttpResponse::Ok().json(state.store.drivers(district).await?))
 }

@@ -80,6 +80,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .error_handler(|e, _| error::json_error(e)),
     )
     .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
+    .route("/", web::get().to(index))
     .route("/metrics", web::get().to(metrics::render))
     .service(
         web::scope("/api")
@@ -103,7 +104,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/sites", web::post().to(fleet::create_site))
             .route("/vehicles", web::get().to(fleet::list_vehicles))
             .route("/vehicles", web::post().to(fleet::create_vehicle))
+            .route("/sites/{id}", web::put().to(fleet::update_site))
+            .route("/sites/{id}", web::delete().to(fleet::retire_site))
+            .route("/vehicles/{id}", web::put().to(fleet::update_vehicle))
+            .route("/vehicles/{id}", web::delete().to(fleet::retire_vehicle))
+            .route("/drivers", web::get().to(fleet::list_drivers))
             .route("/drivers", web::post().to(fleet::create_driver))
+            .route("/vans", web::get().to(fleet::list_vans))
+            .route("/vans", web::post().to(fleet::create_van))
+            .route("/trips/{id}/reassign", web::post().to(fleet::reassign))
             .route("/plans/run", web::post().to(planning::run))
             .route("/plans/jobs/{id}", web::get().to(planning::job))
             .route(
@@ -120,6 +129,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/stops/{id}/report", web::post().to(driver::report)),
     );
 }
+
+/// `GET /`: what runs here, until the web interface arrives.
+async fn index() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(INDEX)
+}
+
+const INDEX: &str = r#"<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>vaxride</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto; padding: 0 1em">
+<h1>vaxride 接种接送</h1>
+<p>为不能独自出行的老人安排接种接送的服务正在运行。网页界面即将推出；现在可通过 API 使用。</p>
+<p lang="en">Rides to vaccination for elders who cannot travel alone: the service is running. The
+web interface is coming; until then use the API.</p>
+<ul>
+<li><a href="/api/openapi.json">OpenAPI (JSON)</a></li>
+<li><a href="/api/health">/api/health</a></li>
+<li>Log in: <code>POST /api/login {"username", "password"}</code> — the demo logins are printed when the server starts.</li>
+</ul>
+</body></html>"#;
 
 async fn health(state: web::Data<AppState>) -> HttpResponse {
     if state.store.ping().await {

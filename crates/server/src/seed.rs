@@ -83,8 +83,17 @@ pub async fn seed_demo(
                 .id,
         );
     }
+    let mut vans = Vec::new();
+    for name in &o.vans {
+        vans.push((name.clone(), store.create_van(district, name).await?));
+    }
     let mut sites = Vec::new();
     for s in &o.sites {
+        // A van stop's name starts with its van's name.
+        let van_id = vans
+            .iter()
+            .find(|(name, _)| s.name.starts_with(name.as_str()))
+            .map(|&(_, id)| id);
         sites.push(
             store
                 .create_site(
@@ -92,6 +101,7 @@ pub async fn seed_demo(
                     &NewSite {
                         site: s.clone(),
                         address: String::new(),
+                        van_id,
                     },
                 )
                 .await?,

@@ -102,6 +102,7 @@ async fn world(store: &Store) -> (i64, Vec<i64>) {
                     day: None,
                 },
                 address: String::new(),
+                van_id: None,
             },
         )
         .await
@@ -458,7 +459,18 @@ async fn end_to_end_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn end_to_end_on_postgres() {
-    if let Some(pg) = postgres().await {
-        scenario(pg).await;
+    if let Some(url) = postgres().await {
+        scenario(url.clone()).await;
+        // Drop the test database (and the servers' connections to it).
+        let admin = std::env::var("VAXRIDE_TEST_PG")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = url.rsplit('/').next().unwrap_or_default().to_string();
+        if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await;
+        }
     }
 }

@@ -92,6 +92,41 @@ pub struct NewSite {
     pub site: Site,
     /// Address.
     pub address: String,
+    /// For a van stop: the van.
+    pub van_id: Option<i64>,
+}
+
+/// What [`Store::retire`] takes out of planning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retire {
+    /// A site.
+    Site,
+    /// A vehicle.
+    Vehicle,
+}
+
+/// A driver as the coordinator sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// The vehicle they drive.
+    pub vehicle_id: Option<i64>,
+}
+
+/// A mobile vaccination van and its stops (sites of kind `van_stop`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Van {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Its stops, by day and time.
+    pub stops: Vec<Site>,
 }
 
 /// A vehicle to create.
@@ -335,8 +370,8 @@ impl Store {
         let mut tx = self.write().await?;
         let id = sqlx::query_scalar(
             "INSERT INTO sites (district_id, name, kind, lon, lat, address, open_days, open_from, \
-             open_to, slot_minutes, capacity_per_slot, booked_share, doses, day) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             open_to, slot_minutes, capacity_per_slot, booked_share, doses, day, van_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(district)
         .bind(&s.name)
@@ -352,10 +387,164 @@ impl Store {
         .bind(s.booked_share)
         .bind(s.doses.join(","))
         .bind(s.day.as_ref().map(|d| d.to_string()))
+        .bind(new.van_id)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The district's drivers.
+    pub async fn drivers(&self, district: i64) -> Result<Vec<DriverView>> {
+        let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT id, name, phone, vehicle_id FROM drivers WHERE district_id = $1 ORDER BY id",
+        )
+        .bind(district)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, phone, vehicle_id)| DriverView {
+                id,
+                name,
+                phone,
+                vehicle_id,
+            })
+            .collect())
+    }
+
+    /// Changes a site of the district (its slots from now on follow the new values; plans
+    /// already made keep theirs).
+    pub async fn update_site(&self, district: i64, id: i64, new: &NewSite) -> Result<()> {
+        let s = &new.site;
+        let mut tx = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE sites SET name = $1, kind = $2, lon = $3, lat = $4, address = $5, open_days = $6, \
+             open_from = $7, open_to = $8, slot_minutes = $9, capacity_per_slot = $10, booked_share = $11, \
+             doses = $12, day = $13, van_id = $14 WHERE id = $15 AND district_id = $16 AND active = 1",
+        )
+        .bind(&s.name)
+        .bind(s.kind.code())
+        .bind(s.location.lon)
+        .bind(s.location.lat)
+        .bind(&new.address)
+        .bind(&s.open_days)
+        .bind(s.open_from)
+        .bind(s.open_to)
+        .bind(s.slot_minutes)
+        .bind(s.capacity_per_slot)
+        .bind(s.booked_share)
+        .bind(s.doses.join(","))
+        .bind(s.day.as_ref().map(|d| d.to_string()))
+        .bind(new.van_id)
+        .bind(id)
+        .bind(district)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes a vehicle of the district.
+    pub async fn update_vehicle(&self, district: i64, id: i64, new: &NewVehicle) -> Result<()> {
+        let v = &new.vehicle;
+        let mut tx = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE vehicles SET name = $1, seats = $2, wheelchairs = $3, features = $4, shift_from = $5, \
+             shift_to = $6, lon = $7, lat = $8 WHERE id = $9 AND district_id = $10 AND active = 1",
+        )
+        .bind(&v.name)
+        .bind(v.seats)
+        .bind(v.wheelchairs)
+        .bind(v.features.join(","))
+        .bind(v.shift_from)
+        .bind(v.shift_to)
+        .bind(v.start.lon)
+        .bind(v.start.lat)
+        .bind(id)
+        .bind(district)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes a site or a vehicle out of future planning (`what`: `sites` or `vehicles`); what
+    /// was planned with it stays in its plans.
+    pub async fn retire(&self, district: i64, what: Retire, id: i64) -> Result<()> {
+        let table = match what {
+            Retire::Site => "sites",
+            Retire::Vehicle => "vehicles",
+        };
+        let mut tx = self.write().await?;
+        let done = sqlx::query(sql!(
+            "UPDATE {table} SET active = 0 WHERE id = $1 AND district_id = $2 AND active = 1"
+        ))
+        .bind(id)
+        .bind(district)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates a mobile vaccination van.
+    pub async fn create_van(&self, district: i64, name: &str) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let id =
+            sqlx::query_scalar("INSERT INTO vans (district_id, name) VALUES ($1, $2) RETURNING id")
+                .bind(district)
+                .bind(name)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The district's vans with their stops.
+    pub async fn vans(&self, district: i64) -> Result<Vec<Van>> {
+        let vans: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM vans WHERE district_id = $1 ORDER BY id")
+                .bind(district)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out = Vec::with_capacity(vans.len());
+        for (id, name) in vans {
+            let rows = sqlx::query(
+                "SELECT id, name, kind, lon, lat, open_days, open_from, open_to, slot_minutes, \
+                 capacity_per_slot, booked_share, doses, day FROM sites \
+                 WHERE van_id = $1 AND active = 1 ORDER BY day, open_from",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            out.push(Van {
+                id,
+                name,
+                stops: rows.iter().map(site).collect::<Result<_>>()?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether a van belongs to the district.
+    pub async fn van_in(&self, district: i64, van: i64) -> Result<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM vans WHERE id = $1 AND district_id = $2")
+                .bind(van)
+                .bind(district)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
     }
 
     /// The active sites of a district.

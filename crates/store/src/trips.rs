@@ -306,6 +306,112 @@ impl Store {
         Ok(view)
     }
 
+    /// Gives a declined (or still unanswered) trip to another vehicle of the district and
+    /// offers it to that vehicle's driver. The vehicle must have a driver, room for the trip's
+    /// largest load (seats and wheelchairs), a shift covering its planned times, and no other
+    /// active trip that day.
+    pub async fn reassign(
+        &self,
+        scope: Scope,
+        trip: i64,
+        vehicle: i64,
+        now: i64,
+    ) -> Result<TripView> {
+        let Scope::District(district) = scope else {
+            return Err(StoreError::NotFound);
+        };
+        let mut tx = self.write().await?;
+        let row = sqlx::query(
+            "SELECT t.status, t.driver_id, p.day FROM trips t JOIN plans p ON p.id = t.plan_id \
+             WHERE t.id = $1 AND p.district_id = $2 AND t.active = 1",
+        )
+        .bind(trip)
+        .bind(district)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let status: String = row.try_get("status")?;
+        let old_driver: Option<i64> = row.try_get("driver_id")?;
+        let day: String = row.try_get("day")?;
+        if status != "declined" && status != "offered" {
+            return Err(StoreError::Conflict(format!(
+                "the trip is {status}: only a declined or unanswered trip can be reassigned"
+            )));
+        }
+        let field = |m: String| {
+            StoreError::Invalid(vec![vaxride_dispatch::FieldError::new("vehicle_id", m)])
+        };
+        let v = sqlx::query(
+            "SELECT v.seats, v.wheelchairs, v.shift_from, v.shift_to, d.id AS driver_id FROM vehicles v \
+             LEFT JOIN drivers d ON d.vehicle_id = v.id WHERE v.id = $1 AND v.district_id = $2 AND v.active = 1",
+        )
+        .bind(vehicle)
+        .bind(district)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| field("no such vehicle in your district".into()))?;
+        let driver: Option<i64> = v.try_get("driver_id")?;
+        let driver = driver.ok_or_else(|| field("the vehicle has no driver".into()))?;
+        let busy: Option<i64> = sqlx::query_scalar(
+            "SELECT t.id FROM trips t JOIN plans p ON p.id = t.plan_id \
+             WHERE t.vehicle_id = $1 AND p.day = $2 AND t.active = 1 AND t.id <> $3",
+        )
+        .bind(vehicle)
+        .bind(&day)
+        .bind(trip)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(other) = busy {
+            return Err(field(format!(
+                "the vehicle already drives trip {other} that day"
+            )));
+        }
+        // The trip's load along its stops, and its planned span.
+        let view = trip_view(&mut tx, trip).await?;
+        let (mut seats, mut chairs, mut max_seats, mut max_chairs) = (0i64, 0i64, 0i64, 0i64);
+        for st in &view.stops {
+            let s = st.companions + i64::from(!st.wheelchair);
+            let c = i64::from(st.wheelchair);
+            if matches!(st.kind, StopKind::PickupHome | StopKind::PickupSite) {
+                seats += s;
+                chairs += c;
+            } else {
+                seats -= s;
+                chairs -= c;
+            }
+            max_seats = max_seats.max(seats);
+            max_chairs = max_chairs.max(chairs);
+        }
+        let (cap_seats, cap_chairs): (i64, i64) = (v.try_get("seats")?, v.try_get("wheelchairs")?);
+        if max_seats > cap_seats || max_chairs > cap_chairs {
+            return Err(field(format!(
+                "the trip needs {max_seats} seats and {max_chairs} wheelchair places at once"
+            )));
+        }
+        let (from, to): (i64, i64) = (v.try_get("shift_from")?, v.try_get("shift_to")?);
+        let first = view.stops.first().map_or(from, |s| s.planned);
+        let last = view.stops.last().map_or(to, |s| s.planned);
+        if first < from || last > to {
+            return Err(field("the driver's shift does not cover the trip".into()));
+        }
+        sqlx::query(
+            "UPDATE trips SET vehicle_id = $1, driver_id = $2, status = 'offered', updated_at = $3 WHERE id = $4",
+        )
+        .bind(vehicle)
+        .bind(driver)
+        .bind(now)
+        .bind(trip)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(old) = old_driver.filter(|&d| d != driver) {
+            push_trip(&mut tx, old, trip, "trip_cancelled", now).await?;
+        }
+        push_trip(&mut tx, driver, trip, "trip_offered", now).await?;
+        let view = trip_view(&mut tx, trip).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
     /// A report from the road about one stop. Idempotent: the same report again changes
     /// nothing and answers the same. Returns the booking's new status code.
     pub async fn report(

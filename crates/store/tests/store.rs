@@ -29,7 +29,7 @@ async fn sqlite() -> Store {
         .expect("open sqlite")
 }
 
-async fn postgres() -> Option<Store> {
+async fn postgres() -> Option<(Store, String)> {
     let admin = std::env::var("VAXRIDE_TEST_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     sqlx::any::install_default_drivers();
@@ -57,11 +57,23 @@ async fn postgres() -> Option<Store> {
         .await
         .unwrap();
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-    Some(
-        Store::open(&format!("{base}/{name}"))
-            .await
-            .expect("open postgres"),
-    )
+    let store = Store::open(&format!("{base}/{name}"))
+        .await
+        .expect("open postgres");
+    Some((store, name))
+}
+
+/// Drops a test database (its connections too).
+async fn drop_postgres(name: &str) {
+    let admin = std::env::var("VAXRIDE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await;
+    }
 }
 
 /// Runs a test body on SQLite and on PostgreSQL.
@@ -70,8 +82,9 @@ macro_rules! both {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $name() {
             $body(sqlite().await).await;
-            if let Some(pg) = postgres().await {
+            if let Some((pg, name)) = postgres().await {
                 $body(pg).await;
+                drop_postgres(&name).await;
             }
         }
     };
@@ -208,6 +221,7 @@ async fn world(store: &Store) -> World {
                     day: None,
                 },
                 address: "1 Health Road".into(),
+                van_id: None,
             },
         )
         .await
@@ -777,4 +791,158 @@ async fn plan_publish_and_drive(store: Store) {
 both!(
     plans_publish_trips_and_reports_update_bookings_on_both_databases,
     plan_publish_and_drive
+);
+
+async fn declined_trips_are_reassigned(store: Store) {
+    let w = world(&store).await;
+    let batch: Vec<NewBooking> = w.elders_a.iter().map(|&e| booking(e)).collect();
+    store
+        .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
+        .await
+        .unwrap();
+    let input = store.plan_input(w.district, &day()).await.unwrap();
+    let layout = vaxride_dispatch::plan::Layout::new(&input);
+    let solved = solve_day(
+        &input,
+        &straight_line_matrix(&layout.points, 25.0),
+        PlanOptions::default(),
+        &|_| Box::new(IterationBudget(200)),
+    );
+    let plan = store
+        .save_plan(
+            w.district,
+            &day(),
+            &solved.instance.plan(&solved.solution),
+            &serde_json::json!({}),
+            NOW,
+        )
+        .await
+        .unwrap();
+    store.publish_plan(w.coordinator, plan, NOW).await.unwrap();
+    // A spare car and its driver join after publishing.
+    let spare = store
+        .create_vehicle(
+            w.district,
+            &NewVehicle {
+                vehicle: Vehicle {
+                    id: 0,
+                    name: "spare".into(),
+                    seats: 6,
+                    wheelchairs: 1,
+                    features: vec!["ramp".into()],
+                    shift_from: 6 * 3600,
+                    shift_to: 16 * 3600,
+                    start: Point {
+                        lon: 123.4,
+                        lat: 41.8,
+                    },
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let spare_driver = store
+        .create_driver(
+            w.district,
+            &NewDriver {
+                name: "spare".into(),
+                phone: "1".into(),
+                vehicle_id: Some(spare),
+            },
+        )
+        .await
+        .unwrap();
+    let mut declined = None;
+    for &d in &w.drivers {
+        let scope = Scope::Driver {
+            district: w.district,
+            driver: d,
+        };
+        if let Some(t) = store.trips(scope, None).await.unwrap().first() {
+            if declined.is_none() {
+                assert_eq!(
+                    store.respond(scope, t.id, false, NOW).await.unwrap().status,
+                    "declined"
+                );
+                declined = Some((t.id, t.vehicle_id));
+            } else {
+                store.respond(scope, t.id, true, NOW).await.unwrap();
+                // An accepted trip cannot be reassigned; a busy vehicle cannot take another.
+                assert!(matches!(
+                    store.reassign(w.coordinator, t.id, spare, NOW).await,
+                    Err(StoreError::Conflict(_))
+                ));
+            }
+        }
+    }
+    let (trip, vehicle) = declined.expect("someone had a trip");
+    let coordinator_view = store
+        .trips(w.coordinator, Some(day().as_str()))
+        .await
+        .unwrap();
+    assert!(
+        coordinator_view
+            .iter()
+            .any(|t| t.id == trip && t.status == "declined")
+    );
+    assert!(matches!(
+        store.reassign(w.secretary_a, trip, spare, NOW).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.reassign(w.coordinator, trip, 999_999, NOW).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let moved = store
+        .reassign(w.coordinator, trip, spare, NOW + 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.vehicle_id, moved.driver_id, moved.status.as_str()),
+        (spare, Some(spare_driver), "offered")
+    );
+    assert_ne!(moved.vehicle_id, vehicle);
+    let spare_scope = Scope::Driver {
+        district: w.district,
+        driver: spare_driver,
+    };
+    let events = store.outbox_after(spare_scope, 0, 10).await.unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        vec!["trip_offered"]
+    );
+    assert_eq!(
+        store
+            .respond(spare_scope, trip, true, NOW)
+            .await
+            .unwrap()
+            .status,
+        "accepted"
+    );
+
+    // Vans and their stops.
+    let van = store.create_van(w.district, "Van 1").await.unwrap();
+    let mut stop = store.sites(w.district).await.unwrap()[0].clone();
+    stop.kind = SiteKind::VanStop;
+    stop.name = "Van 1 at the square".into();
+    stop.day = Some(day());
+    store
+        .create_site(
+            w.district,
+            &NewSite {
+                site: stop,
+                address: String::new(),
+                van_id: Some(van),
+            },
+        )
+        .await
+        .unwrap();
+    let vans = store.vans(w.district).await.unwrap();
+    assert_eq!((vans.len(), vans[0].stops.len()), (1, 1));
+    assert!(store.van_in(w.district, van).await.unwrap());
+    assert!(!store.van_in(w.district + 1, van).await.unwrap());
+}
+both!(
+    declined_trips_are_reassigned_and_vans_keep_their_stops_on_both_databases,
+    declined_trips_are_reassigned
 );

@@ -1,0 +1,258 @@
+//! Coordinators' set-up over HTTP: sites (and van stops), vans, vehicles, drivers; bad input
+//! named field by field; other roles and other districts kept out.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use actix_web::{App, test, web};
+use serde_json::{Value, json};
+use vaxride_dispatch::model::Point;
+use vaxride_server::{AppState, auth::hash_password, configure};
+use vaxride_store::{NewUser, Role, Store};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+async fn setup() -> web::Data<AppState> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("vaxride-fleet-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("fleet.db");
+    let _ = std::fs::remove_file(&path);
+    let store = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let hash = hash_password("pw");
+    for (k, name) in ["north", "south"].iter().enumerate() {
+        let d = store.create_district(name).await.unwrap();
+        let c = store
+            .create_community(
+                d,
+                &format!("{name}-c"),
+                Point {
+                    lon: 123.4,
+                    lat: 41.8,
+                },
+            )
+            .await
+            .unwrap();
+        let user = |u: String, role, community| NewUser {
+            username: u.clone(),
+            password_hash: hash.clone(),
+            role,
+            district_id: Some(d),
+            community_id: community,
+            driver_id: None,
+            display_name: u,
+        };
+        store
+            .create_user(&user(format!("coord-{k}"), Role::Coordinator, None))
+            .await
+            .unwrap();
+        store
+            .create_user(&user(format!("sec-{k}"), Role::Secretary, Some(c)))
+            .await
+            .unwrap();
+    }
+    web::Data::new(AppState::new(store, None, Duration::from_secs(1)))
+}
+
+macro_rules! call {
+    ($app:expr, $req:expr) => {{
+        let res = test::call_service($app, $req.to_request()).await;
+        let status = res.status().as_u16();
+        let body = test::read_body(res).await;
+        (
+            status,
+            serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
+        )
+    }};
+}
+
+macro_rules! login {
+    ($app:expr, $user:expr) => {{
+        let (_, r) = call!(
+            $app,
+            test::TestRequest::post()
+                .uri("/api/login")
+                .set_json(json!({"username": $user, "password": "pw"}))
+        );
+        format!("Bearer {}", r["token"].as_str().expect("token"))
+    }};
+}
+
+fn site(name: &str) -> Value {
+    json!({
+        "name": name, "kind": "fixed", "location": {"lon": 123.41, "lat": 41.81},
+        "hours": ["08:00", "12:00"], "slot_minutes": 30, "capacity_per_slot": 10
+    })
+}
+
+#[actix_web::test]
+async fn the_root_page_says_what_runs_here() {
+    let app = test::init_service(App::new().app_data(setup().await).configure(configure)).await;
+    let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
+    assert!(body.contains("/api/openapi.json") && body.contains("lang=\"zh-CN\""));
+}
+
+#[actix_web::test]
+async fn coordinators_manage_sites_vans_vehicles_and_drivers() {
+    let app = test::init_service(App::new().app_data(setup().await).configure(configure)).await;
+    let coord = login!(&app, "coord-0");
+    let other = login!(&app, "coord-1");
+    let sec = login!(&app, "sec-0");
+    let post = |uri: &str, auth: &str, body: Value| {
+        test::TestRequest::post()
+            .uri(uri)
+            .insert_header(("authorization", auth.to_string()))
+            .set_json(body)
+    };
+
+    // Bad input: every wrong field named.
+    let mut bad = site("");
+    bad["hours"] = json!(["12:00", "08:00"]);
+    bad["slot_minutes"] = json!(0);
+    bad["location"] = json!({"lon": 200.0, "lat": 41.8});
+    let (status, e) = call!(&app, post("/api/sites", &coord, bad));
+    assert_eq!(status, 400, "{e}");
+    let fields: Vec<&str> = e["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    for f in ["location.lon", "hours", "name", "slot_minutes"] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    let mut unknown = site("x");
+    unknown["colour"] = json!("red");
+    assert_eq!(call!(&app, post("/api/sites", &coord, unknown)).0, 400);
+    // Secretaries may not set up sites.
+    assert_eq!(call!(&app, post("/api/sites", &sec, site("x"))).0, 403);
+
+    // A site, changed and retired; another district cannot touch it.
+    let (status, created) = call!(&app, post("/api/sites", &coord, site("Centre")));
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let put = |uri: String, auth: &str, body: Value| {
+        test::TestRequest::put()
+            .uri(&uri)
+            .insert_header(("authorization", auth.to_string()))
+            .set_json(body)
+    };
+    let mut bigger = site("Centre");
+    bigger["capacity_per_slot"] = json!(20);
+    assert_eq!(
+        call!(
+            &app,
+            put(format!("/api/sites/{id}"), &other, bigger.clone())
+        )
+        .0,
+        404
+    );
+    assert_eq!(
+        call!(&app, put(format!("/api/sites/{id}"), &coord, bigger)).0,
+        204
+    );
+    let get = |uri: &str, auth: &str| {
+        test::TestRequest::get()
+            .uri(uri)
+            .insert_header(("authorization", auth.to_string()))
+    };
+    let (_, sites) = call!(&app, get("/api/sites", &coord));
+    assert_eq!(sites[0]["capacity_per_slot"], 20);
+    let (_, none) = call!(&app, get("/api/sites", &other));
+    assert_eq!(none, json!([]));
+
+    // A van and a stop of it; a van stop needs its van and day.
+    let (_, van) = call!(&app, post("/api/vans", &coord, json!({"name": "Van 1"})));
+    let van = van["id"].as_i64().unwrap();
+    let mut stop = site("Van 1 at the square");
+    stop["kind"] = json!("van_stop");
+    let (status, e) = call!(&app, post("/api/sites", &coord, stop.clone()));
+    assert_eq!(status, 400);
+    assert!(
+        e.to_string().contains("van_id") && e.to_string().contains("\"day\""),
+        "{e}"
+    );
+    stop["van_id"] = json!(van);
+    stop["day"] = json!("2022-04-18");
+    assert_eq!(
+        call!(&app, post("/api/sites", &other, stop.clone())).0,
+        400,
+        "another district's van"
+    );
+    assert_eq!(call!(&app, post("/api/sites", &coord, stop)).0, 201);
+    let (_, vans) = call!(&app, get("/api/vans", &coord));
+    assert_eq!(vans[0]["stops"].as_array().unwrap().len(), 1, "{vans}");
+
+    // Retire the first site: gone from the list, and a second retire is 404.
+    let del = |uri: String, auth: &str| {
+        test::TestRequest::delete()
+            .uri(&uri)
+            .insert_header(("authorization", auth.to_string()))
+    };
+    assert_eq!(call!(&app, del(format!("/api/sites/{id}"), &other)).0, 404);
+    assert_eq!(call!(&app, del(format!("/api/sites/{id}"), &coord)).0, 204);
+    assert_eq!(call!(&app, del(format!("/api/sites/{id}"), &coord)).0, 404);
+    let (_, sites) = call!(&app, get("/api/sites", &coord));
+    assert_eq!(sites.as_array().unwrap().len(), 1);
+
+    // Vehicles and drivers.
+    let car = json!({"name": "car", "seats": 4, "shift": ["07:00", "13:00"],
+                     "start": {"lon": 123.4, "lat": 41.8}});
+    let (status, v) = call!(&app, post("/api/vehicles", &coord, car.clone()));
+    assert_eq!(status, 201);
+    let vid = v["id"].as_i64().unwrap();
+    let mut wrong = car.clone();
+    wrong["seats"] = json!(0);
+    wrong["shift"] = json!(["13:00", "07:00"]);
+    let (status, e) = call!(&app, put(format!("/api/vehicles/{vid}"), &coord, wrong));
+    assert_eq!(status, 400);
+    assert_eq!(e["error"]["fields"].as_array().unwrap().len(), 2, "{e}");
+    let mut van_car = car;
+    van_car["seats"] = json!(7);
+    van_car["wheelchairs"] = json!(1);
+    van_car["features"] = json!(["ramp"]);
+    assert_eq!(
+        call!(&app, put(format!("/api/vehicles/{vid}"), &coord, van_car)).0,
+        204
+    );
+    let (_, list) = call!(&app, get("/api/vehicles", &coord));
+    assert_eq!(
+        (list[0]["seats"].as_i64(), list[0]["features"][0].as_str()),
+        (Some(7), Some("ramp"))
+    );
+    let (status, _) = call!(
+        &app,
+        post(
+            "/api/drivers",
+            &coord,
+            json!({"name": "Wang", "phone": "139", "vehicle_id": vid})
+        )
+    );
+    assert_eq!(status, 201);
+    assert_eq!(
+        call!(
+            &app,
+            post(
+                "/api/drivers",
+                &other,
+                json!({"name": "x", "phone": "1", "vehicle_id": vid})
+            )
+        )
+        .0,
+        400,
+        "another district's vehicle"
+    );
+    let (_, drivers) = call!(&app, get("/api/drivers", &coord));
+    assert_eq!(drivers[0]["vehicle_id"].as_i64(), Some(vid));
+    assert_eq!(call!(&app, get("/api/drivers", &sec)).0, 403);
+    assert_eq!(
+        call!(&app, del(format!("/api/vehicles/{vid}"), &coord)).0,
+        204
+    );
+    let (_, list) = call!(&app, get("/api/vehicles", &coord));
+    assert_eq!(list, json!([]));
+}
