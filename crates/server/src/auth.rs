@@ -117,6 +117,15 @@ pub(crate) async fn login(
     if username.len() > 100 || password.len() > 200 {
         return Err(ApiError::field("username", "too long"));
     }
+    // Guessing passwords: a burst of attempts per username, then one every 12 s.
+    if state.logins.check_key(&username.to_lowercase()).is_err() {
+        tracing::warn!("login throttled");
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "too many login attempts for this user: wait a minute",
+        ));
+    }
     // Verification is deliberately slow: run it off the async threads, a few at a time.
     let _permit = state
         .hashing

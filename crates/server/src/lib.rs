@@ -39,6 +39,8 @@ pub struct AppState {
     pub network: Option<Arc<RoadNetwork>>,
     /// Password checks running at once.
     pub hashing: tokio::sync::Semaphore,
+    /// Login attempts per username: a burst of 5, then one every 12 s.
+    pub logins: governor::DefaultKeyedRateLimiter<String>,
     /// Planning runs at once.
     pub planning: Arc<tokio::sync::Semaphore>,
     /// How long a planning run may search.
@@ -55,6 +57,10 @@ impl AppState {
             store,
             network,
             hashing: tokio::sync::Semaphore::new(2),
+            logins: governor::RateLimiter::keyed(
+                governor::Quota::per_minute(std::num::NonZeroU32::new(5).expect("5 > 0"))
+                    .allow_burst(std::num::NonZeroU32::new(5).expect("5 > 0")),
+            ),
             planning: Arc::new(tokio::sync::Semaphore::new(1)),
             plan_time,
             jobs: planning::Jobs::default(),

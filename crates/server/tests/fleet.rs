@@ -256,3 +256,23 @@ async fn coordinators_manage_sites_vans_vehicles_and_drivers() {
     let (_, list) = call!(&app, get("/api/vehicles", &coord));
     assert_eq!(list, json!([]));
 }
+
+#[actix_web::test]
+async fn guessing_a_password_is_throttled_per_username() {
+    let app = test::init_service(App::new().app_data(setup().await).configure(configure)).await;
+    let attempt = |user: &str, pw: &str| {
+        test::TestRequest::post()
+            .uri("/api/login")
+            .set_json(json!({"username": user, "password": pw}))
+    };
+    for _ in 0..5 {
+        assert_eq!(call!(&app, attempt("coord-0", "guess")).0, 401);
+    }
+    let (status, e) = call!(&app, attempt("coord-0", "pw"));
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (429, Some("too_many_attempts"))
+    );
+    // Other users are not affected.
+    assert_eq!(call!(&app, attempt("sec-0", "pw")).0, 200);
+}
