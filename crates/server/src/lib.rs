@@ -96,6 +96,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(auth::logout))
             .route("/me", web::get().to(auth::me))
             .route("/communities", web::get().to(bookings::communities))
+            .route("/communities", web::post().to(bookings::create_community))
             .route("/elders", web::get().to(bookings::list_elders))
             .route("/elders", web::post().to(bookings::create_elder))
             .route("/elders/{id}", web::get().to(bookings::get_elder))

@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::auth::logout,
         crate::auth::me,
         crate::bookings::communities,
+        crate::bookings::create_community,
         crate::bookings::list_elders,
         crate::bookings::create_elder,
         crate::bookings::get_elder,

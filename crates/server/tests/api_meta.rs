@@ -23,6 +23,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/login"),
     ("post", "/api/logout"),
     ("get", "/api/me"),
+    ("post", "/api/communities"),
     ("get", "/api/communities"),
     ("get", "/api/elders"),
     ("post", "/api/elders"),

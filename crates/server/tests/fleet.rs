@@ -276,3 +276,70 @@ async fn guessing_a_password_is_throttled_per_username() {
     // Other users are not affected.
     assert_eq!(call!(&app, attempt("sec-0", "pw")).0, 200);
 }
+
+#[actix_web::test]
+async fn coordinators_add_communities_with_boundaries() {
+    let app = test::init_service(App::new().app_data(setup().await).configure(configure)).await;
+    let coord = login!(&app, "coord-0");
+    let sec = login!(&app, "sec-0");
+    let post = |auth: &str, body: Value| {
+        test::TestRequest::post()
+            .uri("/api/communities")
+            .insert_header(("authorization", auth.to_string()))
+            .set_json(body)
+    };
+    let square = json!({"type": "Polygon", "coordinates": [[[123.40, 41.80], [123.41, 41.80], [123.41, 41.81], [123.40, 41.80]]]});
+    let (status, _) = call!(
+        &app,
+        post(
+            &coord,
+            json!({"name": "Xinhua", "centre": {"lon": 123.405, "lat": 41.805}, "boundary": square})
+        )
+    );
+    assert_eq!(status, 201);
+    let open_ring = json!({"type": "Polygon", "coordinates": [[[123.40, 41.80], [123.41, 41.80], [123.41, 41.81], [123.42, 41.80]]]});
+    let (status, e) = call!(
+        &app,
+        post(
+            &coord,
+            json!({"name": "B", "centre": {"lon": 123.4, "lat": 41.8}, "boundary": open_ring})
+        )
+    );
+    assert_eq!(
+        (status, e["error"]["fields"][0]["field"].as_str()),
+        (400, Some("boundary")),
+        "{e}"
+    );
+    let (status, _) = call!(
+        &app,
+        post(
+            &coord,
+            json!({"name": "Xinhua", "centre": {"lon": 123.4, "lat": 41.8}})
+        )
+    );
+    assert_eq!(status, 409, "same name twice in a district");
+    assert_eq!(
+        call!(
+            &app,
+            post(
+                &sec,
+                json!({"name": "C", "centre": {"lon": 123.4, "lat": 41.8}})
+            )
+        )
+        .0,
+        403
+    );
+    let (_, list) = call!(
+        &app,
+        test::TestRequest::get()
+            .uri("/api/communities")
+            .insert_header(("authorization", coord.clone()))
+    );
+    let made = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Xinhua")
+        .expect("listed");
+    assert!(made["boundary"].as_str().unwrap().contains("Polygon"));
+}

@@ -261,6 +261,28 @@ impl Store {
         Ok(id)
     }
 
+    /// Sets (or clears) a community's boundary, a GeoJSON polygon checked by the caller.
+    pub async fn set_boundary(
+        &self,
+        district: i64,
+        community: i64,
+        boundary: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done =
+            sqlx::query("UPDATE communities SET boundary = $1 WHERE id = $2 AND district_id = $3")
+                .bind(boundary)
+                .bind(community)
+                .bind(district)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The communities the scope sees.
     pub async fn communities(&self, scope: Scope) -> Result<Vec<Community>> {
         let rows = sqlx::query(sql!(
