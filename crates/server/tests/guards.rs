@@ -1,0 +1,631 @@
+//! Who may do what (each role × object endpoints × own / other community or district / missing
+//! object), and bad input (each answered 4xx with a code, the database unchanged).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use actix_web::{App, test, web};
+use serde_json::{Value, json};
+use vaxride_dispatch::model::{Dose, Mobility, Point, Site, SiteKind, Vehicle};
+use vaxride_dispatch::plan::{Figures, PlanResult};
+use vaxride_server::{AppState, auth::hash_password, configure};
+use vaxride_store::{
+    ElderInput, NewBooking, NewDriver, NewSite, NewUser, NewVehicle, Role, Scope, Store,
+};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+const DAY: &str = "2022-04-18";
+
+struct Ids {
+    elder_a: i64,
+    booking_a: i64,
+    site: i64,
+    vehicle: i64,
+    plan: i64,
+}
+
+async fn setup() -> (web::Data<AppState>, Ids) {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("vaxride-guards-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("guards.db");
+    let _ = std::fs::remove_file(&path);
+    let store = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let centre = Point {
+        lon: 123.4,
+        lat: 41.8,
+    };
+    let d1 = store.create_district("one").await.unwrap();
+    let d2 = store.create_district("two").await.unwrap();
+    let a = store.create_community(d1, "A", centre).await.unwrap();
+    let b = store.create_community(d1, "B", centre).await.unwrap();
+    let c = store.create_community(d2, "C", centre).await.unwrap();
+    let elder = ElderInput {
+        name: "Wang Li".into(),
+        phone: "1".into(),
+        address: "x".into(),
+        home: centre,
+        mobility: Mobility::Walks,
+        companions: 0,
+        dose: Dose::None,
+        priority: 1,
+        notes: String::new(),
+    };
+    let elder_a = store
+        .create_elder(Scope::District(d1), a, &elder, 0)
+        .await
+        .unwrap()
+        .id;
+    let site = store
+        .create_site(
+            d1,
+            &NewSite {
+                site: Site {
+                    id: 0,
+                    name: "centre".into(),
+                    kind: SiteKind::Fixed,
+                    location: centre,
+                    open_days: "1234567".into(),
+                    open_from: 8 * 3600,
+                    open_to: 12 * 3600,
+                    slot_minutes: 30,
+                    capacity_per_slot: 5,
+                    booked_share: 1.0,
+                    doses: vec!["first".into()],
+                    day: None,
+                },
+                address: String::new(),
+                van_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let vehicle = store
+        .create_vehicle(
+            d1,
+            &NewVehicle {
+                vehicle: Vehicle {
+                    id: 0,
+                    name: "car".into(),
+                    seats: 4,
+                    wheelchairs: 0,
+                    features: vec![],
+                    shift_from: 7 * 3600,
+                    shift_to: 13 * 3600,
+                    start: centre,
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let driver = store
+        .create_driver(
+            d1,
+            &NewDriver {
+                name: "Li".into(),
+                phone: "2".into(),
+                vehicle_id: Some(vehicle),
+            },
+        )
+        .await
+        .unwrap();
+    let hash = hash_password("pw");
+    let users = [
+        ("sec-a", Role::Secretary, Some(d1), Some(a), None),
+        ("sec-b", Role::Secretary, Some(d1), Some(b), None),
+        ("sec-c", Role::Secretary, Some(d2), Some(c), None),
+        ("coord-1", Role::Coordinator, Some(d1), None, None),
+        ("coord-2", Role::Coordinator, Some(d2), None, None),
+        ("driver", Role::Driver, Some(d1), None, Some(driver)),
+    ];
+    for (name, role, district, community, driver) in users {
+        store
+            .create_user(&NewUser {
+                username: name.into(),
+                password_hash: hash.clone(),
+                role,
+                district_id: district,
+                community_id: community,
+                driver_id: driver,
+                display_name: name.into(),
+            })
+            .await
+            .unwrap();
+    }
+    // Users exist now (a booking records who made it).
+    let booking_a = store
+        .create_bookings(
+            Scope::District(d1),
+            a,
+            1,
+            &[NewBooking {
+                elder_id: elder_a,
+                day: vaxride_dispatch::model::Day::parse(DAY).unwrap(),
+                window: (8 * 3600, 10 * 3600),
+                site_id: None,
+                return_wanted: true,
+                dwell_minutes: 30,
+                notes: String::new(),
+            }],
+            None,
+            0,
+        )
+        .await
+        .unwrap()[0];
+    let plan = store
+        .save_plan(
+            d1,
+            &vaxride_dispatch::model::Day::parse(DAY).unwrap(),
+            &PlanResult {
+                routes: vec![],
+                unserved: vec![],
+                figures: Figures::default(),
+            },
+            &json!({}),
+            0,
+        )
+        .await
+        .unwrap();
+    (
+        web::Data::new(AppState::new(store, None, Duration::from_secs(1))),
+        Ids {
+            elder_a,
+            booking_a,
+            site,
+            vehicle,
+            plan,
+        },
+    )
+}
+
+macro_rules! call {
+    ($app:expr, $req:expr) => {{
+        let res = test::call_service($app, $req.to_request()).await;
+        let status = res.status().as_u16();
+        let body = test::read_body(res).await;
+        (
+            status,
+            serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
+        )
+    }};
+}
+
+macro_rules! login {
+    ($app:expr, $user:expr) => {{
+        let (_, r) = call!(
+            $app,
+            test::TestRequest::post()
+                .uri("/api/login")
+                .set_json(json!({"username": $user, "password": "pw"}))
+        );
+        Some(format!("Bearer {}", r["token"].as_str().expect("token")))
+    }};
+}
+
+fn req(method: &str, uri: &str, auth: &Option<String>, body: Option<Value>) -> test::TestRequest {
+    let mut r = match method {
+        "GET" => test::TestRequest::get(),
+        "POST" => test::TestRequest::post(),
+        "PUT" => test::TestRequest::put(),
+        _ => test::TestRequest::delete(),
+    }
+    .uri(uri);
+    if let Some(a) = auth {
+        r = r.insert_header(("authorization", a.clone()));
+    }
+    if let Some(b) = body {
+        r = r.set_json(b);
+    }
+    r
+}
+
+#[actix_web::test]
+async fn each_role_sees_its_own_objects_and_nothing_else() {
+    let (state, ids) = setup().await;
+    let app = test::init_service(App::new().app_data(state).configure(configure)).await;
+    let anon: Option<String> = None;
+    let sec_a = login!(&app, "sec-a");
+    let sec_b = login!(&app, "sec-b");
+    let sec_c = login!(&app, "sec-c");
+    let coord1 = login!(&app, "coord-1");
+    let coord2 = login!(&app, "coord-2");
+    let driver = login!(&app, "driver");
+    let elder_body = json!({"name": "Wang Li", "home": {"lon": 123.4, "lat": 41.8},
+                            "mobility": "walks", "dose": "none"});
+    let site_body = json!({"name": "centre", "kind": "fixed", "location": {"lon": 123.4, "lat": 41.8},
+                           "hours": ["08:00", "12:00"], "slot_minutes": 30, "capacity_per_slot": 6});
+    let car_body = json!({"name": "car", "seats": 4, "shift": ["07:00", "13:00"],
+                          "start": {"lon": 123.4, "lat": 41.8}});
+    let missing = 999_999;
+    // (method, path with {id}, own id, body, who → expected status)
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        i64,
+        Option<Value>,
+        Vec<(&'a Option<String>, u16)>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "GET",
+            "/api/elders/{id}",
+            ids.elder_a,
+            None,
+            vec![
+                (&sec_a, 200),
+                (&sec_b, 404),
+                (&sec_c, 404),
+                (&coord1, 200),
+                (&coord2, 404),
+                (&driver, 403),
+                (&anon, 401),
+            ],
+        ),
+        (
+            "PUT",
+            "/api/elders/{id}",
+            ids.elder_a,
+            Some(elder_body.clone()),
+            vec![
+                (&sec_a, 200),
+                (&sec_b, 404),
+                (&sec_c, 404),
+                (&coord1, 200),
+                (&coord2, 404),
+                (&driver, 403),
+                (&anon, 401),
+            ],
+        ),
+        (
+            "GET",
+            "/api/bookings/{id}",
+            ids.booking_a,
+            None,
+            vec![
+                (&sec_a, 200),
+                (&sec_b, 404),
+                (&sec_c, 404),
+                (&coord1, 200),
+                (&coord2, 404),
+                (&driver, 403),
+                (&anon, 401),
+            ],
+        ),
+        (
+            "GET",
+            "/api/plans/{id}",
+            ids.plan,
+            None,
+            vec![
+                (&coord1, 200),
+                (&coord2, 404),
+                (&sec_a, 403),
+                (&driver, 403),
+                (&anon, 401),
+            ],
+        ),
+        (
+            "PUT",
+            "/api/sites/{id}",
+            ids.site,
+            Some(site_body.clone()),
+            vec![
+                (&coord1, 204),
+                (&coord2, 404),
+                (&sec_a, 403),
+                (&driver, 403),
+                (&anon, 401),
+            ],
+        ),
+        (
+            "PUT",
+            "/api/vehicles/{id}",
+            ids.vehicle,
+            Some(car_body.clone()),
+            vec![
+                (&coord1, 204),
+                (&coord2, 404),
+                (&sec_a, 403),
+                (&driver, 403),
+                (&anon, 401),
+            ],
+        ),
+        (
+            "POST",
+            "/api/trips/{id}/reassign",
+            missing,
+            Some(json!({"vehicle_id": ids.vehicle})),
+            vec![(&coord1, 404), (&sec_a, 403), (&driver, 403), (&anon, 401)],
+        ),
+        (
+            "POST",
+            "/api/trips/{id}/accept",
+            missing,
+            None,
+            vec![(&driver, 404), (&sec_a, 403), (&coord1, 403), (&anon, 401)],
+        ),
+        (
+            "POST",
+            "/api/stops/{id}/report",
+            missing,
+            Some(json!({"event": "arrived"})),
+            vec![(&driver, 404), (&sec_a, 403), (&coord1, 403), (&anon, 401)],
+        ),
+        // State changes last: the others first (404/403), then the owner.
+        (
+            "POST",
+            "/api/bookings/{id}/cancel",
+            ids.booking_a,
+            None,
+            vec![
+                (&sec_b, 404),
+                (&sec_c, 404),
+                (&coord2, 404),
+                (&driver, 403),
+                (&anon, 401),
+                (&sec_a, 200),
+            ],
+        ),
+        (
+            "DELETE",
+            "/api/vehicles/{id}",
+            ids.vehicle,
+            None,
+            vec![
+                (&coord2, 404),
+                (&sec_a, 403),
+                (&driver, 403),
+                (&anon, 401),
+                (&coord1, 204),
+            ],
+        ),
+        (
+            "DELETE",
+            "/api/sites/{id}",
+            ids.site,
+            None,
+            vec![
+                (&coord2, 404),
+                (&sec_a, 403),
+                (&driver, 403),
+                (&anon, 401),
+                (&coord1, 204),
+            ],
+        ),
+    ];
+    for (method, path, own, body, expect) in &cases {
+        for (who, status) in expect {
+            let uri = path.replace("{id}", &own.to_string());
+            let (got, b) = call!(&app, req(method, &uri, who, body.clone()));
+            assert_eq!(got, *status, "{method} {uri} as {who:?}: {b}");
+            if got >= 400 {
+                assert!(
+                    b["error"]["code"].is_string(),
+                    "{method} {uri}: error code in {b}"
+                );
+            }
+        }
+        // A missing object answers like another community's: 404 (for roles allowed at all).
+        let allowed = expect
+            .iter()
+            .find(|(_, s)| *s < 400 || *s == 404)
+            .map(|(w, _)| *w);
+        if let Some(who) = allowed {
+            let uri = path.replace("{id}", &missing.to_string());
+            let (got, _) = call!(&app, req(method, &uri, who, body.clone()));
+            assert_eq!(got, 404, "{method} {uri}: a missing object");
+        }
+    }
+    // Collections: role guards.
+    let collections: Vec<(&str, &str, Option<Value>, Vec<(&Option<String>, u16)>)> = vec![
+        (
+            "GET",
+            "/api/elders",
+            None,
+            vec![(&sec_a, 200), (&coord1, 200), (&driver, 403), (&anon, 401)],
+        ),
+        (
+            "GET",
+            &"/api/bookings?day=2022-04-18",
+            None,
+            vec![(&sec_a, 200), (&driver, 403), (&anon, 401)],
+        ),
+        (
+            "GET",
+            "/api/vehicles",
+            None,
+            vec![(&coord1, 200), (&sec_a, 403), (&driver, 403)],
+        ),
+        (
+            "GET",
+            "/api/drivers",
+            None,
+            vec![(&coord1, 200), (&sec_a, 403), (&driver, 403)],
+        ),
+        (
+            "POST",
+            "/api/plans/run",
+            Some(json!({"day": DAY})),
+            vec![(&sec_a, 403), (&driver, 403), (&anon, 401)],
+        ),
+        (
+            "GET",
+            "/api/trips?day=2022-04-18",
+            None,
+            vec![(&driver, 200), (&coord1, 200), (&sec_a, 403)],
+        ),
+        (
+            "GET",
+            "/api/driver/events",
+            None,
+            vec![(&sec_a, 403), (&coord1, 403), (&anon, 401)],
+        ),
+        (
+            "POST",
+            "/api/driver/ack",
+            Some(json!({"seq": 1})),
+            vec![(&driver, 204), (&sec_a, 403), (&coord1, 403)],
+        ),
+    ];
+    for (method, uri, body, expect) in collections {
+        for (who, status) in expect {
+            let (got, b) = call!(&app, req(method, uri, who, body.clone()));
+            assert_eq!(got, status, "{method} {uri} as {who:?}: {b}");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
+    let (state, ids) = setup().await;
+    let app = test::init_service(App::new().app_data(state).configure(configure)).await;
+    let sec = login!(&app, "sec-a");
+    let snapshot = |v: &Value| v.to_string();
+    let (_, before_bookings) = call!(
+        &app,
+        req("GET", &format!("/api/bookings?day={DAY}"), &sec, None)
+    );
+    let (_, before_elders) = call!(&app, req("GET", "/api/elders", &sec, None));
+    let one = |elder: i64| json!({"elder_id": elder, "day": DAY});
+
+    let too_many: Vec<Value> = (0..2001).map(|_| one(ids.elder_a)).collect();
+    let inverted =
+        json!({"bookings": [{"elder_id": ids.elder_a, "day": DAY, "window": ["10:00", "09:00"]}]});
+    let cases: Vec<(&str, &str, Value, u16, &str)> = vec![
+        (
+            "POST",
+            "/api/bookings",
+            json!({"bookings": too_many}),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/api/bookings",
+            json!({"bookings": []}),
+            400,
+            "invalid_input",
+        ),
+        ("POST", "/api/bookings", inverted, 400, "invalid_input"),
+        (
+            "POST",
+            "/api/bookings",
+            json!({"bookings": [one(ids.elder_a)], "extra": true}),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/api/bookings",
+            json!({"bookings": [{"elder_id": ids.elder_a, "day": DAY, "colour": 1}]}),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/api/elders",
+            json!({"name": "X", "home": {"lon": 123.4, "lat": 91.0}, "mobility": "walks", "dose": "none"}),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/api/elders",
+            json!({"name": "X", "home": {"lon": -181.0, "lat": 41.0}, "mobility": "walks", "dose": "none"}),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/api/elders",
+            json!({"name": "X", "home": {"lon": "NaN", "lat": 41.0}, "mobility": "walks", "dose": "none"}),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/api/elders",
+            json!({"name": "X", "home": {"lon": 123.4, "lat": 41.0}, "mobility": "flies", "dose": "none"}),
+            400,
+            "invalid_input",
+        ),
+    ];
+    for (method, uri, body, status, code) in cases {
+        let (got, e) = call!(&app, req(method, uri, &sec, Some(body)));
+        assert_eq!(
+            (got, e["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{uri}: {e}"
+        );
+    }
+    // NaN is not JSON at all.
+    let raw = test::TestRequest::post()
+        .uri("/api/elders")
+        .insert_header(("authorization", sec.clone().unwrap()))
+        .insert_header(("content-type", "application/json"))
+        .set_payload(r#"{"name": "X", "home": {"lon": NaN, "lat": 41.0}, "mobility": "walks", "dose": "none"}"#);
+    let (got, e) = call!(&app, raw);
+    assert_eq!(
+        (got, e["error"]["code"].as_str()),
+        (400, Some("invalid_input")),
+        "{e}"
+    );
+    // A body over the limit.
+    let huge = format!(
+        r#"{{"bookings": [], "notes": "{}"}}"#,
+        "x".repeat(3 * 1024 * 1024)
+    );
+    let raw = test::TestRequest::post()
+        .uri("/api/elders")
+        .insert_header(("authorization", sec.clone().unwrap()))
+        .insert_header(("content-type", "application/json"))
+        .set_payload(huge);
+    let (got, e) = call!(&app, raw);
+    assert_eq!(
+        (got, e["error"]["code"].as_str()),
+        (413, Some("too_large")),
+        "{e}"
+    );
+    // A broken CSV row.
+    let csv = "name,phone,lon,lat,mobility,dose,day\nZhao,13800000001,123.4,41.8,walks,none,2022-04-18\nQian,13800000002,123.4,abc,walks,none,2022-04-18\n";
+    let raw = test::TestRequest::post()
+        .uri("/api/bookings/import")
+        .insert_header(("authorization", sec.clone().unwrap()))
+        .set_payload(csv);
+    let (got, e) = call!(&app, raw);
+    assert_eq!(
+        (got, e["error"]["fields"][0]["row"].as_u64()),
+        (400, Some(2)),
+        "{e}"
+    );
+    // The same idempotency key with another body.
+    let keyed = |body: Value| {
+        req("POST", "/api/bookings", &sec, Some(body)).insert_header(("idempotency-key", "k"))
+    };
+    let (first, _) = call!(
+        &app,
+        keyed(json!({"bookings": [{"elder_id": ids.elder_a, "day": "2022-04-19"}]}))
+    );
+    assert_eq!(first, 201);
+    let (got, e) = call!(
+        &app,
+        keyed(json!({"bookings": [{"elder_id": ids.elder_a, "day": "2022-04-20"}]}))
+    );
+    assert_eq!(
+        (got, e["error"]["code"].as_str()),
+        (422, Some("idempotency_mismatch"))
+    );
+
+    // Nothing of the refused requests was written.
+    let (_, after_bookings) = call!(
+        &app,
+        req("GET", &format!("/api/bookings?day={DAY}"), &sec, None)
+    );
+    let (_, after_elders) = call!(&app, req("GET", "/api/elders", &sec, None));
+    assert_eq!(snapshot(&before_bookings), snapshot(&after_bookings));
+    assert_eq!(snapshot(&before_elders), snapshot(&after_elders));
+    let (_, later) = call!(&app, req("GET", "/api/bookings?day=2022-04-20", &sec, None));
+    assert_eq!(later, json!([]));
+}
