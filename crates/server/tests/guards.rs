@@ -419,7 +419,13 @@ async fn each_role_sees_its_own_objects_and_nothing_else() {
         }
     }
     // Collections: role guards.
-    let collections: Vec<(&str, &str, Option<Value>, Vec<(&Option<String>, u16)>)> = vec![
+    type Collection<'a> = (
+        &'a str,
+        &'a str,
+        Option<Value>,
+        Vec<(&'a Option<String>, u16)>,
+    );
+    let collections: Vec<Collection> = vec![
         (
             "GET",
             "/api/elders",
@@ -428,7 +434,7 @@ async fn each_role_sees_its_own_objects_and_nothing_else() {
         ),
         (
             "GET",
-            &"/api/bookings?day=2022-04-18",
+            "/api/bookings?day=2022-04-18",
             None,
             vec![(&sec_a, 200), (&driver, 403), (&anon, 401)],
         ),
