@@ -82,7 +82,10 @@ pub fn earliest(
         if !changed {
             break;
         }
-        if pass == n {
+        // A path from the reference back to itself of negative length is a negative cycle:
+        // some stop is pushed past its window's close. Most infeasible sequences end here,
+        // after a pass or two, instead of after n.
+        if dist[zero] < 0 || pass == n {
             return None; // a negative cycle: no schedule exists
         }
     }

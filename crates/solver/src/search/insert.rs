@@ -39,12 +39,18 @@ impl Placement {
 }
 
 /// The cheapest feasible placement of one `leg` (`[delivery]` or `[pickup, dropoff]`) in
-/// `route`, skipping each position with probability `blink`.
+/// `route` that costs less than `bound`, skipping each position with probability `blink`.
+///
+/// Positions are screened in O(1) from the route's caches (windows, capacity, the new ride's
+/// shortest possible duration). On routes that need the exact check (ride times, duration
+/// limit) the survivors are then confirmed cheapest first, so the O(k²) exact schedule runs
+/// only until the first one holds; the result is the same as checking every candidate.
 pub(crate) fn best_placement(
     problem: &Problem,
     route: &RouteState,
     leg: &[usize],
     blink: f64,
+    bound: Cost,
     rng: &mut impl Rng,
 ) -> Option<Placement> {
     let v = &problem.vehicles[route.vehicle];
@@ -56,8 +62,15 @@ pub(crate) fn best_placement(
     let k = route.len();
     let mut best: Option<Placement> = None;
     let exact = route.exact || req.max_ride.is_some();
-    let consider = |p: Placement, best: &mut Option<Placement>| {
-        if best.is_none_or(|b| p.delta < b.delta) && (!exact || exact_ok(problem, route, leg, p)) {
+    // Candidates for the exact check, in scan order (ties then go to the earlier position).
+    let mut candidates: Vec<Placement> = Vec::new();
+    let mut consider = |p: Placement, best: &mut Option<Placement>| {
+        if p.delta >= bound {
+            return;
+        }
+        if exact {
+            candidates.push(p);
+        } else if best.is_none_or(|b| p.delta < b.delta) {
             *best = Some(p);
         }
     };
@@ -82,9 +95,10 @@ pub(crate) fn best_placement(
                 - m.cost(route.loc[p], route.loc[p + 1]);
             consider(Placement { delta, at: [p, p] }, &mut best);
         }
-        return best;
+        return confirm(problem, route, leg, best, candidates);
     }
     let d = &problem.stops[leg[1]];
+    let max_ride = req.max_ride.unwrap_or(Time::MAX);
     for p in 0..=k {
         let load_u = route.load[p].plus(u.load);
         if !load_u.fits(v.capacity) {
@@ -101,6 +115,7 @@ pub(crate) fn best_placement(
             let arr_d = s_u + u.service + m.time(u.loc, d.loc);
             let s_d = arr_d.max(d.window.0);
             if s_d <= d.window.1
+                && max_ride >= m.time(u.loc, d.loc)
                 && s_d + d.service + m.time(d.loc, route.loc[p + 1]) <= route.ls[p + 1]
                 && !(blink > 0.0 && rng.random_bool(blink))
             {
@@ -118,7 +133,14 @@ pub(crate) fn best_placement(
         let delta_u =
             cost_u + m.cost(u.loc, route.loc[p + 1]) - m.cost(route.loc[p], route.loc[p + 1]);
         let mut max_load = load_u;
+        // The shortest the new ride can be with the drop-off after position q: no waiting.
+        let ride_to_next = m.time(u.loc, route.loc[p + 1]);
         for q in p + 1..=k {
+            if ride_to_next + route.cum[q] - route.cum[p + 1] + route.svc[q] + m.time(route.loc[q], d.loc)
+                > max_ride
+            {
+                break; // later drop-offs only ride longer
+            }
             max_load = max_load.max(route.load[q].plus(u.load));
             if !max_load.fits(v.capacity) {
                 break;
@@ -140,7 +162,24 @@ pub(crate) fn best_placement(
             consider(Placement { delta, at: [p, q] }, &mut best);
         }
     }
-    best
+    confirm(problem, route, leg, best, candidates)
+}
+
+/// The cheapest candidate that passes the exact check (`best` when there was none to check).
+fn confirm(
+    problem: &Problem,
+    route: &RouteState,
+    leg: &[usize],
+    best: Option<Placement>,
+    mut candidates: Vec<Placement>,
+) -> Option<Placement> {
+    if candidates.is_empty() {
+        return best;
+    }
+    candidates.sort_by_key(|p| p.delta); // stable: equal costs keep their scan order
+    candidates
+        .into_iter()
+        .find(|&p| exact_ok(problem, route, leg, p))
 }
 
 /// Exact check of a candidate on a route with ride-time or duration limits.

@@ -182,7 +182,7 @@ pub fn cheapest_insertion(
     let route = RouteState::new(problem, vehicle, stops.to_vec());
     let mut rng = StdRng::seed_from_u64(0);
     let leg = &problem.requests[request].choices[0].legs[0];
-    insert::best_placement(problem, &route, leg, 0.0, &mut rng).map(|p| (p.delta, p.at))
+    insert::best_placement(problem, &route, leg, 0.0, Cost::MAX, &mut rng).map(|p| (p.delta, p.at))
 }
 
 /// Counters of one search.
@@ -471,7 +471,7 @@ fn diagnose(
         c.legs.iter().all(|leg| {
             empties
                 .iter()
-                .any(|e| insert::best_placement(problem, e, leg, 0.0, &mut rng).is_some())
+                .any(|e| insert::best_placement(problem, e, leg, 0.0, Cost::MAX, &mut rng).is_some())
         })
     });
     if fits_alone {

@@ -95,10 +95,14 @@ fn cheapest(
             }
             tried_empty[kind] = true;
         }
-        if let Some(mut p) = best_placement(problem, route, leg, BLINK, rng) {
-            if route.len() == 0 {
-                p.delta += problem.vehicles[route.vehicle].fixed_cost;
-            }
+        let fixed = if route.len() == 0 {
+            problem.vehicles[route.vehicle].fixed_cost
+        } else {
+            0
+        };
+        let bound = best.map_or(Cost::MAX, |(b, _)| b.delta.saturating_sub(fixed));
+        if let Some(mut p) = best_placement(problem, route, leg, BLINK, bound, rng) {
+            p.delta += fixed;
             if best.is_none_or(|(b, _)| p.delta < b.delta) {
                 best = Some((p, ri));
             }
