@@ -1,25 +1,95 @@
 //! Drivers' endpoints: trips pushed over Server-Sent Events (event id = the driver's outbox
 //! sequence; `Last-Event-ID` replays what was missed), acknowledgements, accept/decline and
-//! reports from the road. The stream polls the database, so an event committed by any server
-//! instance reaches a driver connected to any other.
+//! reports from the road. The database is the only channel: one watcher task per server
+//! instance reads the newest sequence of every connected driver ([`Hub`]) and wakes their
+//! streams, which then read their events; so an event committed by any server instance reaches
+//! a driver connected to any other, and 1,000 idle streams cost one query per tick, not 1,000.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
+use tokio::sync::watch;
 use vaxride_dispatch::model::Report;
-use vaxride_store::{Role, Scope};
+use vaxride_store::{Role, Scope, Store};
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::sse;
 
-/// How often an idle stream looks for new events.
-const POLL: Duration = Duration::from_millis(500);
+/// How often the instance's watcher looks for new events of its connected drivers.
+const WATCH: Duration = Duration::from_millis(100);
+/// How often an idle stream reads its events itself, whatever the watcher says (in case the
+/// watcher is away).
+const FALLBACK: Duration = Duration::from_secs(5);
 /// How often an idle stream sends a heartbeat comment.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// The connected drivers' newest event sequences, kept up to date by one task per server
+/// instance that reads them from the database every [`WATCH`].
+#[derive(Default)]
+pub struct Hub {
+    drivers: Mutex<HashMap<i64, watch::Sender<i64>>>,
+    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Hub {
+    /// Follows `driver`'s newest sequence; starts the watcher if it is not running.
+    fn subscribe(self: &Arc<Self>, store: &Store, driver: i64) -> watch::Receiver<i64> {
+        {
+            let mut task = self.task.lock().expect("the hub's lock is not poisoned");
+            if task.as_ref().is_none_or(|t| t.is_finished()) {
+                *task = Some(tokio::spawn(watch_outbox(
+                    Arc::downgrade(self),
+                    store.clone(),
+                )));
+            }
+        }
+        self.drivers
+            .lock()
+            .expect("the hub's lock is not poisoned")
+            .entry(driver)
+            .or_insert_with(|| watch::channel(0).0)
+            .subscribe()
+    }
+}
+
+/// The watcher: every [`WATCH`], one query for the newest sequence of every connected driver;
+/// wakes the streams of drivers with something new. Ends with its hub.
+async fn watch_outbox(hub: Weak<Hub>, store: Store) {
+    loop {
+        tokio::time::sleep(WATCH).await;
+        let Some(hub) = hub.upgrade() else { return };
+        let drivers: Vec<i64> = {
+            let mut m = hub.drivers.lock().expect("the hub's lock is not poisoned");
+            m.retain(|_, tx| tx.receiver_count() > 0);
+            m.keys().copied().collect()
+        };
+        if drivers.is_empty() {
+            continue;
+        }
+        // The database away: the streams notice on their own reads.
+        let Ok(heads) = store.outbox_heads(&drivers).await else {
+            continue;
+        };
+        let m = hub.drivers.lock().expect("the hub's lock is not poisoned");
+        for (driver, seq) in heads {
+            if let Some(tx) = m.get(&driver) {
+                tx.send_if_modified(|v| {
+                    let newer = seq > *v;
+                    if newer {
+                        *v = seq;
+                    }
+                    newer
+                });
+            }
+        }
+    }
+}
 
 fn driver(caller: &Caller) -> Result<Scope, ApiError> {
     if caller.0.role != Role::Driver {
@@ -104,12 +174,17 @@ pub(crate) async fn events(
         })
         .transpose()?;
     let last = header.or(q.last_event_id).unwrap_or(0).max(0);
+    let Scope::Driver { driver: id, .. } = scope else {
+        return Err(ApiError::forbidden());
+    };
+    let newest = state.hub.subscribe(&state.store, id);
     struct S {
         state: web::Data<AppState>,
         last: i64,
         pending: std::collections::VecDeque<actix_web::web::Bytes>,
         idle_since: Instant,
         first: bool,
+        newest: watch::Receiver<i64>,
     }
     let init = S {
         state,
@@ -117,6 +192,7 @@ pub(crate) async fn events(
         pending: Default::default(),
         idle_since: Instant::now(),
         first: true,
+        newest,
     };
     let stream = futures_util::stream::unfold(init, move |mut s| async move {
         if s.first {
@@ -148,7 +224,17 @@ pub(crate) async fn events(
                         s.idle_since = Instant::now();
                         return Some((Ok(sse::heartbeat()), s));
                     }
-                    tokio::time::sleep(POLL).await;
+                    // Until the watcher sees a newer event, the fallback read, or the heartbeat.
+                    let wait = FALLBACK.min(HEARTBEAT.saturating_sub(s.idle_since.elapsed()));
+                    let last = s.last;
+                    let newest = &mut s.newest;
+                    let _ = tokio::time::timeout(wait, async move {
+                        if newest.wait_for(|&seq| seq > last).await.is_err() {
+                            // The watcher let go of this driver: wait out the timeout.
+                            std::future::pending::<()>().await;
+                        }
+                    })
+                    .await;
                 }
                 // The database is away: end the stream; the client reconnects with its last id.
                 Err(_) => return None,

@@ -47,6 +47,8 @@ pub struct AppState {
     pub plan_time: Duration,
     /// Progress of planning jobs run by this instance (others read the database).
     pub jobs: planning::Jobs,
+    /// The drivers' streams' shared watcher of the outbox.
+    pub(crate) hub: Arc<driver::Hub>,
     clock: Arc<dyn Fn() -> i64 + Send + Sync>,
 }
 
@@ -64,6 +66,7 @@ impl AppState {
             planning: Arc::new(tokio::sync::Semaphore::new(1)),
             plan_time,
             jobs: planning::Jobs::default(),
+            hub: Arc::default(),
             clock: Arc::new(|| {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

@@ -206,6 +206,24 @@ impl Store {
             .collect()
     }
 
+    /// The newest event sequence of each of `drivers` that has any: one query for every
+    /// connected driver of a server instance, instead of one per stream.
+    pub async fn outbox_heads(&self, drivers: &[i64]) -> Result<Vec<(i64, i64)>> {
+        let mut out = Vec::with_capacity(drivers.len());
+        for chunk in drivers.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let mut q = sqlx::query_as::<_, (i64, i64)>(sql!(
+                "SELECT driver_id, MAX(seq) FROM driver_outbox WHERE driver_id IN ({}) GROUP BY driver_id",
+                marks.join(", ")
+            ));
+            for d in chunk {
+                q = q.bind(*d);
+            }
+            out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
+    }
+
     /// Acknowledges the driver's events up to and including `seq` (repeats are harmless).
     pub async fn ack(&self, scope: Scope, seq: i64, now: i64) -> Result<()> {
         let driver = driver_of(scope)?;

@@ -667,6 +667,9 @@ async fn plan_publish_and_drive(store: Store) {
     assert!(!events.is_empty());
     assert_eq!(events[0].seq, 1);
     assert_eq!(events[0].kind, "trip_offered");
+    // The streams' shared watcher: the newest sequence of each driver that has events.
+    let heads = store.outbox_heads(&[w.drivers[1], i64::MAX]).await.unwrap();
+    assert_eq!(heads, vec![(w.drivers[1], events.last().unwrap().seq)]);
     let text = events[0].payload.to_string();
     assert!(
         !text.contains("heart condition"),

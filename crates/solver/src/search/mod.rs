@@ -10,7 +10,7 @@ mod recreate;
 mod route;
 mod ruin;
 
-use rand::rngs::StdRng;
+use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use crate::problem::{Cost, Problem};
@@ -180,7 +180,7 @@ pub fn cheapest_insertion(
     request: usize,
 ) -> Option<(Cost, [usize; 2])> {
     let route = RouteState::new(problem, vehicle, stops.to_vec());
-    let mut rng = StdRng::seed_from_u64(0);
+    let mut rng = SmallRng::seed_from_u64(0);
     let leg = &problem.requests[request].choices[0].legs[0];
     insert::best_placement(problem, &route, leg, 0.0, Cost::MAX, &mut rng).map(|p| (p.delta, p.at))
 }
@@ -230,7 +230,7 @@ fn search(
 ) -> (Solution, SearchStats) {
     let mut stats = SearchStats::default();
     let ctx = Context::new(problem);
-    let mut rng = StdRng::seed_from_u64(params.seed);
+    let mut rng = SmallRng::seed_from_u64(params.seed);
     let mut state = State {
         routes: (0..problem.vehicles.len())
             .map(|v| RouteState::new(problem, v, Vec::new()))
@@ -458,7 +458,7 @@ fn diagnose(
         return UnassignedReason::SlotFull;
     }
     // Does every leg of some choice fit alone in an empty route?
-    let mut rng = StdRng::seed_from_u64(0);
+    let mut rng = SmallRng::seed_from_u64(0);
     let empties: Vec<RouteState> = {
         let mut seen = vec![false; ctx.vehicle_kinds];
         with_features
