@@ -219,3 +219,20 @@ pub(crate) async fn logout(
 pub(crate) async fn me(caller: Caller) -> HttpResponse {
     HttpResponse::Ok().json(caller.0)
 }
+
+/// `GET /api/session`: the caller when logged in, else `null`; always 200, so a page can ask
+/// whether it has a session without an error.
+#[utoipa::path(
+    get,
+    path = "/api/session",
+    tag = "auth",
+    security(()),
+    responses(
+        (status = 200, description = "`{\"user\": …}` as `GET /api/me` answers it, or `{\"user\": null}` without a valid session", body = Object),
+    )
+)]
+pub(crate) async fn session(caller: Option<Caller>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(serde_json::json!({ "user": caller.map(|c| c.0) }))
+}

@@ -12,8 +12,10 @@ mod fleet;
 pub mod metrics;
 mod openapi;
 mod planning;
+mod roads;
 pub mod seed;
 mod sse;
+pub mod ui;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -89,7 +91,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .error_handler(|e, _| error::json_error(e)),
     )
     .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
-    .route("/", web::get().to(index))
+    .route("/", web::get().to(ui::index))
+    .route("/assets/{name}", web::get().to(ui::asset))
     .route("/metrics", web::get().to(metrics::render))
     .service(
         web::scope("/api")
@@ -98,6 +101,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(auth::login))
             .route("/logout", web::post().to(auth::logout))
             .route("/me", web::get().to(auth::me))
+            .route("/session", web::get().to(auth::session))
+            .route("/roads", web::get().to(roads::roads))
             .route("/communities", web::get().to(bookings::communities))
             .route("/communities", web::post().to(bookings::create_community))
             .route("/elders", web::get().to(bookings::list_elders))
@@ -139,28 +144,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/stops/{id}/report", web::post().to(driver::report)),
     );
 }
-
-/// `GET /`: what runs here, until the web interface arrives.
-async fn index() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(INDEX)
-}
-
-const INDEX: &str = r#"<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>vaxride</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto; padding: 0 1em">
-<h1>vaxride 接种接送</h1>
-<p>为不能独自出行的老人安排接种接送的服务正在运行。网页界面即将推出；现在可通过 API 使用。</p>
-<p lang="en">Rides to vaccination for elders who cannot travel alone: the service is running. The
-web interface is coming; until then use the API.</p>
-<ul>
-<li><a href="/api/openapi.json">OpenAPI (JSON)</a></li>
-<li><a href="/api/health">/api/health</a></li>
-<li>Log in: <code>POST /api/login {"username", "password"}</code> — the demo logins are printed when the server starts.</li>
-</ul>
-</body></html>"#;
 
 async fn health(state: web::Data<AppState>) -> HttpResponse {
     if state.store.ping().await {

@@ -23,6 +23,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/login"),
     ("post", "/api/logout"),
     ("get", "/api/me"),
+    ("get", "/api/session"),
     ("post", "/api/communities"),
     ("get", "/api/communities"),
     ("get", "/api/elders"),
@@ -53,6 +54,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/plans/jobs/{id}/events"),
     ("get", "/api/plans/{id}"),
     ("post", "/api/plans/{id}/publish"),
+    ("get", "/api/roads"),
     ("get", "/api/trips"),
     ("get", "/api/driver/events"),
     ("post", "/api/driver/ack"),
@@ -67,6 +69,7 @@ const PUBLIC: &[&str] = &[
     "/api/health",
     "/api/openapi.json",
     "/api/login",
+    "/api/session",
     "/api/bookings/template.csv",
 ];
 

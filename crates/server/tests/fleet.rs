@@ -88,12 +88,12 @@ fn site(name: &str) -> Value {
 }
 
 #[actix_web::test]
-async fn the_root_page_says_what_runs_here() {
+async fn the_root_page_is_the_web_interface() {
     let app = test::init_service(App::new().app_data(setup().await).configure(configure)).await;
     let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
     assert_eq!(res.status().as_u16(), 200);
     let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
-    assert!(body.contains("/api/openapi.json") && body.contains("lang=\"zh-CN\""));
+    assert!(body.contains("/assets/app.js") && body.contains("lang=\"zh-CN\""));
 }
 
 #[actix_web::test]

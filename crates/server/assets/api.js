@@ -1,0 +1,68 @@
+// Calls to the service's API. The session is the HttpOnly cookie set by POST /api/login, so
+// the page never handles a token. Errors come back as ApiError with the server's stable code.
+
+import { t, has } from './i18n.js';
+
+export class ApiError extends Error {
+  constructor(status, code, message, fields) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields || [];
+  }
+}
+
+const hooks = { unauthorized: () => {}, ok: () => {} };
+
+/** What to do when the session is gone (401), and after any successful request. */
+export function onApi(name, fn) {
+  hooks[name] = fn;
+}
+
+/**
+ * api('GET', '/api/me'); api('POST', '/api/bookings', {json, headers}); api('POST', url, {body, type}).
+ * Resolves to the parsed JSON (or text for non-JSON answers, null for 204).
+ */
+export async function api(method, path, opts = {}) {
+  const headers = { accept: 'application/json', ...(opts.headers || {}) };
+  let body;
+  if (opts.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.json);
+  } else if (opts.body !== undefined) {
+    headers['content-type'] = opts.type || 'text/plain';
+    body = opts.body;
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, 'network', t('err.network'));
+  }
+  const type = res.headers.get('content-type') || '';
+  const data = res.status === 204 ? null : type.includes('json') ? await res.json().catch(() => null) : await res.text();
+  if (!res.ok) {
+    const err = data && data.error ? data.error : {};
+    const e = new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.fields);
+    if (res.status === 401 && path !== '/api/login') hooks.unauthorized(e);
+    throw e;
+  }
+  hooks.ok();
+  return data;
+}
+
+/** The error for people: translated by its code where the dictionary knows it, else the server's words. */
+export function errorText(e) {
+  if (!(e instanceof ApiError)) return t('err.internal');
+  const key = `err.${e.code}`;
+  return has(key) ? t(key) : e.message;
+}
+
+/** The error's field problems as lines: "row 3, column phone: …" or "bookings[0].day: …". */
+export function fieldLines(e) {
+  if (!(e instanceof ApiError)) return [];
+  return e.fields.map((f) => {
+    const where = f.row ? t('err.row_col', { row: f.row, column: f.column || f.field || '' }) : f.field;
+    return `${where}: ${f.message}`;
+  });
+}

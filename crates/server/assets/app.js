@@ -1,0 +1,161 @@
+// vaxride's web interface: a single page with hash routes, one view per role.
+//
+// Element ids and data-testid values for browser tests are listed in docs/ui.md. The main
+// ones: #login-form #login-username #login-password #login-submit #login-error, #lang-select,
+// #logout, #nav (links #nav-<route>), #main, #toast; per view see secretary.js,
+// coordinator.js and driver.js (each names its ids at the top).
+//
+// Routes: #/login, #/secretary/elders, #/secretary/bookings, #/coordinator/fleet,
+// #/coordinator/plan, #/coordinator/trips, #/driver.
+
+import { h, clear } from './dom.js';
+import { t, setLang, getLang, onLangChange } from './i18n.js';
+import { api, onApi, errorText } from './api.js';
+import * as secretary from './secretary.js';
+import * as coordinator from './coordinator.js';
+import * as driver from './driver.js';
+
+const ROUTES = {
+  login: { roles: null, title: 'login.title', mount: mountLogin },
+  'secretary/elders': { roles: ['secretary'], title: 'nav.elders', mount: secretary.elders },
+  'secretary/bookings': { roles: ['secretary'], title: 'nav.bookings', mount: secretary.bookings },
+  'coordinator/fleet': { roles: ['coordinator', 'admin'], title: 'nav.fleet', mount: coordinator.fleet },
+  'coordinator/plan': { roles: ['coordinator', 'admin'], title: 'nav.plan', mount: coordinator.plan },
+  'coordinator/trips': { roles: ['coordinator', 'admin'], title: 'nav.trips', mount: coordinator.trips },
+  driver: { roles: ['driver'], title: 'nav.driver', mount: driver.mount },
+};
+
+const NAV = {
+  secretary: ['secretary/bookings', 'secretary/elders'],
+  coordinator: ['coordinator/plan', 'coordinator/trips', 'coordinator/fleet'],
+  admin: ['coordinator/plan', 'coordinator/trips', 'coordinator/fleet'],
+  driver: ['driver'],
+};
+
+const app = { me: null, route: null, unmount: null };
+
+function home(me) {
+  return me ? NAV[me.role][0] : 'login';
+}
+
+function go(route) {
+  if (location.hash === `#/${route}`) render();
+  else location.hash = `#/${route}`;
+}
+
+/** A short message for everyone (and screen readers): kind is 'ok' or 'error'. */
+export function notify(text, kind = 'ok') {
+  const box = document.getElementById('toast');
+  clear(box);
+  box.className = `toast ${kind}`;
+  box.append(h('span', {}, text));
+  box.hidden = false;
+  clearTimeout(notify.timer);
+  notify.timer = setTimeout(() => { box.hidden = true; }, kind === 'error' ? 8000 : 4000);
+}
+
+function renderHeader() {
+  document.title = t('app.title');
+  document.getElementById('brand').textContent = t('app.name');
+  document.getElementById('lang-label').textContent = t('lang.label');
+  const sel = document.getElementById('lang-select');
+  sel.value = getLang();
+  const nav = document.getElementById('nav');
+  nav.setAttribute('aria-label', t('nav.label'));
+  clear(nav);
+  if (app.me) {
+    nav.append(h('ul', {}, NAV[app.me.role].map((r) => h('li', {},
+      h('a', {
+        href: `#/${r}`,
+        id: `nav-${r.replace('/', '-')}`,
+        'aria-current': app.route === r ? 'page' : null,
+      }, t(ROUTES[r].title))))));
+  }
+  const who = document.getElementById('user-name');
+  who.textContent = app.me ? `${app.me.display_name || app.me.username} · ${t(`role.${app.me.role}`)}` : '';
+  const out = document.getElementById('logout');
+  out.textContent = t('logout');
+  out.hidden = !app.me;
+}
+
+function render() {
+  let route = location.hash.replace(/^#\/?/, '');
+  if (!ROUTES[route]) route = home(app.me);
+  const def = ROUTES[route];
+  if (!app.me && route !== 'login') route = 'login';
+  else if (app.me && (route === 'login' || (def.roles && !def.roles.includes(app.me.role)))) route = home(app.me);
+  if (`#/${route}` !== location.hash) {
+    history.replaceState(null, '', `#/${route}`);
+  }
+  if (app.unmount) {
+    try { app.unmount(); } catch (e) { /* a view that failed to clean up must not block the next */ }
+  }
+  app.route = route;
+  renderHeader();
+  const main = clear(document.getElementById('main'));
+  main.dataset.view = route;
+  document.title = `${t(ROUTES[route].title)} · ${t('app.title')}`;
+  app.unmount = ROUTES[route].mount(main, { me: app.me, notify, go }) || null;
+}
+
+function mountLogin(main) {
+  const err = h('p', { id: 'login-error', class: 'error', role: 'alert' });
+  const user = h('input', { id: 'login-username', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none' });
+  const pass = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { id: 'login-submit', type: 'submit', class: 'primary big' }, t('login.submit'));
+  const form = h('form', { id: 'login-form', class: 'card narrow', novalidate: true },
+    h('h1', {}, t('login.title')),
+    h('p', { class: 'muted' }, t('login.intro')),
+    h('div', { class: 'field' }, h('label', { for: 'login-username' }, t('login.username')), user),
+    h('div', { class: 'field' }, h('label', { for: 'login-password' }, t('login.password')), pass),
+    err, submit);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    if (!user.value.trim() || !pass.value) {
+      err.textContent = t('login.missing');
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const r = await api('POST', '/api/login', { json: { username: user.value.trim(), password: pass.value } });
+      app.me = r.user;
+      go(home(app.me));
+    } catch (e) {
+      err.textContent = errorText(e);
+      submit.disabled = false;
+      pass.select();
+    }
+  });
+  main.append(form);
+  user.focus();
+}
+
+async function logout() {
+  try { await api('POST', '/api/logout'); } catch (e) { /* the session is gone either way */ }
+  app.me = null;
+  go('login');
+}
+
+async function start() {
+  document.getElementById('lang-select').addEventListener('change', (ev) => setLang(ev.target.value));
+  document.getElementById('logout').addEventListener('click', logout);
+  onLangChange(() => render());
+  onApi('unauthorized', () => {
+    if (app.me) {
+      app.me = null;
+      notify(t('err.unauthorized'), 'error');
+      go('login');
+    }
+  });
+  window.addEventListener('hashchange', render);
+  try {
+    app.me = (await api('GET', '/api/session')).user;
+  } catch (e) {
+    app.me = null;
+  }
+  render();
+}
+
+setLang(getLang());
+start();

@@ -1,0 +1,481 @@
+// The coordinator's views: the fleet (sites, vans, vehicles, drivers), planning a day (progress
+// stream, the plan on a map with its figures and the slot-load chart, publishing) and the
+// day's trips (declined ones reassigned).
+//
+// Ids: fleet: #site-table #van-table #vehicle-table #driver-table; forms #site-form
+// (#site-name #site-kind #site-van #site-day #site-lon #site-lat #site-address #site-open
+// #site-close #site-slot #site-capacity #site-save #site-error), #van-form (#van-name
+// #van-save #van-error), #vehicle-form (#vehicle-name #vehicle-seats #vehicle-wheelchairs
+// #vehicle-features #vehicle-from #vehicle-to #vehicle-lon #vehicle-lat #vehicle-save
+// #vehicle-error), #driver-form (#driver-name #driver-phone #driver-vehicle #driver-save
+// #driver-error).
+// plan: #plan-day #plan-seconds #plan-run #plan-progress #plan-stage #plan-best #plan-result
+// #plan-map (svg data-testid="plan-map-svg", route paths data-testid="route-<vehicleId>")
+// #plan-legend #plan-figures (values data-testid="fig-<name>") #plan-unserved #slot-chart
+// (data-testid="slot-chart-<siteId>") #plan-publish #plan-status.
+// trips: #trips-day #trip-table (rows data-testid="trip-row-<id>", status
+// data-testid="trip-status-<id>", reassign selects #reassign-vehicle-<id>, buttons
+// data-testid="reassign-<id>") #trips-refreshed.
+
+import { h, s, clear, field, hhmm, today, table } from './dom.js';
+import { t } from './i18n.js';
+import { api, errorText, fieldLines } from './api.js';
+import { bboxOf, pad, mapFigure, marker, label, colour, slotCharts } from './map.js';
+import { badge, reasonText } from './secretary.js';
+
+const REFRESH_MS = 5000;
+
+function errorInto(box, e) {
+  clear(box).append(h('span', {}, errorText(e)));
+  const lines = fieldLines(e);
+  if (lines.length) box.append(h('ul', {}, lines.map((l) => h('li', {}, l))));
+}
+
+function dayOf() {
+  return sessionStorage.getItem('vaxride.day') || today();
+}
+
+/** A collapsible add form: fields, a save button, an error line; `submit(values)` posts. */
+function addForm(prefix, title, fields, submit) {
+  const err = h('div', { id: `${prefix}-error`, class: 'error', role: 'alert' });
+  const form = h('form', { id: `${prefix}-form`, novalidate: true },
+    h('div', { class: 'grid three' }, fields),
+    err,
+    h('button', { id: `${prefix}-save`, type: 'submit', class: 'primary' }, t('add')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clear(err);
+    const v = (id) => form.querySelector(`#${prefix}-${id}`).value;
+    try {
+      await submit(v, form);
+      form.reset();
+    } catch (e) {
+      errorInto(err, e);
+    }
+  });
+  return h('details', { class: 'card' }, h('summary', {}, title), form);
+}
+
+const input = (attrs = {}) => h('input', { autocomplete: 'off', ...attrs });
+
+// ---------------------------------------------------------------- fleet
+
+export function fleet(main, ctx) {
+  const boxes = { sites: h('div', {}), vans: h('div', {}), vehicles: h('div', {}), drivers: h('div', {}) };
+  const data = { sites: [], vans: [], vehicles: [], drivers: [] };
+  const vanSelect = h('select', {});
+  const vehicleSelect = h('select', {});
+
+  function render() {
+    const vehicleName = new Map(data.vehicles.map((v) => [v.id, v.name]));
+    clear(boxes.sites).append(table({ id: 'site-table' }, t('fleet.sites_caption', { n: data.sites.length }),
+      [t('site.name'), t('site.kind'), t('site.hours'), t('site.slot'), t('site.capacity'), t('site.doses'), t('site.day')],
+      data.sites.map((x) => h('tr', { 'data-testid': `site-row-${x.id}` },
+        h('td', {}, x.name), h('td', {}, t(`kind.${x.kind}`)), h('td', {}, `${hhmm(x.open_from)}–${hhmm(x.open_to)}`),
+        h('td', { class: 'num' }, x.slot_minutes), h('td', { class: 'num' }, x.capacity_per_slot),
+        h('td', {}, (x.doses || []).map((d) => t(`site_dose.${d}`)).join(', ')), h('td', {}, x.day || '')))));
+    clear(boxes.vans).append(table({ id: 'van-table' }, t('fleet.vans_caption', { n: data.vans.length }),
+      [t('van.name'), t('van.stops')],
+      data.vans.map((v) => h('tr', { 'data-testid': `van-row-${v.id}` },
+        h('td', {}, v.name),
+        h('td', {}, v.stops.length ? v.stops.map((x) => `${x.day || ''} ${hhmm(x.open_from)} ${x.name}`).join('; ') : '—')))));
+    clear(boxes.vehicles).append(table({ id: 'vehicle-table' }, t('fleet.vehicles_caption', { n: data.vehicles.length }),
+      [t('vehicle.name'), t('vehicle.seats'), t('vehicle.wheelchairs'), t('vehicle.features'), t('vehicle.shift')],
+      data.vehicles.map((v) => h('tr', { 'data-testid': `vehicle-row-${v.id}` },
+        h('td', {}, v.name), h('td', { class: 'num' }, v.seats), h('td', { class: 'num' }, v.wheelchairs),
+        h('td', {}, (v.features || []).join(', ')), h('td', {}, `${hhmm(v.shift_from)}–${hhmm(v.shift_to)}`)))));
+    clear(boxes.drivers).append(table({ id: 'driver-table' }, t('fleet.drivers_caption', { n: data.drivers.length }),
+      [t('driver.name'), t('driver.phone'), t('driver.vehicle')],
+      data.drivers.map((d) => h('tr', { 'data-testid': `driver-row-${d.id}` },
+        h('td', {}, d.name), h('td', {}, d.phone), h('td', {}, vehicleName.get(d.vehicle_id) || '—')))));
+    const keepVan = vanSelect.value;
+    clear(vanSelect).append(h('option', { value: '' }, '—'), ...data.vans.map((v) => h('option', { value: v.id }, v.name)));
+    vanSelect.value = keepVan;
+    const keepVehicle = vehicleSelect.value;
+    clear(vehicleSelect).append(h('option', { value: '' }, '—'), ...data.vehicles.map((v) => h('option', { value: v.id }, v.name)));
+    vehicleSelect.value = keepVehicle;
+  }
+
+  async function load() {
+    try {
+      [data.sites, data.vans, data.vehicles, data.drivers] = await Promise.all(
+        ['/api/sites', '/api/vans', '/api/vehicles', '/api/drivers'].map((u) => api('GET', u)));
+      render();
+    } catch (e) {
+      ctx.notify(errorText(e), 'error');
+    }
+  }
+
+  const kind = h('select', {}, ['fixed', 'community_point', 'van_stop'].map((k) => h('option', { value: k }, t(`kind.${k}`))));
+  const siteForm = addForm('site', t('fleet.add_site'), [
+    field('site-name', t('site.name'), input({ required: true, maxlength: 100 })),
+    field('site-kind', t('site.kind'), kind),
+    field('site-van', t('site.van'), vanSelect),
+    field('site-day', t('site.day'), input({ type: 'date' })),
+    field('site-lon', t('elder.lon'), input({ inputmode: 'decimal', required: true })),
+    field('site-lat', t('elder.lat'), input({ inputmode: 'decimal', required: true })),
+    field('site-address', t('elder.address'), input({ maxlength: 200 })),
+    field('site-open', t('site.open'), input({ type: 'time', value: '08:00', required: true })),
+    field('site-close', t('site.close'), input({ type: 'time', value: '17:00', required: true })),
+    field('site-slot', t('site.slot'), input({ type: 'number', min: 5, max: 240, value: 15 })),
+    field('site-capacity', t('site.capacity'), input({ type: 'number', min: 1, value: 10 })),
+  ], async (v) => {
+    const body = {
+      name: v('name'), kind: v('kind'), location: { lon: Number(v('lon')), lat: Number(v('lat')) },
+      address: v('address'), hours: [v('open'), v('close')],
+      slot_minutes: Number(v('slot')), capacity_per_slot: Number(v('capacity')),
+    };
+    if (v('kind') === 'van_stop') {
+      body.van_id = v('van') ? Number(v('van')) : null;
+      body.day = v('day') || null;
+    } else if (v('day')) {
+      body.day = v('day');
+    }
+    await api('POST', '/api/sites', { json: body });
+    ctx.notify(t('saved'));
+    load();
+  });
+  const vanForm = addForm('van', t('fleet.add_van'), [
+    field('van-name', t('van.name'), input({ required: true, maxlength: 100 })),
+  ], async (v) => {
+    await api('POST', '/api/vans', { json: { name: v('name') } });
+    ctx.notify(t('saved'));
+    load();
+  });
+  const vehicleForm = addForm('vehicle', t('fleet.add_vehicle'), [
+    field('vehicle-name', t('vehicle.name'), input({ required: true, maxlength: 100 })),
+    field('vehicle-seats', t('vehicle.seats'), input({ type: 'number', min: 1, max: 60, value: 4 })),
+    field('vehicle-wheelchairs', t('vehicle.wheelchairs'), input({ type: 'number', min: 0, max: 10, value: 0 })),
+    field('vehicle-features', t('vehicle.features_hint'), input({})),
+    field('vehicle-from', t('vehicle.from'), input({ type: 'time', value: '07:00', required: true })),
+    field('vehicle-to', t('vehicle.to'), input({ type: 'time', value: '18:00', required: true })),
+    field('vehicle-lon', t('vehicle.start_lon'), input({ inputmode: 'decimal', required: true })),
+    field('vehicle-lat', t('vehicle.start_lat'), input({ inputmode: 'decimal', required: true })),
+  ], async (v) => {
+    await api('POST', '/api/vehicles', {
+      json: {
+        name: v('name'), seats: Number(v('seats')), wheelchairs: Number(v('wheelchairs')),
+        features: v('features').split(/[,，\s]+/).filter(Boolean), shift: [v('from'), v('to')],
+        start: { lon: Number(v('lon')), lat: Number(v('lat')) },
+      },
+    });
+    ctx.notify(t('saved'));
+    load();
+  });
+  const driverForm = addForm('driver', t('fleet.add_driver'), [
+    field('driver-name', t('driver.name'), input({ required: true, maxlength: 100 })),
+    field('driver-phone', t('driver.phone'), input({ type: 'tel', required: true, maxlength: 30 })),
+    field('driver-vehicle', t('driver.vehicle'), vehicleSelect),
+  ], async (v) => {
+    await api('POST', '/api/drivers', {
+      json: { name: v('name'), phone: v('phone'), vehicle_id: v('vehicle') ? Number(v('vehicle')) : null },
+    });
+    ctx.notify(t('saved'));
+    load();
+  });
+
+  main.append(h('h1', {}, t('fleet.title')),
+    h('section', { 'aria-labelledby': 'h-sites' }, h('h2', { id: 'h-sites' }, t('fleet.sites')), siteForm, boxes.sites),
+    h('section', { 'aria-labelledby': 'h-vans' }, h('h2', { id: 'h-vans' }, t('fleet.vans')), vanForm, boxes.vans),
+    h('section', { 'aria-labelledby': 'h-vehicles' }, h('h2', { id: 'h-vehicles' }, t('fleet.vehicles')), vehicleForm, boxes.vehicles),
+    h('section', { 'aria-labelledby': 'h-drivers' }, h('h2', { id: 'h-drivers' }, t('fleet.drivers')), driverForm, boxes.drivers));
+  load();
+  return null;
+}
+
+// ---------------------------------------------------------------- planning
+
+let roadsCache = null;
+/** The road network around the district (fetched once per page load). */
+export async function roads() {
+  if (!roadsCache) roadsCache = api('GET', '/api/roads').catch((e) => { roadsCache = null; throw e; });
+  return roadsCache;
+}
+
+function minutes(sec) {
+  return Math.round((sec || 0) / 60);
+}
+
+export function plan(main, ctx) {
+  const st = { es: null, alive: true, plan: null };
+  const dayInput = input({ type: 'date', value: dayOf(), required: true });
+  const secs = input({ type: 'number', min: 1, max: 300, value: 20 });
+  const runBtn = h('button', { id: 'plan-run', type: 'submit', class: 'primary' }, t('plan.run'));
+  const progress = h('progress', { id: 'plan-progress', max: 100, value: 0, 'aria-labelledby': 'plan-stage' });
+  const stage = h('p', { id: 'plan-stage', 'aria-live': 'polite' }, t('plan.idle'));
+  const best = h('p', { id: 'plan-best', class: 'muted' });
+  const result = h('div', { id: 'plan-result' });
+  const runErr = h('div', { id: 'plan-error', class: 'error', role: 'alert' });
+
+  function closeStream() {
+    if (st.es) { st.es.close(); st.es = null; }
+  }
+
+  function showProgress(p) {
+    progress.value = p.percent || 0;
+    progress.textContent = `${p.percent || 0}%`;
+    stage.textContent = t('plan.stage', { stage: t(`stage.${p.stage}`), percent: p.percent || 0 });
+    best.textContent = p.best_served !== null && p.best_served !== undefined ? t('plan.best', { served: p.best_served }) : '';
+  }
+
+  const form = h('form', { id: 'plan-form', class: 'card', novalidate: true },
+    h('div', { class: 'row' },
+      field('plan-day', t('plan.day'), dayInput),
+      field('plan-seconds', t('plan.seconds'), secs),
+      runBtn),
+    runErr,
+    h('div', { class: 'progress-box' }, stage, progress, best));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clear(runErr);
+    closeStream();
+    sessionStorage.setItem('vaxride.day', dayInput.value);
+    runBtn.disabled = true;
+    showProgress({ percent: 0, stage: 'queued' });
+    try {
+      const job = await api('POST', '/api/plans/run', { json: { day: dayInput.value, seconds: Number(secs.value) || 20 } });
+      follow(job.job);
+    } catch (e) {
+      errorInto(runErr, e);
+      runBtn.disabled = false;
+    }
+  });
+
+  function follow(job) {
+    const es = new EventSource(`/api/plans/jobs/${job}/events`);
+    st.es = es;
+    es.addEventListener('progress', (ev) => showProgress(JSON.parse(ev.data)));
+    es.addEventListener('done', (ev) => {
+      const p = JSON.parse(ev.data);
+      closeStream();
+      showProgress(p);
+      runBtn.disabled = false;
+      if (p.plan_id) {
+        sessionStorage.setItem(`vaxride.plan.${dayInput.value}`, p.plan_id);
+        loadPlan(p.plan_id);
+      }
+    });
+    es.addEventListener('failed', (ev) => {
+      const p = JSON.parse(ev.data);
+      closeStream();
+      runBtn.disabled = false;
+      stage.textContent = t('plan.failed', { error: p.error || '' });
+    });
+    es.onerror = () => {
+      // The stream is re-opened by the browser; after the end it is closed above.
+      if (es.readyState === EventSource.CLOSED) { runBtn.disabled = false; st.es = null; }
+    };
+  }
+
+  async function loadPlan(id) {
+    try {
+      const [p, sites, communities, roadNet, bookingsOfDay, vehicles] = await Promise.all([
+        api('GET', `/api/plans/${id}`), api('GET', '/api/sites'), api('GET', '/api/communities'),
+        roads().catch(() => null), api('GET', `/api/bookings?day=${encodeURIComponent(dayInput.value)}`).catch(() => []),
+        api('GET', '/api/vehicles').catch(() => []),
+      ]);
+      if (!st.alive) return;
+      st.plan = p;
+      renderPlan(p, sites, communities, roadNet, bookingsOfDay, vehicles);
+    } catch (e) {
+      if (e.status === 404) sessionStorage.removeItem(`vaxride.plan.${dayInput.value}`);
+      ctx.notify(errorText(e), 'error');
+    }
+  }
+
+  function renderPlan(p, sites, communities, roadNet, bookingsOfDay, vehicles) {
+    const siteById = new Map(sites.map((x) => [x.id, x]));
+    const vehicleName = new Map(vehicles.map((v) => [v.id, v.name]));
+    const elderOf = new Map(bookingsOfDay.map((b) => [b.booking_id ?? b.id, b.elder_name]));
+    const routes = (p.routes && p.routes.routes) || [];
+    const geo = (p.routes && p.routes.geometry) || { features: [] };
+    const clusters = geo.clusters || [];
+    const routeIndex = new Map(routes.map((r, i) => [r.vehicle_id, i]));
+    const pts = [];
+    for (const f of geo.features) pts.push(...f.geometry.coordinates);
+    for (const x of sites) pts.push([x.location.lon, x.location.lat]);
+    for (const c of communities) pts.push([c.centre.lon, c.centre.lat]);
+    const bbox = pad(bboxOf(pts) || (roadNet && roadNet.bbox) || [0, 0, 0.01, 0.01]);
+    const map = mapFigure({
+      id: 'plan-map', label: t('plan.map_label', { n: routes.length }), bbox, roads: roadNet, width: 1000,
+      draw: (pj) => {
+        const g = s('g', {});
+        const r = 5;
+        clusters.forEach((c, i) => {
+          g.append(s('circle', {
+            cx: pj.x(c.centre.lon), cy: pj.y(c.centre.lat), r: 38, fill: 'none', stroke: '#4d4d4d',
+            'stroke-width': 1.5, 'stroke-dasharray': '6 4', 'vector-effect': 'non-scaling-stroke', 'data-testid': 'cluster',
+          }, s('title', {}, t('plan.cluster_title', { n: i + 1, bookings: c.bookings, vehicles: c.vehicles }))));
+        });
+        for (const f of geo.features) {
+          const i = routeIndex.get(f.properties.vehicle_id) ?? 0;
+          g.append(s('path', {
+            d: pj.path(f.geometry.coordinates), fill: 'none', stroke: colour(i), 'stroke-width': 3,
+            'stroke-linejoin': 'round', 'stroke-opacity': 0.9, 'vector-effect': 'non-scaling-stroke',
+            'data-testid': `route-${f.properties.vehicle_id}`,
+          }, s('title', {}, vehicleName.get(f.properties.vehicle_id) || `#${f.properties.vehicle_id}`)));
+        }
+        routes.forEach((rt, i) => {
+          for (const stop of rt.stops) {
+            if (stop.kind !== 'pickup_home') continue;
+            g.append(marker(pj, [stop.point.lon, stop.point.lat], 'elder', colour(i), r,
+              `${elderOf.get(stop.booking_id) || `#${stop.booking_id}`} · ${hhmm(stop.start)}`));
+          }
+        });
+        for (const x of sites) {
+          g.append(marker(pj, [x.location.lon, x.location.lat], x.kind === 'van_stop' ? 'van' : 'site', '#1a1a1a', r + 2,
+            `${x.name} (${t(`kind.${x.kind}`)})`));
+        }
+        for (const c of communities) {
+          g.append(label(pj, [c.centre.lon, c.centre.lat], c.name, 15));
+        }
+        return g;
+      },
+    });
+    const legend = h('ul', { class: 'legend', id: 'plan-legend' },
+      routes.map((rt, i) => {
+        const sw = h('span', { class: 'swatch' });
+        sw.style.background = colour(i);
+        return h('li', {}, sw, `${vehicleName.get(rt.vehicle_id) || `#${rt.vehicle_id}`} (${rt.stops.length})`);
+      }),
+      h('li', {}, t('plan.legend_symbols')));
+    const fg = p.figures || {};
+    const fig = (name, value) => h('div', {}, h('dt', {}, t(`fig.${name}`)), h('dd', { 'data-testid': `fig-${name}` }, value));
+    const figures = h('dl', { class: 'figures', id: 'plan-figures' },
+      fig('served', `${fg.served ?? 0} / ${fg.requested ?? 0}`),
+      fig('unserved', String((fg.requested ?? 0) - (fg.served ?? 0))),
+      fig('vehicles', String(fg.vehicles_used ?? routes.length)),
+      fig('driver_hours', (Number(fg.driver_seconds || 0) / 3600).toFixed(1)),
+      fig('mean_ride', t('minutes', { n: minutes(fg.mean_ride_seconds) })),
+      fig('max_ride', t('minutes', { n: minutes(fg.max_ride_seconds) })),
+      fig('excess_ride', t('minutes', { n: minutes(fg.mean_excess_ride_seconds) })));
+    const reasons = Object.entries(fg.unserved_by_reason || {});
+    const unserved = h('section', { id: 'plan-unserved', 'aria-labelledby': 'h-unserved' },
+      h('h3', { id: 'h-unserved' }, t('plan.unserved_title')),
+      reasons.length
+        ? h('ul', {}, reasons.map(([code, n]) => h('li', { 'data-testid': `reason-${code}` },
+          h('strong', {}, `${n} × `), reasonText(code))))
+        : h('p', { class: 'muted' }, t('plan.all_served')),
+      (p.unserved || []).length
+        ? h('details', {}, h('summary', {}, t('plan.unserved_list')),
+          h('ul', {}, p.unserved.map((u) => h('li', {}, `${elderOf.get(u.booking_id) || `#${u.booking_id}`}: ${reasonText(u.reason)}`))))
+        : null);
+    const status = h('p', { id: 'plan-status' }, t('plan.status_line', { id: p.id, version: p.version, status: t(`plan_status.${p.status}`) }));
+    const publish = h('button', {
+      id: 'plan-publish', type: 'button', class: 'primary big', disabled: p.status !== 'draft',
+      onclick: async () => {
+        publish.disabled = true;
+        try {
+          const r = await api('POST', `/api/plans/${p.id}/publish`);
+          ctx.notify(t('plan.published'));
+          status.textContent = t('plan.status_line', { id: r.id, version: r.version, status: t(`plan_status.${r.status}`) });
+        } catch (e) {
+          ctx.notify(errorText(e), 'error');
+          publish.disabled = false;
+        }
+      },
+    }, t('plan.publish'));
+    clear(result).append(
+      h('h2', {}, t('plan.result_title', { day: p.day })),
+      status,
+      h('div', { class: 'split' },
+        h('div', {}, map, legend),
+        h('div', {}, figures, unserved, h('div', { class: 'actions' }, publish))),
+      h('section', { 'aria-labelledby': 'h-chart' },
+        h('h3', { id: 'h-chart' }, t('plan.chart_title')),
+        slotCharts(fg.slots, (id) => (siteById.get(id) || { name: `#${id}` }).name)));
+  }
+
+  main.append(h('h1', {}, t('plan.title')), form, result);
+  const remembered = sessionStorage.getItem(`vaxride.plan.${dayInput.value}`);
+  if (remembered) loadPlan(Number(remembered));
+  return () => { st.alive = false; closeStream(); };
+}
+
+// ---------------------------------------------------------------- trips of the day
+
+const KIND_SHORT = { pickup_home: 'kind_stop.pickup_home', drop_site: 'kind_stop.drop_site', pickup_site: 'kind_stop.pickup_site', drop_home: 'kind_stop.drop_home' };
+
+export function trips(main, ctx) {
+  const st = { timer: null, alive: true, vehicles: [], drivers: new Map(), chosen: new Map() };
+  const dayInput = input({ type: 'date', value: dayOf(), required: true });
+  const box = h('div', { id: 'trip-box' });
+  const refreshed = h('p', { id: 'trips-refreshed', class: 'muted' });
+
+  function where(tr) {
+    const done = tr.stops.filter((x) => x.done).length;
+    const next = tr.stops.find((x) => !x.done);
+    return h('span', {}, t('trips.progress', { done, n: tr.stops.length }),
+      next ? h('span', { class: 'muted' }, ` · ${t('trips.next')}: ${hhmm(next.planned)} ${t(KIND_SHORT[next.kind])} ${next.first_name}`) : null);
+  }
+
+  function render(list) {
+    if (document.activeElement && document.activeElement.closest && document.activeElement.closest('#trip-table select')) return;
+    const declined = list.filter((x) => x.status === 'declined').length;
+    clear(box).append(
+      declined ? h('p', { class: 'error', id: 'trips-declined' }, t('trips.declined_count', { n: declined })) : null,
+      list.length
+        ? table({ id: 'trip-table' }, t('trips.caption', { n: list.length }),
+          [t('col.trip'), t('col.vehicle'), t('col.driver'), t('col.status'), t('trips.where'), t('trips.reassign')],
+          list.map((tr) => {
+            const sel = h('select', { id: `reassign-vehicle-${tr.id}` },
+              st.vehicles.filter((v) => v.id !== tr.vehicle_id).map((v) => h('option', { value: v.id }, v.name)));
+            if (st.chosen.has(tr.id)) sel.value = st.chosen.get(tr.id);
+            sel.addEventListener('change', () => st.chosen.set(tr.id, sel.value));
+            return h('tr', { 'data-testid': `trip-row-${tr.id}`, class: tr.status === 'declined' ? 'declined' : null },
+              h('td', {}, `#${tr.id}`), h('td', {}, tr.vehicle),
+              h('td', {}, st.drivers.get(tr.driver_id) || '—'),
+              h('td', { 'data-testid': `trip-status-${tr.id}` }, badge(tr.status)),
+              h('td', {}, where(tr)),
+              h('td', {}, tr.status === 'declined'
+                ? h('div', { class: 'row' },
+                  h('div', { class: 'field' }, h('label', { for: `reassign-vehicle-${tr.id}` }, t('trips.to_vehicle')), sel),
+                  h('button', { type: 'button', class: 'primary', 'data-testid': `reassign-${tr.id}`, onclick: () => reassign(tr, sel.value) }, t('trips.reassign_btn')))
+                : null));
+          }))
+        : h('p', { class: 'muted', id: 'trips-empty' }, t('trips.none')));
+  }
+
+  async function reassign(tr, vehicle) {
+    try {
+      await api('POST', `/api/trips/${tr.id}/reassign`, { json: { vehicle_id: Number(vehicle) } });
+      ctx.notify(t('trips.reassigned'));
+      st.chosen.delete(tr.id);
+      refresh();
+    } catch (e) {
+      ctx.notify(`${errorText(e)} ${fieldLines(e).join('; ')}`, 'error');
+    }
+  }
+
+  async function refresh() {
+    try {
+      const list = await api('GET', `/api/trips?day=${encodeURIComponent(dayInput.value)}`);
+      if (!st.alive) return;
+      render(list);
+      refreshed.textContent = t('book.refreshed', { time: new Date().toLocaleTimeString() });
+    } catch (e) {
+      refreshed.textContent = errorText(e);
+    }
+  }
+
+  async function start() {
+    try {
+      const [vehicles, drivers] = await Promise.all([api('GET', '/api/vehicles'), api('GET', '/api/drivers')]);
+      st.vehicles = vehicles;
+      st.drivers = new Map(drivers.map((d) => [d.id, d.name]));
+    } catch (e) {
+      ctx.notify(errorText(e), 'error');
+    }
+    refresh();
+  }
+
+  dayInput.addEventListener('change', () => {
+    if (!dayInput.value) return;
+    sessionStorage.setItem('vaxride.day', dayInput.value);
+    refresh();
+  });
+  main.append(h('h1', {}, t('trips.title')), h('div', { class: 'row' }, field('trips-day', t('book.day'), dayInput)), refreshed, box);
+  start();
+  st.timer = setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
+  return () => { st.alive = false; clearInterval(st.timer); };
+}

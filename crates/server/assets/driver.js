@@ -1,0 +1,267 @@
+// The driver's view (phone first): trips pushed live over Server-Sent Events, accept or
+// decline, the ordered stops with call and navigation links and a small map, and one big
+// button per step. Steps go into a queue kept in localStorage and are sent in order; when the
+// network is down they wait for the `online` event (or the next request that succeeds). A
+// step leaves the queue only once the server has answered it, so it is not sent again.
+//
+// Ids: #net-status #queue-status #trip-list #driver-empty; per trip data-testid="trip-<id>",
+// "trip-status-<id>", "accept-<id>", "decline-<id>", "trip-map-<id>"; per stop
+// data-testid="stop-<id>", "call-<id>", "nav-<id>", "stop-done-<id>", "pending-<id>", and the
+// step buttons data-testid="report-<stopId>-<event>" (event: arrived, picked_up, no_show,
+// dropped_at_site, return_picked_up, home).
+
+import { h, s, clear, hhmm, today, randomKey } from './dom.js';
+import { t } from './i18n.js';
+import { api, onApi, errorText } from './api.js';
+import { bboxOf, pad, mapFigure, marker } from './map.js';
+import { badge } from './secretary.js';
+import { roads } from './coordinator.js';
+
+/** The steps that fit each kind of stop (as the server checks them). */
+const STEPS = {
+  pickup_home: ['arrived', 'picked_up', 'no_show'],
+  drop_site: ['dropped_at_site'],
+  pickup_site: ['return_picked_up', 'no_show'],
+  drop_home: ['home'],
+};
+const CLOSING = new Set(['picked_up', 'no_show', 'dropped_at_site', 'return_picked_up', 'home']);
+const EVENTS = ['trip_offered', 'trip_changed', 'trip_cancelled'];
+
+function store(key, fallback) {
+  try {
+    const v = JSON.parse(localStorage.getItem(key));
+    return v === null ? fallback : v;
+  } catch (e) {
+    return fallback;
+  }
+}
+
+export function mount(main, ctx) {
+  const user = ctx.me.user_id;
+  const K = { queue: `vaxride.queue.${user}`, seq: `vaxride.seq.${user}`, arrived: `vaxride.arrived.${user}` };
+  const st = {
+    trips: [], es: null, alive: true, flushing: false, reloadTimer: null, ackTimer: null,
+    pendingAck: 0, roads: null, flushTimer: null,
+  };
+  const net = h('p', { id: 'net-status', class: 'net', role: 'status' });
+  const queueBox = h('p', { id: 'queue-status', class: 'pending', 'aria-live': 'polite', hidden: true });
+  const list = h('div', { id: 'trip-list' });
+
+  const queue = () => store(K.queue, []);
+  const saveQueue = (q) => localStorage.setItem(K.queue, JSON.stringify(q));
+  const arrived = () => new Set(store(K.arrived, []));
+
+  function setNet() {
+    const on = navigator.onLine && (!st.es || st.es.readyState === EventSource.OPEN);
+    net.className = `net ${on ? 'online' : 'offline'}`;
+    net.textContent = on ? t('driver.online') : navigator.onLine ? t('driver.connecting') : t('driver.offline');
+    const n = queue().length;
+    queueBox.hidden = n === 0;
+    queueBox.textContent = t('driver.queued', { n });
+  }
+
+  // ------------------------------------------------------------ the queue of steps
+
+  function report(stop, event) {
+    const q = queue();
+    if (q.some((x) => x.stop === stop.id && x.event === event)) return;
+    q.push({ key: randomKey(), stop: stop.id, event, at: Date.now() });
+    saveQueue(q);
+    if (event === 'arrived') {
+      const a = arrived();
+      a.add(stop.id);
+      localStorage.setItem(K.arrived, JSON.stringify([...a]));
+    }
+    render();
+    flush();
+  }
+
+  async function flush() {
+    if (st.flushing || !navigator.onLine) { setNet(); return; }
+    st.flushing = true;
+    let sent = 0;
+    try {
+      for (;;) {
+        const item = queue()[0];
+        if (!item) break;
+        try {
+          await api('POST', `/api/stops/${item.stop}/report`, { json: { event: item.event } });
+          sent += 1;
+          saveQueue(queue().filter((x) => x.key !== item.key));
+        } catch (e) {
+          if (e.status === 0 || e.status >= 500 || e.status === 401 || e.status === 429) break;
+          // Refused for good (a step that no longer fits): drop it and say so.
+          saveQueue(queue().filter((x) => x.key !== item.key));
+          ctx.notify(`${t(`step.${item.event}`)}: ${errorText(e)}`, 'error');
+        }
+      }
+    } finally {
+      st.flushing = false;
+      setNet();
+    }
+    if (sent) reload();
+  }
+
+  // ------------------------------------------------------------ trips and the stream
+
+  async function reload() {
+    try {
+      const trips = await api('GET', '/api/trips');
+      if (!st.alive) return;
+      st.trips = trips;
+      render();
+    } catch (e) {
+      if (e.status !== 0) ctx.notify(errorText(e), 'error');
+    }
+  }
+
+  function scheduleReload() {
+    clearTimeout(st.reloadTimer);
+    st.reloadTimer = setTimeout(reload, 150);
+  }
+
+  function ack(seq) {
+    st.pendingAck = Math.max(st.pendingAck, seq);
+    clearTimeout(st.ackTimer);
+    st.ackTimer = setTimeout(() => {
+      api('POST', '/api/driver/ack', { json: { seq: st.pendingAck } }).catch(() => {});
+    }, 500);
+  }
+
+  function connect() {
+    if (st.es) st.es.close();
+    const last = Number(localStorage.getItem(K.seq)) || 0;
+    const es = new EventSource(`/api/driver/events${last ? `?last_event_id=${last}` : ''}`);
+    st.es = es;
+    for (const kind of EVENTS) {
+      es.addEventListener(kind, (ev) => {
+        const seq = Number(ev.lastEventId) || 0;
+        if (seq) localStorage.setItem(K.seq, String(seq));
+        if (kind === 'trip_offered' && seq > last) ctx.notify(t('driver.new_trip'));
+        scheduleReload();
+        if (seq) ack(seq);
+      });
+    }
+    es.onopen = () => { setNet(); flush(); };
+    es.onerror = () => {
+      setNet();
+      if (es.readyState === EventSource.CLOSED && st.alive) setTimeout(() => { if (st.alive && st.es === es) connect(); }, 3000);
+    };
+  }
+
+  async function respond(trip, accept) {
+    try {
+      await api('POST', `/api/trips/${trip.id}/${accept ? 'accept' : 'decline'}`);
+      ctx.notify(accept ? t('driver.accepted') : t('driver.declined'));
+      reload();
+    } catch (e) {
+      ctx.notify(errorText(e), 'error');
+    }
+  }
+
+  // ------------------------------------------------------------ rendering
+
+  // The trip's route on a small map; a failure to draw never hides the stops.
+  function mapFigureWrap(trip, pts) {
+    try {
+      return mapFigure({
+        id: `trip-map-${trip.id}`, label: t('driver.map_label', { n: trip.stops.length }),
+        bbox: pad(bboxOf(pts), 0.15), roads: st.roads, width: 400,
+        draw: (p) => {
+          const g = s('g', {});
+          g.append(s('path', { d: p.path(pts), fill: 'none', stroke: '#1f5fa8', 'stroke-width': 3, 'stroke-dasharray': '7 4', 'vector-effect': 'non-scaling-stroke' }));
+          trip.stops.forEach((x, i) => {
+            const site = x.kind === 'drop_site' || x.kind === 'pickup_site';
+            g.append(marker(p, [x.lon, x.lat], site ? 'site' : 'elder', x.done ? '#4d4d4d' : '#1f5fa8', 9, `${i + 1}. ${x.address}`));
+          });
+          return g;
+        },
+      });
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function stopItem(trip, x, pending, isNext, wasArrived) {
+    const mine = pending.filter((p) => p.stop === x.id);
+    const closedHere = x.done || mine.some((p) => CLOSING.has(p.event));
+    const accepted = trip.status === 'accepted';
+    const links = h('div', { class: 'stop-links' },
+      x.phone ? h('a', { href: `tel:${x.phone.replace(/[^0-9+]/g, '')}`, 'data-testid': `call-${x.id}` }, t('driver.call', { name: x.first_name })) : null,
+      h('a', { href: `geo:${x.lat},${x.lon}?q=${x.lat},${x.lon}`, 'data-testid': `nav-${x.id}` }, t('driver.navigate')));
+    const steps = accepted && !closedHere
+      ? h('div', { class: 'steps' }, (STEPS[x.kind] || []).map((ev) => {
+        const queued = mine.some((p) => p.event === ev);
+        const done = ev === 'arrived' && wasArrived;
+        return h('button', {
+          type: 'button', class: `big ${ev === 'no_show' ? 'danger' : isNext ? 'primary' : ''}`,
+          'data-testid': `report-${x.id}-${ev}`, disabled: queued || done,
+          onclick: () => report(x, ev),
+        }, done ? `${t(`step.${ev}`)} ✓` : t(`step.${ev}`));
+      }))
+      : null;
+    return h('li', { 'data-testid': `stop-${x.id}`, class: closedHere ? 'closed' : isNext ? 'next' : null },
+      h('div', { class: 'stop-head' },
+        h('span', {}, `${hhmm(x.planned)} · ${t(`kind_stop.${x.kind}`)}`),
+        h('span', {}, x.first_name)),
+      h('div', {}, x.address),
+      x.companions || x.wheelchair
+        ? h('div', { class: 'muted' }, [x.wheelchair ? t('driver.wheelchair') : null, x.companions ? t('driver.companions', { n: x.companions }) : null].filter(Boolean).join(' · '))
+        : null,
+      x.done ? h('p', { 'data-testid': `stop-done-${x.id}` }, badge(x.done)) : null,
+      mine.length ? h('p', { class: 'pending', 'data-testid': `pending-${x.id}` }, t('driver.waiting', { steps: mine.map((p) => t(`step.${p.event}`)).join(', ') })) : null,
+      closedHere ? null : links,
+      steps);
+  }
+
+  function render() {
+    setNet();
+    const pending = queue();
+    const arr = arrived();
+    const trips = [...st.trips].sort((a, b) => (a.day === b.day ? a.id - b.id : a.day < b.day ? -1 : 1));
+    const day = today();
+    clear(list).append(...[].concat(trips.length ? trips.map((trip) => {
+      let nextSet = false;
+      const items = trip.stops.map((x) => {
+        const closed = x.done || pending.some((p) => p.stop === x.id && CLOSING.has(p.event));
+        const isNext = !closed && !nextSet;
+        if (isNext) nextSet = true;
+        return stopItem(trip, x, pending, isNext, arr.has(x.id));
+      });
+      return h('article', { class: 'trip', 'data-testid': `trip-${trip.id}`, 'aria-labelledby': `trip-title-${trip.id}` },
+        h('h2', { id: `trip-title-${trip.id}` }, t('driver.trip_title', { id: trip.id, vehicle: trip.vehicle }),
+          trip.day !== day ? ` · ${trip.day}` : ''),
+        h('p', { 'data-testid': `trip-status-${trip.id}` }, badge(trip.status),
+          ` ${t('driver.stops', { n: trip.stops.length })}`),
+        trip.status === 'offered'
+          ? h('div', { class: 'actions' },
+            h('button', { type: 'button', class: 'ok big', 'data-testid': `accept-${trip.id}`, onclick: () => respond(trip, true) }, t('driver.accept')),
+            h('button', { type: 'button', class: 'danger big', 'data-testid': `decline-${trip.id}`, onclick: () => respond(trip, false) }, t('driver.decline')))
+          : null,
+        mapFigureWrap(trip, trip.stops.map((x) => [x.lon, x.lat])),
+        h('ol', { class: 'stops' }, items));
+    }) : h('p', { class: 'muted', id: 'driver-empty' }, t('driver.none'))));
+  }
+
+  const onOnline = () => { setNet(); flush(); if (!st.es || st.es.readyState === EventSource.CLOSED) connect(); };
+  const onOffline = () => setNet();
+  window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
+  onApi('ok', () => { if (queue().length && !st.flushing) setTimeout(flush, 0); });
+  st.flushTimer = setInterval(() => { if (queue().length) flush(); }, 15000);
+
+  main.append(h('div', { class: 'driver-view' }, h('h1', {}, t('driver.title')), net, queueBox, list));
+  setNet();
+  roads().then((r) => { st.roads = r; if (st.alive) render(); }).catch(() => {});
+  reload().then(() => flush());
+  connect();
+  return () => {
+    st.alive = false;
+    if (st.es) st.es.close();
+    clearTimeout(st.reloadTimer);
+    clearInterval(st.flushTimer);
+    window.removeEventListener('online', onOnline);
+    window.removeEventListener('offline', onOffline);
+    onApi('ok', () => {});
+  };
+}

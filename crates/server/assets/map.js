@@ -1,0 +1,163 @@
+// Maps and charts drawn as SVG from the server's GeoJSON: the road network as the base layer
+// (GET /api/roads), routes, elders, sites and clusters on top. No tiles, nothing from outside.
+
+import { h, s, hhmm } from './dom.js';
+import { t } from './i18n.js';
+
+/** Route colours: distinct, each at least 3:1 against the light map background. */
+export const PALETTE = ['#1f5fa8', '#c0392b', '#1e7b34', '#7b3fa0', '#a0522d', '#b0106a',
+  '#0e7c7b', '#5d6d00', '#c44d00', '#34495e', '#6c3483', '#2e6b30'];
+
+export function colour(i) {
+  return PALETTE[i % PALETTE.length];
+}
+
+const ROAD_STYLE = {
+  motorway: [3.5, '#a8a8a8'], trunk: [3.5, '#a8a8a8'], primary: [3, '#b0b0b0'],
+  secondary: [2.5, '#b8b8b8'], tertiary: [2, '#c2c2c2'],
+};
+
+/** The bounding box of some [lon, lat] points, or null. */
+export function bboxOf(points) {
+  let b = null;
+  for (const [x, y] of points) {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (!b) b = [x, y, x, y];
+    else b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)];
+  }
+  return b;
+}
+
+/** Grows a box by a share of its size (and at least a little). */
+export function pad(b, share = 0.05) {
+  const dx = Math.max((b[2] - b[0]) * share, 0.002);
+  const dy = Math.max((b[3] - b[1]) * share, 0.002);
+  return [b[0] - dx, b[1] - dy, b[2] + dx, b[3] + dy];
+}
+
+/** An equirectangular projection of `bbox` onto a box `width` wide. */
+export function projector(bbox, width) {
+  const mid = ((bbox[1] + bbox[3]) / 2) * (Math.PI / 180);
+  const kx = Math.cos(mid);
+  const w = Math.max((bbox[2] - bbox[0]) * kx, 1e-9);
+  const scale = width / w;
+  const height = Math.max(Math.round((bbox[3] - bbox[1]) * scale), 80);
+  return {
+    width, height,
+    x: (lon) => +((lon - bbox[0]) * kx * scale).toFixed(1),
+    y: (lat) => +((bbox[3] - lat) * scale).toFixed(1),
+    path(coords) {
+      let d = '';
+      coords.forEach(([lon, lat], i) => { d += `${i ? 'L' : 'M'}${this.x(lon)} ${this.y(lat)}`; });
+      return d;
+    },
+  };
+}
+
+function inBox(b, [x, y]) {
+  return x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+}
+
+/** The road layer: one path per road class, lines with a point in the box. */
+export function roadLayer(roads, p, bbox) {
+  const g = s('g', { class: 'roads', 'aria-hidden': 'true' });
+  for (const f of (roads && roads.features) || []) {
+    const [w, c] = ROAD_STYLE[f.properties.class] || [1.2, '#cfcfcf'];
+    let d = '';
+    for (const line of f.geometry.coordinates) {
+      if (bbox && !line.some((pt) => inBox(bbox, pt))) continue;
+      d += p.path(line);
+    }
+    if (d) {
+      g.append(s('path', { d, fill: 'none', stroke: c, 'stroke-width': w, 'stroke-linecap': 'round',
+        'stroke-linejoin': 'round', 'vector-effect': 'non-scaling-stroke' }));
+    }
+  }
+  return g;
+}
+
+/** A map: an <svg> in a <figure> with the attribution underneath. `draw(p)` returns the layers above the roads. */
+export function mapFigure({ id, label, bbox, roads, width = 1000, draw }) {
+  const p = projector(bbox, width);
+  const svg = s('svg', {
+    viewBox: `0 0 ${p.width} ${p.height}`, role: 'img', 'aria-label': label,
+    'data-testid': id ? `${id}-svg` : null,
+  },
+  s('rect', { x: 0, y: 0, width: p.width, height: p.height, fill: '#fbfbf8' }),
+  roadLayer(roads, p, bbox),
+  draw(p));
+  return h('figure', { class: 'map-box', id },
+    svg,
+    h('figcaption', { class: 'attribution', 'data-testid': 'osm-attribution' }, t('map.attribution')));
+}
+
+/** A point marker: circle (elder), square (site), diamond (van stop). */
+export function marker(p, [lon, lat], kind, fill, r, title) {
+  const x = p.x(lon);
+  const y = p.y(lat);
+  let el;
+  if (kind === 'site') {
+    el = s('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, fill, stroke: '#fff', 'stroke-width': r / 3 });
+  } else if (kind === 'van') {
+    el = s('path', { d: `M${x} ${y - r * 1.3}L${x + r * 1.3} ${y}L${x} ${y + r * 1.3}L${x - r * 1.3} ${y}Z`, fill, stroke: '#fff', 'stroke-width': r / 3 });
+  } else {
+    el = s('circle', { cx: x, cy: y, r, fill, stroke: '#fff', 'stroke-width': r / 3 });
+  }
+  if (title) el.append(s('title', {}, title));
+  return el;
+}
+
+/** A text label with a white halo. */
+export function label(p, [lon, lat], text, size) {
+  return s('text', { x: p.x(lon), y: p.y(lat), 'font-size': size, 'text-anchor': 'middle', class: 'map-label' }, text);
+}
+
+/**
+ * The load of each site's slots against their capacity: one small bar chart per site.
+ * slots: [{site_id, start, end, capacity, planned}], siteName(id) → name.
+ */
+export function slotCharts(slots, siteName) {
+  const bySite = new Map();
+  for (const sl of slots || []) {
+    if (!bySite.has(sl.site_id)) bySite.set(sl.site_id, []);
+    bySite.get(sl.site_id).push(sl);
+  }
+  const out = h('div', { class: 'chart', id: 'slot-chart' });
+  if (!bySite.size) out.append(h('p', { class: 'muted' }, t('plan.no_slots')));
+  for (const [site, list] of bySite) {
+    list.sort((a, b) => a.start - b.start);
+    const top = Math.max(1, ...list.map((x) => Math.max(x.capacity, x.planned)));
+    const bw = 14;
+    const gap = 3;
+    const left = 28;
+    const hgt = 110;
+    const width = left + list.length * (bw + gap) + 4;
+    const y = (v) => 8 + hgt - (v / top) * hgt;
+    const svg = s('svg', {
+      viewBox: `0 0 ${width} ${hgt + 34}`, role: 'img',
+      'aria-label': t('plan.chart_label', { site: siteName(site) }),
+      'data-testid': `slot-chart-${site}`,
+    });
+    svg.append(s('line', { x1: left, x2: width, y1: y(0), y2: y(0), stroke: '#4d4d4d' }));
+    svg.append(s('text', { x: left - 4, y: y(top) + 4, 'font-size': 10, 'text-anchor': 'end', fill: '#1a1a1a' }, String(top)));
+    svg.append(s('text', { x: left - 4, y: y(0), 'font-size': 10, 'text-anchor': 'end', fill: '#1a1a1a' }, '0'));
+    list.forEach((sl, i) => {
+      const x = left + 2 + i * (bw + gap);
+      const over = sl.planned > sl.capacity;
+      const g = s('g', { 'data-testid': 'slot-bar' },
+        s('title', {}, t('plan.slot_title', { from: hhmm(sl.start), to: hhmm(sl.end), planned: sl.planned, capacity: sl.capacity })),
+        s('rect', { x, y: y(sl.capacity), width: bw, height: y(0) - y(sl.capacity), fill: '#dde3ea', stroke: '#5b6b7c', 'stroke-width': 0.8 }),
+        s('rect', { x: x + 2, y: y(sl.planned), width: bw - 4, height: y(0) - y(sl.planned), fill: over ? '#a3001b' : '#0b4f8a' }));
+      svg.append(g);
+      if (i % 4 === 0) {
+        svg.append(s('text', { x: x + bw / 2, y: hgt + 24, 'font-size': 10, 'text-anchor': 'middle', fill: '#1a1a1a' }, hhmm(sl.start)));
+      }
+    });
+    out.append(h('figure', { class: 'slot-site' },
+      h('figcaption', {}, siteName(site)), svg));
+  }
+  out.append(h('ul', { class: 'legend' },
+    h('li', {}, h('span', { class: 'swatch swatch-planned' }), t('plan.legend_planned')),
+    h('li', {}, h('span', { class: 'swatch swatch-capacity' }), t('plan.legend_capacity'))));
+  return out;
+}

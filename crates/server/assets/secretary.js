@@ -1,0 +1,378 @@
+// The secretary's views: the community's elders, and a day's bookings (a batch of picked
+// elders, or the ledger CSV checked first), with their live status.
+//
+// Ids: #elder-search #elder-add #elder-table (rows data-testid="elder-row-<id>", edit buttons
+// data-testid="elder-edit-<id>") #elder-form (#elder-name #elder-phone #elder-address
+// #elder-lon #elder-lat #elder-mobility #elder-companions #elder-dose #elder-priority
+// #elder-notes) #elder-save #elder-cancel #elder-error;
+// #booking-day #pick-filter #pick-list (checkboxes #pick-<elderId>) #batch-time
+// #batch-return #batch-submit #batch-error; #csv-file #csv-check #csv-import #csv-result
+// #csv-errors (rows data-testid="csv-error") #template-download; #booking-table (rows
+// data-testid="booking-row-<id>", status cells data-testid="booking-status-<id>", cancel
+// buttons data-testid="cancel-<id>") #booking-refreshed #export-csv.
+
+import { h, clear, field, hhmm, today, randomKey, download, csvCell, table } from './dom.js';
+import { t } from './i18n.js';
+import { api, errorText, fieldLines } from './api.js';
+
+const MOBILITY = ['walks', 'wheelchair', 'bedridden'];
+const DOSES = ['none', 'first', 'full', 'booster'];
+const CANCELLABLE = ['booked', 'planned', 'unserved', 'confirmed'];
+const REFRESH_MS = 5000;
+
+function options(values, prefix, selected) {
+  return values.map((v) => h('option', { value: v, selected: v === selected }, t(`${prefix}.${v}`)));
+}
+
+/** Shows an API error in `box` (and marks the inputs it names). */
+function showError(box, form, e) {
+  clear(box);
+  box.append(h('span', {}, errorText(e)));
+  const lines = fieldLines(e);
+  if (lines.length) box.append(h('ul', {}, lines.map((l) => h('li', {}, l))));
+  if (form) {
+    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const f of e.fields || []) {
+      const el = form.querySelector(`[data-field="${CSS.escape(f.field)}"]`);
+      if (el) el.setAttribute('aria-invalid', 'true');
+    }
+  }
+}
+
+export function badge(status) {
+  return h('span', { class: `badge s-${status}` }, t(`status.${status}`));
+}
+
+// ---------------------------------------------------------------- elders
+
+export function elders(main, ctx) {
+  let editing = null; // the elder being edited, or {} for a new one
+  let timer = null;
+  const search = h('input', { type: 'search', autocomplete: 'off' });
+  const list = h('div', { id: 'elder-list' });
+  const formBox = h('div', {});
+
+  async function load() {
+    try {
+      const q = search.value.trim();
+      const rows = await api('GET', `/api/elders${q ? `?find=${encodeURIComponent(q)}` : ''}`);
+      clear(list).append(rows.length
+        ? table({ id: 'elder-table' }, t('elders.count', { n: rows.length }),
+          [t('elder.name'), t('elder.phone'), t('elder.address'), t('elder.mobility'), t('elder.dose'), t('elder.priority'), ''],
+          rows.map((e) => h('tr', { 'data-testid': `elder-row-${e.id}` },
+            h('td', {}, e.name), h('td', {}, e.phone), h('td', {}, e.address),
+            h('td', {}, t(`mobility.${e.mobility}`)), h('td', {}, t(`dose.${e.dose}`)), h('td', { class: 'num' }, e.priority),
+            h('td', {}, h('button', {
+              type: 'button', 'data-testid': `elder-edit-${e.id}`,
+              'aria-label': t('elders.edit_named', { name: e.name }),
+              onclick: () => openForm(e),
+            }, t('elders.edit'))))))
+        : h('p', { class: 'muted', id: 'elder-empty' }, t('elders.none')));
+    } catch (e) {
+      ctx.notify(errorText(e), 'error');
+    }
+  }
+
+  function openForm(e) {
+    editing = e || {};
+    const v = editing;
+    const home = v.home || {};
+    const inp = (name, attrs = {}) => h('input', { 'data-field': name, ...attrs });
+    const err = h('div', { id: 'elder-error', class: 'error', role: 'alert' });
+    const form = h('form', { id: 'elder-form', class: 'card', novalidate: true },
+      h('h2', {}, v.id ? t('elders.edit_title', { name: v.name }) : t('elders.add_title')),
+      h('div', { class: 'grid' },
+        field('elder-name', t('elder.name'), inp('name', { value: v.name || '', required: true, maxlength: 100, autocomplete: 'off' })),
+        field('elder-phone', t('elder.phone'), inp('phone', { value: v.phone || '', type: 'tel', maxlength: 30, autocomplete: 'off' })),
+        field('elder-address', t('elder.address'), inp('address', { value: v.address || '', maxlength: 200, autocomplete: 'off' })),
+        field('elder-lon', t('elder.lon'), inp('home.lon', { value: home.lon ?? '', inputmode: 'decimal', required: true })),
+        field('elder-lat', t('elder.lat'), inp('home.lat', { value: home.lat ?? '', inputmode: 'decimal', required: true })),
+        field('elder-mobility', t('elder.mobility'), h('select', { 'data-field': 'mobility' }, options(MOBILITY, 'mobility', v.mobility || 'walks'))),
+        field('elder-companions', t('elder.companions'), inp('companions', { type: 'number', min: 0, max: 3, value: v.companions ?? 0 })),
+        field('elder-dose', t('elder.dose'), h('select', { 'data-field': 'dose' }, options(DOSES, 'dose', v.dose || 'none'))),
+        field('elder-priority', t('elder.priority'), inp('priority', { type: 'number', min: 1, max: 5, value: v.priority ?? 1 })),
+        field('elder-notes', t('elder.notes'), h('textarea', { 'data-field': 'notes', rows: 2, maxlength: 1000 }, v.notes || ''))),
+      h('p', { class: 'muted' }, t('elder.coords_hint')),
+      err,
+      h('div', { class: 'actions' },
+        h('button', { id: 'elder-save', type: 'submit', class: 'primary' }, t('save')),
+        h('button', { id: 'elder-cancel', type: 'button', onclick: closeForm }, t('cancel'))));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const val = (id) => form.querySelector(`#${id}`).value;
+      const body = {
+        name: val('elder-name'), phone: val('elder-phone'), address: val('elder-address'),
+        home: { lon: Number(val('elder-lon')), lat: Number(val('elder-lat')) },
+        mobility: val('elder-mobility'), companions: Number(val('elder-companions')),
+        dose: val('elder-dose'), priority: Number(val('elder-priority')), notes: val('elder-notes'),
+      };
+      try {
+        if (editing.id) await api('PUT', `/api/elders/${editing.id}`, { json: body });
+        else await api('POST', '/api/elders', { json: body });
+        ctx.notify(t('saved'));
+        closeForm();
+        load();
+      } catch (e) {
+        showError(err, form, e);
+      }
+    });
+    clear(formBox).append(form);
+    form.querySelector('#elder-name').focus();
+  }
+
+  function closeForm() {
+    editing = null;
+    clear(formBox);
+  }
+
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(load, 250);
+  });
+  main.append(
+    h('h1', {}, t('elders.title')),
+    h('div', { class: 'row' },
+      field('elder-search', t('elders.search'), search),
+      h('button', { id: 'elder-add', type: 'button', class: 'primary', onclick: () => openForm(null) }, t('elders.add'))),
+    formBox, list);
+  load();
+  return () => clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------- bookings
+
+export function bookings(main, ctx) {
+  const st = {
+    day: sessionStorage.getItem('vaxride.day') || today(),
+    elders: [], bookings: [], sites: new Map(), picked: new Set(), batchKey: randomKey(),
+    csvText: null, csvKey: null, csvChecked: false, timer: null, alive: true,
+  };
+  const dayInput = h('input', { type: 'date', value: st.day, required: true });
+  const filter = h('input', { type: 'search', autocomplete: 'off' });
+  const pickList = h('div', { id: 'pick-list', class: 'scroll-list', role: 'group', 'aria-label': t('book.pick') });
+  const timeSel = h('select', {}, ['any', 'morning', 'afternoon'].map((v) => h('option', { value: v }, t(`time.${v}`))));
+  const ret = h('input', { type: 'checkbox', id: 'batch-return', checked: true });
+  const batchErr = h('div', { id: 'batch-error', class: 'error', role: 'alert' });
+  const batchBtn = h('button', { id: 'batch-submit', type: 'submit', class: 'primary' }, t('book.submit', { n: 0 }));
+  const fileInput = h('input', { type: 'file', accept: '.csv,text/csv' });
+  const checkBtn = h('button', { id: 'csv-check', type: 'button', disabled: true }, t('csv.check'));
+  const importBtn = h('button', { id: 'csv-import', type: 'button', class: 'primary', disabled: true }, t('csv.import'));
+  const csvResult = h('div', { id: 'csv-result', role: 'status' });
+  const statusBox = h('div', { id: 'booking-status' });
+  const refreshed = h('p', { id: 'booking-refreshed', class: 'muted', 'aria-live': 'off' });
+
+  const newKey = () => { st.batchKey = randomKey(); };
+
+  function renderPicks() {
+    const booked = new Set(st.bookings.filter((b) => b.status !== 'cancelled').map((b) => b.elder_id));
+    const q = filter.value.trim().toLowerCase();
+    const shown = st.elders.filter((e) => !q || e.name.toLowerCase().includes(q) || (e.address || '').toLowerCase().includes(q));
+    clear(pickList).append(...[].concat(shown.length ? shown.map((e) => {
+      const already = booked.has(e.id);
+      const box = h('input', {
+        type: 'checkbox', id: `pick-${e.id}`, value: e.id, disabled: already || e.mobility === 'bedridden',
+        checked: st.picked.has(e.id) && !already,
+        onchange: (ev) => {
+          if (ev.target.checked) st.picked.add(e.id); else st.picked.delete(e.id);
+          newKey();
+          updateBatchButton();
+        },
+      });
+      const note = already ? ` · ${t('book.already')}` : e.mobility === 'bedridden' ? ` · ${t('book.home_visit')}` : '';
+      return h('div', { class: 'check' }, box, h('label', { for: `pick-${e.id}` }, `${e.name} (${e.address || '—'})${note}`));
+    }) : h('p', { class: 'muted' }, t('elders.none'))));
+  }
+
+  function updateBatchButton() {
+    batchBtn.textContent = t('book.submit', { n: st.picked.size });
+    batchBtn.disabled = st.picked.size === 0;
+  }
+
+  function renderStatus() {
+    const rows = st.bookings;
+    const siteName = (id) => (id && st.sites.get(id)) || '';
+    clear(statusBox).append(rows.length
+      ? table({ id: 'booking-table' }, t('status.caption', { day: st.day, n: rows.length }),
+        [t('col.elder'), t('col.window'), t('col.pickup'), t('col.site'), t('col.driver'), t('col.vehicle'), t('col.status'), ''],
+        rows.map((b) => h('tr', { 'data-testid': `booking-row-${b.id}` },
+          h('td', {}, b.elder_name),
+          h('td', {}, `${hhmm(b.window[0])}–${hhmm(b.window[1])}`),
+          h('td', { 'data-testid': `booking-pickup-${b.id}` }, hhmm(b.planned_pickup)),
+          h('td', {}, siteName(b.planned_site_id || b.site_id)),
+          h('td', {}, b.driver || ''),
+          h('td', {}, b.vehicle || ''),
+          h('td', { 'data-testid': `booking-status-${b.id}`, 'data-status': b.status }, badge(b.status),
+            b.unserved_reason ? h('div', { class: 'muted' }, reasonText(b.unserved_reason)) : null),
+          h('td', {}, CANCELLABLE.includes(b.status)
+            ? h('button', {
+              type: 'button', class: 'danger', 'data-testid': `cancel-${b.id}`,
+              'aria-label': t('book.cancel_named', { name: b.elder_name }),
+              onclick: () => cancel(b),
+            }, t('book.cancel'))
+            : null))))
+      : h('p', { class: 'muted', id: 'booking-empty' }, t('book.none')));
+  }
+
+  async function cancel(b) {
+    try {
+      await api('POST', `/api/bookings/${b.id}/cancel`);
+      ctx.notify(t('book.cancelled', { name: b.elder_name }));
+      refresh();
+    } catch (e) {
+      ctx.notify(errorText(e), 'error');
+    }
+  }
+
+  async function refresh() {
+    try {
+      st.bookings = await api('GET', `/api/bookings?day=${encodeURIComponent(st.day)}`);
+      if (!st.alive) return;
+      renderStatus();
+      renderPicks();
+      refreshed.textContent = t('book.refreshed', { time: new Date().toLocaleTimeString() });
+    } catch (e) {
+      refreshed.textContent = errorText(e);
+    }
+  }
+
+  async function loadStatic() {
+    try {
+      const [el, sites] = await Promise.all([api('GET', '/api/elders'), api('GET', '/api/sites')]);
+      st.elders = el;
+      st.sites = new Map(sites.map((x) => [x.id, x.name]));
+      renderPicks();
+    } catch (e) {
+      ctx.notify(errorText(e), 'error');
+    }
+  }
+
+  const batchForm = h('form', { id: 'batch-form', class: 'card', novalidate: true },
+    h('h2', {}, t('book.title')),
+    field('pick-filter', t('book.filter'), filter),
+    pickList,
+    h('div', { class: 'row' },
+      field('batch-time', t('book.time'), timeSel),
+      h('div', { class: 'check' }, ret, h('label', { for: 'batch-return' }, t('book.return')))),
+    batchErr, batchBtn);
+  batchForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clear(batchErr);
+    const ids = [...st.picked];
+    if (!ids.length) return;
+    const body = {
+      bookings: ids.map((id) => ({ elder_id: id, day: st.day, time: timeSel.value, return: ret.checked })),
+    };
+    batchBtn.disabled = true;
+    try {
+      const r = await api('POST', '/api/bookings', { json: body, headers: { 'Idempotency-Key': st.batchKey } });
+      ctx.notify(t('book.done', { n: r.created.length }));
+      st.picked.clear();
+      newKey();
+      await refresh();
+    } catch (e) {
+      showError(batchErr, null, e);
+    }
+    updateBatchButton();
+  });
+  filter.addEventListener('input', renderPicks);
+  timeSel.addEventListener('change', newKey);
+  ret.addEventListener('change', newKey);
+
+  // The ledger CSV: a dry run first (per-row errors, nothing saved), then the import.
+  function showCsvErrors(e) {
+    clear(csvResult);
+    csvResult.append(h('p', { class: 'error' }, errorText(e)));
+    if (e.fields && e.fields.length) {
+      csvResult.append(table({ id: 'csv-errors' }, t('csv.errors_caption', { n: e.fields.length }),
+        [t('csv.row'), t('csv.column'), t('csv.message')],
+        e.fields.map((f) => h('tr', { 'data-testid': 'csv-error' },
+          h('td', { class: 'num' }, f.row ?? ''), h('td', {}, f.column || f.field || ''), h('td', {}, f.message)))));
+    }
+  }
+  fileInput.addEventListener('change', async () => {
+    clear(csvResult);
+    st.csvChecked = false;
+    importBtn.disabled = true;
+    const f = fileInput.files[0];
+    st.csvText = f ? await f.text() : null;
+    st.csvKey = randomKey();
+    checkBtn.disabled = !st.csvText;
+  });
+  checkBtn.addEventListener('click', async () => {
+    if (!st.csvText) return;
+    clear(csvResult);
+    checkBtn.disabled = true;
+    try {
+      const r = await api('POST', '/api/bookings/import?dry_run=true', { body: st.csvText, type: 'text/csv; charset=utf-8' });
+      csvResult.append(h('p', { class: 'ok-text' }, t('csv.ok', { n: r.rows })));
+      st.csvChecked = true;
+      importBtn.disabled = false;
+      importBtn.focus();
+    } catch (e) {
+      showCsvErrors(e);
+    }
+    checkBtn.disabled = false;
+  });
+  importBtn.addEventListener('click', async () => {
+    if (!st.csvChecked) return;
+    importBtn.disabled = true;
+    try {
+      const r = await api('POST', '/api/bookings/import', {
+        body: st.csvText, type: 'text/csv; charset=utf-8', headers: { 'Idempotency-Key': st.csvKey },
+      });
+      clear(csvResult).append(h('p', { class: 'ok-text' }, t('csv.imported', { n: r.created.length })));
+      st.csvChecked = false;
+      await Promise.all([refresh(), loadStatic()]);
+    } catch (e) {
+      showCsvErrors(e);
+      importBtn.disabled = false;
+    }
+  });
+
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'zh';
+  const csvCard = h('section', { class: 'card', id: 'csv-form', 'aria-labelledby': 'csv-title' },
+    h('h2', { id: 'csv-title' }, t('csv.title')),
+    h('p', { class: 'muted' }, t('csv.intro')),
+    h('p', {}, h('a', { id: 'template-download', href: `/api/bookings/template.csv?lang=${lang}`, download: `vaxride-${lang}.csv` }, t('csv.template'))),
+    field('csv-file', t('csv.file'), fileInput),
+    h('div', { class: 'actions' }, checkBtn, importBtn),
+    csvResult);
+
+  function exportCsv() {
+    const head = [t('col.booking'), t('col.elder'), t('col.day'), t('col.window'), t('col.pickup'), t('col.site'), t('col.driver'), t('col.vehicle'), t('col.status')];
+    const lines = [head, ...st.bookings.map((b) => [b.id, b.elder_name, b.day, `${hhmm(b.window[0])}-${hhmm(b.window[1])}`,
+      hhmm(b.planned_pickup), st.sites.get(b.planned_site_id || b.site_id) || '', b.driver || '', b.vehicle || '', t(`status.${b.status}`)])];
+    download(`vaxride-bookings-${st.day}.csv`, `\ufeff${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`, 'text/csv;charset=utf-8');
+  }
+
+  dayInput.addEventListener('change', () => {
+    if (!dayInput.value) return;
+    st.day = dayInput.value;
+    sessionStorage.setItem('vaxride.day', st.day);
+    st.picked.clear();
+    newKey();
+    updateBatchButton();
+    refresh();
+  });
+
+  main.append(
+    h('h1', {}, t('book.page_title')),
+    h('div', { class: 'row' }, field('booking-day', t('book.day'), dayInput)),
+    h('section', { 'aria-labelledby': 'status-title' },
+      h('h2', { id: 'status-title' }, t('status.title')),
+      refreshed,
+      statusBox,
+      h('div', { class: 'actions' }, h('button', { id: 'export-csv', type: 'button', onclick: exportCsv }, t('status.export')))),
+    h('div', { class: 'grid' }, batchForm, csvCard));
+  updateBatchButton();
+  loadStatic();
+  refresh();
+  st.timer = setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
+  return () => { st.alive = false; clearInterval(st.timer); };
+}
+
+export function reasonText(code) {
+  const key = `reason.${code}`;
+  const s = t(key);
+  return s === key ? code : s;
+}

@@ -1,0 +1,341 @@
+//! The web interface: a single page (`GET /`) and its static assets (`GET /assets/{name}`),
+//! plain HTML, CSS and JavaScript modules embedded in the binary with `include_str!` — no
+//! build step, nothing fetched from elsewhere at run time.
+//!
+//! The page carries a strict Content-Security-Policy (everything from this origin only, no
+//! inline script or style). Assets are revalidated on every load (`Cache-Control: no-cache`)
+//! against a strong `ETag` (the SHA-256 of their bytes), so a new binary's assets are picked
+//! up at once and unchanged ones cost a 304.
+//!
+//! For work on the interface, `VAXRIDE_ASSETS_DIR=crates/server/assets` makes the server read
+//! the same files from that directory on every request (only the names listed here), so a
+//! change shows on reload without rebuilding.
+
+use std::sync::OnceLock;
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use sha2::{Digest, Sha256};
+
+/// The page's Content-Security-Policy.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// One embedded file.
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static str,
+}
+
+macro_rules! asset {
+    ($name:literal, $type:expr) => {
+        Asset {
+            name: $name,
+            content_type: $type,
+            body: include_str!(concat!("../assets/", $name)),
+        }
+    };
+}
+
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// Every asset the page uses.
+const ASSETS: &[Asset] = &[
+    asset!("app.css", "text/css; charset=utf-8"),
+    asset!("app.js", JS),
+    asset!("api.js", JS),
+    asset!("i18n.js", JS),
+    asset!("dom.js", JS),
+    asset!("map.js", JS),
+    asset!("secretary.js", JS),
+    asset!("coordinator.js", JS),
+    asset!("driver.js", JS),
+    asset!("icon.svg", "image/svg+xml"),
+];
+
+const INDEX: &str = include_str!("../assets/index.html");
+
+fn etag(body: &str) -> String {
+    let d = Sha256::digest(body.as_bytes());
+    let hex: String = d[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// The ETags, computed once: one per asset, then the page's.
+fn etags() -> &'static [String] {
+    static TAGS: OnceLock<Vec<String>> = OnceLock::new();
+    TAGS.get_or_init(|| {
+        ASSETS
+            .iter()
+            .map(|a| etag(a.body))
+            .chain(std::iter::once(etag(INDEX)))
+            .collect()
+    })
+}
+
+/// Whether the request already holds this version.
+fn fresh(req: &HttpRequest, tag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+}
+
+fn answer(req: &HttpRequest, tag: &str, content_type: &str, body: Bytes) -> HttpResponse {
+    let not_modified = fresh(req, tag);
+    let mut res = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::ETAG, tag.to_string()))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
+    if not_modified {
+        res.finish()
+    } else {
+        res.content_type(content_type.to_string()).body(body)
+    }
+}
+
+/// The file from `VAXRIDE_ASSETS_DIR`, when set (development), with its tag.
+fn from_dir(name: &str) -> Option<(String, Bytes)> {
+    let dir = std::env::var_os("VAXRIDE_ASSETS_DIR")?;
+    let text = std::fs::read_to_string(std::path::Path::new(&dir).join(name)).ok()?;
+    Some((etag(&text), Bytes::from(text)))
+}
+
+/// `GET /`: the single-page app.
+pub(crate) async fn index(req: HttpRequest) -> HttpResponse {
+    let (tag, body) = from_dir("index.html").unwrap_or_else(|| {
+        (
+            etags().last().expect("the page's tag").clone(),
+            Bytes::from_static(INDEX.as_bytes()),
+        )
+    });
+    let mut res = answer(&req, &tag, "text/html; charset=utf-8", body);
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        header::HeaderValue::from_static("DENY"),
+    );
+    res
+}
+
+/// `GET /assets/{name}`.
+pub(crate) async fn asset(req: HttpRequest, name: web::Path<String>) -> HttpResponse {
+    match ASSETS.iter().position(|a| a.name == name.as_str()) {
+        Some(i) => {
+            let a = &ASSETS[i];
+            let (tag, body) = from_dir(a.name)
+                .unwrap_or_else(|| (etags()[i].clone(), Bytes::from_static(a.body.as_bytes())));
+            answer(&req, &tag, a.content_type, body)
+        }
+        None => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("not found"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_module_the_page_imports_is_embedded() {
+        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
+            for line in a.body.lines() {
+                let l = line.trim();
+                if !(l.starts_with("import ") || l.starts_with("} from ")) {
+                    continue;
+                }
+                if let Some(start) = l.find("'./") {
+                    let rest = &l[start + 3..];
+                    let file = &rest[..rest.find('\'').expect("closing quote")];
+                    assert!(
+                        ASSETS.iter().any(|x| x.name == file),
+                        "{} imports {file}, which is not embedded",
+                        a.name
+                    );
+                }
+            }
+        }
+        for a in ASSETS {
+            let path = format!("/assets/{}", a.name);
+            assert!(
+                a.name.ends_with(".js") || INDEX.contains(&path) || a.name == "app.css",
+                "{path} unused"
+            );
+        }
+    }
+    fn asset(name: &str) -> &'static str {
+        ASSETS
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.body)
+            .expect("embedded")
+    }
+
+    /// The keys of one dictionary of `i18n.js` (`  'key': 'text',` lines).
+    fn keys(part: &str) -> std::collections::BTreeSet<String> {
+        part.lines()
+            .filter_map(|l| l.strip_prefix("  '"))
+            .filter_map(|l| l.split_once("': ").map(|(k, _)| k.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn both_languages_translate_every_string_the_pages_use() {
+        let src = asset("i18n.js");
+        let (zh, rest) = src.split_once("const en = {").expect("en dictionary");
+        let en = rest.split_once("\n};").expect("end of en").0;
+        let (zh, en) = (keys(zh), keys(en));
+        assert!(zh.len() > 100, "{} keys", zh.len());
+        let only_zh: Vec<_> = zh.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&zh).collect();
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "only zh: {only_zh:?}; only en: {only_en:?}"
+        );
+        let mut missing = Vec::new();
+        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
+            // t('key'…) and keys written as plain strings ('nav.plan', 'kind_stop.drop_site').
+            for piece in a.body.split('\'').skip(1).step_by(2) {
+                let looks_like_key = piece.contains('.')
+                    && !piece.contains(' ')
+                    && piece
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+                    && zh
+                        .iter()
+                        .any(|k| k.split('.').next() == piece.split('.').next());
+                if looks_like_key && !zh.contains(piece) {
+                    missing.push(format!("{}: {piece}", a.name));
+                }
+            }
+            // t(`prefix.${…}`): the prefix has entries.
+            for piece in a.body.split("t(`").skip(1) {
+                let prefix = &piece[..piece.find("${").unwrap_or(0)];
+                if !prefix.is_empty() && !zh.iter().any(|k| k.starts_with(prefix)) {
+                    missing.push(format!("{}: {prefix}*", a.name));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "not translated: {missing:?}");
+        // Codes the server sends, shown in words.
+        let codes: &[(&str, &[&str])] = &[
+            (
+                "status",
+                &[
+                    "booked",
+                    "planned",
+                    "unserved",
+                    "confirmed",
+                    "driver_arrived",
+                    "picked_up",
+                    "no_show",
+                    "at_site",
+                    "return_picked_up",
+                    "home",
+                    "cancelled",
+                    "offered",
+                    "accepted",
+                    "declined",
+                    "done",
+                    "dropped_at_site",
+                ],
+            ),
+            (
+                "reason",
+                &[
+                    "home_visit",
+                    "no_site_for_dose",
+                    "no_open_slot",
+                    "slot_full",
+                    "window_unreachable",
+                    "ride_time_unattainable",
+                    "shift",
+                    "capacity",
+                    "no_vehicle_with_features",
+                    "fleet_busy",
+                ],
+            ),
+            (
+                "step",
+                &[
+                    "arrived",
+                    "picked_up",
+                    "no_show",
+                    "dropped_at_site",
+                    "return_picked_up",
+                    "home",
+                ],
+            ),
+            (
+                "err",
+                &[
+                    "invalid_input",
+                    "unauthorized",
+                    "bad_credentials",
+                    "forbidden",
+                    "not_found",
+                    "conflict",
+                    "idempotency_mismatch",
+                    "too_large",
+                    "too_many_attempts",
+                    "internal",
+                ],
+            ),
+            (
+                "kind_stop",
+                &["pickup_home", "drop_site", "pickup_site", "drop_home"],
+            ),
+            ("mobility", &["walks", "wheelchair", "bedridden"]),
+            ("dose", &["none", "first", "full", "booster"]),
+            ("role", &["admin", "coordinator", "secretary", "driver"]),
+        ];
+        for (prefix, values) in codes {
+            for v in *values {
+                let key = format!("{prefix}.{v}");
+                assert!(zh.contains(&key), "{key} is not translated");
+            }
+        }
+    }
+
+    #[test]
+    fn the_page_loads_nothing_from_elsewhere_and_runs_no_inline_script() {
+        for (name, body) in ASSETS
+            .iter()
+            .map(|a| (a.name, a.body))
+            .chain(std::iter::once(("index.html", INDEX)))
+        {
+            for bad in [
+                "http://",
+                "https://",
+                "//cdn",
+                "eval(",
+                "innerHTML",
+                "document.write",
+            ] {
+                let hits = body
+                    .lines()
+                    .filter(|l| l.contains(bad) && !l.contains("www.w3.org/2000/svg"))
+                    .count();
+                assert_eq!(hits, 0, "{name} contains {bad}");
+            }
+        }
+        assert!(!INDEX.contains("<script>") && !INDEX.contains(" style="));
+        assert!(INDEX.contains("<html lang=\"zh-CN\">"));
+    }
+}

@@ -1,0 +1,254 @@
+//! The web interface as served: the page with its Content-Security-Policy, the embedded
+//! assets with their content types and revalidation, and `GET /api/roads`, the road network
+//! the maps are drawn on (logged-in callers only, around their own district).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use actix_web::{App, test, web};
+use serde_json::{Value, json};
+use vaxride_dispatch::model::Point;
+use vaxride_server::{AppState, auth::hash_password, configure, seed};
+use vaxride_store::{NewUser, Role, Store};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Two districts: "town" on the demo town's roads, "far" a thousand kilometres away; a
+/// coordinator and a secretary in each, and the demo road network loaded.
+async fn setup() -> web::Data<AppState> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("vaxride-ui-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ui.db");
+    let _ = std::fs::remove_file(&path);
+    let store = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let hash = hash_password("pw");
+    for (name, centre) in [
+        ("town", vaxride_dispatch::demo::TOWN_CENTRE),
+        (
+            "far",
+            Point {
+                lon: 116.4,
+                lat: 39.9,
+            },
+        ),
+    ] {
+        let d = store.create_district(name).await.unwrap();
+        let c = store
+            .create_community(d, &format!("{name}-c"), centre)
+            .await
+            .unwrap();
+        let user = |u: String, role, community| NewUser {
+            username: u.clone(),
+            password_hash: hash.clone(),
+            role,
+            district_id: Some(d),
+            community_id: community,
+            driver_id: None,
+            display_name: u,
+        };
+        store
+            .create_user(&user(format!("coord-{name}"), Role::Coordinator, None))
+            .await
+            .unwrap();
+        store
+            .create_user(&user(format!("sec-{name}"), Role::Secretary, Some(c)))
+            .await
+            .unwrap();
+    }
+    let net = Arc::new(seed::demo_network().unwrap());
+    web::Data::new(AppState::new(store, Some(net), Duration::from_secs(1)))
+}
+
+macro_rules! app {
+    () => {
+        test::init_service(App::new().app_data(setup().await).configure(configure)).await
+    };
+}
+
+macro_rules! login {
+    ($app:expr, $user:expr) => {{
+        let res = test::call_service(
+            $app,
+            test::TestRequest::post()
+                .uri("/api/login")
+                .set_json(json!({"username": $user, "password": "pw"}))
+                .to_request(),
+        )
+        .await;
+        let cookie = res
+            .response()
+            .cookies()
+            .find(|c| c.name() == vaxride_server::auth::COOKIE)
+            .expect("the session cookie")
+            .into_owned();
+        cookie
+    }};
+}
+
+#[actix_web::test]
+async fn the_page_is_served_with_a_strict_content_security_policy() {
+    let app = app!();
+    let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let h = res.headers().clone();
+    assert_eq!(h.get("content-type").unwrap(), "text/html; charset=utf-8");
+    let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
+    for part in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{part} missing from {csp}");
+    }
+    assert!(!csp.contains("unsafe"), "{csp}");
+    assert_eq!(h.get("cache-control").unwrap(), "no-cache");
+    let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
+    assert!(body.contains("<html lang=\"zh-CN\">"));
+    assert!(body.contains("src=\"/assets/app.js\"") && body.contains("href=\"/assets/app.css\""));
+    for id in [
+        "id=\"main\"",
+        "id=\"nav\"",
+        "id=\"lang-select\"",
+        "id=\"logout\"",
+    ] {
+        assert!(body.contains(id), "{id}");
+    }
+}
+
+#[actix_web::test]
+async fn assets_have_their_content_types_and_are_revalidated_by_etag() {
+    let app = app!();
+    for (name, ty) in [
+        ("app.js", "text/javascript; charset=utf-8"),
+        ("i18n.js", "text/javascript; charset=utf-8"),
+        ("driver.js", "text/javascript; charset=utf-8"),
+        ("app.css", "text/css; charset=utf-8"),
+        ("icon.svg", "image/svg+xml"),
+    ] {
+        let uri = format!("/assets/{name}");
+        let res = test::call_service(&app, test::TestRequest::get().uri(&uri).to_request()).await;
+        assert_eq!(res.status().as_u16(), 200, "{uri}");
+        assert_eq!(res.headers().get("content-type").unwrap(), ty, "{uri}");
+        assert_eq!(
+            res.headers().get("cache-control").unwrap(),
+            "no-cache",
+            "{uri}"
+        );
+        assert_eq!(
+            res.headers().get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{uri}"
+        );
+        let etag = res
+            .headers()
+            .get("etag")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
+        assert!(!test::read_body(res).await.is_empty());
+        let again = test::call_service(
+            &app,
+            test::TestRequest::get()
+                .uri(&uri)
+                .insert_header(("if-none-match", etag.clone()))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(again.status().as_u16(), 304, "{uri}");
+        assert!(test::read_body(again).await.is_empty());
+    }
+    for missing in ["/assets/nope.js", "/assets/..%2Fsrc%2Flib.rs", "/assets/"] {
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri(missing).to_request()).await;
+        assert_eq!(res.status().as_u16(), 404, "{missing}");
+    }
+}
+
+#[actix_web::test]
+async fn roads_are_drawn_around_the_callers_district_for_logged_in_callers_only() {
+    let app = app!();
+    let res = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/api/roads").to_request(),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 401);
+
+    let get = |cookie: actix_web::cookie::Cookie<'static>| {
+        test::TestRequest::get()
+            .uri("/api/roads")
+            .cookie(cookie)
+            .to_request()
+    };
+    let coord = login!(&app, "coord-town");
+    let res = test::call_service(&app, get(coord)).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let roads: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+    assert_eq!(roads["type"], "FeatureCollection");
+    let features = roads["features"].as_array().unwrap();
+    assert!(!features.is_empty());
+    let mut lines = 0;
+    for f in features {
+        assert!(f["properties"]["class"].is_string());
+        assert_eq!(f["geometry"]["type"], "MultiLineString");
+        for line in f["geometry"]["coordinates"].as_array().unwrap() {
+            lines += 1;
+            let pts = line.as_array().unwrap();
+            assert!(pts.len() >= 2);
+            for p in pts {
+                let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+                assert!((lon - 123.43).abs() < 0.2 && (lat - 41.80).abs() < 0.2);
+            }
+        }
+    }
+    assert!(lines > 100, "{lines} road lines");
+    let bbox = roads["bbox"].as_array().unwrap();
+    assert_eq!(bbox.len(), 4);
+
+    // A secretary of the same district sees the same roads.
+    let sec = login!(&app, "sec-town");
+    let res = test::call_service(&app, get(sec)).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let theirs: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+    assert_eq!(theirs["features"], roads["features"]);
+
+    // The other district lies far from the loaded roads: none of them are its.
+    let far = login!(&app, "coord-far");
+    let res = test::call_service(&app, get(far)).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let none: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+    assert_eq!(none["features"], json!([]));
+}
+
+#[actix_web::test]
+async fn the_page_asks_for_its_session_without_an_error() {
+    let app = app!();
+    let res = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/api/session").to_request(),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let body: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+    assert_eq!(body, json!({"user": null}));
+    let cookie = login!(&app, "sec-town");
+    let res = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri("/api/session")
+            .cookie(cookie)
+            .to_request(),
+    )
+    .await;
+    let body: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+    assert_eq!(body["user"]["role"], "secretary");
+    assert_eq!(body["user"]["username"], "sec-town");
+}
