@@ -327,7 +327,7 @@ export function plan(main, ctx) {
             `${x.name} (${t(`kind.${x.kind}`)})`));
         }
         for (const c of communities) {
-          g.append(label(pj, [c.centre.lon, c.centre.lat], c.name, 15));
+          g.append(label(pj, [c.centre.lon, c.centre.lat], c.name, 24));
         }
         return g;
       },

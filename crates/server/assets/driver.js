@@ -137,7 +137,9 @@ export function mount(main, ctx) {
       es.addEventListener(kind, (ev) => {
         const seq = Number(ev.lastEventId) || 0;
         if (seq) localStorage.setItem(K.seq, String(seq));
-        if (kind === 'trip_offered' && seq > last) ctx.notify(t('driver.new_trip'));
+        let trip = null;
+        try { trip = JSON.parse(ev.data).trip; } catch (e) { /* an event without a trip */ }
+        if (kind === 'trip_offered' && trip && !st.trips.some((x) => x.id === trip.id)) ctx.notify(t('driver.new_trip'));
         scheduleReload();
         if (seq) ack(seq);
       });
@@ -172,7 +174,7 @@ export function mount(main, ctx) {
           g.append(s('path', { d: p.path(pts), fill: 'none', stroke: '#1f5fa8', 'stroke-width': 3, 'stroke-dasharray': '7 4', 'vector-effect': 'non-scaling-stroke' }));
           trip.stops.forEach((x, i) => {
             const site = x.kind === 'drop_site' || x.kind === 'pickup_site';
-            g.append(marker(p, [x.lon, x.lat], site ? 'site' : 'elder', x.done ? '#4d4d4d' : '#1f5fa8', 9, `${i + 1}. ${x.address}`));
+            g.append(marker(p, [x.lon, x.lat], site ? 'site' : 'elder', x.done ? '#4d4d4d' : '#1f5fa8', 6, `${i + 1}. ${x.address}`));
           });
           return g;
         },
