@@ -136,7 +136,9 @@ pub(crate) fn best_placement(
         // The shortest the new ride can be with the drop-off after position q: no waiting.
         let ride_to_next = m.time(u.loc, route.loc[p + 1]);
         for q in p + 1..=k {
-            if ride_to_next + route.cum[q] - route.cum[p + 1] + route.svc[q] + m.time(route.loc[q], d.loc)
+            if ride_to_next + route.cum[q] - route.cum[p + 1]
+                + route.svc[q]
+                + m.time(route.loc[q], d.loc)
                 > max_ride
             {
                 break; // later drop-offs only ride longer

@@ -469,9 +469,9 @@ fn diagnose(
     };
     let fits_alone = open.iter().any(|c| {
         c.legs.iter().all(|leg| {
-            empties
-                .iter()
-                .any(|e| insert::best_placement(problem, e, leg, 0.0, Cost::MAX, &mut rng).is_some())
+            empties.iter().any(|e| {
+                insert::best_placement(problem, e, leg, 0.0, Cost::MAX, &mut rng).is_some()
+            })
         })
     });
     if fits_alone {
