@@ -2,44 +2,13 @@
 //! loads without console errors, passes the accessibility check, and is photographed at phone
 //! and desktop size; then each role's flow (see the other modules).
 
-use vaxride_tests::{Browser, DESKTOP, Lang, PHONE, Server, browser, demo_server};
+mod common;
+mod coordinator;
+mod driver;
+mod secretary;
 
-/// The demo login of a role.
-fn login_of(server: &Server, role: &str) -> (String, String) {
-    let (_, user, password) = server
-        .logins
-        .iter()
-        .find(|(r, _, _)| r == role)
-        .unwrap_or_else(|| panic!("no demo login for {role}"));
-    (user.clone(), password.clone())
-}
-
-/// Logs in through the form and waits for the role's first view.
-async fn log_in(b: &Browser, server: &Server, role: &str, lang: Lang) -> anyhow::Result<()> {
-    let (user, password) = login_of(server, role);
-    b.open(&server.base, lang).await?;
-    b.wait_for("#login-username")
-        .await?
-        .send_keys(&user)
-        .await?;
-    b.wait_for("#login-password")
-        .await?
-        .send_keys(&password)
-        .await?;
-    b.wait_for("#login-submit").await?.click().await?;
-    b.wait_until("!document.getElementById('logout').hidden", 20)
-        .await?;
-    let expected = match lang {
-        Lang::Zh => "zh",
-        Lang::En => "en",
-    };
-    b.wait_until(
-        &format!("document.documentElement.lang.startsWith('{expected}')"),
-        5,
-    )
-    .await?;
-    Ok(())
-}
+use common::log_in;
+use vaxride_tests::{DESKTOP, Lang, PHONE, browser, demo_server};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_s_main_page_in_both_languages_and_sizes() -> anyhow::Result<()> {

@@ -27,6 +27,8 @@ pub struct Server {
     pub store: Store,
     /// The demo logins: (role, username, password).
     pub logins: Vec<(String, String, String)>,
+    /// The SQLite file behind the store (for counts the store has no method for).
+    pub db: PathBuf,
 }
 
 /// Starts a demo server with a planning budget of `plan_seconds`.
@@ -56,6 +58,7 @@ pub async fn demo_server(name: &str, plan_seconds: u64) -> anyhow::Result<Server
         base: format!("http://127.0.0.1:{port}"),
         store,
         logins,
+        db: path,
     })
 }
 

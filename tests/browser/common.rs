@@ -1,0 +1,236 @@
+//! Helpers shared by the flows: logging in through the form, the API as a role (bearer token),
+//! the demo day, and counts straight from the server's SQLite file.
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+use vaxride_tests::{Browser, Lang, Server};
+
+/// The demo login of a role.
+pub fn login_of(server: &Server, role: &str) -> (String, String) {
+    let (_, user, password) = server
+        .logins
+        .iter()
+        .find(|(r, _, _)| r == role)
+        .unwrap_or_else(|| panic!("no demo login for {role}"));
+    (user.clone(), password.clone())
+}
+
+/// Logs in as a role's demo login through the form and waits for the role's first view.
+pub async fn log_in(b: &Browser, server: &Server, role: &str, lang: Lang) -> anyhow::Result<()> {
+    let (user, password) = login_of(server, role);
+    log_in_as(b, server, &user, &password, lang).await
+}
+
+/// Logs in as `user` through the form and waits for the first view in `lang`.
+pub async fn log_in_as(
+    b: &Browser,
+    server: &Server,
+    user: &str,
+    password: &str,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    b.open(&server.base, lang).await?;
+    b.wait_for("#login-username").await?.send_keys(user).await?;
+    b.wait_for("#login-password")
+        .await?
+        .send_keys(password)
+        .await?;
+    b.wait_for("#login-submit").await?.click().await?;
+    b.wait_until("!document.getElementById('logout').hidden", 20)
+        .await?;
+    b.wait_until(
+        &format!(
+            "document.documentElement.lang.startsWith('{}')",
+            lang_prefix(lang)
+        ),
+        5,
+    )
+    .await?;
+    Ok(())
+}
+
+/// `zh` or `en` (for screenshot names and `<html lang>`).
+pub fn lang_prefix(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
+/// The demo day (today, UTC, as the seed books it) shifted by `days`, as `YYYY-MM-DD`.
+pub fn day(days: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64;
+    vaxride_server::seed::today(now + days * 86_400).to_string()
+}
+
+/// Sets a form control's value from script and fires `input` and `change` (date inputs take
+/// typed keys in the browser's locale order, which differs between machines).
+pub async fn set_value(b: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
+    b.wait_for(css).await?;
+    b.client
+        .execute(
+            "const el = document.querySelector(arguments[0]); el.value = arguments[1];\
+             el.dispatchEvent(new Event('input', {bubbles: true}));\
+             el.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![json!(css), json!(value)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// A JavaScript number from the page.
+pub async fn js_number(b: &Browser, script: &str) -> anyhow::Result<f64> {
+    let v = b
+        .client
+        .execute(&format!("return {script};"), vec![])
+        .await?;
+    v.as_f64()
+        .with_context(|| format!("{script} is not a number: {v}"))
+}
+
+/// The API as one user (a bearer token from `POST /api/login`).
+pub struct Api {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Api {
+    /// Logs in as `user`.
+    pub async fn login(server: &Server, user: &str, password: &str) -> anyhow::Result<Api> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        let r = http
+            .post(format!("{}/api/login", server.base))
+            .json(&json!({"username": user, "password": password}))
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("login as {user}: {} {}", r.status(), r.text().await?);
+        }
+        let v: Value = r.json().await?;
+        let token = v["token"].as_str().context("no token")?.to_string();
+        Ok(Api {
+            http,
+            base: server.base.clone(),
+            token,
+        })
+    }
+
+    /// Logs in as a role's demo login.
+    pub async fn as_role(server: &Server, role: &str) -> anyhow::Result<Api> {
+        let (user, password) = login_of(server, role);
+        Api::login(server, &user, &password).await
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder, what: &str) -> anyhow::Result<Value> {
+        let r = req.bearer_auth(&self.token).send().await?;
+        let status = r.status();
+        let text = r.text().await?;
+        if !status.is_success() {
+            bail!("{what}: {status} {text}");
+        }
+        Ok(if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text)?
+        })
+    }
+
+    /// `GET path`, the JSON answer (an error unless 2xx).
+    pub async fn get(&self, path: &str) -> anyhow::Result<Value> {
+        self.send(self.http.get(format!("{}{path}", self.base)), path)
+            .await
+    }
+
+    /// `GET path`, the status code only.
+    pub async fn status_of(&self, path: &str) -> anyhow::Result<u16> {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        Ok(r.status().as_u16())
+    }
+
+    /// `GET path`, the body as text.
+    pub async fn get_text(&self, path: &str) -> anyhow::Result<String> {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(r.text().await?)
+    }
+
+    /// `POST path` with a JSON body.
+    pub async fn post(&self, path: &str, body: Value) -> anyhow::Result<Value> {
+        self.send(
+            self.http.post(format!("{}{path}", self.base)).json(&body),
+            path,
+        )
+        .await
+    }
+
+    /// Runs the plan of `day` with a budget of `seconds` and waits for it; the plan id.
+    pub async fn run_plan(&self, day: &str, seconds: u64) -> anyhow::Result<i64> {
+        let job = self
+            .post("/api/plans/run", json!({"day": day, "seconds": seconds}))
+            .await?;
+        let job = job["job"].as_i64().context("no job id")?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let p = self.get(&format!("/api/plans/jobs/{job}")).await?;
+            match p["status"].as_str() {
+                Some("done") => return p["plan_id"].as_i64().context("done without a plan"),
+                Some("failed") => bail!("planning failed: {p}"),
+                _ => {}
+            }
+            if tokio::time::Instant::now() > deadline {
+                bail!("planning did not finish: {p}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// `SELECT COUNT(*) …` on the server's SQLite file, with `binds` as `$1`, `$2`….
+pub async fn count(server: &Server, sql: &'static str, binds: &[Value]) -> anyhow::Result<i64> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&format!("sqlite://{}", server.db.display())).await?;
+    let mut q = sqlx::query_scalar::<_, i64>(sql);
+    for v in binds {
+        q = match v {
+            Value::Number(n) => q.bind(n.as_i64().context("an integer bind")?),
+            other => q.bind(other.as_str().context("a string bind")?.to_string()),
+        };
+    }
+    let n = q.fetch_one(&pool).await?;
+    pool.close().await;
+    Ok(n)
+}
+
+/// Fails on console errors so far except the browser's own lines about requests expected to
+/// fail: those naming one of `expected` (a 400 from a CSV dry run, requests cut off while the
+/// page is offline). `check_page` afterwards sees only what came later.
+pub async fn expect_console(b: &Browser, what: &str, expected: &[&str]) -> anyhow::Result<()> {
+    let errors: Vec<String> = b
+        .console_errors()
+        .await?
+        .into_iter()
+        .filter(|e| !expected.iter().any(|x| e.contains(x)))
+        .collect();
+    if !errors.is_empty() {
+        bail!("{what}: console errors: {errors:#?}");
+    }
+    Ok(())
+}

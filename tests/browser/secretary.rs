@@ -1,0 +1,144 @@
+//! The secretary books a batch of picked elders through the page, then uploads a ledger CSV
+//! with one broken row: the row's errors are listed and nothing is saved.
+
+use fantoccini::Locator;
+use serde_json::json;
+use vaxride_tests::{DESKTOP, Lang, browser, demo_server};
+
+use crate::common::{Api, count, day, expect_console, js_number, lang_prefix, log_in, set_value};
+
+async fn flow(lang: Lang) -> anyhow::Result<()> {
+    let code = lang_prefix(lang);
+    let server = demo_server(&format!("secretary-{code}"), 2).await?;
+    let Some(b) = browser(DESKTOP).await? else {
+        return Ok(());
+    };
+    let tomorrow = day(1);
+    log_in(&b, &server, "secretary", lang).await?;
+    b.wait_for("#booking-day").await?;
+    set_value(&b, "#booking-day", &tomorrow).await?;
+    // Nobody is booked tomorrow: every elder who can ride can be picked.
+    b.wait_for("#booking-empty").await?;
+    b.wait_until(
+        "document.querySelectorAll('#pick-list input[type=checkbox]:not(:disabled)').length >= 2",
+        20,
+    )
+    .await?;
+    let boxes = b
+        .client
+        .find_all(Locator::Css(
+            "#pick-list input[type=checkbox]:not(:disabled)",
+        ))
+        .await?;
+    for cb in boxes.iter().take(2) {
+        cb.click().await?;
+    }
+    b.wait_until("!document.getElementById('batch-submit').disabled", 5)
+        .await?;
+    b.wait_for("#batch-submit").await?.click().await?;
+    b.wait_until(
+        "document.querySelectorAll('#booking-table [data-testid^=booking-row-]').length === 2",
+        20,
+    )
+    .await?;
+    let booked = js_number(
+        &b,
+        "document.querySelectorAll('#booking-table [data-testid^=booking-status-][data-status=booked]').length",
+    )
+    .await?;
+    assert_eq!(booked, 2.0, "both new bookings show as booked ({lang:?})");
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM bookings WHERE day = $1",
+            &[json!(tomorrow)]
+        )
+        .await?,
+        2
+    );
+
+    // The ledger CSV, from the template: one good row, one with a broken longitude and
+    // mobility.
+    let api = Api::as_role(&server, "secretary").await?;
+    let template = api.get_text("/api/bookings/template.csv?lang=en").await?;
+    let mut lines = template.lines();
+    let header = lines.next().expect("a header");
+    let example = lines.next().expect("an example row");
+    let good = example.replace("2026-12-01", &tomorrow);
+    assert_ne!(good, example, "the template's example day moved");
+    let broken = good
+        .replace("Liu Fang", "Broken Row")
+        .replace("123.4105", "east")
+        .replace(",walks,", ",flying,");
+    let csv = format!("{header}\n{good}\n{broken}\n");
+    let dir = std::env::temp_dir().join(format!(
+        "vaxride-browser-{}-secretary-{code}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("ledger.csv");
+    std::fs::write(&file, csv)?;
+
+    let bookings_before = count(&server, "SELECT COUNT(*) FROM bookings", &[]).await?;
+    let elders_before = count(&server, "SELECT COUNT(*) FROM elders", &[]).await?;
+    b.wait_for("#csv-file")
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    b.wait_until("!document.getElementById('csv-check').disabled", 10)
+        .await?;
+    b.wait_for("#csv-check").await?.click().await?;
+    b.wait_for("[data-testid=csv-error]").await?;
+    let rows: Vec<String> = serde_json::from_value(
+        b.client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=csv-error]')]\
+                   .map(r => r.cells[0].textContent.trim());",
+                vec![],
+            )
+            .await?,
+    )?;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r == "2"),
+        "every error names row 2 ({lang:?}): {rows:?}"
+    );
+    assert!(
+        rows.len() >= 2,
+        "both broken cells are listed ({lang:?}): {rows:?}"
+    );
+    b.wait_until("document.getElementById('csv-import').disabled", 2)
+        .await?;
+    assert_eq!(
+        count(&server, "SELECT COUNT(*) FROM bookings", &[]).await?,
+        bookings_before,
+        "a file with a broken row saves no booking ({lang:?})"
+    );
+    assert_eq!(
+        count(&server, "SELECT COUNT(*) FROM elders", &[]).await?,
+        elders_before,
+        "a file with a broken row saves no elder ({lang:?})"
+    );
+    // The dry run's answer is a 400 (the browser logs it); nothing else may be logged.
+    expect_console(
+        &b,
+        &format!("secretary ({lang:?})"),
+        &["/api/bookings/import?dry_run=true - Failed to load resource: the server responded with a status of 400"],
+    )
+    .await?;
+    b.check_page(&format!("secretary bookings after a CSV check ({lang:?})"))
+        .await?;
+    b.screenshot(&format!("secretary-bookings-desktop-{code}"))
+        .await?;
+    b.close().await?;
+    let _ = std::fs::remove_file(&file);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secretary_books_a_batch_and_checks_a_csv_with_a_broken_row() -> anyhow::Result<()> {
+    for lang in [Lang::Zh, Lang::En] {
+        flow(lang).await?;
+    }
+    Ok(())
+}
