@@ -13,7 +13,7 @@
 
 import { h, clear, field, hhmm, today, randomKey, download, csvCell, table } from './dom.js';
 import { t } from './i18n.js';
-import { api, errorText, fieldLines } from './api.js';
+import { api, ApiError, errorText, fieldLines } from './api.js';
 
 const MOBILITY = ['walks', 'wheelchair', 'bedridden'];
 const DOSES = ['none', 'first', 'full', 'booster'];
@@ -304,6 +304,10 @@ export function bookings(main, ctx) {
     checkBtn.disabled = true;
     try {
       const r = await api('POST', '/api/bookings/import?dry_run=true', { body: st.csvText, type: 'text/csv; charset=utf-8' });
+      if (!r.ok) {
+        const err = r.error || {};
+        throw new ApiError(400, err.code || 'invalid_input', err.message || '', err.fields);
+      }
       csvResult.append(h('p', { class: 'ok-text' }, t('csv.ok', { n: r.rows })));
       st.csvChecked = true;
       importBtn.disabled = false;

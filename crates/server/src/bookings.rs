@@ -435,7 +435,8 @@ pub(crate) struct ImportQuery {
 }
 
 /// `POST /api/bookings/import` (body: the ledger CSV, UTF-8): all rows or none; errors name
-/// the row and column. `?dry_run=true` only checks. Honours `Idempotency-Key`.
+/// the row and column. `?dry_run=true` only checks and answers 200 with its report (`ok`, and the
+/// problems in `error` when there are some). Honours `Idempotency-Key`.
 #[utoipa::path(
     post,
     path = "/api/bookings/import",
@@ -446,7 +447,7 @@ pub(crate) struct ImportQuery {
     ),
     request_body(content = String, content_type = "text/csv", description = "The ledger CSV (UTF-8, Chinese or English headers)"),
     responses(
-        (status = 200, description = "Dry run: the file is fine", body = crate::openapi::DryRun),
+        (status = 200, description = "Dry run: the report (`ok: false` and the problems, each with its `row` and `column`, in `error`)", body = crate::openapi::DryRun),
         (status = 201, description = "All rows saved", body = crate::openapi::Created),
         (status = 400, description = "Problems, each with its `row` and `column`", body = crate::openapi::ErrorBody),
         (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
@@ -472,7 +473,33 @@ pub(crate) async fn import_csv(
         return Ok(r);
     }
     let community = community_of(&caller, q.community_id)?;
-    let rows = parse_ledger(&body).map_err(ApiError::invalid)?;
+    let checked = read_ledger(&body);
+    if q.dry_run {
+        // A check that finds problems has still done its job: 200 with the report, so that a
+        // page checking a file does not see a failed request.
+        return Ok(HttpResponse::Ok().json(match &checked {
+            Ok(entries) => serde_json::json!({ "rows": entries.len(), "ok": true }),
+            Err(e) => serde_json::json!({ "rows": 0, "ok": false, "error": e.body() }),
+        }));
+    }
+    let entries = checked?;
+    let ids = state
+        .store
+        .import_ledger(
+            caller.0.scope(),
+            community,
+            caller.0.user_id,
+            &entries,
+            idem.as_ref(),
+            state.now(),
+        )
+        .await?;
+    Ok(created(&ids))
+}
+
+/// Reads and checks a ledger CSV: its entries, or every problem by row and column.
+fn read_ledger(body: &[u8]) -> Result<Vec<LedgerEntry>, ApiError> {
+    let rows = parse_ledger(body).map_err(ApiError::invalid)?;
     let entries: Vec<LedgerEntry> = rows
         .iter()
         .map(|r| LedgerEntry {
@@ -516,21 +543,7 @@ pub(crate) async fn import_csv(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    if q.dry_run {
-        return Ok(HttpResponse::Ok().json(serde_json::json!({ "rows": rows.len(), "ok": true })));
-    }
-    let ids = state
-        .store
-        .import_ledger(
-            caller.0.scope(),
-            community,
-            caller.0.user_id,
-            &entries,
-            idem.as_ref(),
-            state.now(),
-        )
-        .await?;
-    Ok(created(&ids))
+    Ok(entries)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -93,6 +93,18 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The error as the JSON of an error answer's `error` member (for reports inside a 200).
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::to_value(Inner {
+            code: self.code,
+            message: &self.message,
+            fields: &self.fields,
+        })
+        .unwrap_or_default()
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.status

@@ -260,8 +260,10 @@ pub(crate) struct Created {
 pub(crate) struct DryRun {
     /// Rows read.
     rows: u64,
-    /// Always true (problems answer 400).
+    /// Whether the file can be imported as it is.
     ok: bool,
+    /// When not: the problems, each with its `row` and `column` (the `error` of a 400 answer).
+    error: Option<ErrorDetail>,
 }
 
 /// The id of what was made.
