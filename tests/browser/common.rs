@@ -220,8 +220,8 @@ pub async fn count(server: &Server, sql: &'static str, binds: &[Value]) -> anyho
 }
 
 /// Fails on console errors so far except the browser's own lines about requests expected to
-/// fail: those naming one of `expected` (a 400 from a CSV dry run, requests cut off while the
-/// page is offline). `check_page` afterwards sees only what came later.
+/// fail: those naming one of `expected` (a request already under way when the page is cut off
+/// the network). `check_page` afterwards sees only what came later.
 pub async fn expect_console(b: &Browser, what: &str, expected: &[&str]) -> anyhow::Result<()> {
     let errors: Vec<String> = b
         .console_errors()

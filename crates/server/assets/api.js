@@ -33,6 +33,8 @@ export async function api(method, path, opts = {}) {
     headers['content-type'] = opts.type || 'text/plain';
     body = opts.body;
   }
+  // Known to be offline: fail at once instead of sending a request that cannot arrive.
+  if (navigator.onLine === false) throw new ApiError(0, 'network', t('err.network'));
   let res;
   try {
     res = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });

@@ -120,12 +120,20 @@ export function mount(main, ctx) {
     st.reloadTimer = setTimeout(reload, 150);
   }
 
+  // Acknowledgements are cumulative (every event up to seq), so one that cannot go out while
+  // offline is simply sent when the stream reopens.
+  function sendAck() {
+    const seq = st.pendingAck;
+    if (!seq || seq <= (st.ackedSeq || 0) || !navigator.onLine) return;
+    api('POST', '/api/driver/ack', { json: { seq } })
+      .then(() => { st.ackedSeq = Math.max(st.ackedSeq || 0, seq); })
+      .catch(() => {});
+  }
+
   function ack(seq) {
     st.pendingAck = Math.max(st.pendingAck, seq);
     clearTimeout(st.ackTimer);
-    st.ackTimer = setTimeout(() => {
-      api('POST', '/api/driver/ack', { json: { seq: st.pendingAck } }).catch(() => {});
-    }, 500);
+    st.ackTimer = setTimeout(sendAck, 500);
   }
 
   function connect() {
@@ -144,10 +152,10 @@ export function mount(main, ctx) {
         if (seq) ack(seq);
       });
     }
-    es.onopen = () => { setNet(); flush(); };
+    es.onopen = () => { setNet(); flush(); sendAck(); };
     es.onerror = () => {
       setNet();
-      if (es.readyState === EventSource.CLOSED && st.alive) setTimeout(() => { if (st.alive && st.es === es) connect(); }, 3000);
+      if (es.readyState === EventSource.CLOSED && st.alive) setTimeout(() => { if (st.alive && st.es === es && navigator.onLine) connect(); }, 3000);
     };
   }
 
@@ -246,7 +254,9 @@ export function mount(main, ctx) {
   }
 
   const onOnline = () => { setNet(); flush(); if (!st.es || st.es.readyState === EventSource.CLOSED) connect(); };
-  const onOffline = () => setNet();
+  // Offline, the stream is closed rather than left retrying (each retry would fail and be
+  // logged); it reopens on `online` with Last-Event-ID, so nothing is missed.
+  const onOffline = () => { if (st.es) st.es.close(); setNet(); };
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   onApi('ok', () => { if (queue().length && !st.flushing) setTimeout(flush, 0); });
