@@ -92,7 +92,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
     .route("/", web::get().to(ui::index))
+    .route("/", web::head().to(ui::index))
     .route("/assets/{name}", web::get().to(ui::asset))
+    .route("/assets/{name}", web::head().to(ui::asset))
     .route("/metrics", web::get().to(metrics::render))
     .service(
         web::scope("/api")

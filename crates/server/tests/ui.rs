@@ -119,6 +119,22 @@ async fn the_page_is_served_with_a_strict_content_security_policy() {
     ] {
         assert!(body.contains(id), "{id}");
     }
+    // HEAD answers like GET (monitors and link checkers ask with it); the server drops the body.
+    for uri in ["/", "/assets/app.js"] {
+        let res = test::call_service(
+            &app,
+            test::TestRequest::default()
+                .method(actix_web::http::Method::HEAD)
+                .uri(uri)
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 200, "HEAD {uri}");
+        assert!(
+            res.headers().get("etag").is_some() || uri == "/",
+            "HEAD {uri}"
+        );
+    }
 }
 
 #[actix_web::test]
