@@ -19,53 +19,42 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use serde_json::{Value, json};
 
+/// Open-loop load on POST /api/bookings.
+#[derive(Parser)]
 struct Args {
+    /// The server's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
     server: String,
+    /// Requests per second.
+    #[arg(long, default_value_t = 300.0)]
     rate: f64,
+    /// How long to send.
+    #[arg(long, default_value_t = 30.0)]
     seconds: f64,
+    /// Elders to create first (bookings cycle through them, one day each round).
+    #[arg(long, default_value_t = 300)]
     elders: usize,
+    /// The secretary who books.
+    #[arg(long, default_value = "sec-1")]
     user: String,
+    /// Her password.
+    #[arg(long, default_value = "sec-demo")]
     password: String,
+    /// Send every request with its own Idempotency-Key.
+    #[arg(long)]
     idempotency: bool,
+    /// Bookings per request.
+    #[arg(long, default_value_t = 1)]
     batch: usize,
 }
 
-fn args() -> Args {
-    let a: Vec<String> = std::env::args().collect();
-    let get = |name: &str| {
-        a.iter()
-            .position(|x| x == name)
-            .and_then(|i| a.get(i + 1))
-            .cloned()
-    };
-    Args {
-        server: get("--server").unwrap_or_else(|| "http://127.0.0.1:8080".into()),
-        rate: get("--rate").and_then(|s| s.parse().ok()).unwrap_or(300.0),
-        seconds: get("--seconds")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(30.0),
-        elders: get("--elders").and_then(|s| s.parse().ok()).unwrap_or(300),
-        user: get("--user").unwrap_or_else(|| "sec-1".into()),
-        password: get("--password").unwrap_or_else(|| "sec-demo".into()),
-        idempotency: a.iter().any(|x| x == "--idempotency"),
-        batch: get("--batch").and_then(|s| s.parse().ok()).unwrap_or(1),
-    }
-}
-
-/// `YYYY-MM-DD` of `days` days after 2031-01-01 (civil from days, proleptic Gregorian).
+/// `YYYY-MM-DD` of `days` days after 2031-01-01 (the seed's civil-date conversion).
 fn day(days: i64) -> String {
-    let z = 22_280 + days + 719_468; // 2031-01-01 is day 22,280 of the Unix epoch
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    // 2031-01-01 is day 22,280 of the Unix epoch.
+    vaxride_server::seed::today((22_280 + days) * 86_400).to_string()
 }
 
 fn percentiles(mut v: Vec<f64>) -> Value {
@@ -86,7 +75,7 @@ fn percentiles(mut v: Vec<f64>) -> Value {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 1)]
 async fn main() {
-    let a = args();
+    let a = Args::parse();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(usize::MAX)
         .build()

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -35,31 +36,24 @@ use vaxride_store::{ElderInput, NewBooking, NewDriver, NewUser, NewVehicle, Role
 
 const PASSWORD: &str = "bench-driver-pass";
 
+/// Commit-to-frame latency of the driver stream with many drivers connected.
+#[derive(Parser)]
 struct Args {
+    /// The server's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
     server: String,
+    /// The server's database (the harness writes its drivers and commits there).
+    #[arg(long = "database-url")]
     url: String,
+    /// Drivers connected.
+    #[arg(long, default_value_t = 1000)]
     drivers: usize,
+    /// Single commits per second in the one-by-one phase.
+    #[arg(long, default_value_t = 50.0)]
     rate: f64,
+    /// Seconds of idle streams while CPU time is measured.
+    #[arg(long, default_value_t = 10)]
     idle: u64,
-}
-
-fn args() -> Args {
-    let a: Vec<String> = std::env::args().collect();
-    let get = |name: &str| {
-        a.iter()
-            .position(|x| x == name)
-            .and_then(|i| a.get(i + 1))
-            .cloned()
-    };
-    Args {
-        server: get("--server").unwrap_or_else(|| "http://127.0.0.1:8080".into()),
-        url: get("--database-url").expect("--database-url URL"),
-        drivers: get("--drivers")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(1000),
-        rate: get("--rate").and_then(|s| s.parse().ok()).unwrap_or(50.0),
-        idle: get("--idle").and_then(|s| s.parse().ok()).unwrap_or(10),
-    }
 }
 
 /// One frame with an id, as the harness received it.
@@ -198,7 +192,7 @@ fn now_unix() -> i64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let a = args();
+    let a = Args::parse();
     let n = a.drivers;
     let store = Store::open(&a.url).await.expect("the database opens");
     let now = now_unix();
