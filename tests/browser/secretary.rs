@@ -1,5 +1,6 @@
 //! The secretary books a batch of picked elders through the page, then uploads a ledger CSV
-//! with one broken row: the row's errors are listed and nothing is saved.
+//! with one broken row: the row's errors are listed and nothing is saved; with the row mended,
+//! the check is clean and the import books both rows.
 
 use fantoccini::Locator;
 use serde_json::json;
@@ -122,10 +123,63 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     // The dry run answers 200 with its report: nothing may be logged.
     b.check_page(&format!("secretary bookings after a CSV check ({lang:?})"))
         .await?;
+
+    // The secretary mends the broken row, checks the file again (clean now) and imports it:
+    // both rows are booked and appear in the day's list.
+    let mended = broken
+        .replace("Broken Row", "Mended Row")
+        .replace("13800000002", "13800000099")
+        .replace("east", "123.4110")
+        .replace(",flying,", ",walks,");
+    let fixed = dir.join("ledger-fixed.csv");
+    std::fs::write(&fixed, format!("{header}\n{good}\n{mended}\n"))?;
+    b.wait_for("#csv-file")
+        .await?
+        .send_keys(&fixed.display().to_string())
+        .await?;
+    b.wait_until(
+        "!document.getElementById('csv-check').disabled && !document.querySelector('#csv-result *')",
+        10,
+    )
+    .await?;
+    b.wait_for("#csv-check").await?.click().await?;
+    b.wait_until("!document.getElementById('csv-import').disabled", 20)
+        .await?;
+    assert_eq!(
+        count(&server, "SELECT COUNT(*) FROM bookings", &[]).await?,
+        bookings_before,
+        "a check saves nothing ({lang:?})"
+    );
+    b.wait_for("#csv-import").await?.click().await?;
+    b.wait_until(
+        "document.querySelectorAll('#booking-table [data-testid^=booking-row-]').length === 4",
+        20,
+    )
+    .await?;
+    assert_eq!(
+        count(&server, "SELECT COUNT(*) FROM bookings", &[]).await?,
+        bookings_before + 2,
+        "the mended file books both rows ({lang:?})"
+    );
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM bookings b JOIN elders e ON e.id = b.elder_id \
+             WHERE b.day = $1 AND e.name = 'Mended Row'",
+            &[json!(tomorrow)]
+        )
+        .await?,
+        1,
+        "the mended row's elder is booked for the day ({lang:?})"
+    );
+    b.wait_until("document.getElementById('csv-import').disabled", 5)
+        .await?;
+    b.check_page(&format!("secretary bookings after a CSV import ({lang:?})"))
+        .await?;
     b.screenshot(&format!("secretary-bookings-desktop-{code}"))
         .await?;
     b.close().await?;
-    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
