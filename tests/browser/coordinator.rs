@@ -1,9 +1,13 @@
 //! The coordinator runs the plan of the demo day: the progress bar moves, the map shows the
-//! routes (and the OpenStreetMap credit); she publishes and the plan says so.
+//! routes (and the OpenStreetMap credit); she publishes and the plan says so, also in the
+//! day's list of plans, and a fresh page shows the published plan. A driver declines a trip;
+//! the day's trips show it and she reassigns it to another vehicle.
 
+use anyhow::Context;
+use serde_json::{Value, json};
 use vaxride_tests::{DESKTOP, Lang, browser, demo_server};
 
-use crate::common::{day, js_number, lang_prefix, log_in, set_value};
+use crate::common::{Api, day, js_number, lang_prefix, log_in, login_of, set_value};
 
 async fn flow(lang: Lang) -> anyhow::Result<()> {
     let code = lang_prefix(lang);
@@ -19,6 +23,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
             .await?,
     )?;
     assert_eq!(shown, day(0), "the plan day defaults to today ({lang:?})");
+    b.wait_for("#plan-list-empty").await?;
     set_value(&b, "#plan-seconds", "3").await?;
     b.wait_for("#plan-run").await?.click().await?;
     // The bar moves before the plan is there.
@@ -53,16 +58,144 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     .await?;
     b.wait_until("document.getElementById('plan-publish').disabled", 5)
         .await?;
+    b.wait_for("#plan-table [data-status=published]").await?;
     b.check_page(&format!("coordinator plan, published ({lang:?})"))
         .await?;
     b.screenshot(&format!("coordinator-plan-desktop-{code}"))
+        .await?;
+
+    // A fresh page with nothing remembered shows the day's published plan.
+    b.client
+        .execute("sessionStorage.clear(); location.reload();", vec![])
+        .await?;
+    b.wait_for("#plan-table [data-status=published]").await?;
+    b.wait_until(
+        &format!(
+            "(document.getElementById('plan-status') || {{}}).textContent?.includes('{published}')"
+        ),
+        20,
+    )
+    .await?;
+    b.wait_for("#plan-map [data-testid^=route-]").await?;
+
+    // A driver declines a trip: the day's trips flag it and the coordinator reassigns it.
+    let coordinator = Api::as_role(&server, "coordinator").await?;
+    let today = day(0);
+    let trips: Vec<Value> =
+        serde_json::from_value(coordinator.get(&format!("/api/trips?day={today}")).await?)?;
+    let trip = trips.first().context("the published plan has a trip")?;
+    let trip_id = trip["id"].as_i64().context("trip id")?;
+    let mut drivers: Vec<Value> = serde_json::from_value(coordinator.get("/api/drivers").await?)?;
+    drivers.sort_by_key(|d| d["id"].as_i64());
+    let index = drivers
+        .iter()
+        .position(|d| d["id"] == trip["driver_id"])
+        .context("the trip's driver")?;
+    let (_, password) = login_of(&server, "driver");
+    let driver = Api::login(&server, &format!("driver-{}", index + 1), &password).await?;
+    driver
+        .post(&format!("/api/trips/{trip_id}/decline"), json!({}))
+        .await?;
+    // A partner van and its driver join through the fleet page, with room for the trip.
+    let van_name = format!("Partner van {code}");
+    let start = &trip["stops"][0];
+    b.wait_for("#nav-coordinator-fleet").await?.click().await?;
+    b.wait_for("#vehicle-table").await?;
+    b.wait_for("details:has(#vehicle-form) > summary")
+        .await?
+        .click()
+        .await?;
+    for (css, value) in [
+        ("#vehicle-name", van_name.clone()),
+        ("#vehicle-seats", "8".into()),
+        ("#vehicle-wheelchairs", "2".into()),
+        ("#vehicle-from", "06:00".into()),
+        ("#vehicle-to", "21:00".into()),
+        ("#vehicle-lon", start["lon"].to_string()),
+        ("#vehicle-lat", start["lat"].to_string()),
+    ] {
+        set_value(&b, css, &value).await?;
+    }
+    b.wait_for("#vehicle-save").await?.click().await?;
+    b.wait_until(
+        &format!("[...document.querySelectorAll('#vehicle-table td')].some(td => td.textContent === '{van_name}')"),
+        10,
+    )
+    .await?;
+    let vehicles: Vec<Value> = serde_json::from_value(coordinator.get("/api/vehicles").await?)?;
+    let van = vehicles
+        .iter()
+        .find(|v| v["name"] == van_name.as_str())
+        .and_then(|v| v["id"].as_i64())
+        .context("the new van is stored")?;
+    b.wait_for("details:has(#driver-form) > summary")
+        .await?
+        .click()
+        .await?;
+    set_value(&b, "#driver-name", "Wang Wei").await?;
+    set_value(&b, "#driver-phone", "13900000077").await?;
+    set_value(&b, "#driver-vehicle", &van.to_string()).await?;
+    b.wait_for("#driver-save").await?.click().await?;
+    b.wait_until(
+        "[...document.querySelectorAll('#driver-table td')].some(td => td.textContent === 'Wang Wei')",
+        10,
+    )
+    .await?;
+
+    b.wait_for("#nav-coordinator-trips").await?.click().await?;
+    b.wait_for("#trips-declined").await?;
+    let select = format!("#reassign-vehicle-{trip_id}");
+    b.wait_for(&format!("{select} option[value='{van}']"))
+        .await?;
+    let vehicle = van.to_string();
+    set_value(&b, &select, &vehicle).await?;
+    b.wait_for(&format!("[data-testid=reassign-{trip_id}]"))
+        .await?
+        .click()
+        .await?;
+    if let Err(e) = b
+        .wait_until(
+            &format!(
+                "!document.getElementById('trips-declined') && \
+                 document.querySelector('[data-testid=trip-status-{trip_id}]')"
+            ),
+            20,
+        )
+        .await
+    {
+        let said = b
+            .client
+            .execute(
+                "return document.getElementById('toast').textContent;",
+                vec![],
+            )
+            .await?;
+        anyhow::bail!("{e}; the page says {said}");
+    }
+    let after: Vec<Value> =
+        serde_json::from_value(coordinator.get(&format!("/api/trips?day={today}")).await?)?;
+    let moved = after
+        .iter()
+        .find(|t| t["id"] == trip_id)
+        .context("the trip is still listed")?;
+    assert_eq!(
+        moved["vehicle_id"].as_i64().map(|v| v.to_string()),
+        Some(vehicle),
+        "the trip is on the chosen vehicle ({lang:?})"
+    );
+    assert_eq!(
+        moved["status"], "offered",
+        "offered to the new driver ({lang:?})"
+    );
+    b.check_page(&format!("coordinator trips, reassigned ({lang:?})"))
         .await?;
     b.close().await?;
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn coordinator_runs_watches_progress_sees_routes_and_publishes() -> anyhow::Result<()> {
+async fn coordinator_runs_watches_progress_sees_routes_publishes_and_reassigns_a_declined_trip()
+-> anyhow::Result<()> {
     for lang in [Lang::Zh, Lang::En] {
         flow(lang).await?;
     }

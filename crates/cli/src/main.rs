@@ -107,6 +107,11 @@ enum Command {
         /// Seed the demo and exit (for CI and scripted set-ups).
         #[arg(long)]
         seed_only: bool,
+        /// A raster tile server under the maps, e.g. https://tiles.example.org/{z}/{x}/{y}.png
+        /// (its origin is added to the page's Content-Security-Policy). Without one the base
+        /// map is the road network.
+        #[arg(long, env = "VAXRIDE_TILE_URL", value_parser = parse_tile_url)]
+        tile_url: Option<vaxride_server::ui::TileSource>,
         #[command(flatten)]
         cache: CacheArgs,
     },
@@ -189,6 +194,7 @@ fn main() {
             no_demo,
             plan_seconds,
             seed_only,
+            tile_url,
             cache,
         } => serve::run(serve::Options {
             addr,
@@ -197,6 +203,7 @@ fn main() {
             demo: !no_demo,
             plan_seconds,
             seed_only,
+            tiles: tile_url,
             cache_dir: cache.dir(),
         }),
         Command::GenerateDay {
@@ -386,4 +393,8 @@ fn write_json(doc: &impl Serialize, out: Option<&Path>) -> anyhow::Result<()> {
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+fn parse_tile_url(s: &str) -> Result<vaxride_server::ui::TileSource, String> {
+    vaxride_server::ui::TileSource::parse(s).map_err(|e| e.to_string())
 }

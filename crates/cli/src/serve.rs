@@ -18,6 +18,7 @@ pub struct Options {
     pub demo: bool,
     pub plan_seconds: u64,
     pub seed_only: bool,
+    pub tiles: Option<vaxride_server::ui::TileSource>,
     pub cache_dir: Option<PathBuf>,
 }
 
@@ -64,6 +65,7 @@ pub fn run(o: Options) -> anyhow::Result<()> {
                 addr: o.addr,
                 database_url: o.database_url,
                 plan_seconds: o.plan_seconds,
+                tiles: o.tiles,
             },
             store,
             Some(network),

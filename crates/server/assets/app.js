@@ -11,6 +11,7 @@
 import { h, clear } from './dom.js';
 import { t, setLang, getLang, onLangChange } from './i18n.js';
 import { api, onApi, errorText } from './api.js';
+import { setTiles } from './map.js';
 import * as secretary from './secretary.js';
 import * as coordinator from './coordinator.js';
 import * as driver from './driver.js';
@@ -150,7 +151,9 @@ async function start() {
   });
   window.addEventListener('hashchange', render);
   try {
-    app.me = (await api('GET', '/api/session')).user;
+    const session = await api('GET', '/api/session');
+    app.me = session.user;
+    setTiles(session.map && session.map.tile_url);
   } catch (e) {
     app.me = null;
   }

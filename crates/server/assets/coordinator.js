@@ -31,6 +31,12 @@ function errorInto(box, e) {
   if (lines.length) box.append(h('ul', {}, lines.map((l) => h('li', {}, l))));
 }
 
+/** Unix seconds as the local HH:MM. */
+function clock(unix) {
+  const d = new Date(unix * 1000);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
 function dayOf() {
   return sessionStorage.getItem('vaxride.day') || today();
 }
@@ -206,6 +212,47 @@ export function plan(main, ctx) {
   const best = h('p', { id: 'plan-best', class: 'muted' });
   const result = h('div', { id: 'plan-result' });
   const runErr = h('div', { id: 'plan-error', class: 'error', role: 'alert' });
+  const listBox = h('section', { id: 'plan-list', class: 'card', 'aria-labelledby': 'h-plans' });
+
+  // The day's plans (newest first): which is published, which is shown, and a button to show
+  // another. Without a plan chosen in this tab, the published one (else the newest) is shown.
+  async function refreshList(pick) {
+    let plans = [];
+    try {
+      plans = await api('GET', `/api/plans?day=${encodeURIComponent(dayInput.value)}`);
+    } catch (e) {
+      ctx.notify(errorText(e), 'error');
+      return;
+    }
+    if (!st.alive) return;
+    const shown = st.plan && st.plan.day === dayInput.value ? st.plan.id : null;
+    clear(listBox).append(h('h2', { id: 'h-plans' }, t('plans.title', { day: dayInput.value })));
+    if (!plans.length) {
+      listBox.append(h('p', { class: 'muted', id: 'plan-list-empty' }, t('plans.none')));
+      if (shown === null) clear(result);
+      return;
+    }
+    listBox.append(table({ id: 'plan-table' }, null,
+      [t('plans.version'), t('plans.status'), t('plans.served'), t('plans.created'), ''],
+      plans.map((x) => h('tr', { 'data-testid': `plan-row-${x.id}`, class: x.id === shown ? 'current' : null },
+        h('td', {}, `#${x.id} · ${t('plans.version_n', { n: x.version })}`),
+        h('td', { 'data-testid': `plan-status-${x.id}`, 'data-status': x.status }, t(`plan_status.${x.status}`)),
+        h('td', {}, `${(x.figures || {}).served ?? 0} / ${(x.figures || {}).requested ?? 0}`),
+        h('td', {}, clock(x.created_at)),
+        h('td', {}, x.id === shown
+          ? h('span', { class: 'muted' }, t('plans.shown'))
+          : h('button', {
+            type: 'button', 'data-testid': `plan-show-${x.id}`,
+            onclick: () => {
+              sessionStorage.setItem(`vaxride.plan.${dayInput.value}`, x.id);
+              loadPlan(x.id);
+            },
+          }, t('plans.show')))))));
+    if (pick && shown === null) {
+      const chosen = plans.find((x) => x.status === 'published') || plans[0];
+      loadPlan(chosen.id);
+    }
+  }
 
   function closeStream() {
     if (st.es) { st.es.close(); st.es = null; }
@@ -277,6 +324,7 @@ export function plan(main, ctx) {
       if (!st.alive) return;
       st.plan = p;
       renderPlan(p, sites, communities, roadNet, bookingsOfDay, vehicles);
+      refreshList(false);
     } catch (e) {
       if (e.status === 404) sessionStorage.removeItem(`vaxride.plan.${dayInput.value}`);
       ctx.notify(errorText(e), 'error');
@@ -322,6 +370,11 @@ export function plan(main, ctx) {
               `${elderOf.get(stop.booking_id) || `#${stop.booking_id}`} · ${hhmm(stop.start)}`));
           }
         });
+        const reasonOf = new Map((p.unserved || []).map((u) => [u.booking_id, u.reason]));
+        for (const u of geo.unserved || []) {
+          g.append(marker(pj, [u.point.lon, u.point.lat], 'unserved', '#ffffff', r,
+            `${elderOf.get(u.booking_id) || `#${u.booking_id}`}: ${reasonText(reasonOf.get(u.booking_id))}`));
+        }
         for (const x of sites) {
           g.append(marker(pj, [x.location.lon, x.location.lat], x.kind === 'van_stop' ? 'van' : 'site', '#1a1a1a', r + 2,
             `${x.name} (${t(`kind.${x.kind}`)})`));
@@ -368,7 +421,9 @@ export function plan(main, ctx) {
         try {
           const r = await api('POST', `/api/plans/${p.id}/publish`);
           ctx.notify(t('plan.published'));
+          st.plan = r;
           status.textContent = t('plan.status_line', { id: r.id, version: r.version, status: t(`plan_status.${r.status}`) });
+          refreshList(false);
         } catch (e) {
           ctx.notify(errorText(e), 'error');
           publish.disabled = false;
@@ -386,9 +441,18 @@ export function plan(main, ctx) {
         slotCharts(fg.slots, (id) => (siteById.get(id) || { name: `#${id}` }).name)));
   }
 
-  main.append(h('h1', {}, t('plan.title')), form, result);
-  const remembered = sessionStorage.getItem(`vaxride.plan.${dayInput.value}`);
-  if (remembered) loadPlan(Number(remembered));
+  main.append(h('h1', {}, t('plan.title')), form, listBox, result);
+  function showDay() {
+    const remembered = sessionStorage.getItem(`vaxride.plan.${dayInput.value}`);
+    if (remembered) loadPlan(Number(remembered));
+    else { st.plan = null; clear(result); refreshList(true); }
+  }
+  dayInput.addEventListener('change', () => {
+    if (!dayInput.value) return;
+    sessionStorage.setItem('vaxride.day', dayInput.value);
+    showDay();
+  });
+  showDay();
   return () => { st.alive = false; closeStream(); };
 }
 
@@ -396,8 +460,21 @@ export function plan(main, ctx) {
 
 const KIND_SHORT = { pickup_home: 'kind_stop.pickup_home', drop_site: 'kind_stop.drop_site', pickup_site: 'kind_stop.pickup_site', drop_home: 'kind_stop.drop_home' };
 
+/** The most seats and wheelchair places a trip's stops need at once. */
+export function peakLoad(stops) {
+  let [seats, chairs, maxSeats, maxChairs] = [0, 0, 0, 0];
+  for (const x of stops) {
+    const sign = x.kind === 'pickup_home' || x.kind === 'pickup_site' ? 1 : -1;
+    seats += sign * ((x.companions || 0) + (x.wheelchair ? 0 : 1));
+    chairs += sign * (x.wheelchair ? 1 : 0);
+    maxSeats = Math.max(maxSeats, seats);
+    maxChairs = Math.max(maxChairs, chairs);
+  }
+  return [maxSeats, maxChairs];
+}
+
 export function trips(main, ctx) {
-  const st = { timer: null, alive: true, vehicles: [], drivers: new Map(), chosen: new Map() };
+  const st = { timer: null, alive: true, vehicles: [], drivers: new Map(), driven: new Set(), chosen: new Map() };
   const dayInput = input({ type: 'date', value: dayOf(), required: true });
   const box = h('div', { id: 'trip-box' });
   const refreshed = h('p', { id: 'trips-refreshed', class: 'muted' });
@@ -412,14 +489,23 @@ export function trips(main, ctx) {
   function render(list) {
     if (document.activeElement && document.activeElement.closest && document.activeElement.closest('#trip-table select')) return;
     const declined = list.filter((x) => x.status === 'declined').length;
+    // A declined trip can go to a vehicle with a driver and no trip of its own
+    // that day, and room for the trip's most riders at once (the server checks again).
+    const busy = new Set(list.map((x) => x.vehicle_id));
+    const free = st.vehicles.filter((v) => st.driven.has(v.id) && !busy.has(v.id));
+    const fits = (tr) => {
+      const [seats, chairs] = peakLoad(tr.stops);
+      return free.filter((v) => v.seats >= seats && v.wheelchairs >= chairs);
+    };
     clear(box).append(
       declined ? h('p', { class: 'error', id: 'trips-declined' }, t('trips.declined_count', { n: declined })) : null,
       list.length
         ? table({ id: 'trip-table' }, t('trips.caption', { n: list.length }),
           [t('col.trip'), t('col.vehicle'), t('col.driver'), t('col.status'), t('trips.where'), t('trips.reassign')],
           list.map((tr) => {
+            const room = tr.status === 'declined' ? fits(tr) : [];
             const sel = h('select', { id: `reassign-vehicle-${tr.id}` },
-              st.vehicles.filter((v) => v.id !== tr.vehicle_id).map((v) => h('option', { value: v.id }, v.name)));
+              room.map((v) => h('option', { value: v.id }, `${v.name} (${t('trips.seats', { n: v.seats, w: v.wheelchairs })})`)));
             if (st.chosen.has(tr.id)) sel.value = st.chosen.get(tr.id);
             sel.addEventListener('change', () => st.chosen.set(tr.id, sel.value));
             return h('tr', { 'data-testid': `trip-row-${tr.id}`, class: tr.status === 'declined' ? 'declined' : null },
@@ -427,7 +513,10 @@ export function trips(main, ctx) {
               h('td', {}, st.drivers.get(tr.driver_id) || '—'),
               h('td', { 'data-testid': `trip-status-${tr.id}` }, badge(tr.status)),
               h('td', {}, where(tr)),
-              h('td', {}, tr.status === 'declined'
+              h('td', {}, tr.status === 'declined' && !room.length
+                ? h('span', { class: 'muted', 'data-testid': `no-vehicle-${tr.id}` }, t('trips.no_free'))
+                : null,
+              tr.status === 'declined' && room.length
                 ? h('div', { class: 'row' },
                   h('div', { class: 'field' }, h('label', { for: `reassign-vehicle-${tr.id}` }, t('trips.to_vehicle')), sel),
                   h('button', { type: 'button', class: 'primary', 'data-testid': `reassign-${tr.id}`, onclick: () => reassign(tr, sel.value) }, t('trips.reassign_btn')))
@@ -463,6 +552,7 @@ export function trips(main, ctx) {
       const [vehicles, drivers] = await Promise.all([api('GET', '/api/vehicles'), api('GET', '/api/drivers')]);
       st.vehicles = vehicles;
       st.drivers = new Map(drivers.map((d) => [d.id, d.name]));
+      st.driven = new Set(drivers.map((d) => d.vehicle_id).filter((v) => v !== null && v !== undefined));
     } catch (e) {
       ctx.notify(errorText(e), 'error');
     }

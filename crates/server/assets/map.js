@@ -1,5 +1,7 @@
 // Maps and charts drawn as SVG from the server's GeoJSON: the road network as the base layer
-// (GET /api/roads), routes, elders, sites and clusters on top. No tiles, nothing from outside.
+// (GET /api/roads), routes, elders, sites and clusters on top. Raster tiles go underneath
+// only when the deployment configures a tile server (`serve --tile-url`, given to the page by
+// GET /api/session); otherwise nothing is fetched from outside.
 
 import { h, s, hhmm } from './dom.js';
 import { t } from './i18n.js';
@@ -76,6 +78,48 @@ export function roadLayer(roads, p, bbox) {
   return g;
 }
 
+let tileTemplate = null;
+/** The deployment's tile URL ({z}/{x}/{y}), or null for none. */
+export function setTiles(template) {
+  tileTemplate = typeof template === 'string' && template ? template : null;
+}
+
+const MAX_TILES = 64;
+
+/**
+ * Web-Mercator tiles covering `bbox`, at the zoom whose tiles are about 256 map units wide,
+ * each placed by its corners (close enough to the equirectangular view at a district's size).
+ */
+export function tileLayer(template, p, bbox) {
+  const g = s('g', { class: 'tiles', 'aria-hidden': 'true', 'data-testid': 'tiles' });
+  const span = Math.max(bbox[2] - bbox[0], 1e-6);
+  let z = Math.round(Math.log2((360 * p.width) / (256 * span)));
+  z = Math.min(Math.max(z, 0), 19);
+  const n = 2 ** z;
+  const tx = (lon) => Math.floor(((lon + 180) / 360) * n);
+  const ty = (lat) => {
+    const r = (Math.max(Math.min(lat, 85.05), -85.05) * Math.PI) / 180;
+    return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+  };
+  const lonOf = (x) => (x / n) * 360 - 180;
+  const latOf = (y) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
+  const [x0, x1] = [tx(bbox[0]), tx(bbox[2])];
+  const [y0, y1] = [ty(bbox[3]), ty(bbox[1])];
+  if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_TILES) return g;
+  for (let x = Math.max(x0, 0); x <= Math.min(x1, n - 1); x += 1) {
+    for (let y = Math.max(y0, 0); y <= Math.min(y1, n - 1); y += 1) {
+      const left = p.x(lonOf(x));
+      const top = p.y(latOf(y));
+      const href = template.replace('{z}', z).replace('{x}', x).replace('{y}', y);
+      g.append(s('image', {
+        href, x: left, y: top, width: +(p.x(lonOf(x + 1)) - left).toFixed(1),
+        height: +(p.y(latOf(y + 1)) - top).toFixed(1), preserveAspectRatio: 'none',
+      }));
+    }
+  }
+  return g;
+}
+
 /** A map: an <svg> in a <figure> with the attribution underneath. `draw(p)` returns the layers above the roads. */
 export function mapFigure({ id, label, bbox, roads, width = 1000, draw }) {
   const p = projector(bbox, width);
@@ -84,6 +128,7 @@ export function mapFigure({ id, label, bbox, roads, width = 1000, draw }) {
     'data-testid': id ? `${id}-svg` : null,
   },
   s('rect', { x: 0, y: 0, width: p.width, height: p.height, fill: '#fbfbf8' }),
+  tileTemplate ? tileLayer(tileTemplate, p, bbox) : null,
   roadLayer(roads, p, bbox),
   draw(p));
   return h('figure', { class: 'map-box', id },
@@ -91,7 +136,7 @@ export function mapFigure({ id, label, bbox, roads, width = 1000, draw }) {
     h('figcaption', { class: 'attribution', 'data-testid': 'osm-attribution' }, t('map.attribution')));
 }
 
-/** A point marker: circle (elder), square (site), diamond (van stop). */
+/** A point marker: circle (elder), square (site), diamond (van stop), crossed circle (unserved elder). */
 export function marker(p, [lon, lat], kind, fill, r, title) {
   const x = p.x(lon);
   const y = p.y(lat);
@@ -100,6 +145,10 @@ export function marker(p, [lon, lat], kind, fill, r, title) {
     el = s('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, fill, stroke: '#fff', 'stroke-width': r / 3 });
   } else if (kind === 'van') {
     el = s('path', { d: `M${x} ${y - r * 1.3}L${x + r * 1.3} ${y}L${x} ${y + r * 1.3}L${x - r * 1.3} ${y}Z`, fill, stroke: '#fff', 'stroke-width': r / 3 });
+  } else if (kind === 'unserved') {
+    el = s('g', { 'data-testid': 'unserved' },
+      s('circle', { cx: x, cy: y, r, fill, stroke: '#4d4d4d', 'stroke-width': r / 3 }),
+      s('path', { d: `M${x - r / 2} ${y - r / 2}L${x + r / 2} ${y + r / 2}M${x + r / 2} ${y - r / 2}L${x - r / 2} ${y + r / 2}`, stroke: '#4d4d4d', 'stroke-width': r / 4 }));
   } else {
     el = s('circle', { cx: x, cy: y, r, fill, stroke: '#fff', 'stroke-width': r / 3 });
   }

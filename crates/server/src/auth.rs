@@ -220,19 +220,23 @@ pub(crate) async fn me(caller: Caller) -> HttpResponse {
     HttpResponse::Ok().json(caller.0)
 }
 
-/// `GET /api/session`: the caller when logged in, else `null`; always 200, so a page can ask
-/// whether it has a session without an error.
+/// `GET /api/session`: the caller when logged in, else `null`, and the page's map settings
+/// (the tile URL, if the deployment has one); always 200, so a page can ask whether it has a
+/// session without an error.
 #[utoipa::path(
     get,
     path = "/api/session",
     tag = "auth",
     security(()),
     responses(
-        (status = 200, description = "`{\"user\": …}` as `GET /api/me` answers it, or `{\"user\": null}` without a valid session", body = Object),
+        (status = 200, description = "`{\"user\": …, \"map\": {\"tile_url\": …}}`: the user as `GET /api/me` answers it, or `null` without a valid session; the tile URL template or `null`", body = Object),
     )
 )]
-pub(crate) async fn session(caller: Option<Caller>) -> HttpResponse {
+pub(crate) async fn session(state: web::Data<AppState>, caller: Option<Caller>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(serde_json::json!({ "user": caller.map(|c| c.0) }))
+        .json(serde_json::json!({
+            "user": caller.map(|c| c.0),
+            "map": {"tile_url": state.tiles.as_ref().map(|t| t.template())},
+        }))
 }

@@ -583,7 +583,8 @@ pub(crate) async fn template(q: web::Query<LangQuery>) -> HttpResponse {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct DayQuery {
-    day: String,
+    /// The day, YYYY-MM-DD.
+    pub(crate) day: String,
 }
 
 /// `GET /api/bookings?day=YYYY-MM-DD`.

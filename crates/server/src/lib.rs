@@ -49,6 +49,8 @@ pub struct AppState {
     pub plan_time: Duration,
     /// Progress of planning jobs run by this instance (others read the database).
     pub jobs: planning::Jobs,
+    /// The deployment's tile server for the maps, if any.
+    pub tiles: Option<ui::TileSource>,
     /// The drivers' streams' shared watcher of the outbox.
     pub(crate) hub: Arc<driver::Hub>,
     clock: Arc<dyn Fn() -> i64 + Send + Sync>,
@@ -68,6 +70,7 @@ impl AppState {
             planning: Arc::new(tokio::sync::Semaphore::new(1)),
             plan_time,
             jobs: planning::Jobs::default(),
+            tiles: None,
             hub: Arc::default(),
             clock: Arc::new(|| {
                 std::time::SystemTime::now()
@@ -130,6 +133,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/vans", web::get().to(fleet::list_vans))
             .route("/vans", web::post().to(fleet::create_van))
             .route("/trips/{id}/reassign", web::post().to(fleet::reassign))
+            .route("/plans", web::get().to(planning::list))
             .route("/plans/run", web::post().to(planning::run))
             .route("/plans/jobs/{id}", web::get().to(planning::job))
             .route(
@@ -165,6 +169,8 @@ pub struct ServeConfig {
     pub database_url: String,
     /// Seconds of search per planning run.
     pub plan_seconds: u64,
+    /// A tile server for the maps' base layer (else the road network alone).
+    pub tiles: Option<ui::TileSource>,
 }
 
 /// Runs the service until SIGINT/SIGTERM; in-flight requests get 10 s to finish.
@@ -173,11 +179,13 @@ pub async fn serve(
     store: Store,
     network: Option<Arc<RoadNetwork>>,
 ) -> anyhow::Result<()> {
-    let state = web::Data::new(AppState::new(
+    let mut state = AppState::new(
         store.clone(),
         network,
         Duration::from_secs(config.plan_seconds),
-    ));
+    );
+    state.tiles = config.tiles;
+    let state = web::Data::new(state);
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .app_data(state.clone())

@@ -56,6 +56,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::planning::run,
         crate::planning::job,
         crate::planning::job_events,
+        crate::planning::list,
         crate::planning::get,
         crate::planning::publish,
         crate::roads::roads,

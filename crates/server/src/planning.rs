@@ -326,6 +326,14 @@ async fn plan_job(
             .iter()
             .map(|c| json!({"communities": c.communities, "centre": c.centre, "bookings": c.bookings.len(), "vehicles": c.vehicles.len()}))
             .collect::<Vec<_>>());
+        // Where the unserved elders live, so the map can show them too.
+        let homes: HashMap<i64, Point> =
+            input.bookings.iter().map(|b| (b.booking_id, b.home)).collect();
+        geo["unserved"] = json!(result
+            .unserved
+            .iter()
+            .filter_map(|u| homes.get(&u.booking_id).map(|p| json!({"booking_id": u.booking_id, "point": p})))
+            .collect::<Vec<_>>());
         Ok((result, geo))
     })
     .await
@@ -419,6 +427,31 @@ pub(crate) async fn job_events(
         },
     );
     Ok(sse::response(stream))
+}
+
+/// `GET /api/plans?day=YYYY-MM-DD`.
+#[utoipa::path(
+    get,
+    path = "/api/plans",
+    tag = "planning",
+    operation_id = "list_plans",
+    params(
+        crate::bookings::DayQuery,
+    ),
+    responses(
+        (status = 200, description = "The day's plans in the caller's district, newest version first: id, version, status, figures, created_at, published_at (no routes)", body = [Object]),
+        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<crate::bookings::DayQuery>,
+) -> Result<HttpResponse, ApiError> {
+    district(&caller)?;
+    let day = Day::parse(&q.day).map_err(|m| ApiError::field("day", m))?;
+    Ok(HttpResponse::Ok().json(state.store.plans(caller.0.scope(), &day).await?))
 }
 
 /// `GET /api/plans/{id}`.

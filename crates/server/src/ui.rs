@@ -18,10 +18,96 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 
-/// The page's Content-Security-Policy.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-    img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
-    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// The page's Content-Security-Policy; images may also come from the tile server's origin.
+pub fn csp(tiles: Option<&TileSource>) -> String {
+    let img = tiles.map_or(String::new(), |t| format!(" {}", t.origin));
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; \
+         img-src 'self' data:{img}; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// A raster tile server for the maps' base layer, for deployments that have one
+/// (`https://tiles.example.org/{z}/{x}/{y}.png`). Without one the base map is the road network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TileSource {
+    template: String,
+    origin: String,
+}
+
+/// Why a tile URL was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TileUrlError {
+    /// `{z}`, `{x}` or `{y}` is missing.
+    #[error(
+        "the tile URL must contain {{z}}, {{x}} and {{y}} (e.g. https://tiles.example.org/{{z}}/{{x}}/{{y}}.png)"
+    )]
+    Placeholders,
+    /// A placeholder other than `{z}`, `{x}`, `{y}` (such as `{s}`), or a stray brace.
+    #[error(
+        "the tile URL may only use the placeholders {{z}}, {{x}} and {{y}}, found another brace in {0}"
+    )]
+    OtherPlaceholder(String),
+    /// Not a URL once the placeholders are filled in.
+    #[error("the tile URL is not a valid URL: {0}")]
+    Invalid(String),
+    /// Not http or https.
+    #[error("the tile URL must start with http:// or https://, not {0}:")]
+    Scheme(String),
+    /// A user name or password in the URL (it would be shown to every browser).
+    #[error("the tile URL may not carry a user name or password")]
+    Credentials,
+}
+
+impl TileSource {
+    /// Checks a tile URL template: http(s), a host, `{z}`, `{x}` and `{y}`, no credentials.
+    pub fn parse(template: &str) -> Result<TileSource, TileUrlError> {
+        let template = template.trim();
+        if !["{z}", "{x}", "{y}"].iter().all(|p| template.contains(p)) {
+            return Err(TileUrlError::Placeholders);
+        }
+        let probe = template
+            .replace("{z}", "0")
+            .replace("{x}", "0")
+            .replace("{y}", "0");
+        if probe.contains(['{', '}']) {
+            return Err(TileUrlError::OtherPlaceholder(template.to_string()));
+        }
+        let url = url::Url::parse(&probe).map_err(|e| TileUrlError::Invalid(e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(TileUrlError::Scheme(url.scheme().to_string()));
+        }
+        match url.host() {
+            None => return Err(TileUrlError::Invalid("no host".into())),
+            Some(url::Host::Domain(d))
+                if !d
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') =>
+            {
+                return Err(TileUrlError::Invalid(format!("not a host name: {d}")));
+            }
+            Some(_) => {}
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(TileUrlError::Credentials);
+        }
+        Ok(TileSource {
+            template: template.to_string(),
+            origin: url.origin().ascii_serialization(),
+        })
+    }
+
+    /// The template as given, for the page.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
+    /// `scheme://host[:port]`, for the Content-Security-Policy.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+}
 
 /// One embedded file.
 struct Asset {
@@ -109,7 +195,7 @@ fn from_dir(name: &str) -> Option<(String, Bytes)> {
 }
 
 /// `GET /`: the single-page app.
-pub(crate) async fn index(req: HttpRequest) -> HttpResponse {
+pub(crate) async fn index(req: HttpRequest, state: web::Data<crate::AppState>) -> HttpResponse {
     let (tag, body) = from_dir("index.html").unwrap_or_else(|| {
         (
             etags().last().expect("the page's tag").clone(),
@@ -118,10 +204,9 @@ pub(crate) async fn index(req: HttpRequest) -> HttpResponse {
     });
     let mut res = answer(&req, &tag, "text/html; charset=utf-8", body);
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        header::HeaderValue::from_static(CSP),
-    );
+    if let Ok(v) = header::HeaderValue::from_str(&csp(state.tiles.as_ref())) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     h.insert(
         header::REFERRER_POLICY,
         header::HeaderValue::from_static("no-referrer"),

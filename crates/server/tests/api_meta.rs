@@ -49,6 +49,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/vans"),
     ("post", "/api/vans"),
     ("post", "/api/trips/{id}/reassign"),
+    ("get", "/api/plans"),
     ("post", "/api/plans/run"),
     ("get", "/api/plans/jobs/{id}"),
     ("get", "/api/plans/jobs/{id}/events"),

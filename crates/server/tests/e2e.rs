@@ -361,6 +361,15 @@ async fn scenario(url: String) {
         (status, published["status"].as_str()),
         (200, Some("published"))
     );
+    // The day's plans, for the coordinator's list (no routes in it); not for a secretary.
+    let (status, listed) = coord.get(&format!("/api/plans?day={DAY}")).await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed[0]["id"], plan_id, "{listed}");
+    assert_eq!(listed[0]["status"], "published");
+    assert_eq!(listed[0]["figures"]["served"], 3);
+    assert!(listed[0].get("routes").is_none(), "{listed}");
+    assert_eq!(sec.get(&format!("/api/plans?day={DAY}")).await.0, 403);
+    assert_eq!(coord.get("/api/plans?day=tomorrow").await.0, 400);
 
     // Which driver got the trip(s)?
     let mut drivers = Vec::new();

@@ -9,6 +9,7 @@ use std::time::Duration;
 use actix_web::{App, test, web};
 use serde_json::{Value, json};
 use vaxride_dispatch::model::Point;
+use vaxride_server::ui::{TileSource, TileUrlError};
 use vaxride_server::{AppState, auth::hash_password, configure, seed};
 use vaxride_store::{NewUser, Role, Store};
 
@@ -254,7 +255,7 @@ async fn the_page_asks_for_its_session_without_an_error() {
     .await;
     assert_eq!(res.status().as_u16(), 200);
     let body: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
-    assert_eq!(body, json!({"user": null}));
+    assert_eq!(body, json!({"user": null, "map": {"tile_url": null}}));
     let cookie = login!(&app, "sec-town");
     let res = test::call_service(
         &app,
@@ -267,4 +268,76 @@ async fn the_page_asks_for_its_session_without_an_error() {
     let body: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
     assert_eq!(body["user"]["role"], "secretary");
     assert_eq!(body["user"]["username"], "sec-town");
+}
+
+#[actix_web::test]
+async fn a_configured_tile_server_is_given_to_the_page_and_allowed_by_its_policy() {
+    let tiles = TileSource::parse("https://tiles.example.org:8443/osm/{z}/{x}/{y}.png").unwrap();
+    assert_eq!(tiles.origin(), "https://tiles.example.org:8443");
+    let state = setup().await;
+    let mut inner = AppState::new(state.store.clone(), None, Duration::from_secs(1));
+    inner.tiles = Some(tiles);
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(inner))
+            .configure(configure),
+    )
+    .await;
+    let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
+    let csp = res
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("img-src 'self' data: https://tiles.example.org:8443;"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("connect-src 'self';"),
+        "tiles are images only: {csp}"
+    );
+    let res = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/api/session").to_request(),
+    )
+    .await;
+    let body: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+    assert_eq!(
+        body["map"]["tile_url"],
+        "https://tiles.example.org:8443/osm/{z}/{x}/{y}.png"
+    );
+}
+
+#[actix_web::test]
+async fn a_tile_url_is_checked_before_the_server_starts() {
+    assert_eq!(
+        TileSource::parse("https://tiles.example.org/{z}/{x}.png"),
+        Err(TileUrlError::Placeholders)
+    );
+    assert_eq!(
+        TileSource::parse("ftp://tiles.example.org/{z}/{x}/{y}.png"),
+        Err(TileUrlError::Scheme("ftp".into()))
+    );
+    assert_eq!(
+        TileSource::parse("https://me:secret@tiles.example.org/{z}/{x}/{y}.png"),
+        Err(TileUrlError::Credentials)
+    );
+    assert!(matches!(
+        TileSource::parse("tiles/{z}/{x}/{y}.png"),
+        Err(TileUrlError::Invalid(_))
+    ));
+    assert!(matches!(
+        TileSource::parse("https://{s}.tile.example.org/{z}/{x}/{y}.png"),
+        Err(TileUrlError::OtherPlaceholder(_))
+    ));
+    assert!(matches!(
+        TileSource::parse("https://a;script-src:*/{z}/{x}/{y}.png"),
+        Err(TileUrlError::Invalid(_))
+    ));
+    // Nothing that could break out of the policy header reaches it: only the origin does.
+    let t = TileSource::parse("http://127.0.0.1:9/t/{z}/{x}/{y}.png?style=a;b").unwrap();
+    assert_eq!(t.origin(), "http://127.0.0.1:9");
 }

@@ -26,7 +26,7 @@ pub use bookings::{BookingView, Idempotency, LedgerEntry, NewBooking, Replay};
 pub use db::{Backend, Store};
 pub use error::StoreError;
 pub use people::{Community, DriverView, ElderInput, NewDriver, NewSite, NewVehicle, Retire, Van};
-pub use plans::{JobView, PlanView};
+pub use plans::{JobView, PlanSummary, PlanView};
 pub use trips::{OutboxEvent, TripStopView, TripView};
 pub use users::{NewUser, Principal, Role};
 

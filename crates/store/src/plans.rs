@@ -59,6 +59,25 @@ pub struct PlanView {
     pub published_at: Option<i64>,
 }
 
+/// A plan in a day's list: everything but its routes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    /// Id.
+    pub id: i64,
+    /// Day.
+    pub day: String,
+    /// Version (1, 2, … per district and day).
+    pub version: i64,
+    /// `draft`, `published`, `superseded`.
+    pub status: String,
+    /// Figures.
+    pub figures: Value,
+    /// Created (Unix seconds).
+    pub created_at: i64,
+    /// Published (Unix seconds).
+    pub published_at: Option<i64>,
+}
+
 fn district_of(scope: Scope) -> Result<Option<i64>> {
     match scope {
         Scope::Admin => Ok(None),
@@ -252,6 +271,35 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         plan(&row)
+    }
+
+    /// The plans of a day the scope sees, newest version first.
+    pub async fn plans(&self, scope: Scope, day: &Day) -> Result<Vec<PlanSummary>> {
+        let district = district_of(scope)?;
+        let rows = sqlx::query(
+            "SELECT id, day, version, status, figures, created_at, published_at FROM plans \
+             WHERE day = $1 AND ($2 = 0 OR district_id = $3) ORDER BY version DESC, id DESC",
+        )
+        .bind(day.as_str())
+        .bind(i64::from(district.is_some()))
+        .bind(district.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let figures: String = r.try_get("figures")?;
+                Ok(PlanSummary {
+                    id: r.try_get("id")?,
+                    day: r.try_get("day")?,
+                    version: r.try_get("version")?,
+                    status: r.try_get("status")?,
+                    figures: serde_json::from_str(&figures)
+                        .map_err(|_| StoreError::Database("bad stored plan".into()))?,
+                    created_at: r.try_get("created_at")?,
+                    published_at: r.try_get("published_at")?,
+                })
+            })
+            .collect()
     }
 
     /// Publishes a draft: it replaces the day's published plan; its routes become trips

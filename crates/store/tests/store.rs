@@ -783,6 +783,29 @@ async fn plan_publish_and_drive(store: Store) {
         store.plan(w.coordinator, plan_id).await.unwrap().status,
         "superseded"
     );
+    // The day's plans, newest first; only the coordinator's district and the admin see them.
+    let listed = store.plans(w.coordinator, &day()).await.unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|p| (p.id, p.status.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(plan2, "published"), (plan_id, "superseded")]
+    );
+    assert!(listed[0].version > listed[1].version);
+    assert_eq!(listed[0].published_at, Some(NOW + 100));
+    assert_eq!(store.plans(Scope::Admin, &day()).await.unwrap().len(), 2);
+    assert!(
+        store
+            .plans(w.coordinator, &Day::parse("2030-01-01").unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        store.plans(Scope::District(w.district + 1000), &day()).await,
+        Ok(v) if v.is_empty()
+    ));
     let after = store.outbox_after(driver, 0, 100).await.unwrap();
     assert!(after.len() > seq_before);
     assert!(
