@@ -42,6 +42,15 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     )
     .await?;
     assert!(routes >= 1.0, "routes on the map ({lang:?})");
+    assert_eq!(
+        js_number(
+            &b,
+            "document.querySelectorAll('[data-testid=tiles]').length"
+        )
+        .await?,
+        0.0,
+        "no tile server configured: the base map is the road network alone ({lang:?})"
+    );
     b.wait_for("#plan-map [data-testid=osm-attribution]")
         .await?;
     b.wait_until("!document.getElementById('plan-publish').disabled", 10)

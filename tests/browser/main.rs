@@ -6,6 +6,7 @@ mod common;
 mod coordinator;
 mod driver;
 mod secretary;
+mod tiles;
 
 use common::log_in;
 use vaxride_tests::{DESKTOP, Lang, PHONE, browser, demo_server};

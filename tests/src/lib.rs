@@ -33,6 +33,15 @@ pub struct Server {
 
 /// Starts a demo server with a planning budget of `plan_seconds`.
 pub async fn demo_server(name: &str, plan_seconds: u64) -> anyhow::Result<Server> {
+    demo_server_with_tiles(name, plan_seconds, None).await
+}
+
+/// A demo server whose maps draw raster tiles from `tiles` (a `{z}/{x}/{y}` template).
+pub async fn demo_server_with_tiles(
+    name: &str,
+    plan_seconds: u64,
+    tiles: Option<vaxride_server::ui::TileSource>,
+) -> anyhow::Result<Server> {
     let dir = std::env::temp_dir().join(format!("vaxride-browser-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("demo.db");
@@ -40,11 +49,13 @@ pub async fn demo_server(name: &str, plan_seconds: u64) -> anyhow::Result<Server
     let store = Store::open(&format!("sqlite://{}", path.display())).await?;
     let network = seed::demo_network()?;
     let logins = seed::seed_demo(&store, &network, false).await?;
-    let state = actix_web::web::Data::new(AppState::new(
+    let mut state = AppState::new(
         store.clone(),
         Some(Arc::new(network)),
         Duration::from_secs(plan_seconds),
-    ));
+    );
+    state.tiles = tiles;
+    let state = actix_web::web::Data::new(state);
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .app_data(state.clone())
@@ -59,6 +70,47 @@ pub async fn demo_server(name: &str, plan_seconds: u64) -> anyhow::Result<Server
         store,
         logins,
         db: path,
+    })
+}
+
+/// A stand-in tile server on 127.0.0.1 (another origin than the app's): every tile is the
+/// same small SVG; `served` counts the tiles asked for.
+pub struct TileServer {
+    /// The `{z}/{x}/{y}` template of its tiles.
+    pub template: String,
+    /// Tiles served so far.
+    pub served: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// Starts a [`TileServer`].
+pub async fn tile_server() -> anyhow::Result<TileServer> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = served.clone();
+    let server = actix_web::HttpServer::new(move || {
+        let count = count.clone();
+        actix_web::App::new().route(
+            "/tiles/{z}/{x}/{y}.svg",
+            actix_web::web::get().to(move || {
+                count.fetch_add(1, Ordering::SeqCst);
+                async {
+                    actix_web::HttpResponse::Ok()
+                        .content_type("image/svg+xml")
+                        .body(
+                            "<svg xmlns='http://www.w3.org/2000/svg' width='256' height='256'>\
+                             <rect width='256' height='256' fill='#eef2e6' stroke='#d5dccb'/></svg>",
+                        )
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind(("127.0.0.1", 0))?;
+    let port = server.addrs()[0].port();
+    tokio::spawn(server.run());
+    Ok(TileServer {
+        template: format!("http://127.0.0.1:{port}/tiles/{{z}}/{{x}}/{{y}}.svg"),
+        served,
     })
 }
 

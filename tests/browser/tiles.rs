@@ -1,0 +1,51 @@
+//! A deployment with a tile server: the coordinator's map draws its tiles under the roads, the
+//! page's policy lets them in (no console error), and nothing else changes.
+
+use std::sync::atomic::Ordering;
+
+use vaxride_server::ui::TileSource;
+use vaxride_tests::{DESKTOP, Lang, browser, demo_server_with_tiles, tile_server};
+
+use crate::common::{Api, day, js_number, log_in};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_tile_server_draws_under_the_plan_map() -> anyhow::Result<()> {
+    let tiles = tile_server().await?;
+    let server =
+        demo_server_with_tiles("tiles", 1, Some(TileSource::parse(&tiles.template)?)).await?;
+    let coordinator = Api::as_role(&server, "coordinator").await?;
+    coordinator.run_plan(&day(0), 1).await?;
+    let Some(b) = browser(DESKTOP).await? else {
+        return Ok(());
+    };
+    log_in(&b, &server, "coordinator", Lang::En).await?;
+    // No plan chosen in this tab: the page shows the day's newest plan, tiles underneath.
+    b.wait_for("#plan-map [data-testid=tiles] image").await?;
+    let images = js_number(
+        &b,
+        "document.querySelectorAll('#plan-map [data-testid=tiles] image').length",
+    )
+    .await?;
+    assert!((1.0..=64.0).contains(&images), "{images} tiles");
+    b.wait_until(
+        "performance.getEntriesByType('resource').some(r => r.name.includes('/tiles/'))",
+        20,
+    )
+    .await?;
+    assert!(tiles.served.load(Ordering::SeqCst) >= 1, "tiles fetched");
+    // Tiles are under the roads and the routes: the first layer after the background.
+    let first: String = serde_json::from_value(
+        b.client
+            .execute(
+                "return document.querySelector('#plan-map svg').children[1].dataset.testid;",
+                vec![],
+            )
+            .await?,
+    )?;
+    assert_eq!(first, "tiles");
+    b.wait_for("#plan-map [data-testid=osm-attribution]")
+        .await?;
+    b.check_page("coordinator plan with tiles").await?;
+    b.close().await?;
+    Ok(())
+}
