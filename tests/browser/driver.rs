@@ -73,6 +73,11 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         )))
         .await
         .context("the trip arrives without a reload")?;
+    // Its small map follows the roads.
+    b.wait_for(&format!(
+        "#trip-map-{trip_id} [data-testid=trip-line-{trip_id}][data-road=yes]"
+    ))
+    .await?;
 
     b.wait_for(&format!("[data-testid=accept-{trip_id}]"))
         .await?

@@ -106,7 +106,7 @@ export function mount(main, ctx) {
 
   async function reload() {
     try {
-      const trips = await api('GET', '/api/trips');
+      const trips = await api('GET', '/api/trips?geometry=true');
       if (!st.alive) return;
       st.trips = trips;
       render();
@@ -172,14 +172,20 @@ export function mount(main, ctx) {
   // ------------------------------------------------------------ rendering
 
   // The trip's route on a small map; a failure to draw never hides the stops.
+  // The line follows the roads when the server sent one (`geometry`), else joins the stops.
   function mapFigureWrap(trip, pts) {
     try {
+      const line = Array.isArray(trip.geometry) && trip.geometry.length >= 2 ? trip.geometry : pts;
       return mapFigure({
         id: `trip-map-${trip.id}`, label: t('driver.map_label', { n: trip.stops.length }),
-        bbox: pad(bboxOf(pts), 0.15), roads: st.roads, width: 400,
+        bbox: pad(bboxOf(line.concat(pts)), 0.15), roads: st.roads, width: 400,
         draw: (p) => {
           const g = s('g', {});
-          g.append(s('path', { d: p.path(pts), fill: 'none', stroke: '#1f5fa8', 'stroke-width': 3, 'stroke-dasharray': '7 4', 'vector-effect': 'non-scaling-stroke' }));
+          g.append(s('path', {
+            d: p.path(line), fill: 'none', stroke: '#1f5fa8', 'stroke-width': 3, 'vector-effect': 'non-scaling-stroke',
+            'stroke-dasharray': line === pts ? '7 4' : null, 'data-testid': `trip-line-${trip.id}`,
+            'data-road': line === pts ? 'no' : 'yes',
+          }));
           trip.stops.forEach((x, i) => {
             const site = x.kind === 'drop_site' || x.kind === 'pickup_site';
             g.append(marker(p, [x.lon, x.lat], site ? 'site' : 'elder', x.done ? '#4d4d4d' : '#1f5fa8', 6, `${i + 1}. ${x.address}`));

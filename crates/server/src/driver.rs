@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::watch;
-use vaxride_dispatch::model::Report;
+use vaxride_dispatch::model::{Point, Report};
 use vaxride_store::{Role, Scope, Store};
 
 use crate::AppState;
@@ -101,10 +101,14 @@ fn driver(caller: &Caller) -> Result<Scope, ApiError> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct TripsQuery {
+    /// Only this day's trips (YYYY-MM-DD).
     day: Option<String>,
+    /// Add each trip's line along the roads through its stops (`geometry`: [[lon, lat], …]),
+    /// for a map.
+    geometry: Option<bool>,
 }
 
-/// `GET /api/trips?day=`: a driver's active trips, or a coordinator's view of the day.
+/// `GET /api/trips?day=&geometry=`: a driver's active trips, or a coordinator's view of the day.
 #[utoipa::path(
     get,
     path = "/api/trips",
@@ -131,7 +135,32 @@ pub(crate) async fn trips(
         Role::Admin => return Err(ApiError::field("role", "log in as a coordinator")),
         _ => caller.0.scope(),
     };
-    Ok(HttpResponse::Ok().json(state.store.trips(scope, q.day.as_deref()).await?))
+    let trips = state.store.trips(scope, q.day.as_deref()).await?;
+    if q.geometry != Some(true) {
+        return Ok(HttpResponse::Ok().json(trips));
+    }
+    let net = state.network.clone();
+    let with_lines = web::block(move || {
+        trips
+            .into_iter()
+            .map(|t| {
+                let stops: Vec<Point> = t
+                    .stops
+                    .iter()
+                    .map(|x| Point {
+                        lon: x.lon,
+                        lat: x.lat,
+                    })
+                    .collect();
+                let mut v = serde_json::to_value(&t).unwrap_or_default();
+                v["geometry"] = json!(crate::planning::road_line(net.as_deref(), &stops));
+                v
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    Ok(HttpResponse::Ok().json(with_lines))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

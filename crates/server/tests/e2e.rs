@@ -378,6 +378,13 @@ async fn scenario(url: String) {
         let d = Client::login(&w.base2, &format!("driver-{k}")).await;
         let (_, trips) = d.get(&format!("/api/trips?day={DAY}")).await;
         if !trips.as_array().unwrap().is_empty() {
+            assert!(trips[0].get("geometry").is_none(), "lines only when asked");
+            // For the driver's map: a line through every stop (straight here: no network).
+            let (_, lined) = d.get(&format!("/api/trips?day={DAY}&geometry=true")).await;
+            let stops = trips[0]["stops"].as_array().unwrap();
+            let line = lined[0]["geometry"].as_array().expect("a line");
+            assert!(line.len() >= stops.len(), "{line:?}");
+            assert_eq!(line[0], json!([stops[0]["lon"], stops[0]["lat"]]));
             drivers.push(d);
         }
     }
