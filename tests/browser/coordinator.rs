@@ -105,10 +105,34 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     driver
         .post(&format!("/api/trips/{trip_id}/decline"), json!({}))
         .await?;
-    // A partner van and its driver join through the fleet page, with room for the trip.
+    // A partner van and its driver join through the fleet page, with room for the trip; a
+    // spare car that will not be needed is retired there.
     let van_name = format!("Partner van {code}");
     let start = &trip["stops"][0];
+    let spare = coordinator
+        .post(
+            "/api/vehicles",
+            json!({"name": "Spare car", "seats": 3, "shift": ["08:00", "12:00"],
+                   "start": {"lon": start["lon"], "lat": start["lat"]}}),
+        )
+        .await?["id"]
+        .as_i64()
+        .context("the spare car's id")?;
     b.wait_for("#nav-coordinator-fleet").await?.click().await?;
+    let retire = format!("[data-testid=vehicle-retire-{spare}]");
+    b.wait_for(&retire).await?.click().await?;
+    // The first tap only asks; the second retires.
+    b.wait_for(&retire).await?.click().await?;
+    b.wait_until(
+        &format!("!document.querySelector('[data-testid=vehicle-row-{spare}]')"),
+        10,
+    )
+    .await?;
+    let active: Vec<Value> = serde_json::from_value(coordinator.get("/api/vehicles").await?)?;
+    assert!(
+        active.iter().all(|v| v["id"] != spare),
+        "the spare car is retired ({lang:?})"
+    );
     b.wait_for("#vehicle-table").await?;
     b.wait_for("details:has(#vehicle-form) > summary")
         .await?
@@ -116,7 +140,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .await?;
     for (css, value) in [
         ("#vehicle-name", van_name.clone()),
-        ("#vehicle-seats", "8".into()),
+        ("#vehicle-seats", "6".into()),
         ("#vehicle-wheelchairs", "2".into()),
         ("#vehicle-from", "06:00".into()),
         ("#vehicle-to", "21:00".into()),
@@ -137,6 +161,44 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .find(|v| v["name"] == van_name.as_str())
         .and_then(|v| v["id"].as_i64())
         .context("the new van is stored")?;
+    // It has eight seats, not six: the coordinator corrects it through the same form.
+    b.wait_for(&format!("[data-testid=vehicle-edit-{van}]"))
+        .await?
+        .click()
+        .await?;
+    b.wait_until(
+        &format!("document.getElementById('vehicle-name').value === '{van_name}'"),
+        5,
+    )
+    .await?;
+    set_value(&b, "#vehicle-seats", "8").await?;
+    b.wait_for("#vehicle-save").await?.click().await?;
+    b.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=vehicle-row-{van}] td:nth-child(2)').textContent === '8'"
+        ),
+        10,
+    )
+    .await?;
+    let vehicles: Vec<Value> = serde_json::from_value(coordinator.get("/api/vehicles").await?)?;
+    let stored = vehicles
+        .iter()
+        .find(|v| v["id"] == van)
+        .context("the van is still there")?;
+    assert_eq!(
+        (stored["seats"].as_i64(), stored["wheelchairs"].as_i64()),
+        (Some(8), Some(2)),
+        "the edit changed the seats and kept the rest ({lang:?})"
+    );
+    assert_eq!(stored["name"], van_name.as_str());
+    assert_eq!(
+        vehicles
+            .iter()
+            .filter(|v| v["name"] == van_name.as_str())
+            .count(),
+        1,
+        "an edit adds nothing"
+    );
     b.wait_for("details:has(#driver-form) > summary")
         .await?
         .click()
@@ -150,6 +212,9 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         10,
     )
     .await?;
+
+    b.check_page(&format!("coordinator fleet ({lang:?})"))
+        .await?;
 
     b.wait_for("#nav-coordinator-trips").await?.click().await?;
     b.wait_for("#trips-declined").await?;

@@ -42,24 +42,73 @@ function dayOf() {
 }
 
 /** A collapsible add form: fields, a save button, an error line; `submit(values)` posts. */
+// A form in a <details> that adds (POST) or, after `box.edit(id, name, values)`, changes
+// (PUT) one object; `submit(v, editingId)` sends it.
 function addForm(prefix, title, fields, submit) {
   const err = h('div', { id: `${prefix}-error`, class: 'error', role: 'alert' });
+  const note = h('p', { id: `${prefix}-editing`, class: 'muted', 'aria-live': 'polite' });
+  const save = h('button', { id: `${prefix}-save`, type: 'submit', class: 'primary' }, t('add'));
+  const stop = h('button', { id: `${prefix}-cancel-edit`, type: 'button', hidden: true }, t('cancel'));
   const form = h('form', { id: `${prefix}-form`, novalidate: true },
+    note,
     h('div', { class: 'grid three' }, fields),
     err,
-    h('button', { id: `${prefix}-save`, type: 'submit', class: 'primary' }, t('add')));
+    h('div', { class: 'actions' }, save, stop));
+  let editing = null;
+  function leaveEdit() {
+    editing = null;
+    form.reset();
+    note.textContent = '';
+    save.textContent = t('add');
+    stop.hidden = true;
+  }
+  stop.addEventListener('click', () => { clear(err); leaveEdit(); });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clear(err);
     const v = (id) => form.querySelector(`#${prefix}-${id}`).value;
     try {
-      await submit(v, form);
-      form.reset();
+      await submit(v, editing);
+      leaveEdit();
     } catch (e) {
       errorInto(err, e);
     }
   });
-  return h('details', { class: 'card' }, h('summary', {}, title), form);
+  const box = h('details', { class: 'card' }, h('summary', {}, title), form);
+  box.edit = (id, name, values) => {
+    clear(err);
+    editing = id;
+    for (const [k, val] of Object.entries(values)) form.querySelector(`#${prefix}-${k}`).value = val;
+    note.textContent = t('fleet.editing', { name });
+    save.textContent = t('fleet.save_changes');
+    stop.hidden = false;
+    box.open = true;
+    box.scrollIntoView({ block: 'nearest' });
+    form.querySelector('input, select').focus();
+  };
+  return box;
+}
+
+// Edit and retire buttons for a row; retiring asks once more on the same button.
+function rowActions(prefix, id, onEdit, onRetire) {
+  const retire = h('button', { type: 'button', class: 'danger', 'data-testid': `${prefix}-retire-${id}` }, t('fleet.retire'));
+  let armed = null;
+  retire.addEventListener('click', async () => {
+    if (!armed) {
+      retire.textContent = t('fleet.retire_confirm');
+      armed = setTimeout(() => { armed = null; retire.textContent = t('fleet.retire'); }, 5000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = null;
+    retire.disabled = true;
+    await onRetire();
+    retire.disabled = false;
+    retire.textContent = t('fleet.retire');
+  });
+  return h('td', {}, h('div', { class: 'row-actions' },
+    onEdit ? h('button', { type: 'button', 'data-testid': `${prefix}-edit-${id}`, onclick: onEdit }, t('fleet.edit')) : null,
+    retire));
 }
 
 const input = (attrs = {}) => h('input', { autocomplete: 'off', ...attrs });
@@ -75,21 +124,26 @@ export function fleet(main, ctx) {
   function render() {
     const vehicleName = new Map(data.vehicles.map((v) => [v.id, v.name]));
     clear(boxes.sites).append(table({ id: 'site-table' }, t('fleet.sites_caption', { n: data.sites.length }),
-      [t('site.name'), t('site.kind'), t('site.hours'), t('site.slot'), t('site.capacity'), t('site.doses'), t('site.day')],
+      [t('site.name'), t('site.kind'), t('site.hours'), t('site.slot'), t('site.capacity'), t('site.doses'), t('site.day'), t('fleet.actions')],
       data.sites.map((x) => h('tr', { 'data-testid': `site-row-${x.id}` },
         h('td', {}, x.name), h('td', {}, t(`kind.${x.kind}`)), h('td', {}, `${hhmm(x.open_from)}–${hhmm(x.open_to)}`),
         h('td', { class: 'num' }, x.slot_minutes), h('td', { class: 'num' }, x.capacity_per_slot),
-        h('td', {}, (x.doses || []).map((d) => t(`site_dose.${d}`)).join(', ')), h('td', {}, x.day || '')))));
+        h('td', {}, (x.doses || []).map((d) => t(`site_dose.${d}`)).join(', ')), h('td', {}, x.day || ''),
+        rowActions('site', x.id, null, () => retireOne('sites', x.id))))));
     clear(boxes.vans).append(table({ id: 'van-table' }, t('fleet.vans_caption', { n: data.vans.length }),
       [t('van.name'), t('van.stops')],
       data.vans.map((v) => h('tr', { 'data-testid': `van-row-${v.id}` },
         h('td', {}, v.name),
         h('td', {}, v.stops.length ? v.stops.map((x) => `${x.day || ''} ${hhmm(x.open_from)} ${x.name}`).join('; ') : '—')))));
     clear(boxes.vehicles).append(table({ id: 'vehicle-table' }, t('fleet.vehicles_caption', { n: data.vehicles.length }),
-      [t('vehicle.name'), t('vehicle.seats'), t('vehicle.wheelchairs'), t('vehicle.features'), t('vehicle.shift')],
+      [t('vehicle.name'), t('vehicle.seats'), t('vehicle.wheelchairs'), t('vehicle.features'), t('vehicle.shift'), t('fleet.actions')],
       data.vehicles.map((v) => h('tr', { 'data-testid': `vehicle-row-${v.id}` },
         h('td', {}, v.name), h('td', { class: 'num' }, v.seats), h('td', { class: 'num' }, v.wheelchairs),
-        h('td', {}, (v.features || []).join(', ')), h('td', {}, `${hhmm(v.shift_from)}–${hhmm(v.shift_to)}`)))));
+        h('td', {}, (v.features || []).join(', ')), h('td', {}, `${hhmm(v.shift_from)}–${hhmm(v.shift_to)}`),
+        rowActions('vehicle', v.id, () => vehicleForm.edit(v.id, v.name, {
+          name: v.name, seats: v.seats, wheelchairs: v.wheelchairs, features: (v.features || []).join(', '),
+          from: hhmm(v.shift_from), to: hhmm(v.shift_to), lon: v.start.lon, lat: v.start.lat,
+        }), () => retireOne('vehicles', v.id))))));
     clear(boxes.drivers).append(table({ id: 'driver-table' }, t('fleet.drivers_caption', { n: data.drivers.length }),
       [t('driver.name'), t('driver.phone'), t('driver.vehicle')],
       data.drivers.map((d) => h('tr', { 'data-testid': `driver-row-${d.id}` },
@@ -100,6 +154,16 @@ export function fleet(main, ctx) {
     const keepVehicle = vehicleSelect.value;
     clear(vehicleSelect).append(h('option', { value: '' }, '—'), ...data.vehicles.map((v) => h('option', { value: v.id }, v.name)));
     vehicleSelect.value = keepVehicle;
+  }
+
+  async function retireOne(kind, id) {
+    try {
+      await api('DELETE', `/api/${kind}/${id}`);
+      ctx.notify(t('fleet.retired'));
+      load();
+    } catch (e) {
+      ctx.notify(errorText(e), 'error');
+    }
   }
 
   async function load() {
@@ -157,8 +221,8 @@ export function fleet(main, ctx) {
     field('vehicle-to', t('vehicle.to'), input({ type: 'time', value: '18:00', required: true })),
     field('vehicle-lon', t('vehicle.start_lon'), input({ inputmode: 'decimal', required: true })),
     field('vehicle-lat', t('vehicle.start_lat'), input({ inputmode: 'decimal', required: true })),
-  ], async (v) => {
-    await api('POST', '/api/vehicles', {
+  ], async (v, editing) => {
+    await api(editing ? 'PUT' : 'POST', editing ? `/api/vehicles/${editing}` : '/api/vehicles', {
       json: {
         name: v('name'), seats: Number(v('seats')), wheelchairs: Number(v('wheelchairs')),
         features: v('features').split(/[,，\s]+/).filter(Boolean), shift: [v('from'), v('to')],
