@@ -1,5 +1,6 @@
-//! A deployment with a tile server: the coordinator's map draws its tiles under the roads, the
-//! page's policy lets them in (no console error), and nothing else changes.
+//! A deployment with a tile server: after logging in, the coordinator's map draws its tiles
+//! under the roads with the provider's credit, the page's policy lets them in (no console
+//! error), and nothing else changes.
 
 use std::sync::atomic::Ordering;
 
@@ -11,8 +12,8 @@ use crate::common::{Api, day, js_number, log_in};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_configured_tile_server_draws_under_the_plan_map() -> anyhow::Result<()> {
     let tiles = tile_server().await?;
-    let server =
-        demo_server_with_tiles("tiles", 1, Some(TileSource::parse(&tiles.template)?)).await?;
+    let source = TileSource::parse(&tiles.template)?.with_attribution(Some("Test tiles".into()));
+    let server = demo_server_with_tiles("tiles", 1, Some(source)).await?;
     let coordinator = Api::as_role(&server, "coordinator").await?;
     coordinator.run_plan(&day(0), 1).await?;
     let Some(b) = browser(DESKTOP).await? else {
@@ -43,8 +44,19 @@ async fn a_configured_tile_server_draws_under_the_plan_map() -> anyhow::Result<(
             .await?,
     )?;
     assert_eq!(first, "tiles");
-    b.wait_for("#plan-map [data-testid=osm-attribution]")
-        .await?;
+    // The provider's credit follows the OpenStreetMap one.
+    let credit: String = serde_json::from_value(
+        b.client
+            .execute(
+                "return document.querySelector('#plan-map [data-testid=osm-attribution]').textContent;",
+                vec![],
+            )
+            .await?,
+    )?;
+    assert!(
+        credit.contains("OpenStreetMap") && credit.ends_with("Test tiles"),
+        "{credit}"
+    );
     b.check_page("coordinator plan with tiles").await?;
     b.close().await?;
     Ok(())

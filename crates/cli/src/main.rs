@@ -112,6 +112,10 @@ enum Command {
         /// map is the road network.
         #[arg(long, env = "VAXRIDE_TILE_URL", value_parser = parse_tile_url)]
         tile_url: Option<vaxride_server::ui::TileSource>,
+        /// The tile provider's credit line, shown under every map after the OpenStreetMap one
+        /// (e.g. "Tiles © Example Maps").
+        #[arg(long, env = "VAXRIDE_TILE_ATTRIBUTION", requires = "tile_url")]
+        tile_attribution: Option<String>,
         #[command(flatten)]
         cache: CacheArgs,
     },
@@ -195,6 +199,7 @@ fn main() {
             plan_seconds,
             seed_only,
             tile_url,
+            tile_attribution,
             cache,
         } => serve::run(serve::Options {
             addr,
@@ -203,7 +208,7 @@ fn main() {
             demo: !no_demo,
             plan_seconds,
             seed_only,
-            tiles: tile_url,
+            tiles: tile_url.map(|t| t.with_attribution(tile_attribution)),
             cache_dir: cache.dir(),
         }),
         Command::GenerateDay {

@@ -121,6 +121,7 @@ function mountLogin(main) {
     try {
       const r = await api('POST', '/api/login', { json: { username: user.value.trim(), password: pass.value } });
       app.me = r.user;
+      await loadSession();
       go(home(app.me));
     } catch (e) {
       err.textContent = errorText(e);
@@ -132,9 +133,24 @@ function mountLogin(main) {
   user.focus();
 }
 
+// The session and the map settings that come with it (the tile server is given to logged-in
+// users only).
+async function loadSession() {
+  try {
+    const session = await api('GET', '/api/session');
+    const map = session.map || {};
+    setTiles(map.tile_url, map.tile_attribution);
+    return session;
+  } catch (e) {
+    setTiles(null);
+    return null;
+  }
+}
+
 async function logout() {
   try { await api('POST', '/api/logout'); } catch (e) { /* the session is gone either way */ }
   app.me = null;
+  setTiles(null);
   go('login');
 }
 
@@ -150,13 +166,8 @@ async function start() {
     }
   });
   window.addEventListener('hashchange', render);
-  try {
-    const session = await api('GET', '/api/session');
-    app.me = session.user;
-    setTiles(session.map && session.map.tile_url);
-  } catch (e) {
-    app.me = null;
-  }
+  const session = await loadSession();
+  app.me = session ? session.user : null;
   render();
 }
 

@@ -18,7 +18,7 @@
 // data-testid="reassign-<id>") #trips-refreshed.
 
 import { h, s, clear, field, hhmm, today, table } from './dom.js';
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 import { api, errorText, fieldLines } from './api.js';
 import { bboxOf, pad, mapFigure, marker, label, colour, slotCharts } from './map.js';
 import { badge, reasonText } from './secretary.js';
@@ -31,10 +31,13 @@ function errorInto(box, e) {
   if (lines.length) box.append(h('ul', {}, lines.map((l) => h('li', {}, l))));
 }
 
-/** Unix seconds as the local HH:MM. */
-function clock(unix) {
+/** Unix seconds as the local time, with the date unless it is today. */
+function when(unix) {
   const d = new Date(unix * 1000);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  const sameDay = d.toDateString() === new Date().toDateString();
+  const opts = sameDay ? { hour: '2-digit', minute: '2-digit' }
+    : { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' };
+  return d.toLocaleString(getLang(), opts);
 }
 
 function dayOf() {
@@ -90,13 +93,20 @@ function addForm(prefix, title, fields, submit) {
 }
 
 // Edit and retire buttons for a row; retiring asks once more on the same button.
-function rowActions(prefix, id, onEdit, onRetire) {
-  const retire = h('button', { type: 'button', class: 'danger', 'data-testid': `${prefix}-retire-${id}` }, t('fleet.retire'));
+function rowActions(prefix, id, name, ctx, onEdit, onRetire) {
+  const idle = () => {
+    retire.textContent = t('fleet.retire');
+    retire.setAttribute('aria-label', t('fleet.retire_named', { name }));
+  };
+  const retire = h('button', { type: 'button', class: 'danger', 'data-testid': `${prefix}-retire-${id}` });
+  idle();
   let armed = null;
   retire.addEventListener('click', async () => {
     if (!armed) {
       retire.textContent = t('fleet.retire_confirm');
-      armed = setTimeout(() => { armed = null; retire.textContent = t('fleet.retire'); }, 5000);
+      retire.setAttribute('aria-label', t('fleet.retire_confirm_named', { name }));
+      ctx.notify(t('fleet.retire_confirm_named', { name }));
+      armed = setTimeout(() => { armed = null; idle(); }, 5000);
       return;
     }
     clearTimeout(armed);
@@ -104,10 +114,12 @@ function rowActions(prefix, id, onEdit, onRetire) {
     retire.disabled = true;
     await onRetire();
     retire.disabled = false;
-    retire.textContent = t('fleet.retire');
+    idle();
   });
   return h('td', {}, h('div', { class: 'row-actions' },
-    onEdit ? h('button', { type: 'button', 'data-testid': `${prefix}-edit-${id}`, onclick: onEdit }, t('fleet.edit')) : null,
+    onEdit ? h('button', {
+      type: 'button', 'data-testid': `${prefix}-edit-${id}`, 'aria-label': t('fleet.edit_named', { name }), onclick: onEdit,
+    }, t('fleet.edit')) : null,
     retire));
 }
 
@@ -129,7 +141,7 @@ export function fleet(main, ctx) {
         h('td', {}, x.name), h('td', {}, t(`kind.${x.kind}`)), h('td', {}, `${hhmm(x.open_from)}–${hhmm(x.open_to)}`),
         h('td', { class: 'num' }, x.slot_minutes), h('td', { class: 'num' }, x.capacity_per_slot),
         h('td', {}, (x.doses || []).map((d) => t(`site_dose.${d}`)).join(', ')), h('td', {}, x.day || ''),
-        rowActions('site', x.id, null, () => retireOne('sites', x.id))))));
+        rowActions('site', x.id, x.name, ctx, null, () => retireOne('sites', x.id))))));
     clear(boxes.vans).append(table({ id: 'van-table' }, t('fleet.vans_caption', { n: data.vans.length }),
       [t('van.name'), t('van.stops')],
       data.vans.map((v) => h('tr', { 'data-testid': `van-row-${v.id}` },
@@ -140,7 +152,7 @@ export function fleet(main, ctx) {
       data.vehicles.map((v) => h('tr', { 'data-testid': `vehicle-row-${v.id}` },
         h('td', {}, v.name), h('td', { class: 'num' }, v.seats), h('td', { class: 'num' }, v.wheelchairs),
         h('td', {}, (v.features || []).join(', ')), h('td', {}, `${hhmm(v.shift_from)}–${hhmm(v.shift_to)}`),
-        rowActions('vehicle', v.id, () => vehicleForm.edit(v.id, v.name, {
+        rowActions('vehicle', v.id, v.name, ctx, () => vehicleForm.edit(v.id, v.name, {
           name: v.name, seats: v.seats, wheelchairs: v.wheelchairs, features: (v.features || []).join(', '),
           from: hhmm(v.shift_from), to: hhmm(v.shift_to), lon: v.start.lon, lat: v.start.lat,
         }), () => retireOne('vehicles', v.id))))));
@@ -277,44 +289,55 @@ export function plan(main, ctx) {
   const result = h('div', { id: 'plan-result' });
   const runErr = h('div', { id: 'plan-error', class: 'error', role: 'alert' });
   const listBox = h('section', { id: 'plan-list', class: 'card', 'aria-labelledby': 'h-plans' });
+  const listTitle = h('h2', { id: 'h-plans' }, t('plans.title', { day: dayInput.value }));
+  // Answers that arrive after a newer request (another day, another plan) are dropped.
+  const seq = { list: 0, load: 0 };
+  const planKey = (day) => `vaxride.plan.${day}`;
+  const canList = Boolean(ctx.me && ctx.me.district_id);
 
   // The day's plans (newest first): which is published, which is shown, and a button to show
-  // another. Without a plan chosen in this tab, the published one (else the newest) is shown.
+  // another. With `pick` and no plan shown, the published one (else the newest) is shown.
   async function refreshList(pick) {
-    let plans = [];
+    const day = dayInput.value;
+    const mine = ++seq.list;
+    listTitle.textContent = t('plans.title', { day });
+    if (!canList || !day) { clear(listBox).append(listTitle); return; }
+    let plans;
     try {
-      plans = await api('GET', `/api/plans?day=${encodeURIComponent(dayInput.value)}`);
+      plans = await api('GET', `/api/plans?day=${encodeURIComponent(day)}`);
     } catch (e) {
-      ctx.notify(errorText(e), 'error');
+      if (mine !== seq.list || !st.alive) return;
+      clear(listBox).append(listTitle, h('p', { class: 'error' }, errorText(e)));
       return;
     }
-    if (!st.alive) return;
-    const shown = st.plan && st.plan.day === dayInput.value ? st.plan.id : null;
-    clear(listBox).append(h('h2', { id: 'h-plans' }, t('plans.title', { day: dayInput.value })));
+    if (mine !== seq.list || !st.alive || dayInput.value !== day) return;
+    const shown = st.plan && st.plan.day === day ? st.plan.id : null;
+    clear(listBox).append(listTitle);
     if (!plans.length) {
       listBox.append(h('p', { class: 'muted', id: 'plan-list-empty' }, t('plans.none')));
       if (shown === null) clear(result);
       return;
     }
     listBox.append(table({ id: 'plan-table' }, null,
-      [t('plans.version'), t('plans.status'), t('plans.served'), t('plans.created'), ''],
+      [t('plans.version'), t('plans.status'), t('plans.served'), t('plans.created'), t('fleet.actions')],
       plans.map((x) => h('tr', { 'data-testid': `plan-row-${x.id}`, class: x.id === shown ? 'current' : null },
         h('td', {}, `#${x.id} · ${t('plans.version_n', { n: x.version })}`),
         h('td', { 'data-testid': `plan-status-${x.id}`, 'data-status': x.status }, t(`plan_status.${x.status}`)),
         h('td', {}, `${(x.figures || {}).served ?? 0} / ${(x.figures || {}).requested ?? 0}`),
-        h('td', {}, clock(x.created_at)),
+        h('td', {}, when(x.created_at)),
         h('td', {}, x.id === shown
           ? h('span', { class: 'muted' }, t('plans.shown'))
           : h('button', {
             type: 'button', 'data-testid': `plan-show-${x.id}`,
+            'aria-label': t('plans.show_named', { id: x.id, n: x.version }),
             onclick: () => {
-              sessionStorage.setItem(`vaxride.plan.${dayInput.value}`, x.id);
-              loadPlan(x.id);
+              sessionStorage.setItem(planKey(day), x.id);
+              loadPlan(x.id, day);
             },
           }, t('plans.show')))))));
     if (pick && shown === null) {
       const chosen = plans.find((x) => x.status === 'published') || plans[0];
-      loadPlan(chosen.id);
+      loadPlan(chosen.id, day);
     }
   }
 
@@ -343,16 +366,19 @@ export function plan(main, ctx) {
     sessionStorage.setItem('vaxride.day', dayInput.value);
     runBtn.disabled = true;
     showProgress({ percent: 0, stage: 'queued' });
+    const day = dayInput.value;
     try {
-      const job = await api('POST', '/api/plans/run', { json: { day: dayInput.value, seconds: Number(secs.value) || 20 } });
-      follow(job.job);
+      const job = await api('POST', '/api/plans/run', { json: { day, seconds: Number(secs.value) || 20 } });
+      follow(job.job, day);
     } catch (e) {
       errorInto(runErr, e);
       runBtn.disabled = false;
     }
   });
 
-  function follow(job) {
+  // Follows a planning job for `day`; its plan is remembered for that day, and shown if the
+  // page still shows that day.
+  function follow(job, day) {
     const es = new EventSource(`/api/plans/jobs/${job}/events`);
     st.es = es;
     es.addEventListener('progress', (ev) => showProgress(JSON.parse(ev.data)));
@@ -362,8 +388,8 @@ export function plan(main, ctx) {
       showProgress(p);
       runBtn.disabled = false;
       if (p.plan_id) {
-        sessionStorage.setItem(`vaxride.plan.${dayInput.value}`, p.plan_id);
-        loadPlan(p.plan_id);
+        sessionStorage.setItem(planKey(day), p.plan_id);
+        if (dayInput.value === day) loadPlan(p.plan_id, day);
       }
     });
     es.addEventListener('failed', (ev) => {
@@ -378,19 +404,28 @@ export function plan(main, ctx) {
     };
   }
 
-  async function loadPlan(id) {
+  // Shows plan `id` of `day` (only if it is still the latest plan asked for and the page still
+  // shows that day).
+  async function loadPlan(id, day) {
+    const mine = ++seq.load;
     try {
       const [p, sites, communities, roadNet, bookingsOfDay, vehicles] = await Promise.all([
         api('GET', `/api/plans/${id}`), api('GET', '/api/sites'), api('GET', '/api/communities'),
-        roads().catch(() => null), api('GET', `/api/bookings?day=${encodeURIComponent(dayInput.value)}`).catch(() => []),
+        roads().catch(() => null), api('GET', `/api/bookings?day=${encodeURIComponent(day)}`).catch(() => []),
         api('GET', '/api/vehicles').catch(() => []),
       ]);
-      if (!st.alive) return;
+      if (!st.alive || mine !== seq.load || dayInput.value !== day) return;
       st.plan = p;
       renderPlan(p, sites, communities, roadNet, bookingsOfDay, vehicles);
       refreshList(false);
     } catch (e) {
-      if (e.status === 404) sessionStorage.removeItem(`vaxride.plan.${dayInput.value}`);
+      if (!st.alive || mine !== seq.load) return;
+      if (e.status === 404 || e.status === 403) {
+        // Remembered from another login or removed: show the day's plan instead.
+        sessionStorage.removeItem(planKey(day));
+        if (dayInput.value === day) refreshList(true);
+        return;
+      }
       ctx.notify(errorText(e), 'error');
     }
   }
@@ -407,6 +442,7 @@ export function plan(main, ctx) {
     for (const f of geo.features) pts.push(...f.geometry.coordinates);
     for (const x of sites) pts.push([x.location.lon, x.location.lat]);
     for (const c of communities) pts.push([c.centre.lon, c.centre.lat]);
+    for (const u of geo.unserved || []) pts.push([u.point.lon, u.point.lat]);
     const bbox = pad(bboxOf(pts) || (roadNet && roadNet.bbox) || [0, 0, 0.01, 0.01]);
     const map = mapFigure({
       id: 'plan-map', label: t('plan.map_label', { n: routes.length }), bbox, roads: roadNet, width: 1000,
@@ -507,9 +543,17 @@ export function plan(main, ctx) {
 
   main.append(h('h1', {}, t('plan.title')), form, listBox, result);
   function showDay() {
-    const remembered = sessionStorage.getItem(`vaxride.plan.${dayInput.value}`);
-    if (remembered) loadPlan(Number(remembered));
-    else { st.plan = null; clear(result); refreshList(true); }
+    const day = dayInput.value;
+    st.plan = null;
+    seq.load += 1;
+    clear(result);
+    const remembered = sessionStorage.getItem(planKey(day));
+    if (remembered) {
+      refreshList(false);
+      loadPlan(Number(remembered), day);
+    } else {
+      refreshList(true);
+    }
   }
   dayInput.addEventListener('change', () => {
     if (!dayInput.value) return;
@@ -559,7 +603,10 @@ export function trips(main, ctx) {
     const free = st.vehicles.filter((v) => st.driven.has(v.id) && !busy.has(v.id));
     const fits = (tr) => {
       const [seats, chairs] = peakLoad(tr.stops);
-      return free.filter((v) => v.seats >= seats && v.wheelchairs >= chairs);
+      const first = tr.stops.length ? tr.stops[0].planned : null;
+      const last = tr.stops.length ? tr.stops[tr.stops.length - 1].planned : null;
+      return free.filter((v) => v.seats >= seats && v.wheelchairs >= chairs
+        && (first === null || (v.shift_from <= first && last <= v.shift_to)));
     };
     clear(box).append(
       declined ? h('p', { class: 'error', id: 'trips-declined' }, t('trips.declined_count', { n: declined })) : null,

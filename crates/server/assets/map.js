@@ -79,38 +79,46 @@ export function roadLayer(roads, p, bbox) {
 }
 
 let tileTemplate = null;
-/** The deployment's tile URL ({z}/{x}/{y}), or null for none. */
-export function setTiles(template) {
+let tileCredit = null;
+/** The deployment's tile URL ({z}/{x}/{y}) and its credit line, or null for none. */
+export function setTiles(template, credit) {
   tileTemplate = typeof template === 'string' && template ? template : null;
+  tileCredit = tileTemplate && typeof credit === 'string' && credit ? credit : null;
 }
 
 const MAX_TILES = 64;
 
 /**
- * Web-Mercator tiles covering `bbox`, at the zoom whose tiles are about 256 map units wide,
- * each placed by its corners (close enough to the equirectangular view at a district's size).
+ * Web-Mercator tiles covering `bbox`, at the zoom whose tiles are about 256 map units wide (a
+ * zoom out while that takes more than MAX_TILES), each placed by its corners (close enough to
+ * the equirectangular view at a district's size).
  */
 export function tileLayer(template, p, bbox) {
   const g = s('g', { class: 'tiles', 'aria-hidden': 'true', 'data-testid': 'tiles' });
   const span = Math.max(bbox[2] - bbox[0], 1e-6);
-  let z = Math.round(Math.log2((360 * p.width) / (256 * span)));
-  z = Math.min(Math.max(z, 0), 19);
-  const n = 2 ** z;
-  const tx = (lon) => Math.floor(((lon + 180) / 360) * n);
-  const ty = (lat) => {
+  let z = Math.min(Math.max(Math.round(Math.log2((360 * p.width) / (256 * span))), 0), 19);
+  let n;
+  let range;
+  const tile = (lon, lat) => {
     const r = (Math.max(Math.min(lat, 85.05), -85.05) * Math.PI) / 180;
-    return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+    return [Math.floor(((lon + 180) / 360) * n),
+      Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
   };
+  for (;;) {
+    n = 2 ** z;
+    const [x0, y0] = tile(bbox[0], bbox[3]);
+    const [x1, y1] = tile(bbox[2], bbox[1]);
+    range = [Math.max(x0, 0), Math.min(x1, n - 1), Math.max(y0, 0), Math.min(y1, n - 1)];
+    if ((range[1] - range[0] + 1) * (range[3] - range[2] + 1) <= MAX_TILES || z === 0) break;
+    z -= 1;
+  }
   const lonOf = (x) => (x / n) * 360 - 180;
   const latOf = (y) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
-  const [x0, x1] = [tx(bbox[0]), tx(bbox[2])];
-  const [y0, y1] = [ty(bbox[3]), ty(bbox[1])];
-  if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_TILES) return g;
-  for (let x = Math.max(x0, 0); x <= Math.min(x1, n - 1); x += 1) {
-    for (let y = Math.max(y0, 0); y <= Math.min(y1, n - 1); y += 1) {
+  for (let x = range[0]; x <= range[1]; x += 1) {
+    for (let y = range[2]; y <= range[3]; y += 1) {
       const left = p.x(lonOf(x));
       const top = p.y(latOf(y));
-      const href = template.replace('{z}', z).replace('{x}', x).replace('{y}', y);
+      const href = template.replaceAll('{z}', z).replaceAll('{x}', x).replaceAll('{y}', y);
       g.append(s('image', {
         href, x: left, y: top, width: +(p.x(lonOf(x + 1)) - left).toFixed(1),
         height: +(p.y(latOf(y + 1)) - top).toFixed(1), preserveAspectRatio: 'none',
@@ -133,7 +141,8 @@ export function mapFigure({ id, label, bbox, roads, width = 1000, draw }) {
   draw(p));
   return h('figure', { class: 'map-box', id },
     svg,
-    h('figcaption', { class: 'attribution', 'data-testid': 'osm-attribution' }, t('map.attribution')));
+    h('figcaption', { class: 'attribution', 'data-testid': 'osm-attribution' },
+      t('map.attribution'), tileCredit ? ` · ${tileCredit}` : null));
 }
 
 /** A point marker: circle (elder), square (site), diamond (van stop), crossed circle (unserved elder). */

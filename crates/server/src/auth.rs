@@ -221,22 +221,26 @@ pub(crate) async fn me(caller: Caller) -> HttpResponse {
 }
 
 /// `GET /api/session`: the caller when logged in, else `null`, and the page's map settings
-/// (the tile URL, if the deployment has one); always 200, so a page can ask whether it has a
-/// session without an error.
+/// (for a logged-in caller, the tile URL and credit, if the deployment has a tile server);
+/// always 200, so a page can ask whether it has a session without an error.
 #[utoipa::path(
     get,
     path = "/api/session",
     tag = "auth",
     security(()),
     responses(
-        (status = 200, description = "`{\"user\": …, \"map\": {\"tile_url\": …}}`: the user as `GET /api/me` answers it, or `null` without a valid session; the tile URL template or `null`", body = Object),
+        (status = 200, description = "`{\"user\": …, \"map\": {\"tile_url\": …, \"tile_attribution\": …}}`: the user as `GET /api/me` answers it, or `null` without a valid session; the tile URL template and credit, or `null` (always `null` without a session)", body = Object),
     )
 )]
 pub(crate) async fn session(state: web::Data<AppState>, caller: Option<Caller>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(serde_json::json!({
-            "user": caller.map(|c| c.0),
-            "map": {"tile_url": state.tiles.as_ref().map(|t| t.template())},
+            "user": caller.as_ref().map(|c| &c.0),
+            // Tile URLs may carry a provider's key: logged-in users only (maps need a login).
+            "map": match (&caller, &state.tiles) {
+                (Some(_), Some(t)) => serde_json::json!({"tile_url": t.template(), "tile_attribution": t.attribution()}),
+                _ => serde_json::json!({"tile_url": null, "tile_attribution": null}),
+            },
         }))
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::sync::watch;
 use vaxride_dispatch::model::{Point, Report};
 use vaxride_store::{Role, Scope, Store};
@@ -103,8 +103,8 @@ fn driver(caller: &Caller) -> Result<Scope, ApiError> {
 pub(crate) struct TripsQuery {
     /// Only this day's trips (YYYY-MM-DD).
     day: Option<String>,
-    /// Add each trip's line along the roads through its stops (`geometry`: [[lon, lat], …]),
-    /// for a map.
+    /// Add each trip's line along the roads through its stops (`geometry`: [[lon, lat], …],
+    /// or `null` when a leg cannot follow the roads), for a map.
     geometry: Option<bool>,
 }
 
@@ -152,8 +152,13 @@ pub(crate) async fn trips(
                         lat: x.lat,
                     })
                     .collect();
+                let (line, on_roads) = crate::planning::road_line(net.as_deref(), &stops);
                 let mut v = serde_json::to_value(&t).unwrap_or_default();
-                v["geometry"] = json!(crate::planning::road_line(net.as_deref(), &stops));
+                v["geometry"] = if on_roads && line.len() >= 2 {
+                    json!(line)
+                } else {
+                    Value::Null
+                };
                 v
             })
             .collect::<Vec<_>>()

@@ -156,3 +156,13 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> actix_web::Error {
     };
     api.into()
 }
+
+/// A query string that does not fit the endpoint (a missing or malformed parameter): 400
+/// `invalid_input` naming the query, like every other field problem.
+pub fn query_error(err: actix_web::error::QueryPayloadError) -> actix_web::Error {
+    let message = match &err {
+        actix_web::error::QueryPayloadError::Deserialize(e) => e.to_string(),
+        _ => "could not read the query string".to_string(),
+    };
+    ApiError::field("query", message).into()
+}

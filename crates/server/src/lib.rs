@@ -93,6 +93,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .limit(JSON_LIMIT)
             .error_handler(|e, _| error::json_error(e)),
     )
+    .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e)))
     .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
     .route("/", web::get().to(ui::index))
     .route("/", web::head().to(ui::index))

@@ -215,9 +215,11 @@ fn road_matrix(net: &RoadNetwork, points: &[Point]) -> Vec<Vec<Option<i64>>> {
 }
 
 /// The line through `pts` in order, along the fastest roads between each pair (a straight
-/// segment where a point is off the network or there is no network).
-pub(crate) fn road_line(net: Option<&RoadNetwork>, pts: &[Point]) -> Vec<[f64; 2]> {
+/// segment where a point is off the network or there is no network), and whether every leg
+/// followed the roads.
+pub(crate) fn road_line(net: Option<&RoadNetwork>, pts: &[Point]) -> (Vec<[f64; 2]>, bool) {
     let mut line: Vec<[f64; 2]> = Vec::new();
+    let mut on_roads = true;
     for w in pts.windows(2) {
         let leg = net.and_then(|n| {
             let a = n.snap(w[0].lon, w[0].lat, DEFAULT_MAX_SNAP_M).ok()?;
@@ -226,10 +228,13 @@ pub(crate) fn road_line(net: Option<&RoadNetwork>, pts: &[Point]) -> Vec<[f64; 2
         });
         match leg {
             Some(route) => line.extend(route.coords.iter().copied()),
-            None => line.extend([[w[0].lon, w[0].lat], [w[1].lon, w[1].lat]]),
+            None => {
+                on_roads = false;
+                line.extend([[w[0].lon, w[0].lat], [w[1].lon, w[1].lat]]);
+            }
         }
     }
-    line
+    (line, on_roads)
 }
 
 /// Route lines as GeoJSON, one feature per vehicle (road geometry when a network is loaded).
@@ -242,7 +247,7 @@ fn geometry(net: Option<&RoadNetwork>, result: &PlanResult, starts: &HashMap<i64
             .chain(r.stops.iter().map(|s| s.point))
             .chain(start)
             .collect();
-        let line = road_line(net, &pts);
+        let (line, _) = road_line(net, &pts);
         features.push(json!({
             "type": "Feature",
             "properties": {"vehicle_id": r.vehicle_id, "stops": r.stops.len()},

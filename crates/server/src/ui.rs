@@ -34,6 +34,7 @@ pub fn csp(tiles: Option<&TileSource>) -> String {
 pub struct TileSource {
     template: String,
     origin: String,
+    attribution: Option<String>,
 }
 
 /// Why a tile URL was refused.
@@ -46,9 +47,13 @@ pub enum TileUrlError {
     Placeholders,
     /// A placeholder other than `{z}`, `{x}`, `{y}` (such as `{s}`), or a stray brace.
     #[error(
-        "the tile URL may only use the placeholders {{z}}, {{x}} and {{y}}, found another brace in {0}"
+        "the tile URL may only use the placeholders {{z}}, {{x}} and {{y}}, and found another brace"
     )]
-    OtherPlaceholder(String),
+    OtherPlaceholder,
+    /// A placeholder in the scheme, host or port: the tiles' origin would change with the
+    /// tile, and the page's policy names one origin.
+    #[error("the tile URL's placeholders must be in its path or query, not in its host or port")]
+    PlaceholderInOrigin,
     /// Not a URL once the placeholders are filled in.
     #[error("the tile URL is not a valid URL: {0}")]
     Invalid(String),
@@ -67,14 +72,22 @@ impl TileSource {
         if !["{z}", "{x}", "{y}"].iter().all(|p| template.contains(p)) {
             return Err(TileUrlError::Placeholders);
         }
-        let probe = template
-            .replace("{z}", "0")
-            .replace("{x}", "0")
-            .replace("{y}", "0");
+        let fill = |v: &str| {
+            template
+                .replace("{z}", v)
+                .replace("{x}", v)
+                .replace("{y}", v)
+        };
+        let probe = fill("0");
         if probe.contains(['{', '}']) {
-            return Err(TileUrlError::OtherPlaceholder(template.to_string()));
+            return Err(TileUrlError::OtherPlaceholder);
         }
         let url = url::Url::parse(&probe).map_err(|e| TileUrlError::Invalid(e.to_string()))?;
+        let other =
+            url::Url::parse(&fill("19")).map_err(|e| TileUrlError::Invalid(e.to_string()))?;
+        if other.origin() != url.origin() {
+            return Err(TileUrlError::PlaceholderInOrigin);
+        }
         if !matches!(url.scheme(), "http" | "https") {
             return Err(TileUrlError::Scheme(url.scheme().to_string()));
         }
@@ -95,7 +108,19 @@ impl TileSource {
         Ok(TileSource {
             template: template.to_string(),
             origin: url.origin().ascii_serialization(),
+            attribution: None,
         })
+    }
+
+    /// The tile provider's credit, shown under every map after the OpenStreetMap one.
+    pub fn with_attribution(mut self, text: Option<String>) -> TileSource {
+        self.attribution = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        self
+    }
+
+    /// The provider's credit line, if given.
+    pub fn attribution(&self) -> Option<&str> {
+        self.attribution.as_deref()
     }
 
     /// The template as given, for the page.
@@ -204,9 +229,11 @@ pub(crate) async fn index(req: HttpRequest, state: web::Data<crate::AppState>) -
     });
     let mut res = answer(&req, &tag, "text/html; charset=utf-8", body);
     let h = res.headers_mut();
-    if let Ok(v) = header::HeaderValue::from_str(&csp(state.tiles.as_ref())) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
+    // The tile origin is checked at start, so this cannot fail; if it ever did, the page
+    // keeps the policy without tiles rather than none.
+    let policy = header::HeaderValue::from_str(&csp(state.tiles.as_ref()))
+        .unwrap_or_else(|_| header::HeaderValue::from_str(&csp(None)).expect("an ASCII policy"));
+    h.insert(header::CONTENT_SECURITY_POLICY, policy);
     h.insert(
         header::REFERRER_POLICY,
         header::HeaderValue::from_static("no-referrer"),

@@ -3,7 +3,6 @@
 //! request log line carries no personal data.
 
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,9 +10,9 @@ use actix_web::http::Method;
 use actix_web::{App, test, web};
 use serde_json::Value;
 use vaxride_server::{AppState, configure, metrics};
-use vaxride_store::Store;
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
+#[macro_use]
+mod support;
 
 /// Every route `configure` registers: (method, pattern). Keep in step with `configure`.
 const ROUTES: &[(&str, &str)] = &[
@@ -75,14 +74,7 @@ const PUBLIC: &[&str] = &[
 ];
 
 async fn state() -> web::Data<AppState> {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("vaxride-meta-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("meta.db");
-    let _ = std::fs::remove_file(&path);
-    let store = Store::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
+    let store = support::fresh_store("meta").await;
     web::Data::new(AppState::new(store, None, Duration::from_secs(1)))
 }
 

@@ -1,83 +1,35 @@
 //! Coordinators' set-up over HTTP: sites (and van stops), vans, vehicles, drivers; bad input
 //! named field by field; other roles and other districts kept out.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use actix_web::{App, test, web};
 use serde_json::{Value, json};
 use vaxride_dispatch::model::Point;
-use vaxride_server::{AppState, auth::hash_password, configure};
-use vaxride_store::{NewUser, Role, Store};
+use vaxride_server::{AppState, configure};
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
+#[macro_use]
+mod support;
 
+/// Two districts, each with a community, its coordinator (`coord-0`, `coord-1`) and secretary
+/// (`sec-0`, `sec-1`).
 async fn setup() -> web::Data<AppState> {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("vaxride-fleet-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("fleet.db");
-    let _ = std::fs::remove_file(&path);
-    let store = Store::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    let hash = hash_password("pw");
+    let store = support::fresh_store("fleet").await;
     for (k, name) in ["north", "south"].iter().enumerate() {
-        let d = store.create_district(name).await.unwrap();
-        let c = store
-            .create_community(
-                d,
-                &format!("{name}-c"),
-                Point {
-                    lon: 123.4,
-                    lat: 41.8,
-                },
-            )
-            .await
-            .unwrap();
-        let user = |u: String, role, community| NewUser {
-            username: u.clone(),
-            password_hash: hash.clone(),
-            role,
-            district_id: Some(d),
-            community_id: community,
-            driver_id: None,
-            display_name: u,
+        let centre = Point {
+            lon: 123.4,
+            lat: 41.8,
         };
-        store
-            .create_user(&user(format!("coord-{k}"), Role::Coordinator, None))
-            .await
-            .unwrap();
-        store
-            .create_user(&user(format!("sec-{k}"), Role::Secretary, Some(c)))
-            .await
-            .unwrap();
+        support::district_with_staff(
+            &store,
+            name,
+            centre,
+            &format!("coord-{k}"),
+            &format!("sec-{k}"),
+        )
+        .await;
     }
     web::Data::new(AppState::new(store, None, Duration::from_secs(1)))
-}
-
-macro_rules! call {
-    ($app:expr, $req:expr) => {{
-        let res = test::call_service($app, $req.to_request()).await;
-        let status = res.status().as_u16();
-        let body = test::read_body(res).await;
-        (
-            status,
-            serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
-        )
-    }};
-}
-
-macro_rules! login {
-    ($app:expr, $user:expr) => {{
-        let (_, r) = call!(
-            $app,
-            test::TestRequest::post()
-                .uri("/api/login")
-                .set_json(json!({"username": $user, "password": "pw"}))
-        );
-        format!("Bearer {}", r["token"].as_str().expect("token"))
-    }};
 }
 
 fn site(name: &str) -> Value {

@@ -1,19 +1,18 @@
 //! Who may do what (each role × object endpoints × own / other community or district / missing
 //! object), and bad input (each answered 4xx with a code, the database unchanged).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use actix_web::{App, test, web};
 use serde_json::{Value, json};
 use vaxride_dispatch::model::{Dose, Mobility, Point, Site, SiteKind, Vehicle};
 use vaxride_dispatch::plan::{Figures, PlanResult};
-use vaxride_server::{AppState, auth::hash_password, configure};
-use vaxride_store::{
-    ElderInput, NewBooking, NewDriver, NewSite, NewUser, NewVehicle, Role, Scope, Store,
-};
+use vaxride_server::{AppState, configure};
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
+#[macro_use]
+mod support;
+use vaxride_store::{ElderInput, NewBooking, NewDriver, NewSite, NewVehicle, Role, Scope};
+
 const DAY: &str = "2022-04-18";
 
 struct Ids {
@@ -25,14 +24,7 @@ struct Ids {
 }
 
 async fn setup() -> (web::Data<AppState>, Ids) {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("vaxride-guards-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("guards.db");
-    let _ = std::fs::remove_file(&path);
-    let store = Store::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
+    let store = support::fresh_store("guards").await;
     let centre = Point {
         lon: 123.4,
         lat: 41.8,
@@ -111,7 +103,6 @@ async fn setup() -> (web::Data<AppState>, Ids) {
         )
         .await
         .unwrap();
-    let hash = hash_password("pw");
     let users = [
         ("sec-a", Role::Secretary, Some(d1), Some(a), None),
         ("sec-b", Role::Secretary, Some(d1), Some(b), None),
@@ -121,18 +112,7 @@ async fn setup() -> (web::Data<AppState>, Ids) {
         ("driver", Role::Driver, Some(d1), None, Some(driver)),
     ];
     for (name, role, district, community, driver) in users {
-        store
-            .create_user(&NewUser {
-                username: name.into(),
-                password_hash: hash.clone(),
-                role,
-                district_id: district,
-                community_id: community,
-                driver_id: driver,
-                display_name: name.into(),
-            })
-            .await
-            .unwrap();
+        support::add_user(&store, name, role, district, community, driver).await;
     }
     // Users exist now (a booking records who made it).
     let booking_a = store
@@ -180,30 +160,6 @@ async fn setup() -> (web::Data<AppState>, Ids) {
     )
 }
 
-macro_rules! call {
-    ($app:expr, $req:expr) => {{
-        let res = test::call_service($app, $req.to_request()).await;
-        let status = res.status().as_u16();
-        let body = test::read_body(res).await;
-        (
-            status,
-            serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
-        )
-    }};
-}
-
-macro_rules! login {
-    ($app:expr, $user:expr) => {{
-        let (_, r) = call!(
-            $app,
-            test::TestRequest::post()
-                .uri("/api/login")
-                .set_json(json!({"username": $user, "password": "pw"}))
-        );
-        Some(format!("Bearer {}", r["token"].as_str().expect("token")))
-    }};
-}
-
 fn req(method: &str, uri: &str, auth: &Option<String>, body: Option<Value>) -> test::TestRequest {
     let mut r = match method {
         "GET" => test::TestRequest::get(),
@@ -226,12 +182,12 @@ async fn each_role_sees_its_own_objects_and_nothing_else() {
     let (state, ids) = setup().await;
     let app = test::init_service(App::new().app_data(state).configure(configure)).await;
     let anon: Option<String> = None;
-    let sec_a = login!(&app, "sec-a");
-    let sec_b = login!(&app, "sec-b");
-    let sec_c = login!(&app, "sec-c");
-    let coord1 = login!(&app, "coord-1");
-    let coord2 = login!(&app, "coord-2");
-    let driver = login!(&app, "driver");
+    let sec_a = Some(login!(&app, "sec-a"));
+    let sec_b = Some(login!(&app, "sec-b"));
+    let sec_c = Some(login!(&app, "sec-c"));
+    let coord1 = Some(login!(&app, "coord-1"));
+    let coord2 = Some(login!(&app, "coord-2"));
+    let driver = Some(login!(&app, "driver"));
     let elder_body = json!({"name": "Wang Li", "home": {"lon": 123.4, "lat": 41.8},
                             "mobility": "walks", "dose": "none"});
     let site_body = json!({"name": "centre", "kind": "fixed", "location": {"lon": 123.4, "lat": 41.8},
@@ -487,7 +443,7 @@ async fn each_role_sees_its_own_objects_and_nothing_else() {
 async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
     let (state, ids) = setup().await;
     let app = test::init_service(App::new().app_data(state).configure(configure)).await;
-    let sec = login!(&app, "sec-a");
+    let sec = Some(login!(&app, "sec-a"));
     let snapshot = |v: &Value| v.to_string();
     let (_, before_bookings) = call!(
         &app,

@@ -3,30 +3,21 @@
 //! the maps are drawn on (logged-in callers only, around their own district).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use actix_web::{App, test, web};
 use serde_json::{Value, json};
 use vaxride_dispatch::model::Point;
 use vaxride_server::ui::{TileSource, TileUrlError};
-use vaxride_server::{AppState, auth::hash_password, configure, seed};
-use vaxride_store::{NewUser, Role, Store};
+use vaxride_server::{AppState, configure, seed};
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
+#[macro_use]
+mod support;
 
 /// Two districts: "town" on the demo town's roads, "far" a thousand kilometres away; a
 /// coordinator and a secretary in each, and the demo road network loaded.
 async fn setup() -> web::Data<AppState> {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("vaxride-ui-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("ui.db");
-    let _ = std::fs::remove_file(&path);
-    let store = Store::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    let hash = hash_password("pw");
+    let store = support::fresh_store("ui").await;
     for (name, centre) in [
         ("town", vaxride_dispatch::demo::TOWN_CENTRE),
         (
@@ -37,57 +28,34 @@ async fn setup() -> web::Data<AppState> {
             },
         ),
     ] {
-        let d = store.create_district(name).await.unwrap();
-        let c = store
-            .create_community(d, &format!("{name}-c"), centre)
-            .await
-            .unwrap();
-        let user = |u: String, role, community| NewUser {
-            username: u.clone(),
-            password_hash: hash.clone(),
-            role,
-            district_id: Some(d),
-            community_id: community,
-            driver_id: None,
-            display_name: u,
-        };
-        store
-            .create_user(&user(format!("coord-{name}"), Role::Coordinator, None))
-            .await
-            .unwrap();
-        store
-            .create_user(&user(format!("sec-{name}"), Role::Secretary, Some(c)))
-            .await
-            .unwrap();
+        support::district_with_staff(
+            &store,
+            name,
+            centre,
+            &format!("coord-{name}"),
+            &format!("sec-{name}"),
+        )
+        .await;
     }
     let net = Arc::new(seed::demo_network().unwrap());
     web::Data::new(AppState::new(store, Some(net), Duration::from_secs(1)))
+}
+
+/// `GET /api/session` with a session cookie: the body.
+macro_rules! session {
+    ($app:expr, $cookie:expr) => {{
+        let (_, body) = call!(
+            $app,
+            test::TestRequest::get().uri("/api/session").cookie($cookie)
+        );
+        body
+    }};
 }
 
 macro_rules! app {
     () => {
         test::init_service(App::new().app_data(setup().await).configure(configure)).await
     };
-}
-
-macro_rules! login {
-    ($app:expr, $user:expr) => {{
-        let res = test::call_service(
-            $app,
-            test::TestRequest::post()
-                .uri("/api/login")
-                .set_json(json!({"username": $user, "password": "pw"}))
-                .to_request(),
-        )
-        .await;
-        let cookie = res
-            .response()
-            .cookies()
-            .find(|c| c.name() == vaxride_server::auth::COOKIE)
-            .expect("the session cookie")
-            .into_owned();
-        cookie
-    }};
 }
 
 #[actix_web::test]
@@ -205,7 +173,7 @@ async fn roads_are_drawn_around_the_callers_district_for_logged_in_callers_only(
             .cookie(cookie)
             .to_request()
     };
-    let coord = login!(&app, "coord-town");
+    let coord = login_cookie!(&app, "coord-town");
     let res = test::call_service(&app, get(coord)).await;
     assert_eq!(res.status().as_u16(), 200);
     let roads: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
@@ -231,14 +199,14 @@ async fn roads_are_drawn_around_the_callers_district_for_logged_in_callers_only(
     assert_eq!(bbox.len(), 4);
 
     // A secretary of the same district sees the same roads.
-    let sec = login!(&app, "sec-town");
+    let sec = login_cookie!(&app, "sec-town");
     let res = test::call_service(&app, get(sec)).await;
     assert_eq!(res.status().as_u16(), 200);
     let theirs: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
     assert_eq!(theirs["features"], roads["features"]);
 
     // The other district lies far from the loaded roads: none of them are its.
-    let far = login!(&app, "coord-far");
+    let far = login_cookie!(&app, "coord-far");
     let res = test::call_service(&app, get(far)).await;
     assert_eq!(res.status().as_u16(), 200);
     let none: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
@@ -255,24 +223,20 @@ async fn the_page_asks_for_its_session_without_an_error() {
     .await;
     assert_eq!(res.status().as_u16(), 200);
     let body: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
-    assert_eq!(body, json!({"user": null, "map": {"tile_url": null}}));
-    let cookie = login!(&app, "sec-town");
-    let res = test::call_service(
-        &app,
-        test::TestRequest::get()
-            .uri("/api/session")
-            .cookie(cookie)
-            .to_request(),
-    )
-    .await;
-    let body: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+    assert_eq!(
+        body,
+        json!({"user": null, "map": {"tile_url": null, "tile_attribution": null}})
+    );
+    let body = session!(&app, login_cookie!(&app, "sec-town"));
     assert_eq!(body["user"]["role"], "secretary");
     assert_eq!(body["user"]["username"], "sec-town");
 }
 
 #[actix_web::test]
 async fn a_configured_tile_server_is_given_to_the_page_and_allowed_by_its_policy() {
-    let tiles = TileSource::parse("https://tiles.example.org:8443/osm/{z}/{x}/{y}.png").unwrap();
+    let tiles = TileSource::parse("https://tiles.example.org:8443/osm/{z}/{x}/{y}.png")
+        .unwrap()
+        .with_attribution(Some(" Tiles © Example ".into()));
     assert_eq!(tiles.origin(), "https://tiles.example.org:8443");
     let state = setup().await;
     let mut inner = AppState::new(state.store.clone(), None, Duration::from_secs(1));
@@ -299,15 +263,14 @@ async fn a_configured_tile_server_is_given_to_the_page_and_allowed_by_its_policy
         csp.contains("connect-src 'self';"),
         "tiles are images only: {csp}"
     );
-    let res = test::call_service(
-        &app,
-        test::TestRequest::get().uri("/api/session").to_request(),
-    )
-    .await;
-    let body: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+    // Only a logged-in caller learns the tile URL (it may carry a provider's key).
+    let (_, body) = call!(&app, test::TestRequest::get().uri("/api/session"));
+    assert_eq!(body["map"]["tile_url"], Value::Null);
+    let body = session!(&app, login_cookie!(&app, "coord-town"));
     assert_eq!(
-        body["map"]["tile_url"],
-        "https://tiles.example.org:8443/osm/{z}/{x}/{y}.png"
+        body["map"],
+        json!({"tile_url": "https://tiles.example.org:8443/osm/{z}/{x}/{y}.png",
+               "tile_attribution": "Tiles © Example"})
     );
 }
 
@@ -329,10 +292,18 @@ async fn a_tile_url_is_checked_before_the_server_starts() {
         TileSource::parse("tiles/{z}/{x}/{y}.png"),
         Err(TileUrlError::Invalid(_))
     ));
-    assert!(matches!(
+    assert_eq!(
         TileSource::parse("https://{s}.tile.example.org/{z}/{x}/{y}.png"),
-        Err(TileUrlError::OtherPlaceholder(_))
-    ));
+        Err(TileUrlError::OtherPlaceholder)
+    );
+    assert_eq!(
+        TileSource::parse("https://tiles{z}.example.org/{z}/{x}/{y}.png"),
+        Err(TileUrlError::PlaceholderInOrigin)
+    );
+    assert_eq!(
+        TileSource::parse("https://tiles.example.org:8{z}/{z}/{x}/{y}.png"),
+        Err(TileUrlError::PlaceholderInOrigin)
+    );
     assert!(matches!(
         TileSource::parse("https://a;script-src:*/{z}/{x}/{y}.png"),
         Err(TileUrlError::Invalid(_))
