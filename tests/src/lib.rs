@@ -143,6 +143,28 @@ pub struct Browser {
     /// The WebDriver session.
     pub client: Client,
     _driver: Child,
+    closed: bool,
+}
+
+impl Drop for Browser {
+    /// A test that fails before `close` still ends its session: killing chromedriver alone
+    /// would leave the Chromium it started running.
+    fn drop(&mut self) {
+        if self.closed {
+            return;
+        }
+        let client = self.client.clone();
+        if let Ok(rt) = tokio::runtime::Handle::try_current()
+            && rt.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
+        {
+            tokio::task::block_in_place(|| {
+                let _ = rt.block_on(tokio::time::timeout(
+                    Duration::from_secs(10),
+                    client.close(),
+                ));
+            });
+        }
+    }
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -206,6 +228,7 @@ pub async fn browser(size: (u32, u32)) -> anyhow::Result<Option<Browser>> {
                 return Ok(Some(Browser {
                     client,
                     _driver: child,
+                    closed: false,
                 }));
             }
             Err(e) => {
@@ -376,8 +399,9 @@ impl Browser {
     }
 
     /// Ends the session.
-    pub async fn close(self) -> anyhow::Result<()> {
-        self.client.close().await?;
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        self.closed = true;
+        self.client.clone().close().await?;
         Ok(())
     }
 }
