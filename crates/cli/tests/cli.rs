@@ -633,3 +633,27 @@ fn solve_reads_vaxride_json_and_brings_every_elder_there_and_back() {
         "[seats, wheelchairs]: {load}"
     );
 }
+
+#[test]
+fn serve_refuses_a_bad_tile_url_before_starting() {
+    let err = failure(&vaxride([
+        "serve",
+        "--no-demo",
+        "--database-url",
+        "sqlite::memory:",
+        "--tile-url",
+        "https://{s}.tile.example.org/{z}/{x}/{y}.png",
+    ]));
+    assert!(err.contains("--tile-url"), "{err}");
+    assert!(err.contains("{z}, {x} and {y}"), "{err}");
+    let err = failure(&vaxride([
+        "serve",
+        "--no-demo",
+        "--tile-attribution",
+        "Tiles © Example",
+    ]));
+    assert!(
+        err.contains("--tile-url"),
+        "a credit needs a tile server: {err}"
+    );
+}
