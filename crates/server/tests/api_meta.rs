@@ -288,6 +288,10 @@ async fn request_log_line_has_no_personal_data() {
         .finish();
     let app = app!(state().await);
     let _guard = tracing::subscriber::set_default(subscriber);
+    // A sibling test may have met the access-log callsite first, on a thread with no
+    // subscriber, and cached "never" for the whole process (tracing's interest cache is
+    // global); ask every callsite again now that this thread has one.
+    tracing::callsite::rebuild_interest_cache();
     let req = test::TestRequest::get()
         .uri("/api/elders/31337?find=Li%20Guilan")
         .insert_header(("User-Agent", "SecretBrowser/1.0"))
