@@ -233,6 +233,43 @@ fn vehicle(row: &AnyRow) -> Result<Vehicle> {
     })
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds a site's columns as `$1`…`$14` (name, kind, lon, lat, address, open_days, open_from,
+/// open_to, slot_minutes, capacity_per_slot, booked_share, doses, day, van_id), the order the
+/// insert and the update both use.
+fn bind_site<'q>(q: AnyQuery<'q>, new: &'q NewSite) -> AnyQuery<'q> {
+    let s = &new.site;
+    q.bind(&s.name)
+        .bind(s.kind.code())
+        .bind(s.location.lon)
+        .bind(s.location.lat)
+        .bind(&new.address)
+        .bind(&s.open_days)
+        .bind(s.open_from)
+        .bind(s.open_to)
+        .bind(s.slot_minutes)
+        .bind(s.capacity_per_slot)
+        .bind(s.booked_share)
+        .bind(s.doses.join(","))
+        .bind(s.day.as_ref().map(|d| d.to_string()))
+        .bind(new.van_id)
+}
+
+/// Binds a vehicle's columns as `$1`…`$8` (name, seats, wheelchairs, features, shift_from,
+/// shift_to, lon, lat), the order the insert and the update both use.
+fn bind_vehicle<'q>(q: AnyQuery<'q>, new: &'q NewVehicle) -> AnyQuery<'q> {
+    let v = &new.vehicle;
+    q.bind(&v.name)
+        .bind(v.seats)
+        .bind(v.wheelchairs)
+        .bind(v.features.join(","))
+        .bind(v.shift_from)
+        .bind(v.shift_to)
+        .bind(v.start.lon)
+        .bind(v.start.lat)
+}
+
 impl Store {
     /// Creates a district.
     pub async fn create_district(&self, name: &str) -> Result<i64> {
@@ -388,32 +425,20 @@ impl Store {
 
     /// Creates a site in a district.
     pub async fn create_site(&self, district: i64, new: &NewSite) -> Result<i64> {
-        let s = &new.site;
         let mut tx = self.write().await?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO sites (district_id, name, kind, lon, lat, address, open_days, open_from, \
-             open_to, slot_minutes, capacity_per_slot, booked_share, doses, day, van_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        let row = bind_site(
+            sqlx::query(
+                "INSERT INTO sites (name, kind, lon, lat, address, open_days, open_from, open_to, \
+                 slot_minutes, capacity_per_slot, booked_share, doses, day, van_id, district_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+            ),
+            new,
         )
         .bind(district)
-        .bind(&s.name)
-        .bind(s.kind.code())
-        .bind(s.location.lon)
-        .bind(s.location.lat)
-        .bind(&new.address)
-        .bind(&s.open_days)
-        .bind(s.open_from)
-        .bind(s.open_to)
-        .bind(s.slot_minutes)
-        .bind(s.capacity_per_slot)
-        .bind(s.booked_share)
-        .bind(s.doses.join(","))
-        .bind(s.day.as_ref().map(|d| d.to_string()))
-        .bind(new.van_id)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(row.try_get(0)?)
     }
 
     /// The district's drivers.
@@ -438,27 +463,15 @@ impl Store {
     /// Changes a site of the district (its slots from now on follow the new values; plans
     /// already made keep theirs).
     pub async fn update_site(&self, district: i64, id: i64, new: &NewSite) -> Result<()> {
-        let s = &new.site;
         let mut tx = self.write().await?;
-        let done = sqlx::query(
-            "UPDATE sites SET name = $1, kind = $2, lon = $3, lat = $4, address = $5, open_days = $6, \
-             open_from = $7, open_to = $8, slot_minutes = $9, capacity_per_slot = $10, booked_share = $11, \
-             doses = $12, day = $13, van_id = $14 WHERE id = $15 AND district_id = $16 AND active = 1",
+        let done = bind_site(
+            sqlx::query(
+                "UPDATE sites SET name = $1, kind = $2, lon = $3, lat = $4, address = $5, open_days = $6, \
+                 open_from = $7, open_to = $8, slot_minutes = $9, capacity_per_slot = $10, booked_share = $11, \
+                 doses = $12, day = $13, van_id = $14 WHERE id = $15 AND district_id = $16 AND active = 1",
+            ),
+            new,
         )
-        .bind(&s.name)
-        .bind(s.kind.code())
-        .bind(s.location.lon)
-        .bind(s.location.lat)
-        .bind(&new.address)
-        .bind(&s.open_days)
-        .bind(s.open_from)
-        .bind(s.open_to)
-        .bind(s.slot_minutes)
-        .bind(s.capacity_per_slot)
-        .bind(s.booked_share)
-        .bind(s.doses.join(","))
-        .bind(s.day.as_ref().map(|d| d.to_string()))
-        .bind(new.van_id)
         .bind(id)
         .bind(district)
         .execute(&mut *tx)
@@ -472,20 +485,14 @@ impl Store {
 
     /// Changes a vehicle of the district.
     pub async fn update_vehicle(&self, district: i64, id: i64, new: &NewVehicle) -> Result<()> {
-        let v = &new.vehicle;
         let mut tx = self.write().await?;
-        let done = sqlx::query(
-            "UPDATE vehicles SET name = $1, seats = $2, wheelchairs = $3, features = $4, shift_from = $5, \
-             shift_to = $6, lon = $7, lat = $8 WHERE id = $9 AND district_id = $10 AND active = 1",
+        let done = bind_vehicle(
+            sqlx::query(
+                "UPDATE vehicles SET name = $1, seats = $2, wheelchairs = $3, features = $4, shift_from = $5, \
+                 shift_to = $6, lon = $7, lat = $8 WHERE id = $9 AND district_id = $10 AND active = 1",
+            ),
+            new,
         )
-        .bind(&v.name)
-        .bind(v.seats)
-        .bind(v.wheelchairs)
-        .bind(v.features.join(","))
-        .bind(v.shift_from)
-        .bind(v.shift_to)
-        .bind(v.start.lon)
-        .bind(v.start.lat)
         .bind(id)
         .bind(district)
         .execute(&mut *tx)
@@ -584,25 +591,19 @@ impl Store {
 
     /// Creates a vehicle in a district.
     pub async fn create_vehicle(&self, district: i64, new: &NewVehicle) -> Result<i64> {
-        let v = &new.vehicle;
         let mut tx = self.write().await?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO vehicles (district_id, name, seats, wheelchairs, features, shift_from, \
-             shift_to, lon, lat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        let row = bind_vehicle(
+            sqlx::query(
+                "INSERT INTO vehicles (name, seats, wheelchairs, features, shift_from, shift_to, \
+                 lon, lat, district_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            ),
+            new,
         )
         .bind(district)
-        .bind(&v.name)
-        .bind(v.seats)
-        .bind(v.wheelchairs)
-        .bind(v.features.join(","))
-        .bind(v.shift_from)
-        .bind(v.shift_to)
-        .bind(v.start.lon)
-        .bind(v.start.lat)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(row.try_get(0)?)
     }
 
     /// The active vehicles of a district.
