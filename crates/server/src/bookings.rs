@@ -584,7 +584,14 @@ pub(crate) async fn template(q: web::Query<LangQuery>) -> HttpResponse {
 #[into_params(parameter_in = Query)]
 pub(crate) struct DayQuery {
     /// The day, YYYY-MM-DD.
-    pub(crate) day: String,
+    day: String,
+}
+
+impl DayQuery {
+    /// The day, or a field error naming `day`.
+    pub(crate) fn day(&self) -> Result<Day, ApiError> {
+        Day::parse(&self.day).map_err(|m| ApiError::field("day", m))
+    }
 }
 
 /// `GET /api/bookings?day=YYYY-MM-DD`.
@@ -608,7 +615,7 @@ pub(crate) async fn list(
     q: web::Query<DayQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(BOOKERS)?;
-    let day = Day::parse(&q.day).map_err(|m| ApiError::field("day", m))?;
+    let day = q.day()?;
     Ok(HttpResponse::Ok().json(state.store.bookings(caller.0.scope(), &day).await?))
 }
 

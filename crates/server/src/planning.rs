@@ -462,7 +462,7 @@ pub(crate) async fn list(
     q: web::Query<crate::bookings::DayQuery>,
 ) -> Result<HttpResponse, ApiError> {
     district(&caller)?;
-    let day = Day::parse(&q.day).map_err(|m| ApiError::field("day", m))?;
+    let day = q.day()?;
     Ok(HttpResponse::Ok().json(state.store.plans(caller.0.scope(), &day).await?))
 }
 

@@ -101,11 +101,14 @@ fn job(r: &sqlx::any::AnyRow) -> Result<JobView> {
     })
 }
 
+/// A JSON column of a stored plan.
+fn json_column(r: &sqlx::any::AnyRow, c: &str) -> Result<Value> {
+    let s: String = r.try_get(c)?;
+    serde_json::from_str(&s).map_err(|_| StoreError::Database("bad stored plan".into()))
+}
+
 fn plan(r: &sqlx::any::AnyRow) -> Result<PlanView> {
-    let json = |c: &str| -> Result<Value> {
-        let s: String = r.try_get(c)?;
-        serde_json::from_str(&s).map_err(|_| StoreError::Database("bad stored plan".into()))
-    };
+    let json = |c: &str| json_column(r, c);
     Ok(PlanView {
         id: r.try_get("id")?,
         district_id: r.try_get("district_id")?,
@@ -287,14 +290,12 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let figures: String = r.try_get("figures")?;
                 Ok(PlanSummary {
                     id: r.try_get("id")?,
                     day: r.try_get("day")?,
                     version: r.try_get("version")?,
                     status: r.try_get("status")?,
-                    figures: serde_json::from_str(&figures)
-                        .map_err(|_| StoreError::Database("bad stored plan".into()))?,
+                    figures: json_column(r, "figures")?,
                     created_at: r.try_get("created_at")?,
                     published_at: r.try_get("published_at")?,
                 })
