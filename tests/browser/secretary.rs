@@ -90,15 +90,22 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .await?;
     b.wait_for("#csv-check").await?.click().await?;
     b.wait_for("[data-testid=csv-error]").await?;
-    let rows: Vec<String> = serde_json::from_value(
-        b.client
-            .execute(
-                "return [...document.querySelectorAll('[data-testid=csv-error]')]\
-                   .map(r => r.cells[0].textContent.trim());",
-                vec![],
-            )
-            .await?,
-    )?;
+    // The text of one column of the error table, row by row.
+    let column = |n: usize| {
+        let b = &b;
+        async move {
+            let cells = b
+                .client
+                .execute(
+                    "return [...document.querySelectorAll('[data-testid=csv-error]')]\
+                       .map(r => r.cells[arguments[0]].textContent.trim());",
+                    vec![json!(n)],
+                )
+                .await?;
+            anyhow::Ok(serde_json::from_value::<Vec<String>>(cells)?)
+        }
+    };
+    let rows = column(0).await?;
     assert!(!rows.is_empty());
     assert!(
         rows.iter().all(|r| r == "2"),
@@ -108,6 +115,24 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         rows.len() >= 2,
         "both broken cells are listed ({lang:?}): {rows:?}"
     );
+    // The problems read in the page's language, with the cell's own value in them.
+    let problems = column(2).await?;
+    let (number, mobility) = match lang {
+        Lang::Zh => ("“east”不是数字", "“flying”不是行动能力"),
+        Lang::En => ("'east' is not a number", "'flying' is not a mobility"),
+    };
+    for words in [number, mobility] {
+        assert!(
+            problems.iter().any(|p| p.contains(words)),
+            "a problem reads {words:?} ({lang:?}): {problems:?}"
+        );
+    }
+    if lang == Lang::Zh {
+        assert!(
+            problems.iter().all(|p| !p.contains(" is not ")),
+            "no English words on the Chinese page: {problems:?}"
+        );
+    }
     b.wait_until("document.getElementById('csv-import').disabled", 2)
         .await?;
     assert_eq!(

@@ -1,6 +1,77 @@
 //! Validation errors that name the field and say what is wrong.
+//!
+//! What is wrong is a [`Problem`]: a stable code (`not_a_number`, `out_of_range`, …), the values
+//! the words need (`{value}`, `{min}`, …), and the English words. The web page shows the words
+//! of its own language for the code, filled with the values; other clients may use the English
+//! `message`. Make one with [`problem!`](crate::problem), whose format string is the English
+//! text and whose named arguments are the values.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+/// What is wrong with one input: a stable code, its values, and the same in English words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Stable, `snake_case`; the page translates `field_msg.<code>`.
+    pub code: &'static str,
+    /// The values the words name, by placeholder (`{value}` in the text ↔ `"value"` here).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<&'static str, String>,
+    /// The words, in English.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A [`Problem`] from a code, an English format string whose placeholders are all named, and
+/// the named values: `problem!("out_of_range", "must be {min} to {max}", min = 1, max = 60)`.
+///
+/// Every value becomes a parameter (as text), so a translation can use the same placeholders.
+/// The web page's dictionaries hold a `field_msg.<code>` entry for every code written with this
+/// macro (a test in the server crate reads the sources to check).
+#[macro_export]
+macro_rules! problem {
+    ($code:literal, $text:literal $(, $name:ident = $value:expr)* $(,)?) => {{
+        $(let $name = ($value).to_string();)*
+        $crate::error::Problem {
+            code: $code,
+            #[allow(unused_mut)]
+            params: {
+                let mut params = ::std::collections::BTreeMap::new();
+                $(params.insert(stringify!($name), $name.clone());)*
+                params
+            },
+            message: format!($text $(, $name = $name)*),
+        }
+    }};
+}
+
+// The words most validators share.
+
+/// "must be {min} to {max}" (whole numbers).
+pub fn range(min: i64, max: i64) -> Problem {
+    crate::problem!("range", "must be {min} to {max}", min = min, max = max)
+}
+
+/// "must be at most {max} characters".
+pub fn max_chars(max: usize) -> Problem {
+    crate::problem!("max_chars", "must be at most {max} characters", max = max)
+}
+
+/// "must be {min} to {max} characters".
+pub fn chars_between(min: usize, max: usize) -> Problem {
+    crate::problem!(
+        "chars_between",
+        "must be {min} to {max} characters",
+        min = min,
+        max = max
+    )
+}
 
 /// One thing wrong with an input: which field (a JSON path such as `bookings[3].window.from`,
 /// or a CSV cell), and what.
@@ -8,8 +79,9 @@ use serde::Serialize;
 pub struct FieldError {
     /// Where: JSON path of the field, or `row N, column NAME` for CSV.
     pub field: String,
-    /// What is wrong, in plain words.
-    pub message: String,
+    /// What is wrong: code, values and English words (flattened into this object).
+    #[serde(flatten)]
+    pub problem: Problem,
     /// The CSV row (1 = the first data row under the header), for ledger imports.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<usize>,
@@ -20,29 +92,34 @@ pub struct FieldError {
 
 impl FieldError {
     /// An error on a JSON field.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    pub fn new(field: impl Into<String>, problem: Problem) -> FieldError {
         FieldError {
             field: field.into(),
-            message: message.into(),
+            problem,
             row: None,
             column: None,
         }
     }
 
     /// An error in a CSV cell.
-    pub fn cell(row: usize, column: &str, message: impl Into<String>) -> FieldError {
+    pub fn cell(row: usize, column: &str, problem: Problem) -> FieldError {
         FieldError {
             field: format!("row {row}, column {column}"),
-            message: message.into(),
+            problem,
             row: Some(row),
             column: Some(column.to_string()),
         }
+    }
+
+    /// The English words.
+    pub fn message(&self) -> &str {
+        &self.problem.message
     }
 }
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        write!(f, "{}: {}", self.field, self.problem.message)
     }
 }
 

@@ -17,8 +17,9 @@ use std::str::FromStr;
 use serde::Serialize;
 use vaxride_roadnet::Crs;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Problem};
 use crate::model::{Day, Dose, Mobility, Point, TimeOfDay, TimePreference};
+use crate::problem;
 
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 2000;
@@ -196,35 +197,37 @@ fn normalise_header(text: &str) -> String {
 }
 
 /// An error about the file as a whole (row 0, no column).
-fn file_error(message: impl Into<String>) -> FieldError {
+fn file_error(problem: Problem) -> FieldError {
     FieldError {
         field: "file".to_string(),
-        message: message.into(),
+        problem,
         row: Some(0),
         column: None,
     }
 }
 
 /// An error about a whole data row (no column).
-fn row_error(row: usize, message: impl Into<String>) -> FieldError {
+fn row_error(row: usize, problem: Problem) -> FieldError {
     FieldError {
         field: format!("row {row}"),
-        message: message.into(),
+        problem,
         row: Some(row),
         column: None,
     }
 }
 
 /// Checks the encoding and drops a byte-order mark.
-fn decode(bytes: &[u8]) -> Result<&str, FieldError> {
+fn decode(bytes: &[u8]) -> Result<&str, Problem> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(file_error(
+        return Err(problem!(
+            "csv_utf16",
             "the file is UTF-16 (Excel's \"Unicode text\"), not UTF-8: save it as CSV UTF-8",
         ));
     }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|_| {
-        file_error(
+        problem!(
+            "csv_not_utf8",
             "the file is not UTF-8 (perhaps GBK/ANSI): save it as CSV UTF-8 \
              (Excel: Save As → \"CSV UTF-8 (逗号分隔)\")",
         )
@@ -259,25 +262,33 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
         }
         match Col::from_header(text) {
             None => {
-                let mut message = format!(
-                    "unknown column '{text}': expected {}",
-                    COLS.map(|c| c.label()).join(", ")
-                );
-                if names.len() == 1 && text.contains(['\t', ';', '，']) {
-                    message.push_str(
-                        " (the columns must be separated by commas: save the file as CSV UTF-8)",
-                    );
-                }
+                let expected = COLS.map(|c| c.label()).join(", ");
+                let message = if names.len() == 1 && text.contains(['\t', ';', '，']) {
+                    problem!(
+                        "csv_not_commas",
+                        "unknown column '{name}': the columns must be separated by commas \
+                         (save the file as CSV UTF-8)",
+                        name = text,
+                    )
+                } else {
+                    problem!(
+                        "csv_unknown_column",
+                        "unknown column '{name}': expected {expected}",
+                        name = text,
+                        expected = expected,
+                    )
+                };
                 errors.push(FieldError::cell(0, text, message));
             }
             Some(col) => match pos[col as usize] {
                 Some(first) => errors.push(FieldError::cell(
                     0,
                     text,
-                    format!(
-                        "the column {} is given twice (also as '{}')",
-                        col.label(),
-                        names.get(first).map(String::as_str).unwrap_or_default()
+                    problem!(
+                        "csv_column_twice",
+                        "the column {column} is given twice (also as '{other}')",
+                        column = col.label(),
+                        other = names.get(first).map(String::as_str).unwrap_or_default(),
                     ),
                 )),
                 None => pos[col as usize] = Some(i),
@@ -290,7 +301,12 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
             errors.push(FieldError::cell(
                 0,
                 &col.label(),
-                format!("missing required column: add a column named '{zh}' or '{en}'"),
+                problem!(
+                    "csv_missing_column",
+                    "missing required column: add a column named '{zh}' or '{en}'",
+                    zh = zh,
+                    en = en,
+                ),
             ));
         }
     }
@@ -300,7 +316,12 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
             errors.push(FieldError::cell(
                 0,
                 names.get(i).map(String::as_str).unwrap_or_default(),
-                format!("longitude and latitude go together: add the column '{zh}' or '{en}'"),
+                problem!(
+                    "csv_lon_lat_pair",
+                    "longitude and latitude go together: add the column '{zh}' or '{en}'",
+                    zh = zh,
+                    en = en,
+                ),
             ));
         }
     }
@@ -318,7 +339,7 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
 /// file is refused when it is not UTF-8, has no data rows or more than [`MAX_ROWS`], or when any
 /// row is wrong; see the module docs and [`LedgerRow`] for what each column takes.
 pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
-    let text = decode(bytes).map_err(|e| vec![e])?;
+    let text = decode(bytes).map_err(|e| vec![file_error(e)])?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -326,17 +347,25 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
     let mut records = reader.records();
     let header = match records.next() {
         None => {
-            return Err(vec![file_error(
+            return Err(vec![file_error(problem!(
+                "csv_empty",
                 "the file is empty: it needs a header row and at least one row",
-            )]);
+            ))]);
         }
-        Some(Err(e)) => return Err(vec![file_error(format!("cannot read the header: {e}"))]),
+        Some(Err(e)) => {
+            return Err(vec![file_error(problem!(
+                "csv_unreadable_header",
+                "cannot read the header: {detail}",
+                detail = e,
+            ))]);
+        }
         Some(Ok(r)) => r,
     };
     if header.iter().all(|c| c.trim().is_empty()) {
-        return Err(vec![file_error(
+        return Err(vec![file_error(problem!(
+            "csv_empty_header",
             "the first row must be the header (column names), but it is empty",
-        )]);
+        ))]);
     }
     let header = parse_header(&header)?;
 
@@ -349,7 +378,14 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(row_error(row, format!("cannot read the row: {e}")));
+                errors.push(row_error(
+                    row,
+                    problem!(
+                        "csv_unreadable_row",
+                        "cannot read the row: {detail}",
+                        detail = e
+                    ),
+                ));
                 break;
             }
         };
@@ -358,18 +394,21 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
         }
         data_rows += 1;
         if data_rows > MAX_ROWS {
-            return Err(vec![file_error(format!(
-                "more than {MAX_ROWS} rows: split the ledger into several files"
+            return Err(vec![file_error(problem!(
+                "csv_too_many_rows",
+                "more than {max} rows: split the ledger into several files",
+                max = MAX_ROWS,
             ))]);
         }
         if record.len() != header.names.len() {
             errors.push(row_error(
                 row,
-                format!(
-                    "has {} cells but the header has {} (a value with a comma in it must be in \
-                     double quotes)",
-                    record.len(),
-                    header.names.len()
+                problem!(
+                    "csv_cell_count",
+                    "has {cells} cells but the header has {columns} (a value with a comma in it \
+                     must be in double quotes)",
+                    cells = record.len(),
+                    columns = header.names.len(),
                 ),
             ));
             continue;
@@ -390,9 +429,12 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
             match seen.get(&key) {
                 Some(first) => parser.error(
                     Col::Name,
-                    format!(
-                        "the same elder (name and phone) is already booked for {} in row {first}",
-                        parsed.day
+                    problem!(
+                        "csv_duplicate_elder",
+                        "the same elder (name and phone) is already booked for {day} in row \
+                         {first}",
+                        day = parsed.day,
+                        first = first,
                     ),
                 ),
                 None => {
@@ -404,7 +446,10 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
         errors.append(&mut parser.errors);
     }
     if data_rows == 0 && errors.is_empty() {
-        errors.push(file_error("the file has no rows under the header"));
+        errors.push(file_error(problem!(
+            "csv_no_rows",
+            "the file has no rows under the header"
+        )));
     }
     if errors.is_empty() {
         Ok(rows)
@@ -424,7 +469,7 @@ struct RowParser<'a> {
 }
 
 impl<'a> RowParser<'a> {
-    fn error(&mut self, col: Col, message: impl Into<String>) {
+    fn error(&mut self, col: Col, message: Problem) {
         let name = match self.header.pos[col as usize] {
             Some(i) => self.header.name_at(i),
             None => col.label(),
@@ -446,7 +491,7 @@ impl<'a> RowParser<'a> {
         &mut self,
         col: Col,
         default: Option<T>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, Problem>,
     ) -> Option<T> {
         if self.bad[col as usize] {
             return None;
@@ -454,7 +499,10 @@ impl<'a> RowParser<'a> {
         match self.raw(col).filter(|s| !s.is_empty()) {
             None => {
                 if default.is_none() {
-                    self.error(col, "missing: this column is required");
+                    self.error(
+                        col,
+                        problem!("csv_required", "missing: this column is required"),
+                    );
                 }
                 default
             }
@@ -480,7 +528,12 @@ impl<'a> RowParser<'a> {
                 self.errors.push(FieldError::cell(
                     self.row,
                     &name,
-                    format!("too long: {chars} characters, at most {MAX_CELL_CHARS}"),
+                    problem!(
+                        "too_long",
+                        "too long: {chars} characters, at most {max}",
+                        chars = chars,
+                        max = MAX_CELL_CHARS,
+                    ),
                 ));
                 if let Some(col) = col {
                     self.bad[col as usize] = true;
@@ -490,8 +543,11 @@ impl<'a> RowParser<'a> {
                 self.errors.push(FieldError::cell(
                     self.row,
                     &name,
-                    "a value under a column with no name in the header: name the column or \
-                     delete the value",
+                    problem!(
+                        "csv_unnamed_column",
+                        "a value under a column with no name in the header: name the column or \
+                         delete the value",
+                    ),
                 ));
             }
         }
@@ -577,17 +633,11 @@ impl<'a> RowParser<'a> {
         let (lon, lat, crs) = match (lon?, lat?, crs?) {
             (None, None, _) => return Some(None),
             (Some(_), None, _) => {
-                self.error(
-                    Col::Lat,
-                    "missing: give both longitude and latitude, or neither",
-                );
+                self.error(Col::Lat, lon_lat_both());
                 return None;
             }
             (None, Some(_), _) => {
-                self.error(
-                    Col::Lon,
-                    "missing: give both longitude and latitude, or neither",
-                );
+                self.error(Col::Lon, lon_lat_both());
                 return None;
             }
             (Some(lon), Some(lat), crs) => (lon, lat, crs),
@@ -596,26 +646,39 @@ impl<'a> RowParser<'a> {
         if !(-180.0..=180.0).contains(&lon) {
             self.error(
                 Col::Lon,
-                format!("{lon} is not a longitude: it must be in [-180, 180]"),
+                problem!(
+                    "not_a_longitude",
+                    "{value} is not a longitude: it must be in [-180, 180]",
+                    value = lon,
+                ),
             );
             ok = false;
         }
         if !(-90.0..=90.0).contains(&lat) {
-            let hint = if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
-                " (are longitude and latitude swapped?)"
+            let message = if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+                problem!(
+                    "lon_lat_swapped",
+                    "{value} is not a latitude: it must be in [-90, 90] (are longitude and \
+                     latitude swapped?)",
+                    value = lat,
+                )
             } else {
-                ""
+                problem!(
+                    "not_a_latitude",
+                    "{value} is not a latitude: it must be in [-90, 90]",
+                    value = lat,
+                )
             };
-            self.error(
-                Col::Lat,
-                format!("{lat} is not a latitude: it must be in [-90, 90]{hint}"),
-            );
+            self.error(Col::Lat, message);
             ok = false;
         }
         if ok && lon == 0.0 && lat == 0.0 {
             self.error(
                 Col::Lon,
-                "0, 0 is not a home: leave longitude and latitude empty when unknown",
+                problem!(
+                    "zero_zero_home",
+                    "0, 0 is not a home: leave longitude and latitude empty when unknown",
+                ),
             );
             ok = false;
         }
@@ -624,11 +687,24 @@ impl<'a> RowParser<'a> {
         }
         let (lon, lat) = crs.to_wgs84(lon, lat);
         if !lon.is_finite() || !lat.is_finite() {
-            self.error(Col::Lon, "the coordinates cannot be converted to WGS-84");
+            self.error(
+                Col::Lon,
+                problem!(
+                    "crs_unconvertible",
+                    "the coordinates cannot be converted to WGS-84"
+                ),
+            );
             return None;
         }
         Some(Some(Point { lon, lat }))
     }
+}
+
+fn lon_lat_both() -> Problem {
+    problem!(
+        "csv_lon_lat_both",
+        "missing: give both longitude and latitude, or neither"
+    )
 }
 
 /// Lower-cases and trims a cell for matching against a list of words.
@@ -636,46 +712,64 @@ fn key(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-fn parse_phone(s: &str) -> Result<String, String> {
+fn parse_phone(s: &str) -> Result<String, Problem> {
     if s.contains(['e', 'E']) && s.contains('+') {
-        return Err(format!(
-            "Excel turned the phone number into '{s}': format the column as text and type the \
-             number again"
+        return Err(problem!(
+            "phone_scientific",
+            "Excel turned the phone number into '{value}': format the column as text and type \
+             the number again",
+            value = s,
         ));
     }
     if let Some(c) = s
         .chars()
         .find(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')')))
     {
-        return Err(format!(
-            "'{s}' is not a phone number: '{c}' is not allowed (digits, spaces, -, + and \
-             brackets only)"
+        return Err(problem!(
+            "phone_bad_char",
+            "'{value}' is not a phone number: '{char}' is not allowed (digits, spaces, -, + and \
+             brackets only)",
+            value = s,
+            char = c,
         ));
     }
     let digits = s.chars().filter(char::is_ascii_digit).count();
     if !(5..=20).contains(&digits) {
-        return Err(format!(
-            "'{s}' is not a phone number: it has {digits} digits (5 to 20 expected)"
+        return Err(problem!(
+            "phone_digits",
+            "'{value}' is not a phone number: it has {digits} digits (5 to 20 expected)",
+            value = s,
+            digits = digits,
         ));
     }
     Ok(s.to_string())
 }
 
-fn parse_number(s: &str) -> Result<f64, String> {
+fn parse_number(s: &str) -> Result<f64, Problem> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(format!("'{s}' is not a number like 123.4321")),
+        _ => Err(problem!(
+            "not_a_number",
+            "'{value}' is not a number like 123.4321",
+            value = s
+        )),
     }
 }
 
-fn parse_int(s: &str, min: i64, max: i64) -> Result<i64, String> {
+fn parse_int(s: &str, min: i64, max: i64) -> Result<i64, Problem> {
     match s.parse::<i64>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(format!("'{s}' must be a whole number from {min} to {max}")),
+        _ => Err(problem!(
+            "not_a_whole_number",
+            "'{value}' must be a whole number from {min} to {max}",
+            value = s,
+            min = min,
+            max = max,
+        )),
     }
 }
 
-fn parse_crs(s: &str) -> Result<Crs, String> {
+fn parse_crs(s: &str) -> Result<Crs, Problem> {
     if let Ok(crs) = Crs::from_str(s) {
         return Ok(crs);
     }
@@ -684,32 +778,40 @@ fn parse_crs(s: &str) -> Result<Crs, String> {
         "高德" | "高德地图" | "amap" | "gaode" | "腾讯" | "腾讯地图" | "tencent" | "火星"
         | "国测局" => Ok(Crs::Gcj02),
         "百度" | "百度地图" | "baidu" => Ok(Crs::Bd09),
-        _ => Err(format!(
-            "'{s}' is not a coordinate system: write wgs84 (GPS), gcj02 (高德/腾讯) or bd09 (百度)"
+        _ => Err(problem!(
+            "csv_bad_crs",
+            "'{value}' is not a coordinate system: write wgs84 (GPS), gcj02 (高德/腾讯) or bd09 \
+             (百度)",
+            value = s,
         )),
     }
 }
 
-fn parse_mobility(s: &str) -> Result<Mobility, String> {
+fn parse_mobility(s: &str) -> Result<Mobility, Problem> {
     let mobility = match key(s).as_str() {
         "walks" | "walk" | "walking" | "可搀扶行走" | "需搀扶" | "搀扶" | "可行走" | "行走"
         | "能走" | "步行" | "自理" => Mobility::Walks,
         "wheelchair" | "轮椅" | "坐轮椅" | "需轮椅" => Mobility::Wheelchair,
         "bedridden" | "卧床" | "长期卧床" | "卧床不起" => Mobility::Bedridden,
         _ => {
-            return Err(format!(
-                "'{s}' is not a mobility: write walks, wheelchair or bedridden \
-                 (可搀扶行走, 轮椅, 卧床)"
+            return Err(problem!(
+                "csv_bad_mobility",
+                "'{value}' is not a mobility: write walks, wheelchair or bedridden \
+                 (可搀扶行走, 轮椅, 卧床)",
+                value = s,
             ));
         }
     };
     if mobility == Mobility::Bedridden {
-        return Err("bedridden: gets a home visit, not a ride".to_string());
+        return Err(problem!(
+            "bedridden",
+            "bedridden: gets a home visit, not a ride"
+        ));
     }
     Ok(mobility)
 }
 
-fn parse_dose(s: &str) -> Result<Dose, String> {
+fn parse_dose(s: &str) -> Result<Dose, Problem> {
     match key(s).as_str() {
         "none" | "未接种" | "没打" | "未打" | "0针" | "零针" => Ok(Dose::None),
         "first" | "第一针" | "已接种第一针" | "已打一针" | "一针" | "1针" | "已接种1针" => {
@@ -720,15 +822,17 @@ fn parse_dose(s: &str) -> Result<Dose, String> {
         "booster" | "加强针" | "已加强" | "已接种加强针" | "三针" | "3针" => {
             Ok(Dose::Booster)
         }
-        _ => Err(format!(
-            "'{s}' is not a vaccination status: write none, first, full or booster \
-             (未接种, 第一针, 已全程, 加强针)"
+        _ => Err(problem!(
+            "csv_bad_dose",
+            "'{value}' is not a vaccination status: write none, first, full or booster \
+             (未接种, 第一针, 已全程, 加强针)",
+            value = s,
         )),
     }
 }
 
 /// `YYYY-MM-DD`, also as Excel re-writes it (`2026/12/1`, `2026.12.1`, `2026年12月1日`).
-fn parse_day(s: &str) -> Result<Day, String> {
+fn parse_day(s: &str) -> Result<Day, Problem> {
     let cleaned = s.trim_end_matches('日');
     let parts: Vec<&str> = cleaned.split(['-', '/', '.', '年', '月']).collect();
     if let [y, m, d] = parts.as_slice() {
@@ -736,11 +840,18 @@ fn parse_day(s: &str) -> Result<Day, String> {
             n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
         };
         if digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2) {
-            return Day::parse(&format!("{y}-{m:0>2}-{d:0>2}"))
-                .map_err(|_| format!("'{s}' is not a date like 2026-12-01"));
+            return Day::parse(&format!("{y}-{m:0>2}-{d:0>2}")).map_err(|_| not_a_day(s));
         }
     }
-    Day::parse(s).map_err(|_| format!("'{s}' is not a date like 2026-12-01"))
+    Day::parse(s).map_err(|_| not_a_day(s))
+}
+
+fn not_a_day(s: &str) -> Problem {
+    problem!(
+        "not_a_day",
+        "'{value}' is not a date like 2026-12-01",
+        value = s
+    )
 }
 
 /// `HH:MM` (also with a full-width colon), seconds since midnight.
@@ -756,7 +867,7 @@ fn parse_clock(s: &str) -> Option<TimeOfDay> {
     (h < 24 && m < 60).then_some(h * 3600 + m * 60)
 }
 
-fn parse_window(s: &str) -> Result<(TimeOfDay, TimeOfDay), String> {
+fn parse_window(s: &str) -> Result<(TimeOfDay, TimeOfDay), Problem> {
     let preference = match key(s).as_str() {
         "morning" | "am" | "上午" | "早上" => Some(TimePreference::Morning),
         "afternoon" | "pm" | "下午" => Some(TimePreference::Afternoon),
@@ -767,9 +878,11 @@ fn parse_window(s: &str) -> Result<(TimeOfDay, TimeOfDay), String> {
         return Ok(p.window());
     }
     let bad = || {
-        format!(
-            "'{s}' is not a time: write morning, afternoon or any (上午, 下午, 不限), or a window \
-             like 09:00-11:30"
+        problem!(
+            "csv_bad_time",
+            "'{value}' is not a time: write morning, afternoon or any (上午, 下午, 不限), or a \
+             window like 09:00-11:30",
+            value = s,
         )
     };
     let (from, to) = s
@@ -780,21 +893,31 @@ fn parse_window(s: &str) -> Result<(TimeOfDay, TimeOfDay), String> {
         _ => return Err(bad()),
     };
     if from >= to {
-        return Err(format!(
-            "the window '{s}' is empty or ends before it starts"
+        return Err(problem!(
+            "window_empty",
+            "the window '{value}' is empty or ends before it starts",
+            value = s,
         ));
     }
     if from < EARLIEST || to > LATEST {
-        return Err(format!("the window '{s}' must lie between 05:00 and 22:00"));
+        return Err(problem!(
+            "window_outside_day",
+            "the window '{value}' must lie between 05:00 and 22:00",
+            value = s,
+        ));
     }
     Ok((from, to))
 }
 
-fn parse_yes_no(s: &str) -> Result<bool, String> {
+fn parse_yes_no(s: &str) -> Result<bool, Problem> {
     match key(s).as_str() {
         "yes" | "y" | "true" | "1" | "是" | "要" | "需要" | "接回" => Ok(true),
         "no" | "n" | "false" | "0" | "否" | "不要" | "不需要" | "不接回" => Ok(false),
-        _ => Err(format!("'{s}' is not yes or no (是/否)")),
+        _ => Err(problem!(
+            "not_yes_no",
+            "'{value}' is not yes or no (是/否)",
+            value = s
+        )),
     }
 }
 
@@ -934,7 +1057,7 @@ mod tests {
             errors
                 .iter()
                 .find(|e| e.row == Some(r) && e.column.as_deref() == Some(c))
-                .map(|e| e.message.clone())
+                .map(|e| e.message().to_string())
                 .unwrap_or_default()
         };
         assert_eq!(
@@ -947,7 +1070,7 @@ mod tests {
         assert!(
             errors
                 .iter()
-                .any(|e| e.field == "row 11" && e.message.contains("17 cells"))
+                .any(|e| e.field == "row 11" && e.message().contains("17 cells"))
         );
     }
 
@@ -971,7 +1094,7 @@ mod tests {
 
         let utf16 = b"\xFF\xFEn\0a\0";
         let errors = parse_ledger(utf16).expect_err("utf-16");
-        assert!(errors[0].message.contains("UTF-16"));
+        assert!(errors[0].message().contains("UTF-16"));
     }
 
     #[test]
@@ -984,8 +1107,8 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].row, Some(0));
         assert_eq!(errors[0].field, "file");
-        assert!(errors[0].message.contains("not UTF-8"));
-        assert!(errors[0].message.contains("CSV UTF-8"));
+        assert!(errors[0].message().contains("not UTF-8"));
+        assert!(errors[0].message().contains("CSV UTF-8"));
     }
 
     fn hex(s: &str) -> Vec<u8> {
@@ -1002,13 +1125,13 @@ mod tests {
         )
         .expect_err("unknown");
         assert_eq!(places(&errors), vec![(0, "Colour".to_string())]);
-        assert!(errors[0].message.contains("unknown column 'Colour'"));
+        assert!(errors[0].message().contains("unknown column 'Colour'"));
 
         let errors = parse_ledger("姓名,day,mobility,dose\nA,2026-12-01,walks,none\n".as_bytes())
             .expect_err("missing");
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].row, Some(0));
-        assert!(errors[0].message.contains("电话") && errors[0].message.contains("phone"));
+        assert!(errors[0].message().contains("电话") && errors[0].message().contains("phone"));
 
         let errors =
             parse_ledger("name,姓名,phone,day,mobility,dose,lon\n".as_bytes()).expect_err("twice");
@@ -1021,7 +1144,7 @@ mod tests {
         assert!(
             errors
                 .iter()
-                .any(|e| e.message.contains("separated by commas"))
+                .any(|e| e.message().contains("separated by commas"))
         );
     }
 
@@ -1058,7 +1181,7 @@ mod tests {
         let errors = parse_ledger(BOM).expect_err("bom only");
         assert_eq!(errors.len(), 1);
         let errors = parse_ledger(format!("{EN_HEADER}\n,,,\n\n").as_bytes()).expect_err("no rows");
-        assert!(errors[0].message.contains("no rows"));
+        assert!(errors[0].message().contains("no rows"));
 
         // Blank rows are skipped but counted.
         let rows = [
@@ -1077,7 +1200,7 @@ mod tests {
         let too_many: Vec<String> = (0..=MAX_ROWS).map(|i| good_en(&format!("P{i}"))).collect();
         let errors = parse_ledger(&file(&too_many)).expect_err("2001 rows");
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("more than 2000"));
+        assert!(errors[0].message().contains("more than 2000"));
 
         let long = "x".repeat(MAX_CELL_CHARS + 1);
         let rows = [good_en("A").trim_end_matches(',').to_string() + "," + &long];

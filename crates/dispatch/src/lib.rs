@@ -12,4 +12,4 @@ pub mod model;
 pub mod plan;
 pub mod solve;
 
-pub use error::{DispatchError, FieldError, Fields};
+pub use error::{DispatchError, FieldError, Fields, Problem};

@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldError, Fields};
+use crate::error::{FieldError, Fields, Problem};
+use crate::problem;
 
 /// Seconds since local midnight.
 pub type TimeOfDay = i64;
@@ -25,13 +26,13 @@ impl Point {
         if !self.lon.is_finite() || !(-180.0..=180.0).contains(&self.lon) {
             errors.push(FieldError::new(
                 format!("{field}.lon"),
-                "must be a finite longitude in [-180, 180]",
+                problem!("bad_longitude", "must be a finite longitude in [-180, 180]"),
             ));
         }
         if !self.lat.is_finite() || !(-90.0..=90.0).contains(&self.lat) {
             errors.push(FieldError::new(
                 format!("{field}.lat"),
-                "must be a finite latitude in [-90, 90]",
+                problem!("bad_latitude", "must be a finite latitude in [-90, 90]"),
             ));
         }
     }
@@ -44,14 +45,20 @@ pub struct Day(String);
 
 impl Day {
     /// Parses `YYYY-MM-DD` (a real date of the Gregorian calendar, years 2000–2199).
-    pub fn parse(s: &str) -> Result<Day, String> {
+    pub fn parse(s: &str) -> Result<Day, Problem> {
         let b = s.as_bytes();
         let digits = |r: std::ops::Range<usize>| -> Option<u32> {
             s.get(r.clone())
                 .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
                 .and_then(|t| t.parse().ok())
         };
-        let bad = || format!("'{s}' is not a date like 2022-04-18");
+        let bad = || {
+            problem!(
+                "not_a_day",
+                "'{value}' is not a date like 2026-12-01",
+                value = s
+            )
+        };
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(bad());
         }
@@ -103,8 +110,8 @@ impl Day {
 }
 
 impl TryFrom<String> for Day {
-    type Error = String;
-    fn try_from(s: String) -> Result<Day, String> {
+    type Error = Problem;
+    fn try_from(s: String) -> Result<Day, Problem> {
         Day::parse(&s)
     }
 }

@@ -60,11 +60,31 @@ export function errorText(e) {
   return has(key) ? t(key) : e.message;
 }
 
-/** The error's field problems as lines: "row 3, column phone: …" or "bookings[0].day: …". */
+/**
+ * What is wrong with one field, in the page's language: the server sends a stable code and its
+ * values next to English words; the words are the fallback for a code the page does not know.
+ */
+export function fieldMessage(f) {
+  const key = `field_msg.${f.code}`;
+  return f.code && has(key) ? t(key, f.params || {}) : f.message;
+}
+
+/**
+ * Which field, in the page's language: "bookings[2].window" reads "item 3: time window" when the
+ * dictionary names the last part; anything else (a JSON line and column) is shown as sent.
+ */
+export function fieldName(path) {
+  const m = /^(?:[a-z_]+\[(\d+)\]\.)?(?:[a-z_]+\.)*([a-z_]+)$/.exec(path || '');
+  if (!m || !has(`field_name.${m[2]}`)) return path || '';
+  const name = t(`field_name.${m[2]}`);
+  return m[1] === undefined ? name : t('err.item', { n: Number(m[1]) + 1, name });
+}
+
+/** The error's field problems as lines: "row 3, column phone: …" or "item 1: day: …". */
 export function fieldLines(e) {
   if (!(e instanceof ApiError)) return [];
   return e.fields.map((f) => {
-    const where = f.row ? t('err.row_col', { row: f.row, column: f.column || f.field || '' }) : f.field;
-    return `${where}: ${f.message}`;
+    const where = f.row ? t('err.row_col', { row: f.row, column: f.column || f.field || '' }) : fieldName(f.field);
+    return `${where}: ${fieldMessage(f)}`;
   });
 }

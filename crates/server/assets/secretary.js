@@ -13,7 +13,7 @@
 
 import { h, clear, field, hhmm, today, randomKey, download, csvCell, table } from './dom.js';
 import { t } from './i18n.js';
-import { api, ApiError, errorText, fieldLines } from './api.js';
+import { api, ApiError, errorText, fieldLines, fieldMessage } from './api.js';
 
 const MOBILITY = ['walks', 'wheelchair', 'bedridden'];
 const DOSES = ['none', 'first', 'full', 'booster'];
@@ -286,7 +286,7 @@ export function bookings(main, ctx) {
       csvResult.append(table({ id: 'csv-errors' }, t('csv.errors_caption', { n: e.fields.length }),
         [t('csv.row'), t('csv.column'), t('csv.message')],
         e.fields.map((f) => h('tr', { 'data-testid': 'csv-error' },
-          h('td', { class: 'num' }, f.row ?? ''), h('td', {}, f.column || f.field || ''), h('td', {}, f.message)))));
+          h('td', { class: 'num' }, f.row ?? ''), h('td', {}, f.column || f.field || ''), h('td', {}, fieldMessage(f))))));
     }
   }
   fileInput.addEventListener('change', async () => {

@@ -17,6 +17,7 @@ use vaxride_store::{Principal, Role};
 
 use crate::AppState;
 use crate::error::ApiError;
+use vaxride_dispatch::problem;
 
 /// How long a session lives, seconds.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
@@ -115,7 +116,10 @@ pub(crate) async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let Login { username, password } = body.into_inner();
     if username.len() > 100 || password.len() > 200 {
-        return Err(ApiError::field("username", "too long"));
+        return Err(ApiError::field(
+            "username",
+            problem!("credentials_too_long", "too long"),
+        ));
     }
     // Guessing passwords: a burst of attempts per username, then one every 12 s.
     if state.logins.check_key(&username.to_lowercase()).is_err() {

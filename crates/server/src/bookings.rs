@@ -4,9 +4,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use vaxride_dispatch::FieldError;
+use vaxride_dispatch::error::chars_between;
 use vaxride_dispatch::ledger::{Lang, parse_ledger, template as ledger_template};
 use vaxride_dispatch::model::{Day, Dose, Mobility, Point, TimePreference};
+use vaxride_dispatch::{FieldError, Problem, problem};
 use vaxride_roadnet::Crs;
 use vaxride_store::{
     ElderInput, Idempotency, LedgerEntry, NewBooking, Replay, Role, Scope, StoreError,
@@ -100,7 +101,10 @@ fn community_of(caller: &Caller, named: Option<i64>) -> Result<i64, ApiError> {
         (Role::Coordinator | Role::Admin, _, Some(n)) => Ok(n),
         (Role::Coordinator | Role::Admin, _, None) => Err(ApiError::field(
             "community_id",
-            "name the community (coordinators work for several)",
+            problem!(
+                "community_needed",
+                "name the community (coordinators work for several)"
+            ),
         )),
         _ => Err(ApiError::forbidden()),
     }
@@ -270,6 +274,11 @@ pub(crate) fn clock_time(s: &str) -> Option<i64> {
         .then_some(h * 3600 + m * 60)
 }
 
+/// The words for a clock time that [`clock_time`] refuses.
+pub(crate) fn clock_problem() -> Problem {
+    problem!("clock_time", "times must look like 08:30")
+}
+
 fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<Idempotency>, ApiError> {
     let Some(h) = req.headers().get("idempotency-key") else {
         return Ok(None);
@@ -278,7 +287,16 @@ fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<Idempotency>, Ap
         .to_str()
         .ok()
         .filter(|k| !k.is_empty() && k.len() <= 100)
-        .ok_or_else(|| ApiError::field("Idempotency-Key", "must be 1 to 100 visible characters"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "Idempotency-Key",
+                problem!(
+                    "idempotency_key",
+                    "must be 1 to {max} visible characters",
+                    max = 100
+                ),
+            )
+        })?;
     let sha: String = Sha256::digest(body)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -345,16 +363,15 @@ pub(crate) async fn create_batch(
     if let Some(r) = replayed(&state, &caller, &idem).await? {
         return Ok(r);
     }
-    let batch: BatchBody = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::field(
-            &format!("line {} column {}", e.line(), e.column()),
-            e.to_string(),
-        )
-    })?;
+    let batch: BatchBody = serde_json::from_slice(&body).map_err(|e| crate::error::bad_json(&e))?;
     if batch.bookings.is_empty() || batch.bookings.len() > crate::MAX_BATCH {
         return Err(ApiError::field(
             "bookings",
-            format!("must hold 1 to {} bookings", crate::MAX_BATCH),
+            problem!(
+                "batch_size",
+                "must hold 1 to {max} bookings",
+                max = crate::MAX_BATCH
+            ),
         ));
     }
     let community = community_of(&caller, batch.community_id)?;
@@ -373,14 +390,14 @@ pub(crate) async fn create_batch(
             (Some(_), Some(_)) => {
                 errors.push(FieldError::new(
                     f("window"),
-                    "give either time or window, not both",
+                    problem!("time_or_window", "give either time or window, not both"),
                 ));
                 None
             }
             (Some([from, to]), None) => match (clock_time(from), clock_time(to)) {
                 (Some(a), Some(z)) => Some((a, z)),
                 _ => {
-                    errors.push(FieldError::new(f("window"), "times must look like 08:30"));
+                    errors.push(FieldError::new(f("window"), clock_problem()));
                     None
                 }
             },
@@ -536,7 +553,7 @@ fn read_ledger(body: &[u8]) -> Result<Vec<LedgerEntry>, ApiError> {
             el.validate("", &mut errs);
             errors.extend(
                 errs.into_iter()
-                    .map(|f| FieldError::cell(r.row, &f.field, f.message)),
+                    .map(|f| FieldError::cell(r.row, &f.field, f.problem)),
             );
         }
     }
@@ -686,15 +703,21 @@ pub(crate) struct CommunityBody {
 
 /// Checks a GeoJSON Polygon: closed rings of at least four finite, in-range positions.
 fn polygon(v: &serde_json::Value, crs: Crs, errors: &mut Vec<FieldError>) -> Option<String> {
-    let bad = |errors: &mut Vec<FieldError>, m: &str| {
-        errors.push(FieldError::new("boundary", m.to_string()));
+    let bad = |errors: &mut Vec<FieldError>, m: Problem| {
+        errors.push(FieldError::new("boundary", m));
         None
     };
     if v["type"] != "Polygon" {
-        return bad(errors, "must be a GeoJSON Polygon");
+        return bad(
+            errors,
+            problem!("not_a_polygon", "must be a GeoJSON Polygon"),
+        );
     }
     let Some(rings) = v["coordinates"].as_array().filter(|r| !r.is_empty()) else {
-        return bad(errors, "coordinates must be a list of rings");
+        return bad(
+            errors,
+            problem!("polygon_rings", "coordinates must be a list of rings"),
+        );
     };
     let mut out = Vec::with_capacity(rings.len());
     for ring in rings {
@@ -702,26 +725,43 @@ fn polygon(v: &serde_json::Value, crs: Crs, errors: &mut Vec<FieldError>) -> Opt
             .as_array()
             .filter(|p| p.len() >= 4 && p.len() <= 10_000)
         else {
-            return bad(errors, "each ring needs 4 to 10000 positions");
+            return bad(
+                errors,
+                problem!(
+                    "polygon_ring_size",
+                    "each ring needs {min} to {max} positions",
+                    min = 4,
+                    max = 10_000
+                ),
+            );
         };
         let mut converted = Vec::with_capacity(pts.len());
         for p in pts {
             let (Some(lon), Some(lat)) = (p[0].as_f64(), p[1].as_f64()) else {
-                return bad(errors, "positions must be [lon, lat] numbers");
+                return bad(
+                    errors,
+                    problem!("polygon_position", "positions must be [lon, lat] numbers"),
+                );
             };
             let mut e = Vec::new();
             Point { lon, lat }.validate("boundary", &mut e);
             if !e.is_empty() {
                 return bad(
                     errors,
-                    "positions must be finite longitudes and latitudes in range",
+                    problem!(
+                        "polygon_range",
+                        "positions must be finite longitudes and latitudes in range"
+                    ),
                 );
             }
             let (x, y) = crs.to_wgs84(lon, lat);
             converted.push(serde_json::json!([x, y]));
         }
         if converted.first() != converted.last() {
-            return bad(errors, "each ring must end where it starts");
+            return bad(
+                errors,
+                problem!("polygon_open", "each ring must end where it starts"),
+            );
         }
         out.push(serde_json::Value::Array(converted));
     }
@@ -752,7 +792,7 @@ pub(crate) async fn create_community(
     let mut errors = Vec::new();
     let name = b.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", "must be 1 to 100 characters"));
+        errors.push(FieldError::new("name", chars_between(1, 100)));
     }
     b.centre.validate("centre", &mut errors);
     let boundary = b

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 use vaxride_dispatch::model::{Point, Report};
+use vaxride_dispatch::problem;
 use vaxride_store::{Role, Scope, Store};
 
 use crate::AppState;
@@ -132,7 +133,12 @@ pub(crate) async fn trips(
         vaxride_dispatch::model::Day::parse(d).map_err(|m| ApiError::field("day", m))?;
     }
     let scope = match caller.0.role {
-        Role::Admin => return Err(ApiError::field("role", "log in as a coordinator")),
+        Role::Admin => {
+            return Err(ApiError::field(
+                "role",
+                problem!("log_in_as_coordinator", "log in as a coordinator"),
+            ));
+        }
         _ => caller.0.scope(),
     };
     let trips = state.store.trips(scope, q.day.as_deref()).await?;
@@ -202,9 +208,12 @@ pub(crate) async fn events(
         .get("last-event-id")
         .and_then(|h| h.to_str().ok())
         .map(|s| {
-            s.trim()
-                .parse::<i64>()
-                .map_err(|_| ApiError::field("Last-Event-ID", "must be an event id (a number)"))
+            s.trim().parse::<i64>().map_err(|_| {
+                ApiError::field(
+                    "Last-Event-ID",
+                    problem!("event_id", "must be an event id (a number)"),
+                )
+            })
         })
         .transpose()?;
     let last = header.or(q.last_event_id).unwrap_or(0).max(0);
@@ -303,7 +312,10 @@ pub(crate) async fn ack(
 ) -> Result<HttpResponse, ApiError> {
     let scope = driver(&caller)?;
     if body.seq < 0 {
-        return Err(ApiError::field("seq", "must not be negative"));
+        return Err(ApiError::field(
+            "seq",
+            problem!("negative", "must not be negative"),
+        ));
     }
     state.store.ack(scope, body.seq, state.now()).await?;
     Ok(HttpResponse::NoContent().finish())

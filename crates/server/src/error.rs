@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
-use vaxride_dispatch::FieldError;
+use vaxride_dispatch::{FieldError, Problem, problem};
 use vaxride_store::StoreError;
 
 /// An error answered to the client.
@@ -49,7 +49,7 @@ impl ApiError {
     /// 400 with the fields that are wrong.
     pub fn invalid(fields: Vec<FieldError>) -> ApiError {
         let message = match fields.len() {
-            1 => format!("{}: {}", fields[0].field, fields[0].message),
+            1 => fields[0].to_string(),
             n => format!("{n} problems in the input"),
         };
         ApiError {
@@ -60,8 +60,8 @@ impl ApiError {
         }
     }
     /// 400 about one field.
-    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::invalid(vec![FieldError::new(field, message)])
+    pub fn field(field: &str, problem: Problem) -> ApiError {
+        ApiError::invalid(vec![FieldError::new(field, problem)])
     }
     /// 404: missing, or not the caller's to see.
     pub fn not_found() -> ApiError {
@@ -148,11 +148,11 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> actix_web::Error {
             "unsupported_media_type",
             "send JSON (Content-Type: application/json)",
         ),
-        J::Deserialize(e) => ApiError::field(
-            &format!("line {} column {}", e.line(), e.column()),
-            e.to_string(),
+        J::Deserialize(e) => bad_json(e),
+        _ => ApiError::field(
+            "body",
+            problem!("unreadable_body", "could not read the body"),
         ),
-        _ => ApiError::field("body", "could not read the body"),
     };
     api.into()
 }
@@ -160,9 +160,22 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> actix_web::Error {
 /// A query string that does not fit the endpoint (a missing or malformed parameter): 400
 /// `invalid_input` naming the query, like every other field problem.
 pub fn query_error(err: actix_web::error::QueryPayloadError) -> actix_web::Error {
-    let message = match &err {
-        actix_web::error::QueryPayloadError::Deserialize(e) => e.to_string(),
-        _ => "could not read the query string".to_string(),
+    let problem = match &err {
+        actix_web::error::QueryPayloadError::Deserialize(e) => problem!(
+            "bad_query",
+            "the query string does not fit: {detail}",
+            detail = e
+        ),
+        _ => problem!("unreadable_query", "could not read the query string"),
     };
-    ApiError::field("query", message).into()
+    ApiError::field("query", problem).into()
+}
+
+/// A JSON body that does not parse or does not fit its type: 400 naming the line and column,
+/// with serde's words as the detail.
+pub fn bad_json(e: &serde_json::Error) -> ApiError {
+    ApiError::field(
+        &format!("line {} column {}", e.line(), e.column()),
+        problem!("bad_json", "the body does not fit: {detail}", detail = e),
+    )
 }

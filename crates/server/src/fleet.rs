@@ -2,14 +2,15 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use vaxride_dispatch::FieldError;
+use vaxride_dispatch::error::{chars_between, range};
 use vaxride_dispatch::model::{Day, Point, Site, SiteKind, Vehicle};
+use vaxride_dispatch::{FieldError, problem};
 use vaxride_roadnet::Crs;
 use vaxride_store::{NewDriver, NewSite, NewVehicle, Retire, Role};
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::bookings::clock_time;
+use crate::bookings::{clock_problem, clock_time};
 use crate::error::ApiError;
 
 fn district(caller: &Caller) -> Result<i64, ApiError> {
@@ -21,11 +22,14 @@ fn times(field: &str, from: &str, to: &str, errors: &mut Vec<FieldError>) -> Opt
     match (clock_time(from), clock_time(to)) {
         (Some(a), Some(b)) if a < b => Some((a, b)),
         (Some(_), Some(_)) => {
-            errors.push(FieldError::new(field, "closes before it opens"));
+            errors.push(FieldError::new(
+                field,
+                problem!("closes_before_opens", "closes before it opens"),
+            ));
             None
         }
         _ => {
-            errors.push(FieldError::new(field, "times must look like 08:30"));
+            errors.push(FieldError::new(field, clock_problem()));
             None
         }
     }
@@ -100,21 +104,24 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
     b.location.validate("location", &mut errors);
     let hours = times("hours", &b.hours[0], &b.hours[1], &mut errors);
     if b.name.trim().is_empty() || b.name.chars().count() > 100 {
-        errors.push(FieldError::new("name", "must be 1 to 100 characters"));
+        errors.push(FieldError::new("name", chars_between(1, 100)));
     }
     if !(5..=240).contains(&b.slot_minutes) {
-        errors.push(FieldError::new("slot_minutes", "must be 5 to 240"));
+        errors.push(FieldError::new("slot_minutes", range(5, 240)));
     }
     if !(1..=10_000).contains(&b.capacity_per_slot) {
-        errors.push(FieldError::new("capacity_per_slot", "must be 1 to 10000"));
+        errors.push(FieldError::new("capacity_per_slot", range(1, 10_000)));
     }
     if !(b.booked_share > 0.0 && b.booked_share <= 1.0) {
-        errors.push(FieldError::new("booked_share", "must be in (0, 1]"));
+        errors.push(FieldError::new(
+            "booked_share",
+            problem!("share", "must be more than 0 and at most 1"),
+        ));
     }
     if b.open_days.is_empty() || !b.open_days.chars().all(|c| ('1'..='7').contains(&c)) {
         errors.push(FieldError::new(
             "open_days",
-            "ISO weekdays, e.g. 12345 for Monday to Friday",
+            problem!("open_days", "ISO weekdays, e.g. 12345 for Monday to Friday"),
         ));
     }
     if let Some(d) = b
@@ -122,7 +129,10 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
         .iter()
         .find(|d| !["first", "second", "booster"].contains(&d.as_str()))
     {
-        errors.push(FieldError::new("doses", format!("unknown dose '{d}'")));
+        errors.push(FieldError::new(
+            "doses",
+            problem!("unknown_dose", "unknown dose '{value}'", value = d),
+        ));
     }
     let day = match (&b.day, b.kind) {
         (Some(d), _) => match Day::parse(d) {
@@ -133,21 +143,31 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
             }
         },
         (None, SiteKind::VanStop) => {
-            errors.push(FieldError::new("day", "a van stop needs its day"));
+            errors.push(FieldError::new(
+                "day",
+                problem!("van_stop_day", "a van stop needs its day"),
+            ));
             None
         }
         (None, _) => None,
     };
     match (b.kind, b.van_id) {
-        (SiteKind::VanStop, None) => {
-            errors.push(FieldError::new("van_id", "a van stop needs its van"))
-        }
+        (SiteKind::VanStop, None) => errors.push(FieldError::new(
+            "van_id",
+            problem!("van_stop_van", "a van stop needs its van"),
+        )),
         (SiteKind::VanStop, Some(v)) if !state.store.van_in(district, v).await? => {
-            errors.push(FieldError::new("van_id", "no such van in your district"))
+            errors.push(FieldError::new(
+                "van_id",
+                problem!("no_such_van", "no such van in your district"),
+            ))
         }
         (SiteKind::Fixed | SiteKind::CommunityPoint, Some(_)) => errors.push(FieldError::new(
             "van_id",
-            "only a van stop (kind van_stop) belongs to a van",
+            problem!(
+                "not_a_van_stop",
+                "only a van stop (kind van_stop) belongs to a van"
+            ),
         )),
         _ => {}
     }
@@ -243,10 +263,10 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     b.start.validate("start", &mut errors);
     let shift = times("shift", &b.shift[0], &b.shift[1], &mut errors);
     if !(1..=60).contains(&b.seats) {
-        errors.push(FieldError::new("seats", "must be 1 to 60"));
+        errors.push(FieldError::new("seats", range(1, 60)));
     }
     if !(0..=10).contains(&b.wheelchairs) {
-        errors.push(FieldError::new("wheelchairs", "must be 0 to 10"));
+        errors.push(FieldError::new("wheelchairs", range(0, 10)));
     }
     if b.features
         .iter()
@@ -254,7 +274,7 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     {
         errors.push(FieldError::new(
             "features",
-            "short names without commas, e.g. ramp",
+            problem!("features", "short names without commas, e.g. ramp"),
         ));
     }
     let Some((shift_from, shift_to)) = shift else {
@@ -334,7 +354,7 @@ pub(crate) async fn create_driver(
     {
         return Err(ApiError::field(
             "vehicle_id",
-            "no such vehicle in your district",
+            problem!("no_such_vehicle", "no such vehicle in your district"),
         ));
     }
     let id = state
@@ -378,7 +398,7 @@ pub(crate) async fn create_van(
     let district = district(&caller)?;
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field("name", "must be 1 to 100 characters"));
+        return Err(ApiError::field("name", chars_between(1, 100)));
     }
     let id = state.store.create_van(district, name).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))

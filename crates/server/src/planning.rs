@@ -137,7 +137,10 @@ pub(crate) async fn run(
         .map_or(state.plan_time, Duration::from_secs)
         .min(Duration::from_secs(300));
     if seconds.is_zero() {
-        return Err(ApiError::field("seconds", "must be at least 1"));
+        return Err(ApiError::field(
+            "seconds",
+            vaxride_dispatch::problem!("at_least", "must be at least {min}", min = 1),
+        ));
     }
     let job = state.store.create_job(district, &day, state.now()).await?;
     state.jobs.set(Progress {

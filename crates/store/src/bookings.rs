@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use vaxride_dispatch::FieldError;
 use vaxride_dispatch::model::{BookingStatus, Day, Mobility, TimeOfDay};
+use vaxride_dispatch::{FieldError, Problem, problem};
 
 use crate::error::Result;
 use crate::people::{ElderInput, community_filter, insert_elder};
@@ -244,7 +244,10 @@ impl Store {
                     errors.push(FieldError::cell(
                         r.row,
                         "lon",
-                        "a new elder needs the home coordinates (lon, lat)",
+                        problem!(
+                            "new_elder_needs_home",
+                            "a new elder needs the home coordinates (lon, lat)"
+                        ),
                     ));
                     continue;
                 }
@@ -263,7 +266,7 @@ impl Store {
                         errors.push(FieldError::cell(
                             r.row,
                             "site",
-                            format!("no site is called \"{name}\""),
+                            problem!("no_site_named", "no site is called \"{name}\"", name = name),
                         ));
                         continue;
                     }
@@ -289,7 +292,7 @@ impl Store {
                             Some(k) if k < rows.len() => FieldError::cell(
                                 rows[k].row,
                                 f.column.as_deref().unwrap_or(""),
-                                f.message,
+                                f.problem,
                             ),
                             _ => f,
                         })
@@ -386,7 +389,7 @@ async fn insert_bookings(
     now: i64,
 ) -> Result<Vec<i64>> {
     let mut errors = Vec::new();
-    let err = |k: usize, field: &str, msg: String| {
+    let err = |k: usize, field: &str, msg: Problem| {
         let mut e = FieldError::new(format!("{what}[{k}].{field}"), msg);
         if what == "row" {
             e.row = Some(k);
@@ -406,11 +409,15 @@ async fn insert_bookings(
         .fetch_optional(&mut **tx)
         .await?;
         match mobility.as_deref().and_then(Mobility::from_code) {
-            None => errors.push(err(k, "elder_id", "no such elder in this community".into())),
+            None => errors.push(err(
+                k,
+                "elder_id",
+                problem!("no_such_elder", "no such elder in this community"),
+            )),
             Some(Mobility::Bedridden) => errors.push(err(
                 k,
                 "elder_id",
-                "bedridden: gets a home visit, not a ride".into(),
+                problem!("bedridden", "bedridden: gets a home visit, not a ride"),
             )),
             Some(_) => {}
         }
@@ -418,17 +425,25 @@ async fn insert_bookings(
             errors.push(err(
                 k,
                 "window",
-                "the window is empty or closes before it opens".into(),
+                problem!("closes_before_opens", "closes before it opens"),
             ));
         }
         if b.window.0 < 5 * 3600 || b.window.1 > 22 * 3600 {
-            errors.push(err(k, "window", "must lie between 05:00 and 22:00".into()));
+            errors.push(err(
+                k,
+                "window",
+                problem!("window_hours", "must lie between 05:00 and 22:00"),
+            ));
         }
         if !(0..=240).contains(&b.dwell_minutes) {
-            errors.push(err(k, "dwell_minutes", "must be 0 to 240".into()));
+            errors.push(err(
+                k,
+                "dwell_minutes",
+                vaxride_dispatch::error::range(0, 240),
+            ));
         }
         if b.notes.chars().count() > 500 {
-            errors.push(err(k, "notes", "must be at most 500 characters".into()));
+            errors.push(err(k, "notes", vaxride_dispatch::error::max_chars(500)));
         }
         if let Some(site) = b.site_id {
             let ok: Option<i64> = sqlx::query_scalar(
@@ -440,14 +455,21 @@ async fn insert_bookings(
             .fetch_optional(&mut **tx)
             .await?;
             if ok.is_none() {
-                errors.push(err(k, "site_id", "no such site in this district".into()));
+                errors.push(err(
+                    k,
+                    "site_id",
+                    problem!("no_such_site", "no such site in this district"),
+                ));
             }
         }
         if !seen.insert((b.elder_id, b.day.clone())) {
             errors.push(err(
                 k,
                 "elder_id",
-                "the batch books this elder twice on the same day".into(),
+                problem!(
+                    "booked_twice_in_batch",
+                    "the batch books this elder twice on the same day"
+                ),
             ));
             continue;
         }
@@ -462,7 +484,12 @@ async fn insert_bookings(
             errors.push(err(
                 k,
                 "elder_id",
-                format!("already booked on {} (booking {other})", b.day),
+                problem!(
+                    "already_booked",
+                    "already booked on {day} (booking {other})",
+                    day = b.day,
+                    other = other,
+                ),
             ));
         }
     }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use vaxride_dispatch::FieldError;
+use vaxride_dispatch::error::{chars_between, max_chars, range};
 use vaxride_dispatch::model::{Dose, Elder, Mobility, Point, Site, SiteKind, Vehicle};
 
 use crate::error::Result;
@@ -58,28 +59,22 @@ impl ElderInput {
             }
         };
         if self.name.trim().is_empty() || self.name.chars().count() > 100 {
-            errors.push(FieldError::new(f("name"), "must be 1 to 100 characters"));
+            errors.push(FieldError::new(f("name"), chars_between(1, 100)));
         }
         if self.phone.chars().count() > 30 {
-            errors.push(FieldError::new(f("phone"), "must be at most 30 characters"));
+            errors.push(FieldError::new(f("phone"), max_chars(30)));
         }
         if self.address.chars().count() > 200 {
-            errors.push(FieldError::new(
-                f("address"),
-                "must be at most 200 characters",
-            ));
+            errors.push(FieldError::new(f("address"), max_chars(200)));
         }
         if self.notes.chars().count() > 1000 {
-            errors.push(FieldError::new(
-                f("notes"),
-                "must be at most 1000 characters",
-            ));
+            errors.push(FieldError::new(f("notes"), max_chars(1000)));
         }
         if !(0..=3).contains(&self.companions) {
-            errors.push(FieldError::new(f("companions"), "must be 0 to 3"));
+            errors.push(FieldError::new(f("companions"), range(0, 3)));
         }
         if !(1..=5).contains(&self.priority) {
-            errors.push(FieldError::new(f("priority"), "must be 1 to 5"));
+            errors.push(FieldError::new(f("priority"), range(1, 5)));
         }
         self.home.validate(&f("home"), errors);
     }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
 use vaxride_dispatch::model::{Elder, Report, StopKind, TimeOfDay};
+use vaxride_dispatch::{Problem, problem};
 
 use crate::error::Result;
 use crate::{Scope, Store, StoreError};
@@ -356,7 +357,7 @@ impl Store {
                 "the trip is {status}: only a declined or unanswered trip can be reassigned"
             )));
         }
-        let field = |m: String| {
+        let field = |m: Problem| {
             StoreError::Invalid(vec![vaxride_dispatch::FieldError::new("vehicle_id", m)])
         };
         let v = sqlx::query(
@@ -367,9 +368,19 @@ impl Store {
         .bind(district)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| field("no such vehicle in your district".into()))?;
+        .ok_or_else(|| {
+            field(problem!(
+                "no_such_vehicle",
+                "no such vehicle in your district"
+            ))
+        })?;
         let driver: Option<i64> = v.try_get("driver_id")?;
-        let driver = driver.ok_or_else(|| field("the vehicle has no driver".into()))?;
+        let driver = driver.ok_or_else(|| {
+            field(problem!(
+                "vehicle_without_driver",
+                "the vehicle has no driver"
+            ))
+        })?;
         let busy: Option<i64> = sqlx::query_scalar(
             "SELECT t.id FROM trips t JOIN plans p ON p.id = t.plan_id \
              WHERE t.vehicle_id = $1 AND p.day = $2 AND t.active = 1 AND t.id <> $3",
@@ -380,8 +391,10 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(other) = busy {
-            return Err(field(format!(
-                "the vehicle already drives trip {other} that day"
+            return Err(field(problem!(
+                "vehicle_busy",
+                "the vehicle already drives trip {other} that day",
+                other = other,
             )));
         }
         // The trip's load along its stops, and its planned span.
@@ -402,15 +415,21 @@ impl Store {
         }
         let (cap_seats, cap_chairs): (i64, i64) = (v.try_get("seats")?, v.try_get("wheelchairs")?);
         if max_seats > cap_seats || max_chairs > cap_chairs {
-            return Err(field(format!(
-                "the trip needs {max_seats} seats and {max_chairs} wheelchair places at once"
+            return Err(field(problem!(
+                "vehicle_too_small",
+                "the trip needs {seats} seats and {wheelchairs} wheelchair places at once",
+                seats = max_seats,
+                wheelchairs = max_chairs,
             )));
         }
         let (from, to): (i64, i64) = (v.try_get("shift_from")?, v.try_get("shift_to")?);
         let first = view.stops.first().map_or(from, |s| s.planned);
         let last = view.stops.last().map_or(to, |s| s.planned);
         if first < from || last > to {
-            return Err(field("the driver's shift does not cover the trip".into()));
+            return Err(field(problem!(
+                "shift_does_not_cover",
+                "the driver's shift does not cover the trip"
+            )));
         }
         sqlx::query(
             "UPDATE trips SET vehicle_id = $1, driver_id = $2, status = 'offered', updated_at = $3 WHERE id = $4",
@@ -458,7 +477,12 @@ impl Store {
             return Err(StoreError::Invalid(vec![
                 vaxride_dispatch::FieldError::new(
                     "event",
-                    format!("'{}' does not fit a {} stop", report.code(), kind.code()),
+                    problem!(
+                        "step_does_not_fit",
+                        "'{step}' does not fit a {kind} stop",
+                        step = report.code(),
+                        kind = kind.code(),
+                    ),
                 ),
             ]));
         }

@@ -457,7 +457,7 @@ async fn batches(store: Store) {
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert!(fields.contains(&"bookings[1].elder_id"), "{errors:?}");
     assert!(
-        errors.iter().any(|e| e.message.contains("home visit")),
+        errors.iter().any(|e| e.message().contains("home visit")),
         "{errors:?}"
     );
     assert!(fields.contains(&"bookings[2].elder_id"), "{errors:?}");
@@ -507,7 +507,7 @@ async fn batches(store: Store) {
     else {
         panic!("double booking must be refused");
     };
-    assert!(errors[0].message.contains("already booked"), "{errors:?}");
+    assert!(errors[0].message().contains("already booked"), "{errors:?}");
     // Cancelled, it can be booked again.
     let c = store.cancel_booking(s, ids[0], NOW + 5).await.unwrap();
     assert_eq!(c.status, BookingStatus::Cancelled);
