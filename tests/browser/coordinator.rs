@@ -212,6 +212,68 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         10,
     )
     .await?;
+    // A second driver for the same van is refused, in the page's words, naming the field.
+    set_value(&b, "#driver-name", "Zhou Min").await?;
+    set_value(&b, "#driver-phone", "13900000078").await?;
+    set_value(&b, "#driver-vehicle", &van.to_string()).await?;
+    b.wait_for("#driver-save").await?.click().await?;
+    let said = match lang {
+        Lang::Zh => "车辆: 这辆车已经有司机了",
+        Lang::En => "vehicle: the vehicle already has a driver",
+    };
+    b.wait_until(
+        &format!("document.getElementById('driver-error').textContent.includes('{said}')"),
+        10,
+    )
+    .await
+    .with_context(|| format!("#driver-error says {said:?} ({lang:?})"))?;
+    // Chromium logs the refused request itself; it is the only console error.
+    let logged = b.console_errors().await?;
+    assert!(
+        logged
+            .iter()
+            .all(|e| e.contains("/api/drivers") && e.contains("400")),
+        "only the refused request is logged ({lang:?}): {logged:?}"
+    );
+    // Wang Wei's phone number was mistyped: corrected through the row's edit button.
+    let drivers: Vec<Value> = serde_json::from_value(coordinator.get("/api/drivers").await?)?;
+    let wang = drivers
+        .iter()
+        .find(|d| d["name"] == "Wang Wei")
+        .and_then(|d| d["id"].as_i64())
+        .context("the new driver is stored")?;
+    assert!(
+        drivers.iter().all(|d| d["name"] != "Zhou Min"),
+        "the refused driver was not saved ({lang:?})"
+    );
+    b.wait_for(&format!("[data-testid=driver-edit-{wang}]"))
+        .await?
+        .click()
+        .await?;
+    b.wait_until(
+        "document.getElementById('driver-name').value === 'Wang Wei'",
+        5,
+    )
+    .await?;
+    set_value(&b, "#driver-phone", "13900000088").await?;
+    b.wait_for("#driver-save").await?.click().await?;
+    b.wait_until(
+        &format!(
+            "document.querySelector('[data-testid=driver-row-{wang}] td:nth-child(2)').textContent === '13900000088'"
+        ),
+        10,
+    )
+    .await?;
+    let drivers: Vec<Value> = serde_json::from_value(coordinator.get("/api/drivers").await?)?;
+    let stored = drivers
+        .iter()
+        .find(|d| d["id"] == wang)
+        .context("the driver is still there")?;
+    assert_eq!(
+        (stored["phone"].as_str(), stored["vehicle_id"].as_i64()),
+        (Some("13900000088"), Some(van)),
+        "the edit changed the phone and kept the van ({lang:?})"
+    );
 
     b.check_page(&format!("coordinator fleet ({lang:?})"))
         .await?;

@@ -1,6 +1,6 @@
 //! Validation errors that name the field and say what is wrong.
 //!
-//! What is wrong is a [`Problem`]: a stable code (`not_a_number`, `out_of_range`, …), the values
+//! What is wrong is a [`Problem`]: a stable code (`not_a_number`, `range`, …), the values
 //! the words need (`{value}`, `{min}`, …), and the English words. The web page shows the words
 //! of its own language for the code, filled with the values; other clients may use the English
 //! `message`. Make one with [`problem!`](crate::problem), whose format string is the English
@@ -29,15 +29,17 @@ impl std::fmt::Display for Problem {
 }
 
 /// A [`Problem`] from a code, an English format string whose placeholders are all named, and
-/// the named values: `problem!("out_of_range", "must be {min} to {max}", min = 1, max = 60)`.
+/// the named values: `problem!("range", "must be {min} to {max}", min = 1, max = 60)`.
 ///
 /// Every value becomes a parameter (as text), so a translation can use the same placeholders.
+/// The values are all evaluated before any is bound, and placeholders take no format spec (the
+/// value is already text: `{x:.1}` would cut it; `tests/messages.rs` refuses one).
 /// The web page's dictionaries hold a `field_msg.<code>` entry for every code written with this
 /// macro (a test in the server crate reads the sources to check).
 #[macro_export]
 macro_rules! problem {
     ($code:literal, $text:literal $(, $name:ident = $value:expr)* $(,)?) => {{
-        $(let $name = ($value).to_string();)*
+        let ($($name,)*) = ($(($value).to_string(),)*);
         $crate::error::Problem {
             code: $code,
             #[allow(unused_mut)]

@@ -243,11 +243,11 @@ struct Header {
 }
 
 impl Header {
-    /// The column's name for errors: as written in the header.
+    /// The column's name for errors: as written in the header, or `#3` for an unnamed third column.
     fn name_at(&self, index: usize) -> String {
         match self.names.get(index) {
             Some(n) if !n.is_empty() => n.clone(),
-            _ => format!("(column {}, no name)", index + 1),
+            _ => format!("#{}", index + 1),
         }
     }
 }
@@ -266,9 +266,10 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
                 let message = if names.len() == 1 && text.contains(['\t', ';', '，']) {
                     problem!(
                         "csv_not_commas",
-                        "unknown column '{name}': the columns must be separated by commas \
-                         (save the file as CSV UTF-8)",
+                        "unknown column '{name}': expected {expected} (the columns must be \
+                         separated by commas: save the file as CSV UTF-8)",
                         name = text,
+                        expected = expected,
                     )
                 } else {
                     problem!(

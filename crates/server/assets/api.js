@@ -4,11 +4,12 @@
 import { t, has } from './i18n.js';
 
 export class ApiError extends Error {
-  constructor(status, code, message, fields) {
+  constructor(status, code, message, fields, detail) {
     super(message);
     this.status = status;
     this.code = code;
     this.fields = fields || [];
+    this.detail = detail || null;
   }
 }
 
@@ -45,7 +46,9 @@ export async function api(method, path, opts = {}) {
   const data = res.status === 204 ? null : type.includes('json') ? await res.json().catch(() => null) : await res.text();
   if (!res.ok) {
     const err = data && data.error ? data.error : {};
-    const e = new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.fields);
+    // A body over the upload limit is refused before the handler (no JSON error): same code.
+    const code = err.code || (res.status === 413 ? 'too_large' : `http_${res.status}`);
+    const e = new ApiError(res.status, code, err.message || res.statusText, err.fields, err.detail);
     if (res.status === 401 && path !== '/api/login') hooks.unauthorized(e);
     throw e;
   }
@@ -53,20 +56,34 @@ export async function api(method, path, opts = {}) {
   return data;
 }
 
-/** The error for people: translated by its code where the dictionary knows it, else the server's words. */
+/**
+ * The error for people: a conflict's own words when it says which (`detail`), else the words
+ * for its code, else the server's.
+ */
 export function errorText(e) {
   if (!(e instanceof ApiError)) return t('err.internal');
+  if (e.detail && e.detail.code && has(`field_msg.${e.detail.code}`)) return fieldMessage(e.detail);
   const key = `err.${e.code}`;
-  return has(key) ? t(key) : e.message;
+  if (has(key)) return t(key);
+  // An answer without the JSON error shape (a proxy's, a too-large upload's): its status.
+  return e.code.startsWith('http_') ? t('err.http', { status: e.status }) : e.message;
 }
 
+// Values of a field problem that are codes themselves, said in words by these dictionaries.
+const PARAM_WORDS = { step: 'step', kind: 'kind_stop', trip_status: 'status', plan_status: 'plan_status' };
+
 /**
- * What is wrong with one field, in the page's language: the server sends a stable code and its
+ * What is wrong with one field (or a conflict's detail), in the page's language: the server sends a stable code and its
  * values next to English words; the words are the fallback for a code the page does not know.
  */
 export function fieldMessage(f) {
   const key = `field_msg.${f.code}`;
-  return f.code && has(key) ? t(key, f.params || {}) : f.message;
+  if (!f.code || !has(key)) return f.message;
+  const params = { ...(f.params || {}) };
+  for (const [name, prefix] of Object.entries(PARAM_WORDS)) {
+    if (params[name] !== undefined && has(`${prefix}.${params[name]}`)) params[name] = t(`${prefix}.${params[name]}`);
+  }
+  return t(key, params);
 }
 
 /**
@@ -74,6 +91,8 @@ export function fieldMessage(f) {
  * dictionary names the last part; anything else (a JSON line and column) is shown as sent.
  */
 export function fieldName(path) {
+  const at = /^line (\d+) column (\d+)$/.exec(path || '');
+  if (at) return t('err.json_at', { line: at[1], column: at[2] });
   const m = /^(?:[a-z_]+\[(\d+)\]\.)?(?:[a-z_]+\.)*([a-z_]+)$/.exec(path || '');
   if (!m || !has(`field_name.${m[2]}`)) return path || '';
   const name = t(`field_name.${m[2]}`);
@@ -87,4 +106,9 @@ export function fieldLines(e) {
     const where = f.row ? t('err.row_col', { row: f.row, column: f.column || f.field || '' }) : fieldName(f.field);
     return `${where}: ${fieldMessage(f)}`;
   });
+}
+
+/** The error and its field problems in one line, for a notice. */
+export function errorLine(e) {
+  return [errorText(e), ...fieldLines(e)].join(' ').trim();
 }

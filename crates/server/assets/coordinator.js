@@ -8,7 +8,7 @@
 // #van-save #van-error), #vehicle-form (#vehicle-name #vehicle-seats #vehicle-wheelchairs
 // #vehicle-features #vehicle-from #vehicle-to #vehicle-lon #vehicle-lat #vehicle-save
 // #vehicle-error), #driver-form (#driver-name #driver-phone #driver-vehicle #driver-save
-// #driver-error).
+// #driver-error; in the table: driver-edit-<id>).
 // plan: #plan-day #plan-seconds #plan-run #plan-progress #plan-stage #plan-best #plan-result
 // #plan-map (svg data-testid="plan-map-svg", route paths data-testid="route-<vehicleId>")
 // #plan-legend #plan-figures (values data-testid="fig-<name>") #plan-unserved #slot-chart
@@ -19,7 +19,7 @@
 
 import { h, s, clear, field, hhmm, today, table } from './dom.js';
 import { t, getLang } from './i18n.js';
-import { api, errorText, fieldLines } from './api.js';
+import { api, errorLine, errorText, fieldLines } from './api.js';
 import { bboxOf, pad, mapFigure, marker, label, colour, slotCharts } from './map.js';
 import { badge, reasonText } from './secretary.js';
 
@@ -92,8 +92,13 @@ function addForm(prefix, title, fields, submit) {
   return box;
 }
 
-// Edit and retire buttons for a row; retiring asks once more on the same button.
+// Edit and retire buttons for a row (either may be null); retiring asks once more on the same
+// button.
 function rowActions(prefix, id, name, ctx, onEdit, onRetire) {
+  const edit = onEdit ? h('button', {
+    type: 'button', 'data-testid': `${prefix}-edit-${id}`, 'aria-label': t('fleet.edit_named', { name }), onclick: onEdit,
+  }, t('fleet.edit')) : null;
+  if (!onRetire) return h('td', {}, h('div', { class: 'row-actions' }, edit));
   const idle = () => {
     retire.textContent = t('fleet.retire');
     retire.setAttribute('aria-label', t('fleet.retire_named', { name }));
@@ -116,11 +121,7 @@ function rowActions(prefix, id, name, ctx, onEdit, onRetire) {
     retire.disabled = false;
     idle();
   });
-  return h('td', {}, h('div', { class: 'row-actions' },
-    onEdit ? h('button', {
-      type: 'button', 'data-testid': `${prefix}-edit-${id}`, 'aria-label': t('fleet.edit_named', { name }), onclick: onEdit,
-    }, t('fleet.edit')) : null,
-    retire));
+  return h('td', {}, h('div', { class: 'row-actions' }, edit, retire));
 }
 
 const input = (attrs = {}) => h('input', { autocomplete: 'off', ...attrs });
@@ -157,9 +158,12 @@ export function fleet(main, ctx) {
           from: hhmm(v.shift_from), to: hhmm(v.shift_to), lon: v.start.lon, lat: v.start.lat,
         }), () => retireOne('vehicles', v.id))))));
     clear(boxes.drivers).append(table({ id: 'driver-table' }, t('fleet.drivers_caption', { n: data.drivers.length }),
-      [t('driver.name'), t('driver.phone'), t('driver.vehicle')],
+      [t('driver.name'), t('driver.phone'), t('driver.vehicle'), t('fleet.actions')],
       data.drivers.map((d) => h('tr', { 'data-testid': `driver-row-${d.id}` },
-        h('td', {}, d.name), h('td', {}, d.phone), h('td', {}, vehicleName.get(d.vehicle_id) || '—')))));
+        h('td', {}, d.name), h('td', {}, d.phone), h('td', {}, vehicleName.get(d.vehicle_id) || '—'),
+        rowActions('driver', d.id, d.name, ctx, () => driverForm.edit(d.id, d.name, {
+          name: d.name, phone: d.phone, vehicle: d.vehicle_id ?? '',
+        }), null)))));
     const keepVan = vanSelect.value;
     clear(vanSelect).append(h('option', { value: '' }, '—'), ...data.vans.map((v) => h('option', { value: v.id }, v.name)));
     vanSelect.value = keepVan;
@@ -248,8 +252,8 @@ export function fleet(main, ctx) {
     field('driver-name', t('driver.name'), input({ required: true, maxlength: 100 })),
     field('driver-phone', t('driver.phone'), input({ type: 'tel', required: true, maxlength: 30 })),
     field('driver-vehicle', t('driver.vehicle'), vehicleSelect),
-  ], async (v) => {
-    await api('POST', '/api/drivers', {
+  ], async (v, editing) => {
+    await api(editing ? 'PUT' : 'POST', editing ? `/api/drivers/${editing}` : '/api/drivers', {
       json: { name: v('name'), phone: v('phone'), vehicle_id: v('vehicle') ? Number(v('vehicle')) : null },
     });
     ctx.notify(t('saved'));
@@ -295,6 +299,9 @@ export function plan(main, ctx) {
   const planKey = (day) => `vaxride.plan.${day}`;
   const canList = Boolean(ctx.me && ctx.me.district_id);
 
+  // The last list fetched (its day and plans), and the day of a list on its way.
+  const list = { day: null, plans: [], pending: null };
+
   // The day's plans (newest first): which is published, which is shown, and a button to show
   // another. With `pick` and no plan shown, the published one (else the newest) is shown.
   async function refreshList(pick) {
@@ -303,14 +310,32 @@ export function plan(main, ctx) {
     listTitle.textContent = t('plans.title', { day });
     if (!canList || !day) { clear(listBox).append(listTitle); return; }
     let plans;
+    list.pending = day;
     try {
       plans = await api('GET', `/api/plans?day=${encodeURIComponent(day)}`);
     } catch (e) {
       if (mine !== seq.list || !st.alive) return;
+      list.pending = null;
       clear(listBox).append(listTitle, h('p', { class: 'error' }, errorText(e)));
       return;
     }
-    if (mine !== seq.list || !st.alive || dayInput.value !== day) return;
+    if (mine !== seq.list || !st.alive) return;
+    list.pending = null;
+    if (dayInput.value !== day) return;
+    list.day = day;
+    list.plans = plans;
+    renderList(plans, day, pick);
+  }
+
+  // Marks the plan now shown in the day's list: from the list already fetched when it holds
+  // the plan (no second request when a remembered plan opens), else a fresh one (a new run).
+  function markShown(id, day) {
+    if (list.pending === day) return; // the list on its way reads st.plan when it arrives
+    if (list.day === day && list.plans.some((x) => x.id === id)) renderList(list.plans, day, false);
+    else refreshList(false);
+  }
+
+  function renderList(plans, day, pick) {
     const shown = st.plan && st.plan.day === day ? st.plan.id : null;
     clear(listBox).append(listTitle);
     if (!plans.length) {
@@ -417,7 +442,7 @@ export function plan(main, ctx) {
       if (!st.alive || mine !== seq.load || dayInput.value !== day) return;
       st.plan = p;
       renderPlan(p, sites, communities, roadNet, bookingsOfDay, vehicles);
-      refreshList(false);
+      markShown(p.id, day);
     } catch (e) {
       if (!st.alive || mine !== seq.load) return;
       if (e.status === 404 || e.status === 403) {
@@ -643,7 +668,7 @@ export function trips(main, ctx) {
       st.chosen.delete(tr.id);
       refresh();
     } catch (e) {
-      ctx.notify(`${errorText(e)} ${fieldLines(e).join('; ')}`, 'error');
+      ctx.notify(errorLine(e), 'error');
     }
   }
 

@@ -12,7 +12,7 @@
 
 import { h, s, clear, hhmm, today, randomKey } from './dom.js';
 import { t } from './i18n.js';
-import { api, onApi, errorText } from './api.js';
+import { api, onApi, errorLine } from './api.js';
 import { bboxOf, pad, mapFigure, marker } from './map.js';
 import { badge } from './secretary.js';
 import { roads } from './coordinator.js';
@@ -92,7 +92,7 @@ export function mount(main, ctx) {
           if (e.status === 0 || e.status >= 500 || e.status === 401 || e.status === 429) break;
           // Refused for good (a step that no longer fits): drop it and say so.
           saveQueue(queue().filter((x) => x.key !== item.key));
-          ctx.notify(`${t(`step.${item.event}`)}: ${errorText(e)}`, 'error');
+          ctx.notify(`${t(`step.${item.event}`)}: ${errorLine(e)}`, 'error');
         }
       }
     } finally {
@@ -111,7 +111,7 @@ export function mount(main, ctx) {
       st.trips = trips;
       render();
     } catch (e) {
-      if (e.status !== 0) ctx.notify(errorText(e), 'error');
+      if (e.status !== 0) ctx.notify(errorLine(e), 'error');
     }
   }
 
@@ -165,7 +165,7 @@ export function mount(main, ctx) {
       ctx.notify(accept ? t('driver.accepted') : t('driver.declined'));
       reload();
     } catch (e) {
-      ctx.notify(errorText(e), 'error');
+      ctx.notify(errorLine(e), 'error');
     }
   }
 

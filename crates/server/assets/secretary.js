@@ -13,7 +13,7 @@
 
 import { h, clear, field, hhmm, today, randomKey, download, csvCell, table } from './dom.js';
 import { t } from './i18n.js';
-import { api, ApiError, errorText, fieldLines, fieldMessage } from './api.js';
+import { api, ApiError, errorText, fieldLines, fieldMessage, fieldName } from './api.js';
 
 const MOBILITY = ['walks', 'wheelchair', 'bedridden'];
 const DOSES = ['none', 'first', 'full', 'booster'];
@@ -22,6 +22,12 @@ const REFRESH_MS = 5000;
 
 function options(values, prefix, selected) {
   return values.map((v) => h('option', { value: v, selected: v === selected }, t(`${prefix}.${v}`)));
+}
+
+/** The CSV error's column as written in the file's header, else the whole row or file. */
+function csvColumn(f) {
+  if (f.column) return fieldName(f.column);
+  return t(f.field === 'file' ? 'csv.whole_file' : 'csv.whole_row');
 }
 
 /** Shows an API error in `box` (and marks the inputs it names). */
@@ -286,7 +292,7 @@ export function bookings(main, ctx) {
       csvResult.append(table({ id: 'csv-errors' }, t('csv.errors_caption', { n: e.fields.length }),
         [t('csv.row'), t('csv.column'), t('csv.message')],
         e.fields.map((f) => h('tr', { 'data-testid': 'csv-error' },
-          h('td', { class: 'num' }, f.row ?? ''), h('td', {}, f.column || f.field || ''), h('td', {}, fieldMessage(f))))));
+          h('td', { class: 'num' }, f.row ?? ''), h('td', {}, csvColumn(f)), h('td', {}, fieldMessage(f))))));
     }
   }
   fileInput.addEventListener('change', async () => {

@@ -432,10 +432,10 @@ pub(crate) async fn create_batch(
     match ids {
         Ok(ids) => Ok(created(&ids)),
         // Two requests with one key at once: the loser replays the winner's answer.
-        Err(StoreError::Conflict(m)) if idem.is_some() && m.contains("Idempotency") => {
+        Err(StoreError::Conflict(p)) if idem.is_some() && p.code == "idempotency_in_progress" => {
             match replayed(&state, &caller, &idem).await? {
                 Some(r) => Ok(r),
-                None => Err(ApiError::new(StatusCode::CONFLICT, "conflict", m)),
+                None => Err(ApiError::conflict(p)),
             }
         }
         Err(e) => Err(e.into()),

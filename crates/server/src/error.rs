@@ -1,6 +1,8 @@
 //! API errors: a stable code, a message for people, and the fields that are wrong.
 //!
-//! `{"error": {"code": "invalid_input", "message": "…", "fields": [{"field": …, "message": …}]}}`
+//! `{"error": {"code": "invalid_input", "message": "…", "fields": [{"field": …, "code": …,
+//! "params": {…}, "message": …}]}}`: each field problem's `code` and `params` let a client say it
+//! in its own language (see `vaxride_dispatch::error`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -21,6 +23,8 @@ pub struct ApiError {
     pub message: String,
     /// The fields that are wrong.
     pub fields: Vec<FieldError>,
+    /// What the conflict is, with a stable code (for `conflict`).
+    pub detail: Option<Box<Problem>>,
 }
 
 #[derive(Serialize)]
@@ -34,6 +38,8 @@ struct Inner<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
     fields: &'a [FieldError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a Problem>,
 }
 
 impl ApiError {
@@ -44,6 +50,14 @@ impl ApiError {
             code,
             message: message.into(),
             fields: Vec::new(),
+            detail: None,
+        }
+    }
+    /// 409: the change conflicts with what is stored; `problem` says how.
+    pub fn conflict(problem: Problem) -> ApiError {
+        ApiError {
+            detail: Some(Box::new(problem.clone())),
+            ..ApiError::new(StatusCode::CONFLICT, "conflict", problem.message)
         }
     }
     /// 400 with the fields that are wrong.
@@ -57,6 +71,7 @@ impl ApiError {
             code: "invalid_input",
             message,
             fields,
+            detail: None,
         }
     }
     /// 400 about one field.
@@ -100,6 +115,7 @@ impl ApiError {
             code: self.code,
             message: &self.message,
             fields: &self.fields,
+            detail: self.detail.as_deref(),
         })
         .unwrap_or_default()
     }
@@ -115,6 +131,7 @@ impl ResponseError for ApiError {
                 code: self.code,
                 message: &self.message,
                 fields: &self.fields,
+                detail: self.detail.as_deref(),
             },
         })
     }
@@ -124,7 +141,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
             StoreError::NotFound => ApiError::not_found(),
-            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            StoreError::Conflict(p) => ApiError::conflict(p),
             StoreError::Invalid(fields) => ApiError::invalid(fields),
             StoreError::Database(code) => {
                 tracing::error!(code = %code, "database error");

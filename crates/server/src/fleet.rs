@@ -24,7 +24,7 @@ fn times(field: &str, from: &str, to: &str, errors: &mut Vec<FieldError>) -> Opt
         (Some(_), Some(_)) => {
             errors.push(FieldError::new(
                 field,
-                problem!("closes_before_opens", "closes before it opens"),
+                problem!("closes_before_opens", "must end after it starts"),
             ));
             None
         }
@@ -343,32 +343,58 @@ pub(crate) async fn create_driver(
     body: web::Json<DriverBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
-    let b = body.into_inner();
-    if let Some(v) = b.vehicle_id
-        && !state
-            .store
-            .vehicles(district)
-            .await?
-            .iter()
-            .any(|x| x.id == v)
-    {
-        return Err(ApiError::field(
-            "vehicle_id",
-            problem!("no_such_vehicle", "no such vehicle in your district"),
-        ));
-    }
     let id = state
         .store
-        .create_driver(
-            district,
-            &NewDriver {
-                name: b.name,
-                phone: b.phone,
-                vehicle_id: b.vehicle_id,
-            },
-        )
+        .create_driver(district, &driver_of(body.into_inner())?)
         .await?;
     Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}
+
+/// Checks a driver body: a name, a phone to call them on (the vehicle is checked by the store).
+fn driver_of(b: DriverBody) -> Result<NewDriver, ApiError> {
+    let mut errors = Vec::new();
+    let name = b.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new("name", chars_between(1, 100)));
+    }
+    let phone = b.phone.trim().to_string();
+    if phone.is_empty() || phone.chars().count() > 30 {
+        errors.push(FieldError::new("phone", chars_between(1, 30)));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    Ok(NewDriver {
+        name,
+        phone,
+        vehicle_id: b.vehicle_id,
+    })
+}
+
+/// `PUT /api/drivers/{id}`: the same body as adding one; `vehicle_id` null = no vehicle.
+#[utoipa::path(
+    put,
+    path = "/api/drivers/{id}",
+    tag = "fleet",
+    params(("id" = i64, Path, description = "Driver id")),
+    request_body = DriverBody,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "The input is wrong (`invalid_input`; `vehicle_id`: `no_such_vehicle`, `vehicle_has_driver`)", body = crate::openapi::ErrorBody),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such driver in your district (`not_found`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn update_driver(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<DriverBody>,
+) -> Result<HttpResponse, ApiError> {
+    let district = district(&caller)?;
+    let new = driver_of(body.into_inner())?;
+    state.store.update_driver(district, *id, &new).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

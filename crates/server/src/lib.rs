@@ -131,6 +131,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/vehicles/{id}", web::delete().to(fleet::retire_vehicle))
             .route("/drivers", web::get().to(fleet::list_drivers))
             .route("/drivers", web::post().to(fleet::create_driver))
+            .route("/drivers/{id}", web::put().to(fleet::update_driver))
             .route("/vans", web::get().to(fleet::list_vans))
             .route("/vans", web::post().to(fleet::create_van))
             .route("/trips/{id}/reassign", web::post().to(fleet::reassign))

@@ -18,7 +18,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 #[openapi(
     info(
         title = "vaxride",
-        description = "Volunteer rides of elders to vaccination: bookings, planning, trips pushed to drivers.\n\nErrors answer `{\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"message\", \"row\", \"column\"}]}}`."
+        description = "Volunteer rides of elders to vaccination: bookings, planning, trips pushed to drivers.\n\nErrors answer `{\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"code\", \"params\", \"message\", \"row\", \"column\"}]}}`. Each field problem has a stable `code` and the `params` its words need, so a client can say it in its own language; `message` is English."
     ),
     paths(
         health,
@@ -45,6 +45,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::fleet::list_vehicles,
         crate::fleet::create_vehicle,
         crate::fleet::create_driver,
+        crate::fleet::update_driver,
         crate::fleet::update_site,
         crate::fleet::retire_site,
         crate::fleet::update_vehicle,
@@ -210,6 +211,22 @@ pub(crate) struct ErrorDetail {
     /// The fields that are wrong (left out when none).
     #[schema(nullable = false)]
     fields: Option<Vec<FieldProblem>>,
+    /// For `conflict`: which one, with a stable code (`trip_not_accepted`, `ride_begun`, …).
+    #[schema(nullable = false)]
+    detail: Option<Detail>,
+}
+
+/// A conflict's stable code, the values its words need, and the English words.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct Detail {
+    /// Stable code.
+    code: String,
+    /// The values the words name, as text by placeholder; left out when none.
+    #[schema(nullable = false)]
+    params: Option<std::collections::HashMap<String, String>>,
+    /// The English words.
+    message: String,
 }
 
 /// One thing wrong with the input.
@@ -218,7 +235,13 @@ pub(crate) struct ErrorDetail {
 pub(crate) struct FieldProblem {
     /// JSON path of the field (`bookings[3].day`), or the CSV column.
     field: String,
-    /// What is wrong.
+    /// What is wrong, as a stable code (`not_a_number`, `range`, `vehicle_too_small`, …).
+    code: String,
+    /// The values the words name, as text by placeholder (`{"min": "1", "max": "60"}`); left
+    /// out when none.
+    #[schema(nullable = false)]
+    params: Option<std::collections::HashMap<String, String>>,
+    /// What is wrong, in English words.
     message: String,
     /// CSV imports: the row (1 = the first under the header).
     #[schema(nullable = false)]

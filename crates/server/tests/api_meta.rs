@@ -41,6 +41,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/vehicles"),
     ("post", "/api/drivers"),
     ("get", "/api/drivers"),
+    ("put", "/api/drivers/{id}"),
     ("put", "/api/sites/{id}"),
     ("delete", "/api/sites/{id}"),
     ("put", "/api/vehicles/{id}"),
@@ -182,7 +183,7 @@ async fn openapi_document_covers_every_route() {
     for p in ["code", "message", "fields"] {
         assert!(schemas["ErrorDetail"]["properties"][p].is_object(), "{p}");
     }
-    for p in ["field", "message", "row", "column"] {
+    for p in ["field", "code", "params", "message", "row", "column"] {
         assert!(schemas["FieldProblem"]["properties"][p].is_object(), "{p}");
     }
     let booking = &schemas["BookingBody"]["properties"];

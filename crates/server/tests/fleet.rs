@@ -201,6 +201,92 @@ async fn coordinators_manage_sites_vans_vehicles_and_drivers() {
     let (_, drivers) = call!(&app, get("/api/drivers", &coord));
     assert_eq!(drivers[0]["vehicle_id"].as_i64(), Some(vid));
     assert_eq!(call!(&app, get("/api/drivers", &sec)).0, 403);
+    let wang = drivers[0]["id"].as_i64().unwrap();
+
+    // One vehicle, one driver: a second is refused by field and code, and nothing is saved.
+    let (status, e) = call!(
+        &app,
+        post(
+            "/api/drivers",
+            &coord,
+            json!({"name": "Zhou", "phone": "137", "vehicle_id": vid})
+        )
+    );
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "vehicle_id", "{e}");
+    assert_eq!(e["error"]["fields"][0]["code"], "vehicle_has_driver", "{e}");
+    // A name and a phone are needed.
+    let (status, e) = call!(
+        &app,
+        post(
+            "/api/drivers",
+            &coord,
+            json!({"name": " ", "phone": "", "vehicle_id": null})
+        )
+    );
+    assert_eq!(status, 400, "{e}");
+    let fields: Vec<_> = e["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![("name", "chars_between"), ("phone", "chars_between")]
+    );
+    assert_eq!(
+        call!(&app, get("/api/drivers", &coord))
+            .1
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A driver is changed with the same body; keeping their own vehicle is no conflict, and
+    // `null` takes the vehicle away.
+    let (status, e) = call!(
+        &app,
+        put(
+            format!("/api/drivers/{wang}"),
+            &coord,
+            json!({"name": "Wang Lei", "phone": "13912345678", "vehicle_id": vid})
+        )
+    );
+    assert_eq!(status, 204, "{e}");
+    let (_, drivers) = call!(&app, get("/api/drivers", &coord));
+    assert_eq!(
+        (drivers[0]["name"].as_str(), drivers[0]["phone"].as_str()),
+        (Some("Wang Lei"), Some("13912345678"))
+    );
+    assert_eq!(
+        call!(
+            &app,
+            put(
+                format!("/api/drivers/{wang}"),
+                &coord,
+                json!({"name": "Wang Lei", "phone": "139", "vehicle_id": null})
+            )
+        )
+        .0,
+        204
+    );
+    let (_, drivers) = call!(&app, get("/api/drivers", &coord));
+    assert_eq!(drivers[0]["vehicle_id"], Value::Null);
+    assert_eq!(
+        call!(
+            &app,
+            put(
+                format!("/api/drivers/{wang}"),
+                &other,
+                json!({"name": "x", "phone": "1", "vehicle_id": null})
+            )
+        )
+        .0,
+        404,
+        "another district's driver"
+    );
     assert_eq!(
         call!(&app, del(format!("/api/vehicles/{vid}"), &coord)).0,
         204
@@ -262,7 +348,7 @@ async fn coordinators_add_communities_with_boundaries() {
         (400, Some("boundary")),
         "{e}"
     );
-    let (status, _) = call!(
+    let (status, e) = call!(
         &app,
         post(
             &coord,
@@ -270,6 +356,10 @@ async fn coordinators_add_communities_with_boundaries() {
         )
     );
     assert_eq!(status, 409, "same name twice in a district");
+    // The conflict says which, with a code the page can put in words.
+    assert_eq!(e["error"]["code"], "conflict", "{e}");
+    assert_eq!(e["error"]["detail"]["code"], "already_exists", "{e}");
+    assert_eq!(e["error"]["detail"]["message"], "already exists", "{e}");
     assert_eq!(
         call!(
             &app,

@@ -20,6 +20,7 @@ struct Ids {
     booking_a: i64,
     site: i64,
     vehicle: i64,
+    driver: i64,
     plan: i64,
 }
 
@@ -155,6 +156,7 @@ async fn setup() -> (web::Data<AppState>, Ids) {
             booking_a,
             site,
             vehicle,
+            driver,
             plan,
         },
     )
@@ -267,6 +269,19 @@ async fn each_role_sees_its_own_objects_and_nothing_else() {
             "/api/sites/{id}",
             ids.site,
             Some(site_body.clone()),
+            vec![
+                (&coord1, 204),
+                (&coord2, 404),
+                (&sec_a, 403),
+                (&driver, 403),
+                (&anon, 401),
+            ],
+        ),
+        (
+            "PUT",
+            "/api/drivers/{id}",
+            ids.driver,
+            Some(json!({"name": "Li Wei", "phone": "13800000000", "vehicle_id": ids.vehicle})),
             vec![
                 (&coord1, 204),
                 (&coord2, 404),

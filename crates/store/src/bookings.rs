@@ -332,9 +332,10 @@ impl Store {
     pub async fn cancel_booking(&self, scope: Scope, id: i64, now: i64) -> Result<BookingView> {
         let current = self.booking(scope, id).await?;
         if current.status.under_way() {
-            return Err(StoreError::Conflict(
-                "the ride has begun: it can no longer be cancelled".into(),
-            ));
+            return Err(StoreError::Conflict(problem!(
+                "ride_begun",
+                "the ride has begun: it can no longer be cancelled"
+            )));
         }
         if current.status == BookingStatus::Cancelled {
             return Ok(current);
@@ -425,7 +426,7 @@ async fn insert_bookings(
             errors.push(err(
                 k,
                 "window",
-                problem!("closes_before_opens", "closes before it opens"),
+                problem!("closes_before_opens", "must end after it starts"),
             ));
         }
         if b.window.0 < 5 * 3600 || b.window.1 > 22 * 3600 {
@@ -543,9 +544,10 @@ async fn store_key(
     .execute(&mut **tx)
     .await
     .map_err(|e| match StoreError::from(e) {
-        StoreError::Conflict(_) => {
-            StoreError::Conflict("a request with this Idempotency-Key is in progress".into())
-        }
+        StoreError::Conflict(_) => StoreError::Conflict(problem!(
+            "idempotency_in_progress",
+            "a request with this Idempotency-Key is in progress"
+        )),
         other => other,
     })?;
     Ok(())

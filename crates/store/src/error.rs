@@ -1,7 +1,7 @@
 //! Store errors: what the caller can act on, never the raw database message (it may hold
 //! personal data: PostgreSQL puts the conflicting key's value in its DETAIL).
 
-use vaxride_dispatch::FieldError;
+use vaxride_dispatch::{FieldError, Problem, problem};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -9,9 +9,10 @@ pub enum StoreError {
     /// Not there, or not the caller's to see.
     #[error("not found")]
     NotFound,
-    /// The change conflicts with what is stored (a unique rule, a state that moved on).
+    /// The change conflicts with what is stored (a unique rule, a state that moved on); the
+    /// problem says which, with a stable code.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Problem),
     /// The input is invalid.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
@@ -26,11 +27,14 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Database(db) => {
                 if db.is_unique_violation() {
-                    StoreError::Conflict("already exists".into())
+                    StoreError::Conflict(problem!("already_exists", "already exists"))
                 } else if db.is_foreign_key_violation() {
-                    StoreError::Conflict("refers to something that does not exist".into())
+                    StoreError::Conflict(problem!(
+                        "missing_reference",
+                        "refers to something that does not exist"
+                    ))
                 } else if db.is_check_violation() {
-                    StoreError::Conflict("breaks a rule of the data".into())
+                    StoreError::Conflict(problem!("data_rule", "breaks a rule of the data"))
                 } else {
                     StoreError::Database(
                         db.code()

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use vaxride_dispatch::FieldError;
 use vaxride_dispatch::error::{chars_between, max_chars, range};
 use vaxride_dispatch::model::{Dose, Elder, Mobility, Point, Site, SiteKind, Vehicle};
+use vaxride_dispatch::{FieldError, problem};
 
 use crate::error::Result;
 use crate::{Scope, Store, StoreError};
@@ -613,9 +613,11 @@ impl Store {
         rows.iter().map(vehicle).collect()
     }
 
-    /// Creates a driver in a district.
+    /// Creates a driver in a district. The vehicle, when given, must be the district's, in
+    /// service, and nobody else's.
     pub async fn create_driver(&self, district: i64, new: &NewDriver) -> Result<i64> {
         let mut tx = self.write().await?;
+        check_driver_vehicle(&mut tx, district, new, None).await?;
         let id = sqlx::query_scalar(
             "INSERT INTO drivers (district_id, vehicle_id, name, phone) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -628,6 +630,73 @@ impl Store {
         tx.commit().await?;
         Ok(id)
     }
+
+    /// Changes a driver of the district: name, phone, and the vehicle they drive (checked as
+    /// for [`Store::create_driver`]; `None` = none). Trips already made keep their vehicle and
+    /// driver.
+    pub async fn update_driver(&self, district: i64, id: i64, new: &NewDriver) -> Result<()> {
+        let mut tx = self.write().await?;
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM drivers WHERE id = $1 AND district_id = $2")
+                .bind(id)
+                .bind(district)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if known.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        check_driver_vehicle(&mut tx, district, new, Some(id)).await?;
+        sqlx::query(
+            "UPDATE drivers SET name = $1, phone = $2, vehicle_id = $3 WHERE id = $4 AND district_id = $5",
+        )
+        .bind(&new.name)
+        .bind(&new.phone)
+        .bind(new.vehicle_id)
+        .bind(id)
+        .bind(district)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Checks the vehicle a driver is to drive: the district's, in service, and not another
+/// driver's (`driver`: the one being changed).
+async fn check_driver_vehicle(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    district: i64,
+    new: &NewDriver,
+    driver: Option<i64>,
+) -> Result<()> {
+    let Some(vehicle) = new.vehicle_id else {
+        return Ok(());
+    };
+    let known: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM vehicles WHERE id = $1 AND district_id = $2 AND active = 1",
+    )
+    .bind(vehicle)
+    .bind(district)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let problem = if known.is_none() {
+        problem!("no_such_vehicle", "no such vehicle in your district")
+    } else {
+        let other: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM drivers WHERE vehicle_id = $1 AND id <> $2")
+                .bind(vehicle)
+                .bind(driver.unwrap_or(-1))
+                .fetch_optional(&mut **tx)
+                .await?;
+        if other.is_none() {
+            return Ok(());
+        }
+        problem!("vehicle_has_driver", "the vehicle already has a driver")
+    };
+    Err(StoreError::Invalid(vec![FieldError::new(
+        "vehicle_id",
+        problem,
+    )]))
 }
 
 /// Inserts an elder inside a transaction, checking the community is in scope.

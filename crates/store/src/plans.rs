@@ -309,7 +309,11 @@ impl Store {
     pub async fn publish_plan(&self, scope: Scope, id: i64, now: i64) -> Result<PlanView> {
         let p = self.plan(scope, id).await?;
         if p.status != "draft" {
-            return Err(StoreError::Conflict(format!("the plan is {}", p.status)));
+            return Err(StoreError::Conflict(vaxride_dispatch::problem!(
+                "plan_not_draft",
+                "the plan is {plan_status}: only a draft can be published",
+                plan_status = p.status,
+            )));
         }
         let result: PlanResult = serde_json::from_value(serde_json::json!({
             "routes": p.routes["routes"],
@@ -360,7 +364,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict("the plan changed meanwhile".into()));
+            return Err(StoreError::Conflict(vaxride_dispatch::problem!(
+                "plan_changed",
+                "the plan changed meanwhile"
+            )));
         }
         // Bookings that started stay where they are.
         let live: std::collections::HashMap<i64, String> = sqlx::query_as(

@@ -299,8 +299,10 @@ impl Store {
             return trip_view(&mut tx, trip).await;
         }
         if status != "offered" {
-            return Err(StoreError::Conflict(format!(
-                "the trip is already {status}"
+            return Err(StoreError::Conflict(problem!(
+                "trip_already",
+                "the trip is already {trip_status}",
+                trip_status = status,
             )));
         }
         sqlx::query("UPDATE trips SET status = $1, updated_at = $2 WHERE id = $3")
@@ -353,8 +355,10 @@ impl Store {
         let old_driver: Option<i64> = row.try_get("driver_id")?;
         let day: String = row.try_get("day")?;
         if status != "declined" && status != "offered" {
-            return Err(StoreError::Conflict(format!(
-                "the trip is {status}: only a declined or unanswered trip can be reassigned"
+            return Err(StoreError::Conflict(problem!(
+                "trip_not_reassignable",
+                "the trip is {trip_status}: only a declined or unanswered trip can be reassigned",
+                trip_status = status,
             )));
         }
         let field = |m: Problem| {
@@ -487,8 +491,10 @@ impl Store {
             ]));
         }
         if trip_status != "accepted" {
-            return Err(StoreError::Conflict(format!(
-                "the trip is {trip_status}: accept it first"
+            return Err(StoreError::Conflict(problem!(
+                "trip_not_accepted",
+                "the trip is {trip_status}: accept it first",
+                trip_status = trip_status,
             )));
         }
         let inserted = sqlx::query(

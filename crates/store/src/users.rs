@@ -132,7 +132,10 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => StoreError::Conflict("the username is taken".into()),
+            StoreError::Conflict(_) => StoreError::Conflict(vaxride_dispatch::problem!(
+                "username_taken",
+                "the username is taken"
+            )),
             other => other,
         })?;
         tx.commit().await?;

@@ -972,3 +972,63 @@ both!(
     declined_trips_are_reassigned_and_vans_keep_their_stops_on_both_databases,
     declined_trips_are_reassigned
 );
+
+async fn drivers_change_and_keep_one_vehicle_each(store: Store) {
+    let w = world(&store).await;
+    let list = store.drivers(w.district).await.unwrap();
+    let (first, second) = (&list[0], &list[1]);
+    let taken = second
+        .vehicle_id
+        .expect("the world's drivers have vehicles");
+    // Another driver's vehicle is refused by field and code, and nothing changes.
+    let change = |vehicle_id| NewDriver {
+        name: "Wang Lei".into(),
+        phone: "13912345678".into(),
+        vehicle_id,
+    };
+    match store
+        .update_driver(w.district, first.id, &change(Some(taken)))
+        .await
+    {
+        Err(StoreError::Invalid(fields)) => {
+            assert_eq!(fields[0].field, "vehicle_id");
+            assert_eq!(fields[0].problem.code, "vehicle_has_driver");
+        }
+        other => panic!("expected a field error, got {other:?}"),
+    }
+    assert_eq!(store.drivers(w.district).await.unwrap(), list);
+    // A new driver cannot take it either.
+    assert!(matches!(
+        store.create_driver(w.district, &change(Some(taken))).await,
+        Err(StoreError::Invalid(_))
+    ));
+    // Their own vehicle is no conflict; `None` frees it for another.
+    store
+        .update_driver(w.district, first.id, &change(first.vehicle_id))
+        .await
+        .unwrap();
+    store
+        .update_driver(w.district, second.id, &change(None))
+        .await
+        .unwrap();
+    store
+        .update_driver(w.district, first.id, &change(Some(taken)))
+        .await
+        .unwrap();
+    let now = store.drivers(w.district).await.unwrap();
+    assert_eq!(
+        (now[0].name.as_str(), now[0].vehicle_id, now[1].vehicle_id),
+        ("Wang Lei", Some(taken), None)
+    );
+    // Another district's coordinator sees no such driver.
+    assert!(matches!(
+        store
+            .update_driver(w.district + 1, first.id, &change(None))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+both!(
+    drivers_change_and_keep_one_vehicle_each_on_both_databases,
+    drivers_change_and_keep_one_vehicle_each
+);
