@@ -2,6 +2,7 @@
 //! with one broken row: the row's errors are listed and nothing is saved; with the row mended,
 //! the check is clean and the import books both rows.
 
+use anyhow::Context;
 use fantoccini::Locator;
 use serde_json::json;
 use vaxride_tests::{DESKTOP, Lang, browser, demo_server};
@@ -202,6 +203,44 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     b.check_page(&format!("secretary bookings after a CSV import ({lang:?})"))
         .await?;
     b.screenshot(&format!("secretary-bookings-desktop-{code}"))
+        .await?;
+
+    // The mended row's elder has moved away: the secretary takes them off the roster (two taps)
+    // and their booking is cancelled with them.
+    let found = api.get("/api/elders?find=Mended%20Row").await?;
+    let elder = found[0]["id"]
+        .as_i64()
+        .context("the imported elder is listed")?;
+    b.wait_for("#nav-secretary-elders").await?.click().await?;
+    let retire = format!("[data-testid=elder-retire-{elder}]");
+    b.wait_for(&retire).await?.click().await?;
+    b.wait_for(&retire).await?.click().await?;
+    b.wait_until(
+        &format!("!document.querySelector('[data-testid=elder-row-{elder}]')"),
+        10,
+    )
+    .await?;
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM bookings WHERE elder_id = $1 AND status = 'cancelled'",
+            &[json!(elder)]
+        )
+        .await?,
+        1,
+        "the retired elder's booking is cancelled ({lang:?})"
+    );
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM elders WHERE id = $1 AND active = 0",
+            &[json!(elder)]
+        )
+        .await?,
+        1,
+        "the elder is kept, off the roster ({lang:?})"
+    );
+    b.check_page(&format!("secretary elders after a retirement ({lang:?})"))
         .await?;
     b.close().await?;
     let _ = std::fs::remove_dir_all(&dir);

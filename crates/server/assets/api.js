@@ -110,5 +110,5 @@ export function fieldLines(e) {
 
 /** The error and its field problems in one line, for a notice. */
 export function errorLine(e) {
-  return [errorText(e), ...fieldLines(e)].join(' ').trim();
+  return `${errorText(e)} ${fieldLines(e).join('; ')}`.trim();
 }

@@ -17,7 +17,7 @@
 // data-testid="trip-status-<id>", reassign selects #reassign-vehicle-<id>, buttons
 // data-testid="reassign-<id>") #trips-refreshed.
 
-import { h, s, clear, field, hhmm, today, table } from './dom.js';
+import { h, s, clear, field, hhmm, today, table, twoTap } from './dom.js';
 import { t, getLang } from './i18n.js';
 import { api, errorLine, errorText, fieldLines } from './api.js';
 import { bboxOf, pad, mapFigure, marker, label, colour, slotCharts } from './map.js';
@@ -98,29 +98,12 @@ function rowActions(prefix, id, name, ctx, onEdit, onRetire) {
   const edit = onEdit ? h('button', {
     type: 'button', 'data-testid': `${prefix}-edit-${id}`, 'aria-label': t('fleet.edit_named', { name }), onclick: onEdit,
   }, t('fleet.edit')) : null;
-  if (!onRetire) return h('td', {}, h('div', { class: 'row-actions' }, edit));
-  const idle = () => {
-    retire.textContent = t('fleet.retire');
-    retire.setAttribute('aria-label', t('fleet.retire_named', { name }));
-  };
-  const retire = h('button', { type: 'button', class: 'danger', 'data-testid': `${prefix}-retire-${id}` });
-  idle();
-  let armed = null;
-  retire.addEventListener('click', async () => {
-    if (!armed) {
-      retire.textContent = t('fleet.retire_confirm');
-      retire.setAttribute('aria-label', t('fleet.retire_confirm_named', { name }));
-      ctx.notify(t('fleet.retire_confirm_named', { name }));
-      armed = setTimeout(() => { armed = null; idle(); }, 5000);
-      return;
-    }
-    clearTimeout(armed);
-    armed = null;
-    retire.disabled = true;
-    await onRetire();
-    retire.disabled = false;
-    idle();
-  });
+  const retire = onRetire ? twoTap(`${prefix}-retire-${id}`, {
+    label: t('fleet.retire'),
+    named: t('fleet.retire_named', { name }),
+    confirm: t('fleet.retire_confirm'),
+    confirmNamed: t('fleet.retire_confirm_named', { name }),
+  }, ctx.notify, onRetire) : null;
   return h('td', {}, h('div', { class: 'row-actions' }, edit, retire));
 }
 
@@ -304,11 +287,12 @@ export function plan(main, ctx) {
 
   // The day's plans (newest first): which is published, which is shown, and a button to show
   // another. With `pick` and no plan shown, the published one (else the newest) is shown.
-  async function refreshList(pick) {
+  // `again`: ask once more when the list lacks the plan shown (it left before a run saved it).
+  async function refreshList(pick, again = true) {
     const day = dayInput.value;
     const mine = ++seq.list;
     listTitle.textContent = t('plans.title', { day });
-    if (!canList || !day) { clear(listBox).append(listTitle); return; }
+    if (!canList || !day) { list.pending = null; clear(listBox).append(listTitle); return; }
     let plans;
     list.pending = day;
     try {
@@ -325,13 +309,16 @@ export function plan(main, ctx) {
     list.day = day;
     list.plans = plans;
     renderList(plans, day, pick);
+    if (again && st.plan && st.plan.day === day && !plans.some((x) => x.id === st.plan.id)) refreshList(false, false);
   }
 
   // Marks the plan now shown in the day's list: from the list already fetched when it holds
-  // the plan (no second request when a remembered plan opens), else a fresh one (a new run).
-  function markShown(id, day) {
+  // the plan as it is now (no second request when a remembered plan opens), else a fresh one
+  // (a new run, a status that moved on).
+  function markShown(p, day) {
     if (list.pending === day) return; // the list on its way reads st.plan when it arrives
-    if (list.day === day && list.plans.some((x) => x.id === id)) renderList(list.plans, day, false);
+    const row = list.day === day ? list.plans.find((x) => x.id === p.id) : null;
+    if (row && row.status === p.status) renderList(list.plans, day, false);
     else refreshList(false);
   }
 
@@ -442,7 +429,7 @@ export function plan(main, ctx) {
       if (!st.alive || mine !== seq.load || dayInput.value !== day) return;
       st.plan = p;
       renderPlan(p, sites, communities, roadNet, bookingsOfDay, vehicles);
-      markShown(p.id, day);
+      markShown(p, day);
     } catch (e) {
       if (!st.alive || mine !== seq.load) return;
       if (e.status === 404 || e.status === 403) {

@@ -91,3 +91,37 @@ export function table(attrs, caption, heads, rows) {
       h('thead', {}, h('tr', {}, heads.map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, rows)));
 }
+
+/**
+ * A button that acts on its second tap within 5 s; the first tap changes its words and is
+ * announced with `notify`. For steps that cannot be undone, such as retiring. `words` are
+ * translated: { label, named, confirm, confirmNamed } (the named ones are the accessible names).
+ */
+export function twoTap(testid, words, notify, action) {
+  const btn = h('button', { type: 'button', class: 'danger', 'data-testid': testid });
+  const idle = () => {
+    btn.textContent = words.label;
+    btn.setAttribute('aria-label', words.named);
+  };
+  idle();
+  let armed = null;
+  btn.addEventListener('click', async () => {
+    if (!armed) {
+      btn.textContent = words.confirm;
+      btn.setAttribute('aria-label', words.confirmNamed);
+      notify(words.confirmNamed);
+      armed = setTimeout(() => { armed = null; idle(); }, 5000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = null;
+    btn.disabled = true;
+    try {
+      await action();
+    } finally {
+      btn.disabled = false;
+      idle();
+    }
+  });
+  return btn;
+}

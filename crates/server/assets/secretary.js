@@ -2,7 +2,7 @@
 // elders, or the ledger CSV checked first), with their live status.
 //
 // Ids: #elder-search #elder-add #elder-table (rows data-testid="elder-row-<id>", edit buttons
-// data-testid="elder-edit-<id>") #elder-form (#elder-name #elder-phone #elder-address
+// data-testid="elder-edit-<id>", two-tap retire buttons data-testid="elder-retire-<id>") #elder-form (#elder-name #elder-phone #elder-address
 // #elder-lon #elder-lat #elder-mobility #elder-companions #elder-dose #elder-priority
 // #elder-notes) #elder-save #elder-cancel #elder-error;
 // #booking-day #pick-filter #pick-list (checkboxes #pick-<elderId>) #batch-time
@@ -11,9 +11,9 @@
 // data-testid="booking-row-<id>", status cells data-testid="booking-status-<id>", cancel
 // buttons data-testid="cancel-<id>") #booking-refreshed #export-csv.
 
-import { h, clear, field, hhmm, today, randomKey, download, csvCell, table } from './dom.js';
+import { h, clear, field, hhmm, today, randomKey, download, csvCell, table, twoTap } from './dom.js';
 import { t } from './i18n.js';
-import { api, ApiError, errorText, fieldLines, fieldMessage, fieldName } from './api.js';
+import { api, ApiError, errorLine, errorText, fieldLines, fieldMessage } from './api.js';
 
 const MOBILITY = ['walks', 'wheelchair', 'bedridden'];
 const DOSES = ['none', 'first', 'full', 'booster'];
@@ -26,7 +26,7 @@ function options(values, prefix, selected) {
 
 /** The CSV error's column as written in the file's header, else the whole row or file. */
 function csvColumn(f) {
-  if (f.column) return fieldName(f.column);
+  if (f.column) return f.column;
   return t(f.field === 'file' ? 'csv.whole_file' : 'csv.whole_row');
 }
 
@@ -68,14 +68,31 @@ export function elders(main, ctx) {
           rows.map((e) => h('tr', { 'data-testid': `elder-row-${e.id}` },
             h('td', {}, e.name), h('td', {}, e.phone), h('td', {}, e.address),
             h('td', {}, t(`mobility.${e.mobility}`)), h('td', {}, t(`dose.${e.dose}`)), h('td', { class: 'num' }, e.priority),
-            h('td', {}, h('button', {
+            h('td', {}, h('div', { class: 'row-actions' }, h('button', {
               type: 'button', 'data-testid': `elder-edit-${e.id}`,
               'aria-label': t('elders.edit_named', { name: e.name }),
               onclick: () => openForm(e),
-            }, t('elders.edit'))))))
+            }, t('elders.edit')), twoTap(`elder-retire-${e.id}`, {
+              label: t('elders.retire'),
+              named: t('elders.retire_named', { name: e.name }),
+              confirm: t('elders.retire_confirm'),
+              confirmNamed: t('elders.retire_confirm_named', { name: e.name }),
+            }, ctx.notify, () => retire(e)))))))
         : h('p', { class: 'muted', id: 'elder-empty' }, t('elders.none')));
     } catch (e) {
       ctx.notify(errorText(e), 'error');
+    }
+  }
+
+  // Off the roster: their bookings not yet begun are cancelled (the server says how many).
+  async function retire(e) {
+    try {
+      const r = await api('DELETE', `/api/elders/${e.id}`);
+      ctx.notify(t('elders.retired', { name: e.name, n: r.cancelled.length }));
+      if (editing && editing.id === e.id) { editing = null; clear(formBox); }
+      load();
+    } catch (err) {
+      ctx.notify(errorLine(err), 'error');
     }
   }
 

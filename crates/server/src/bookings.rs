@@ -229,6 +229,35 @@ pub(crate) async fn update_elder(
     Ok(HttpResponse::Ok().json(e))
 }
 
+/// `DELETE /api/elders/{id}`: takes the elder off the roster (moved away, died, no longer
+/// needs rides); their bookings that have not begun are cancelled.
+#[utoipa::path(
+    delete,
+    path = "/api/elders/{id}",
+    tag = "bookings",
+    params(
+        ("id" = i64, Path, description = "Elder id"),
+    ),
+    responses(
+        (status = 200, description = "Retired: `{\"cancelled\": [booking ids]}`", body = Object),
+        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Missing, retired, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "A ride of theirs is under way (`conflict`, detail `ride_under_way`)", body = crate::openapi::ErrorBody),
+    )
+)]
+pub(crate) async fn retire_elder(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let cancelled = state
+        .store
+        .retire_elder(caller.0.scope(), *id, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "cancelled": cancelled })))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct BatchBody {

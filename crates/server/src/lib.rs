@@ -115,6 +115,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/elders", web::post().to(bookings::create_elder))
             .route("/elders/{id}", web::get().to(bookings::get_elder))
             .route("/elders/{id}", web::put().to(bookings::update_elder))
+            .route("/elders/{id}", web::delete().to(bookings::retire_elder))
             .route("/bookings", web::get().to(bookings::list))
             .route("/bookings", web::post().to(bookings::create_batch))
             .route("/bookings/import", web::post().to(bookings::import_csv))

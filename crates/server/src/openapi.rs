@@ -18,7 +18,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 #[openapi(
     info(
         title = "vaxride",
-        description = "Volunteer rides of elders to vaccination: bookings, planning, trips pushed to drivers.\n\nErrors answer `{\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"code\", \"params\", \"message\", \"row\", \"column\"}]}}`. Each field problem has a stable `code` and the `params` its words need, so a client can say it in its own language; `message` is English."
+        description = "Volunteer rides of elders to vaccination: bookings, planning, trips pushed to drivers.\n\nErrors answer `{\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"code\", \"params\", \"message\", \"row\", \"column\"}], \"detail\": {\"code\", \"params\", \"message\"}}}` (`detail` for a conflict). Each field problem has a stable `code` and the `params` its words need, so a client can say it in its own language; `message` is English."
     ),
     paths(
         health,
@@ -34,6 +34,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::bookings::create_elder,
         crate::bookings::get_elder,
         crate::bookings::update_elder,
+        crate::bookings::retire_elder,
         crate::bookings::list,
         crate::bookings::create_batch,
         crate::bookings::import_csv,

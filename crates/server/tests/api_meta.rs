@@ -29,6 +29,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/elders"),
     ("get", "/api/elders/{id}"),
     ("put", "/api/elders/{id}"),
+    ("delete", "/api/elders/{id}"),
     ("get", "/api/bookings"),
     ("post", "/api/bookings"),
     ("post", "/api/bookings/import"),

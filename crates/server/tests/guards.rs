@@ -365,6 +365,20 @@ async fn each_role_sees_its_own_objects_and_nothing_else() {
                 (&coord1, 204),
             ],
         ),
+        (
+            "DELETE",
+            "/api/elders/{id}",
+            ids.elder_a,
+            None,
+            vec![
+                (&sec_b, 404),
+                (&sec_c, 404),
+                (&coord2, 404),
+                (&driver, 403),
+                (&anon, 401),
+                (&sec_a, 200),
+            ],
+        ),
     ];
     for (method, path, own, body, expect) in &cases {
         for (who, status) in expect {

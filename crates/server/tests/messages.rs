@@ -118,7 +118,7 @@ fn calls() -> Vec<Call> {
             if src[line_start..start].trim_start().starts_with("//") {
                 continue; // documentation
             }
-            let line = src[..start].lines().count().max(1);
+            let line = src[..start].matches('\n').count() + 1;
             let place = format!("{}:{line}", file.display());
             let rest = src[start + "problem!".len()..]
                 .strip_prefix('(')
@@ -249,6 +249,7 @@ fn every_field_problem_reads_in_both_languages() {
             wrong.push(format!("field_msg.{code} ({lang}) is never sent"));
         }
     }
+    wrong.sort();
     wrong.dedup();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -210,7 +210,8 @@ impl Store {
         let mut batch = Vec::with_capacity(rows.len());
         for r in rows {
             let found: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM elders WHERE community_id = $1 AND name = $2 AND phone = $3",
+                "SELECT id FROM elders WHERE community_id = $1 AND name = $2 AND phone = $3 \
+                 AND active = 1",
             )
             .bind(community)
             .bind(&r.name)
@@ -341,30 +342,89 @@ impl Store {
             return Ok(current);
         }
         let mut tx = self.write().await?;
-        sqlx::query("UPDATE bookings SET status = 'cancelled', status_at = $1 WHERE id = $2")
+        cancel_in(&mut tx, id, now).await?;
+        tx.commit().await?;
+        self.booking(scope, id).await
+    }
+
+    /// Takes an elder off the roster (moved away, died, no longer needs rides). Their bookings
+    /// that have not begun are cancelled (stops leave their trips, drivers are told), in the same
+    /// transaction; while a ride of theirs is under way nothing changes (`ride_under_way`).
+    /// Their history stays; they are no longer listed, changed or booked. Returns the ids of
+    /// the bookings cancelled.
+    pub async fn retire_elder(&self, scope: Scope, id: i64, now: i64) -> Result<Vec<i64>> {
+        let mut tx = self.write().await?;
+        let visible: Option<i64> = sqlx::query_scalar(sql!(
+            "SELECT e.id FROM elders e JOIN communities c ON c.id = e.community_id \
+             WHERE e.id = $1 AND e.active = 1{}",
+            community_filter(scope)
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if visible.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let bookings: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, status FROM bookings WHERE elder_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let mut open = Vec::new();
+        for (booking, status) in bookings {
+            use BookingStatus::*;
+            match BookingStatus::from_code(&status) {
+                Some(Booked | Planned | Unserved | Confirmed) => open.push(booking),
+                Some(DriverArrived | PickedUp | AtSite | ReturnPickedUp) => {
+                    return Err(StoreError::Conflict(problem!(
+                        "ride_under_way",
+                        "a ride of this elder is under way (booking {booking}): retire them when \
+                         it has ended",
+                        booking = booking,
+                    )));
+                }
+                Some(Home | NoShow | Cancelled) => {}
+                None => return Err(StoreError::Database("bad stored booking status".into())),
+            }
+        }
+        for &booking in &open {
+            cancel_in(&mut tx, booking, now).await?;
+        }
+        sqlx::query("UPDATE elders SET active = 0, updated_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let trips: Vec<(i64, Option<i64>)> = sqlx::query_as(
-            "SELECT DISTINCT t.id, t.driver_id FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id \
-             WHERE ts.booking_id = $1 AND ts.active = 1",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE trip_stops SET active = 0 WHERE booking_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        for (trip, driver) in trips {
-            if let Some(d) = driver {
-                crate::trips::push_trip(&mut tx, d, trip, "trip_changed", now).await?;
-            }
-        }
         tx.commit().await?;
-        self.booking(scope, id).await
+        Ok(open)
     }
+}
+
+/// Cancels one booking inside a transaction: its stops leave their trips and each trip's driver
+/// is told.
+async fn cancel_in(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
+    sqlx::query("UPDATE bookings SET status = 'cancelled', status_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    let trips: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT DISTINCT t.id, t.driver_id FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id \
+         WHERE ts.booking_id = $1 AND ts.active = 1",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE trip_stops SET active = 0 WHERE booking_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for (trip, driver) in trips {
+        if let Some(d) = driver {
+            crate::trips::push_trip(tx, d, trip, "trip_changed", now).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn check_community(tx: &mut Tx, scope: Scope, community: i64) -> Result<()> {
@@ -402,7 +462,7 @@ async fn insert_bookings(
     for (k, b) in batch.iter().enumerate() {
         let mobility: Option<String> = sqlx::query_scalar(sql!(
             "SELECT e.mobility FROM elders e JOIN communities c ON c.id = e.community_id \
-             WHERE e.id = $1 AND e.community_id = $2{}",
+             WHERE e.id = $1 AND e.community_id = $2 AND e.active = 1{}",
             community_filter(scope)
         ))
         .bind(b.elder_id)

@@ -33,6 +33,15 @@ impl From<sqlx::Error> for StoreError {
                         "missing_reference",
                         "refers to something that does not exist"
                     ))
+                } else if db.code().as_deref() == Some("22021") {
+                    // PostgreSQL stores no NUL character in text (SQLite does).
+                    StoreError::Invalid(vec![FieldError::new(
+                        "body",
+                        problem!(
+                            "nul_character",
+                            "holds a NUL character, which cannot be stored: remove it"
+                        ),
+                    )])
                 } else if db.is_check_violation() {
                     StoreError::Conflict(problem!("data_rule", "breaks a rule of the data"))
                 } else {

@@ -366,7 +366,8 @@ impl Store {
         let done = sqlx::query(sql!(
             "UPDATE elders SET name = $1, phone = $2, address = $3, lon = $4, lat = $5, \
              mobility = $6, companions = $7, dose = $8, priority = $9, notes = $10, updated_at = $11 \
-             WHERE id = $12 AND community_id IN (SELECT c.id FROM communities c WHERE 1 = 1{})",
+             WHERE id = $12 AND active = 1 \
+             AND community_id IN (SELECT c.id FROM communities c WHERE 1 = 1{})",
             community_filter(scope)
         ))
         .bind(&input.name)
@@ -404,11 +405,12 @@ impl Store {
         elder(&row)
     }
 
-    /// The elders the scope sees, optionally only those whose name or phone contains `find`.
+    /// The elders on the rosters the scope sees (not those retired), optionally only those
+    /// whose name or phone contains `find`.
     pub async fn elders(&self, scope: Scope, find: Option<&str>) -> Result<Vec<Elder>> {
         let rows = sqlx::query(sql!(
             "SELECT {ELDER} FROM elders e JOIN communities c ON c.id = e.community_id \
-             WHERE ($1 = '' OR e.name LIKE $2 OR e.phone LIKE $2){} ORDER BY e.id",
+             WHERE e.active = 1 AND ($1 = '' OR e.name LIKE $2 OR e.phone LIKE $2){} ORDER BY e.id",
             community_filter(scope)
         ))
         .bind(find.unwrap_or(""))
@@ -516,6 +518,13 @@ impl Store {
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
+        }
+        if what == Retire::Vehicle {
+            // Nobody drives a retired vehicle: its driver is free for another.
+            sqlx::query("UPDATE drivers SET vehicle_id = NULL WHERE vehicle_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -626,7 +635,8 @@ impl Store {
         .bind(&new.name)
         .bind(&new.phone)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(vehicle_taken)?;
         tx.commit().await?;
         Ok(id)
     }
@@ -655,7 +665,8 @@ impl Store {
         .bind(id)
         .bind(district)
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(vehicle_taken)?;
         tx.commit().await?;
         Ok(())
     }
@@ -672,6 +683,16 @@ async fn check_driver_vehicle(
     let Some(vehicle) = new.vehicle_id else {
         return Ok(());
     };
+    if let Some(driver) = driver {
+        let current: Option<i64> =
+            sqlx::query_scalar("SELECT vehicle_id FROM drivers WHERE id = $1")
+                .bind(driver)
+                .fetch_one(&mut **tx)
+                .await?;
+        if current == Some(vehicle) {
+            return Ok(()); // kept as it is
+        }
+    }
     let known: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM vehicles WHERE id = $1 AND district_id = $2 AND active = 1",
     )
@@ -679,24 +700,38 @@ async fn check_driver_vehicle(
     .bind(district)
     .fetch_optional(&mut **tx)
     .await?;
-    let problem = if known.is_none() {
-        problem!("no_such_vehicle", "no such vehicle in your district")
-    } else {
-        let other: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM drivers WHERE vehicle_id = $1 AND id <> $2")
-                .bind(vehicle)
-                .bind(driver.unwrap_or(-1))
-                .fetch_optional(&mut **tx)
-                .await?;
-        if other.is_none() {
-            return Ok(());
-        }
-        problem!("vehicle_has_driver", "the vehicle already has a driver")
-    };
-    Err(StoreError::Invalid(vec![FieldError::new(
+    if known.is_none() {
+        return Err(StoreError::Invalid(vec![FieldError::new(
+            "vehicle_id",
+            problem!("no_such_vehicle", "no such vehicle in your district"),
+        )]));
+    }
+    let other: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM drivers WHERE vehicle_id = $1 AND id <> $2")
+            .bind(vehicle)
+            .bind(driver.unwrap_or(-1))
+            .fetch_optional(&mut **tx)
+            .await?;
+    match other {
+        None => Ok(()),
+        Some(_) => Err(vehicle_has_driver()),
+    }
+}
+
+/// The one unique rule of a driver's row is one driver per vehicle: when two requests race past
+/// [`check_driver_vehicle`] (PostgreSQL reads committed rows), the loser hears the same words.
+fn vehicle_taken(e: sqlx::Error) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Conflict(p) if p.code == "already_exists" => vehicle_has_driver(),
+        other => other,
+    }
+}
+
+fn vehicle_has_driver() -> StoreError {
+    StoreError::Invalid(vec![FieldError::new(
         "vehicle_id",
-        problem,
-    )]))
+        problem!("vehicle_has_driver", "the vehicle already has a driver"),
+    )])
 }
 
 /// Inserts an elder inside a transaction, checking the community is in scope.

@@ -737,6 +737,15 @@ async fn plan_publish_and_drive(store: Store) {
             assert_eq!(a, b);
             let seen = store.booking(w.coordinator, st.booking_id).await.unwrap();
             assert_eq!(seen.status.code(), a);
+            if r == Report::PickedUp {
+                // On board: the elder cannot leave the roster now, and nothing changes.
+                match store.retire_elder(w.coordinator, seen.elder_id, NOW).await {
+                    Err(StoreError::Conflict(p)) => assert_eq!(p.code, "ride_under_way"),
+                    other => panic!("expected ride_under_way, got {other:?}"),
+                }
+                let again = store.booking(w.coordinator, st.booking_id).await.unwrap();
+                assert_eq!(again.status, BookingStatus::PickedUp);
+            }
         }
     }
     let mine = store
@@ -1027,8 +1036,102 @@ async fn drivers_change_and_keep_one_vehicle_each(store: Store) {
             .await,
         Err(StoreError::NotFound)
     ));
+    // A NUL character: PostgreSQL cannot store it and says so by field; never a database error.
+    let nul = NewDriver {
+        name: "Wang\0Lei".into(),
+        ..change(None)
+    };
+    match store.update_driver(w.district, first.id, &nul).await {
+        Ok(()) => {}
+        Err(StoreError::Invalid(f)) => assert_eq!(f[0].problem.code, "nul_character"),
+        Err(other) => panic!("expected Ok or a field error, got {other:?}"),
+    }
+    // A retired vehicle frees its driver.
+    store
+        .update_driver(w.district, first.id, &change(Some(taken)))
+        .await
+        .unwrap();
+    store
+        .retire(w.district, vaxride_store::Retire::Vehicle, taken)
+        .await
+        .unwrap();
+    let now = store.drivers(w.district).await.unwrap();
+    assert_eq!(now[0].vehicle_id, None);
 }
 both!(
     drivers_change_and_keep_one_vehicle_each_on_both_databases,
     drivers_change_and_keep_one_vehicle_each
 );
+
+async fn elders_leave_the_roster(store: Store) {
+    let w = world(&store).await;
+    let s = w.secretary_a;
+    let elder = w.elders_a[0];
+    let ids = store
+        .create_bookings(s, w.community_a, w.user_a, &[booking(elder)], None, NOW)
+        .await
+        .unwrap();
+    // Another community's secretary sees no such elder.
+    assert!(matches!(
+        store.retire_elder(w.secretary_b, elder, NOW).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.retire_elder(s, elder, NOW + 1).await.unwrap(), ids);
+    // The open booking is cancelled; the history stays readable.
+    let b = store.booking(s, ids[0]).await.unwrap();
+    assert_eq!(b.status, BookingStatus::Cancelled);
+    assert_eq!(store.elder(s, elder).await.unwrap().id, elder);
+    // No longer listed, changed, booked or retired again.
+    assert!(
+        store
+            .elders(s, None)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.id != elder)
+    );
+    assert!(matches!(
+        store
+            .update_elder(s, elder, &elder_input_of(&store, s, elder).await, NOW)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    match store
+        .create_bookings(s, w.community_a, w.user_a, &[booking(elder)], None, NOW)
+        .await
+    {
+        Err(StoreError::Invalid(fields)) => {
+            assert_eq!(fields[0].problem.code, "no_such_elder", "{fields:?}")
+        }
+        other => panic!("a retired elder cannot be booked: {other:?}"),
+    }
+    assert!(matches!(
+        store.retire_elder(s, elder, NOW).await,
+        Err(StoreError::NotFound)
+    ));
+    // An elder without bookings just leaves.
+    assert_eq!(
+        store.retire_elder(s, w.elders_a[1], NOW).await.unwrap(),
+        Vec::<i64>::new()
+    );
+}
+both!(
+    elders_leave_the_roster_on_both_databases,
+    elders_leave_the_roster
+);
+
+/// The input that would write `id` back as it is.
+async fn elder_input_of(store: &Store, scope: Scope, id: i64) -> ElderInput {
+    let e = store.elder(scope, id).await.unwrap();
+    ElderInput {
+        name: e.name,
+        phone: e.phone,
+        address: e.address,
+        home: e.home,
+        mobility: e.mobility,
+        companions: e.companions,
+        dose: e.dose,
+        priority: e.priority,
+        notes: e.notes,
+    }
+}

@@ -1,0 +1,3 @@
+-- An elder taken off the roster (moved away, died, no longer needs rides) keeps their history
+-- but is no longer listed or bookable.
+ALTER TABLE elders ADD COLUMN active BIGINT NOT NULL DEFAULT 1;
