@@ -49,6 +49,14 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     )
     .await?;
     assert_eq!(booked, 2.0, "both new bookings show as booked ({lang:?})");
+    // "Updated at" in the page's own clock: 24-hour, no English AM/PM on the Chinese page.
+    b.wait_until(
+        "/\\d{2}:\\d{2}:\\d{2}/.test(document.getElementById('booking-refreshed').textContent) && \
+         !/AM|PM/.test(document.getElementById('booking-refreshed').textContent)",
+        5,
+    )
+    .await
+    .with_context(|| format!("#booking-refreshed reads a 24-hour time ({lang:?})"))?;
     assert_eq!(
         count(
             &server,

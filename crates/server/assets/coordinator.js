@@ -18,7 +18,7 @@
 // data-testid="reassign-<id>") #trips-refreshed.
 
 import { h, s, clear, field, hhmm, today, table, twoTap } from './dom.js';
-import { t, getLang } from './i18n.js';
+import { t, getLang, clockTime } from './i18n.js';
 import { api, errorLine, errorText, fieldLines } from './api.js';
 import { bboxOf, pad, mapFigure, marker, label, colour, slotCharts } from './map.js';
 import { badge, reasonText } from './secretary.js';
@@ -664,7 +664,7 @@ export function trips(main, ctx) {
       const list = await api('GET', `/api/trips?day=${encodeURIComponent(dayInput.value)}`);
       if (!st.alive) return;
       render(list);
-      refreshed.textContent = t('book.refreshed', { time: new Date().toLocaleTimeString() });
+      refreshed.textContent = t('book.refreshed', { time: clockTime(new Date()) });
     } catch (e) {
       refreshed.textContent = errorText(e);
     }

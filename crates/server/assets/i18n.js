@@ -915,3 +915,8 @@ export function t(key, params) {
   if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined ? m : String(params[k])));
   return s;
 }
+
+/** A time of day as the page's language writes it, 24-hour, with seconds ("14:05:09"). */
+export function clockTime(date) {
+  return date.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+}

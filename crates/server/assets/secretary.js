@@ -12,7 +12,7 @@
 // buttons data-testid="cancel-<id>") #booking-refreshed #export-csv.
 
 import { h, clear, field, hhmm, today, randomKey, download, csvCell, table, twoTap } from './dom.js';
-import { t } from './i18n.js';
+import { t, clockTime } from './i18n.js';
 import { api, ApiError, errorLine, errorText, fieldLines, fieldMessage } from './api.js';
 
 const MOBILITY = ['walks', 'wheelchair', 'bedridden'];
@@ -252,7 +252,7 @@ export function bookings(main, ctx) {
       if (!st.alive) return;
       renderStatus();
       renderPicks();
-      refreshed.textContent = t('book.refreshed', { time: new Date().toLocaleTimeString() });
+      refreshed.textContent = t('book.refreshed', { time: clockTime(new Date()) });
     } catch (e) {
       refreshed.textContent = errorText(e);
     }
