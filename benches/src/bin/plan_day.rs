@@ -1,24 +1,41 @@
 //! Clustered against whole-day solving on the demo street office (or any seed of it).
 //!
-//! `cargo run --release -p vaxride-benches --bin plan_day -- SECONDS [SEED] [--threads N]`
+//! `cargo run --release -p vaxride-benches --bin plan_day -- SECONDS [SEED] [--threads N] [--iterations N]`
+//! (`--iterations`: a deterministic budget, split between the stages as the seconds are)
 //! prints one JSON line per mode: bookings, served, unserved by reason, vehicles used, driver
 //! hours, mean ride, wall time, clusters.
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use vaxride_dispatch::demo::{office, road_anchors, town_roads};
 use vaxride_dispatch::model::Day;
-use vaxride_dispatch::plan::{Layout, PlanBooking, PlanInput};
-use vaxride_dispatch::solve::{PlanOptions, Stage, solve_day};
-use vaxride_roadnet::{DEFAULT_MAX_SNAP_M, RoadNetwork};
-use vaxride_solver::Budget;
+use vaxride_dispatch::plan::{PlanBooking, PlanInput};
+use vaxride_dispatch::planning::{Iterations, PlanStage, Progress, plan_day};
+use vaxride_dispatch::solve::PlanOptions;
+use vaxride_dispatch::travel::Roads;
+use vaxride_roadnet::RoadNetwork;
+use vaxride_server::WallClock;
 
-struct Deadline(Instant, Duration);
+/// Times the matrix stage: from its start to the next stage's.
+#[derive(Default)]
+struct MatrixTimer(Mutex<(Option<Instant>, Option<Duration>)>);
 
-impl Budget for Deadline {
-    fn progress(&mut self, _: u64) -> Option<f64> {
-        let f = self.0.elapsed().as_secs_f64() / self.1.as_secs_f64();
-        (f < 1.0).then_some(f)
+impl MatrixTimer {
+    fn matrix_ms(&self) -> f64 {
+        let t = self.0.lock().expect("timer");
+        t.1.map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    }
+}
+
+impl Progress for MatrixTimer {
+    fn stage(&self, stage: PlanStage, _percent: i64) {
+        let mut t = self.0.lock().expect("timer");
+        match (stage, t.0) {
+            (PlanStage::Matrix, _) => t.0 = Some(Instant::now()),
+            (_, Some(start)) if t.1.is_none() => t.1 = Some(start.elapsed()),
+            _ => {}
+        }
     }
 }
 
@@ -32,6 +49,12 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(2);
+    // An iteration budget instead of seconds: a deterministic run (same seed, same plan).
+    let iterations: Option<u64> = args
+        .iter()
+        .position(|a| a == "--iterations")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok());
     let ways = town_roads(seed);
     let net = RoadNetwork::from_car_ways(&ways).expect("the demo town has roads");
     let day = Day::parse("2022-04-18").expect("a date");
@@ -83,55 +106,39 @@ fn main() {
         sites,
         vehicles,
     };
-    let layout = Layout::new(&input);
-    let t0 = Instant::now();
-    let snapped: Vec<_> = layout
-        .points
-        .iter()
-        .map(|p| {
-            net.snap(p.lon, p.lat, DEFAULT_MAX_SNAP_M)
-                .expect("on the roads")
-        })
-        .collect();
-    let m = net.matrix(&snapped, &snapped);
-    let n = layout.points.len();
-    let matrix: Vec<Vec<Option<i64>>> = (0..n)
-        .map(|i| {
-            (0..n)
-                .map(|j| m.duration_s(i, j).map(|s| s.round() as i64))
-                .collect()
-        })
-        .collect();
-    let matrix_ms = t0.elapsed().as_secs_f64() * 1000.0;
     for clustered in [true, false] {
-        let total = Duration::from_secs_f64(seconds);
-        let started = Instant::now();
-        let make = |stage: Stage| -> Box<dyn Budget + Send> {
-            let limit = match stage {
-                Stage::Cluster { rounds, .. } => total / 2 / rounds.max(1) as u32,
-                Stage::Whole if clustered => total / 2,
-                Stage::Whole => total,
-            };
-            Box::new(Deadline(Instant::now(), limit))
-        };
         let options = PlanOptions {
             seed: 1,
             threads,
             clustered,
             ..PlanOptions::default()
         };
-        let solved = solve_day(&input, &matrix, options, &make);
+        let timer = MatrixTimer::default();
+        let started = Instant::now();
+        let checked = match iterations {
+            Some(n) => plan_day(&input, &Roads(&net), options, &Iterations(n), &timer),
+            None => plan_day(
+                &input,
+                &Roads(&net),
+                options,
+                &WallClock(Duration::from_secs_f64(seconds)),
+                &timer,
+            ),
+        }
+        .expect("checked");
         let wall = started.elapsed().as_secs_f64();
-        vaxride_solver::check(&solved.instance.problem, &solved.solution).expect("checked");
-        let plan = solved.instance.plan(&solved.solution);
+        let matrix_ms = timer.matrix_ms();
+        let plan = checked.result();
         let f = &plan.figures;
+        let clusters = checked.geometry()["clusters"]
+            .as_array()
+            .map_or(0, Vec::len);
         println!(
             "{}",
             serde_json::json!({
                 "mode": if clustered { "clustered" } else { "whole" },
                 "seconds": seconds,
                 "threads": threads,
-                "points": n,
                 "matrix_ms": (matrix_ms * 10.0).round() / 10.0,
                 "bookings": f.requested,
                 "served": f.served,
@@ -139,9 +146,18 @@ fn main() {
                 "vehicles_used": f.vehicles_used,
                 "driver_hours": (f.driver_seconds as f64 / 360.0).round() / 10.0,
                 "mean_ride_min": (f.mean_ride_seconds as f64 / 6.0).round() / 10.0,
-                "clusters": solved.clusters.len(),
+                "clusters": clusters,
                 "wall_s": (wall * 10.0).round() / 10.0,
+                "routes_digest": digest(&serde_json::to_string(&plan.routes).expect("json")),
             })
         );
     }
+}
+
+/// A short fingerprint of the plan's routes (two runs print the same one for the same plan).
+fn digest(text: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    format!("{:016x}", h.finish())
 }

@@ -5,7 +5,8 @@
 //! cluster gets vehicles in proportion to its seats needed, nearest first.
 
 use crate::model::{Point, Vehicle};
-use crate::plan::{PlanBooking, haversine_m};
+use crate::plan::PlanBooking;
+use crate::travel::haversine_m;
 
 /// Sizes the clusters aim for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,8 @@ pub mod error;
 pub mod ledger;
 pub mod model;
 pub mod plan;
+pub mod planning;
 pub mod solve;
+pub mod travel;
 
 pub use error::{DispatchError, FieldError, Fields, Problem};

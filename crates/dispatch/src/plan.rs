@@ -2,9 +2,9 @@
 //! to a plan a person can read: routes with their stops and times, the elders left out and why,
 //! and the figures (served, ride times, driver hours, load per site slot).
 //!
-//! Two steps, so that the road network stays outside: [`Layout::new`] lists the points the
-//! travel matrix is needed for; the caller computes the matrix (from `vaxride-roadnet`, or
-//! [`straight_line_matrix`] as a fallback) and passes it to [`Layout::instance`].
+//! Two steps: [`Layout::new`] lists the points the travel matrix is needed for; the matrix
+//! between them (from a [`TravelTimes`](crate::travel::TravelTimes)) goes to
+//! [`Layout::instance`]. The planning pipeline ([`crate::planning`]) runs both.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -273,31 +273,6 @@ impl Layout {
             direct,
         }
     }
-}
-
-/// Travel times by straight line at `kmh` with a detour factor of 1.3: a fallback for when no
-/// road network is loaded, and for tests.
-pub fn straight_line_matrix(points: &[Point], kmh: f64) -> Vec<Vec<Option<i64>>> {
-    let metres_per_s = kmh / 3.6;
-    points
-        .iter()
-        .map(|a| {
-            points
-                .iter()
-                .map(|b| Some((1.3 * haversine_m(*a, *b) / metres_per_s).round() as i64))
-                .collect()
-        })
-        .collect()
-}
-
-/// Great-circle distance in metres.
-pub fn haversine_m(a: Point, b: Point) -> f64 {
-    let r = 6_371_008.8;
-    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
-    let dp = p2 - p1;
-    let dl = (b.lon - a.lon).to_radians();
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * r * h.sqrt().asin()
 }
 
 /// One stop of a planned route.

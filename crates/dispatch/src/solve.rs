@@ -1,4 +1,5 @@
-//! Planning a day: cluster, solve the clusters in parallel, join them and improve the whole.
+//! Solving a day: cluster, solve the clusters in parallel, join them and improve the whole.
+//! Called by the planning pipeline ([`crate::planning`]), which checks what it finds.
 
 use std::collections::HashMap;
 
@@ -48,9 +49,9 @@ impl Default for PlanOptions {
     }
 }
 
-/// A solved day.
+/// A solved day (not yet checked: [`crate::planning`] checks it).
 #[derive(Debug, Clone)]
-pub struct SolvedDay {
+pub(crate) struct SolvedDay {
     /// The day's problem and how to read it.
     pub instance: DayInstance,
     /// The best solution.
@@ -59,17 +60,18 @@ pub struct SolvedDay {
     pub clusters: Vec<Cluster>,
 }
 
-/// Budgets per stage, made by the caller (the core reads no clock).
-pub type BudgetFor<'a> = dyn Fn(Stage) -> Box<dyn Budget + Send> + Sync + 'a;
+/// Budgets per stage (the core reads no clock).
+pub(crate) type BudgetFor<'a> = dyn Fn(Stage) -> Box<dyn Budget + Send + 'a> + Sync + 'a;
 
-/// Plans a day on the travel matrix between the [`Layout::new`] points of `input`.
-pub fn solve_day(
+/// Plans a day on `durations`, the travel matrix between the points of `layout` (made by
+/// [`Layout::new`] from this `input`).
+pub(crate) fn solve_day(
     input: &PlanInput,
+    layout: &Layout,
     durations: &[Vec<Option<i64>>],
     options: PlanOptions,
     budget_for: &BudgetFor<'_>,
 ) -> SolvedDay {
-    let layout = Layout::new(input);
     let whole = layout.instance(input, durations);
     let params = SolveParams {
         seed: options.seed,

@@ -158,7 +158,8 @@ pub(crate) async fn trips(
                         lat: x.lat,
                     })
                     .collect();
-                let (line, on_roads) = crate::planning::road_line(net.as_deref(), &stops);
+                let (line, on_roads) =
+                    crate::with_travel(net.as_deref(), |times| times.line(&stops));
                 let mut v = serde_json::to_value(&t).unwrap_or_default();
                 v["geometry"] = if on_roads && line.len() >= 2 {
                     json!(line)

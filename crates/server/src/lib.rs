@@ -17,6 +17,8 @@ pub mod seed;
 mod sse;
 pub mod ui;
 
+pub use planning::WallClock;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -152,6 +154,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/trips/{id}/decline", web::post().to(driver::decline))
             .route("/stops/{id}/report", web::post().to(driver::report)),
     );
+}
+
+/// Runs `f` with the travel times of the loaded road network, or by straight line without one.
+pub(crate) fn with_travel<R>(
+    net: Option<&RoadNetwork>,
+    f: impl FnOnce(&dyn vaxride_dispatch::travel::TravelTimes) -> R,
+) -> R {
+    match net {
+        Some(n) => f(&vaxride_dispatch::travel::Roads(n)),
+        None => f(&vaxride_dispatch::travel::StraightLines),
+    }
 }
 
 async fn health(state: web::Data<AppState>) -> HttpResponse {

@@ -7,11 +7,10 @@ use std::time::{Duration, Instant};
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use vaxride_dispatch::model::{Day, Point};
-use vaxride_dispatch::plan::{Layout, PlanResult, straight_line_matrix};
-use vaxride_dispatch::solve::{PlanOptions, Stage, solve_day};
-use vaxride_roadnet::{DEFAULT_MAX_SNAP_M, RoadNetwork};
+use serde_json::json;
+use vaxride_dispatch::model::Day;
+use vaxride_dispatch::planning::{Budgets, PlanStage, plan_day};
+use vaxride_dispatch::solve::PlanOptions;
 use vaxride_solver::{Budget, Cost};
 use vaxride_store::{Role, Scope, Store};
 
@@ -60,35 +59,51 @@ impl Jobs {
     }
 }
 
-/// A wall-clock budget that reports into the job's progress.
+/// A wall-clock budget for a whole planning run, shared out by the pipeline's stages.
+#[derive(Debug, Clone, Copy)]
+pub struct WallClock(pub Duration);
+
+impl Budgets for WallClock {
+    fn budget(&self, share: f64) -> Box<dyn Budget + Send> {
+        Box::new(Deadline {
+            start: Instant::now(),
+            limit: self.0.mul_f64(share),
+        })
+    }
+}
+
+/// Stops at `limit` after `start`.
 struct Deadline {
     start: Instant,
     limit: Duration,
-    jobs: Jobs,
-    job: i64,
-    /// Percent range this stage covers.
-    span: (f64, f64),
-    /// When progress was last written.
-    reported: Instant,
-    weight: f64,
 }
 
 impl Budget for Deadline {
-    fn progress(&mut self, iteration: u64) -> Option<f64> {
+    fn progress(&mut self, _iteration: u64) -> Option<f64> {
         let f = self.start.elapsed().as_secs_f64() / self.limit.as_secs_f64().max(1e-3);
-        if f >= 1.0 {
-            return None;
-        }
-        // Report a few times a second, however slow or fast the iterations are.
-        if iteration == 0 || self.reported.elapsed() >= Duration::from_millis(200) {
-            self.reported = Instant::now();
-            let pct = self.span.0 + (self.span.1 - self.span.0) * f * self.weight;
-            self.jobs
-                .update(self.job, |p| p.percent = p.percent.max(pct as i64));
-        }
-        Some(f)
+        (f < 1.0).then_some(f)
     }
-    fn improved(&mut self, served: usize, cost: Cost) {
+}
+
+/// A job's progress, written to this instance's [`Jobs`].
+struct JobProgress {
+    jobs: Jobs,
+    job: i64,
+}
+
+impl vaxride_dispatch::planning::Progress for JobProgress {
+    fn stage(&self, stage: PlanStage, percent: i64) {
+        self.jobs.update(self.job, |p| {
+            p.status = "running".into();
+            p.stage = stage.as_str().into();
+            p.percent = p.percent.max(percent);
+        });
+    }
+    fn percent(&self, percent: i64) {
+        self.jobs
+            .update(self.job, |p| p.percent = p.percent.max(percent));
+    }
+    fn improved(&self, served: usize, cost: Cost) {
         self.jobs.update(self.job, |p| {
             p.best_served = Some(served);
             p.best_cost = Some(cost);
@@ -196,70 +211,6 @@ pub(crate) async fn run(
     })))
 }
 
-/// Travel times between the points on the road network (straight lines where a point is
-/// off the network).
-fn road_matrix(net: &RoadNetwork, points: &[Point]) -> Vec<Vec<Option<i64>>> {
-    let snapped: Vec<_> = points
-        .iter()
-        .map(|p| net.snap(p.lon, p.lat, DEFAULT_MAX_SNAP_M).ok())
-        .collect();
-    let ok: Vec<usize> = (0..points.len())
-        .filter(|&i| snapped[i].is_some())
-        .collect();
-    let on: Vec<_> = ok.iter().map(|&i| snapped[i].expect("kept")).collect();
-    let m = net.matrix(&on, &on);
-    let mut out = straight_line_matrix(points, 25.0);
-    for (a, &i) in ok.iter().enumerate() {
-        for (b, &j) in ok.iter().enumerate() {
-            out[i][j] = m.duration_s(a, b).map(|s| s.round() as i64);
-        }
-    }
-    out
-}
-
-/// The line through `pts` in order, along the fastest roads between each pair (a straight
-/// segment where a point is off the network or there is no network), and whether every leg
-/// followed the roads.
-pub(crate) fn road_line(net: Option<&RoadNetwork>, pts: &[Point]) -> (Vec<[f64; 2]>, bool) {
-    let mut line: Vec<[f64; 2]> = Vec::new();
-    let mut on_roads = true;
-    for w in pts.windows(2) {
-        let leg = net.and_then(|n| {
-            let a = n.snap(w[0].lon, w[0].lat, DEFAULT_MAX_SNAP_M).ok()?;
-            let b = n.snap(w[1].lon, w[1].lat, DEFAULT_MAX_SNAP_M).ok()?;
-            n.route(&a, &b)
-        });
-        match leg {
-            Some(route) => line.extend(route.coords.iter().copied()),
-            None => {
-                on_roads = false;
-                line.extend([[w[0].lon, w[0].lat], [w[1].lon, w[1].lat]]);
-            }
-        }
-    }
-    (line, on_roads)
-}
-
-/// Route lines as GeoJSON, one feature per vehicle (road geometry when a network is loaded).
-fn geometry(net: Option<&RoadNetwork>, result: &PlanResult, starts: &HashMap<i64, Point>) -> Value {
-    let mut features = Vec::new();
-    for r in &result.routes {
-        let start = starts.get(&r.vehicle_id).copied();
-        let pts: Vec<Point> = start
-            .into_iter()
-            .chain(r.stops.iter().map(|s| s.point))
-            .chain(start)
-            .collect();
-        let (line, _) = road_line(net, &pts);
-        features.push(json!({
-            "type": "Feature",
-            "properties": {"vehicle_id": r.vehicle_id, "stops": r.stops.len()},
-            "geometry": {"type": "LineString", "coordinates": line},
-        }));
-    }
-    json!({"type": "FeatureCollection", "features": features})
-}
-
 async fn plan_job(
     state: &web::Data<AppState>,
     job: i64,
@@ -290,73 +241,27 @@ async fn plan_job(
         .plan_input(district, &day)
         .await
         .map_err(|e| e.to_string())?;
-    stage("matrix", 5);
     let net = state.network.clone();
-    let jobs = state.jobs.clone();
-    let solved = tokio::task::spawn_blocking(move || {
-        let layout = Layout::new(&input);
-        let matrix = match &net {
-            Some(n) => road_matrix(n, &layout.points),
-            None => straight_line_matrix(&layout.points, 25.0),
-        };
+    let progress = JobProgress {
+        jobs: state.jobs.clone(),
+        job,
+    };
+    let checked = tokio::task::spawn_blocking(move || {
         let options = PlanOptions {
             clustered,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             ..PlanOptions::default()
         };
-        let half = seconds / 2;
-        jobs.update(job, |p| {
-            p.stage = if clustered { "clusters" } else { "solving" }.into();
-            p.percent = p.percent.max(10);
-        });
-        let jobs_for_budget = jobs.clone();
-        let make = move |stage: Stage| -> Box<dyn Budget + Send> {
-            let (limit, span, weight) = match stage {
-                Stage::Cluster { rounds, .. } => (half / rounds.max(1) as u32, (10.0, 55.0), 1.0),
-                Stage::Whole if clustered => {
-                    jobs_for_budget.update(job, |p| p.stage = "joining".into());
-                    (seconds - half, (55.0, 95.0), 1.0)
-                }
-                Stage::Whole => (seconds, (10.0, 95.0), 1.0),
-            };
-            Box::new(Deadline {
-                start: Instant::now(),
-                reported: Instant::now(),
-                limit,
-                jobs: jobs_for_budget.clone(),
-                job,
-                span,
-                weight,
-            })
-        };
-        let solved = solve_day(&input, &matrix, options, &make);
-        if let Err(errors) = vaxride_solver::check(&solved.instance.problem, &solved.solution) {
-            return Err(format!("the plan failed its check ({} problems)", errors.len()));
-        }
-        let result = solved.instance.plan(&solved.solution);
-        let starts: HashMap<i64, Point> = input.vehicles.iter().map(|v| (v.id, v.start)).collect();
-        let mut geo = geometry(net.as_deref(), &result, &starts);
-        geo["clusters"] = json!(solved
-            .clusters
-            .iter()
-            .map(|c| json!({"communities": c.communities, "centre": c.centre, "bookings": c.bookings.len(), "vehicles": c.vehicles.len()}))
-            .collect::<Vec<_>>());
-        // Where the unserved elders live, so the map can show them too.
-        let homes: HashMap<i64, Point> =
-            input.bookings.iter().map(|b| (b.booking_id, b.home)).collect();
-        geo["unserved"] = json!(result
-            .unserved
-            .iter()
-            .filter_map(|u| homes.get(&u.booking_id).map(|p| json!({"booking_id": u.booking_id, "point": p})))
-            .collect::<Vec<_>>());
-        Ok((result, geo))
+        crate::with_travel(net.as_deref(), |times| {
+            plan_day(&input, times, options, &WallClock(seconds), &progress)
+        })
     })
     .await
-    .map_err(|_| "the planning task stopped".to_string())??;
+    .map_err(|_| "the planning task stopped".to_string())?
+    .map_err(|e| e.to_string())?;
     stage("saving", 96);
-    let (result, geo) = solved;
     store
-        .save_plan(district, &day, &result, &geo, state.now())
+        .save_plan(district, &day, &checked, state.now())
         .await
         .map_err(|e| e.to_string())
 }

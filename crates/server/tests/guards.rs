@@ -6,7 +6,6 @@ use std::time::Duration;
 use actix_web::{App, test, web};
 use serde_json::{Value, json};
 use vaxride_dispatch::model::{Dose, Mobility, Point, Site, SiteKind, Vehicle};
-use vaxride_dispatch::plan::{Figures, PlanResult};
 use vaxride_server::{AppState, configure};
 
 #[macro_use]
@@ -135,20 +134,22 @@ async fn setup() -> (web::Data<AppState>, Ids) {
         )
         .await
         .unwrap()[0];
-    let plan = store
-        .save_plan(
-            d1,
-            &vaxride_dispatch::model::Day::parse(DAY).unwrap(),
-            &PlanResult {
-                routes: vec![],
-                unserved: vec![],
-                figures: Figures::default(),
-            },
-            &json!({}),
-            0,
-        )
-        .await
-        .unwrap();
+    // A draft plan of nothing (no trips to publish), made as every plan is made.
+    let day = vaxride_dispatch::model::Day::parse(DAY).unwrap();
+    let empty = vaxride_dispatch::planning::plan_day(
+        &vaxride_dispatch::plan::PlanInput {
+            day: day.clone(),
+            bookings: vec![],
+            sites: vec![],
+            vehicles: vec![],
+        },
+        &vaxride_dispatch::travel::StraightLines,
+        Default::default(),
+        &vaxride_dispatch::planning::Iterations(0),
+        &vaxride_dispatch::planning::Silent,
+    )
+    .unwrap();
+    let plan = store.save_plan(d1, &day, &empty, 0).await.unwrap();
     (
         web::Data::new(AppState::new(store, None, Duration::from_secs(1))),
         Ids {

@@ -6,6 +6,7 @@ use serde_json::Value;
 use sqlx::Row;
 use vaxride_dispatch::model::{BookingStatus, Day, Mobility};
 use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlanResult};
+use vaxride_dispatch::planning::CheckedPlan;
 
 use crate::error::Result;
 use crate::people::ELDER;
@@ -228,15 +229,16 @@ impl Store {
         job(&row)
     }
 
-    /// Stores a draft plan (the next version for the district and day).
+    /// Stores a draft plan (the next version for the district and day). Only a plan that
+    /// passed the checker can be stored: [`CheckedPlan`] is made by the planning pipeline alone.
     pub async fn save_plan(
         &self,
         district: i64,
         day: &Day,
-        result: &PlanResult,
-        geometry: &Value,
+        plan: &CheckedPlan,
         now: i64,
     ) -> Result<i64> {
+        let (result, geometry) = (plan.result(), plan.geometry());
         let mut tx = self.write().await?;
         let version: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(version), 0) + 1 FROM plans WHERE district_id = $1 AND day = $2",

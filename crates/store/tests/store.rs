@@ -8,13 +8,27 @@ use sqlx::Connection;
 use vaxride_dispatch::model::{
     BookingStatus, Day, Dose, Mobility, Point, Report, Site, SiteKind, StopKind, Vehicle,
 };
-use vaxride_dispatch::plan::straight_line_matrix;
-use vaxride_dispatch::solve::{PlanOptions, solve_day};
-use vaxride_solver::IterationBudget;
+use vaxride_dispatch::plan::PlanInput;
+use vaxride_dispatch::planning::{CheckedPlan, Iterations, Silent, plan_day};
+use vaxride_dispatch::solve::PlanOptions;
+use vaxride_dispatch::travel::StraightLines;
 use vaxride_store::{
     ElderInput, Idempotency, LedgerEntry, NewBooking, NewDriver, NewSite, NewUser, NewVehicle,
     Replay, Role, Scope, Store, StoreError,
 };
+
+/// The day planned on straight lines with `iterations` for its last stage (the whole day; the
+/// clusters, when there are several, get as many between them).
+fn plan(input: &PlanInput, iterations: u64) -> CheckedPlan {
+    plan_day(
+        input,
+        &StraightLines,
+        PlanOptions::default(),
+        &Iterations(2 * iterations),
+        &Silent,
+    )
+    .expect("checked")
+}
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -619,19 +633,14 @@ async fn plan_publish_and_drive(store: Store) {
     let input = store.plan_input(w.district, &day()).await.unwrap();
     assert_eq!(input.bookings.len(), 5);
     assert_eq!(input.vehicles.len(), 2);
-    let layout = vaxride_dispatch::plan::Layout::new(&input);
-    let matrix = straight_line_matrix(&layout.points, 25.0);
-    let solved = solve_day(&input, &matrix, PlanOptions::default(), &|_| {
-        Box::new(IterationBudget(300))
-    });
-    vaxride_solver::check(&solved.instance.problem, &solved.solution).expect("checked");
-    let result = solved.instance.plan(&solved.solution);
+    let checked = plan(&input, 300);
+    let result = checked.result();
     assert_eq!(result.figures.served, 5, "{:?}", result.unserved);
     for slot in &result.figures.slots {
         assert!(slot.planned <= slot.capacity, "{slot:?}");
     }
     let plan_id = store
-        .save_plan(w.district, &day(), &result, &serde_json::json!({}), NOW)
+        .save_plan(w.district, &day(), &checked, NOW)
         .await
         .unwrap();
     assert!(matches!(
@@ -768,20 +777,8 @@ async fn plan_publish_and_drive(store: Store) {
         input.bookings.len() < 5,
         "bookings under way are not planned again"
     );
-    let solved = solve_day(
-        &input,
-        &straight_line_matrix(&vaxride_dispatch::plan::Layout::new(&input).points, 25.0),
-        PlanOptions::default(),
-        &|_| Box::new(IterationBudget(200)),
-    );
     let plan2 = store
-        .save_plan(
-            w.district,
-            &day(),
-            &solved.instance.plan(&solved.solution),
-            &serde_json::json!({}),
-            NOW,
-        )
+        .save_plan(w.district, &day(), &plan(&input, 200), NOW)
         .await
         .unwrap();
     store
@@ -836,21 +833,8 @@ async fn declined_trips_are_reassigned(store: Store) {
         .await
         .unwrap();
     let input = store.plan_input(w.district, &day()).await.unwrap();
-    let layout = vaxride_dispatch::plan::Layout::new(&input);
-    let solved = solve_day(
-        &input,
-        &straight_line_matrix(&layout.points, 25.0),
-        PlanOptions::default(),
-        &|_| Box::new(IterationBudget(200)),
-    );
     let plan = store
-        .save_plan(
-            w.district,
-            &day(),
-            &solved.instance.plan(&solved.solution),
-            &serde_json::json!({}),
-            NOW,
-        )
+        .save_plan(w.district, &day(), &plan(&input, 200), NOW)
         .await
         .unwrap();
     store.publish_plan(w.coordinator, plan, NOW).await.unwrap();

@@ -1,0 +1,242 @@
+//! The day's planning pipeline, whole: the matrix points, the travel times between them, the
+//! clusters solved and joined, the independent checker, the plan a person reads and its map.
+//!
+//! [`plan_day`] is the one way to make a [`CheckedPlan`], and a `CheckedPlan` is the only plan
+//! the store saves: a stored plan has passed the checker because nothing else can be stored.
+//! The caller passes where travel times come from, the time budget and where progress goes;
+//! the pipeline reads no clock and does no I/O.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use serde_json::{Value, json};
+use vaxride_solver::{Budget, Cost, IterationBudget};
+
+use crate::model::Point;
+use crate::plan::{Layout, PlanInput, PlanResult};
+use crate::solve::{PlanOptions, SolvedDay, Stage, solve_day};
+use crate::travel::TravelTimes;
+
+/// What the pipeline is doing, as reported to [`Progress::stage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanStage {
+    /// Travel times between the plan's points.
+    Matrix,
+    /// Solving the clusters, each alone.
+    Clusters,
+    /// Improving the joined clusters as one day.
+    Joining,
+    /// Solving the whole day at once (not clustered).
+    Solving,
+    /// The checker, the readable plan and its map.
+    Checking,
+}
+
+impl PlanStage {
+    /// Its stable name (`matrix`, `clusters`, `joining`, `solving`, `checking`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStage::Matrix => "matrix",
+            PlanStage::Clusters => "clusters",
+            PlanStage::Joining => "joining",
+            PlanStage::Solving => "solving",
+            PlanStage::Checking => "checking",
+        }
+    }
+}
+
+/// Where a planning run reports how far it is. Called from the search threads.
+pub trait Progress: Sync {
+    /// A stage begins, at `percent` (0–100) of the run.
+    fn stage(&self, _stage: PlanStage, _percent: i64) {}
+    /// The run is at `percent` (0–100); called when the whole percent changes.
+    fn percent(&self, _percent: i64) {}
+    /// The search found a better solution: requests served and driving cost (of the current
+    /// stage's problem).
+    fn improved(&self, _served: usize, _cost: Cost) {}
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// The time a run may take, handed out by share: a stage that is given `share` of the run gets
+/// a budget for that share (`0.0..=1.0`) of the whole. A wall-clock budget lives with the
+/// caller (the pipeline reads no clock); [`Iterations`] makes a run deterministic.
+pub trait Budgets: Sync {
+    /// A budget for `share` of the whole run.
+    fn budget(&self, share: f64) -> Box<dyn Budget + Send>;
+}
+
+/// A fixed number of search iterations for the whole run, shared out like time: the same
+/// input, options and iterations give the same plan.
+#[derive(Debug, Clone, Copy)]
+pub struct Iterations(pub u64);
+
+impl Budgets for Iterations {
+    fn budget(&self, share: f64) -> Box<dyn Budget + Send> {
+        Box::new(IterationBudget((self.0 as f64 * share) as u64))
+    }
+}
+
+/// What share of the run a stage gets, and the percent range it covers. Clustered: half to
+/// the clusters (divided by the rounds they are solved in), half to the joined day.
+fn share(stage: Stage, clustered: bool) -> (f64, (f64, f64)) {
+    match stage {
+        Stage::Cluster { rounds, .. } => (0.5 / rounds.max(1) as f64, (10.0, 55.0)),
+        Stage::Whole if clustered => (0.5, (55.0, 95.0)),
+        Stage::Whole => (1.0, (10.0, 95.0)),
+    }
+}
+
+/// A caller's budget that also reports the run's percent and improvements.
+struct Reporting<'a> {
+    inner: Box<dyn Budget + Send>,
+    span: (f64, f64),
+    progress: &'a dyn Progress,
+    last: &'a AtomicI64,
+}
+
+impl Budget for Reporting<'_> {
+    fn progress(&mut self, iteration: u64) -> Option<f64> {
+        let f = self.inner.progress(iteration)?;
+        let pct = (self.span.0 + (self.span.1 - self.span.0) * f) as i64;
+        if self.last.fetch_max(pct, Ordering::Relaxed) < pct {
+            self.progress.percent(pct);
+        }
+        Some(f)
+    }
+
+    fn improved(&mut self, served: usize, cost: Cost) {
+        self.inner.improved(served, cost);
+        self.progress.improved(served, cost);
+    }
+}
+
+/// A plan that passed the independent checker, with its map. Only [`plan_day`] makes one.
+#[derive(Debug, Clone)]
+pub struct CheckedPlan {
+    result: PlanResult,
+    geometry: Value,
+}
+
+impl CheckedPlan {
+    /// The plan: routes, bookings left out and why, figures.
+    pub fn result(&self) -> &PlanResult {
+        &self.result
+    }
+
+    /// The plan's map as GeoJSON: one line per vehicle along the roads, with `clusters` (the
+    /// communities solved together) and `unserved` (where the elders left out live).
+    pub fn geometry(&self) -> &Value {
+        &self.geometry
+    }
+}
+
+/// Why a run made no plan.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// The search's solution failed the independent checker (a solver defect, never the
+    /// input's fault).
+    #[error("the plan failed its check ({0} problems)")]
+    Check(usize),
+}
+
+/// Plans a day: travel times between the plan's points from `times`, clusters solved alone
+/// and then joined (or the whole day at once), the result checked by the independent checker
+/// and read back as a plan with its map.
+pub fn plan_day(
+    input: &PlanInput,
+    times: &dyn TravelTimes,
+    options: PlanOptions,
+    budgets: &dyn Budgets,
+    progress: &dyn Progress,
+) -> Result<CheckedPlan, PlanError> {
+    progress.stage(PlanStage::Matrix, 5);
+    let layout = Layout::new(input);
+    let durations = times.durations(&layout.points);
+    let clustered = options.clustered;
+    progress.stage(
+        if clustered {
+            PlanStage::Clusters
+        } else {
+            PlanStage::Solving
+        },
+        10,
+    );
+    let last = AtomicI64::new(10);
+    let budget_for = |stage: Stage| -> Box<dyn Budget + Send + '_> {
+        if stage == Stage::Whole && clustered {
+            progress.stage(PlanStage::Joining, last.load(Ordering::Relaxed));
+        }
+        let (share, span) = share(stage, clustered);
+        Box::new(Reporting {
+            inner: budgets.budget(share),
+            span,
+            progress,
+            last: &last,
+        })
+    };
+    let solved = solve_day(input, &layout, &durations, options, &budget_for);
+    progress.stage(PlanStage::Checking, 95);
+    if let Err(errors) = vaxride_solver::check(&solved.instance.problem, &solved.solution) {
+        return Err(PlanError::Check(errors.len()));
+    }
+    let result = solved.instance.plan(&solved.solution);
+    let geometry = geometry(times, input, &solved, &result);
+    Ok(CheckedPlan { result, geometry })
+}
+
+/// The plan's map: route lines, clusters, the homes of the elders left out.
+fn geometry(
+    times: &dyn TravelTimes,
+    input: &PlanInput,
+    solved: &SolvedDay,
+    result: &PlanResult,
+) -> Value {
+    let starts: HashMap<i64, Point> = input.vehicles.iter().map(|v| (v.id, v.start)).collect();
+    let features: Vec<Value> = result
+        .routes
+        .iter()
+        .map(|r| {
+            let start = starts.get(&r.vehicle_id).copied();
+            let pts: Vec<Point> = start
+                .into_iter()
+                .chain(r.stops.iter().map(|s| s.point))
+                .chain(start)
+                .collect();
+            let (line, _) = times.line(&pts);
+            json!({
+                "type": "Feature",
+                "properties": {"vehicle_id": r.vehicle_id, "stops": r.stops.len()},
+                "geometry": {"type": "LineString", "coordinates": line},
+            })
+        })
+        .collect();
+    let clusters: Vec<Value> = solved
+        .clusters
+        .iter()
+        .map(|c| {
+            json!({"communities": c.communities, "centre": c.centre,
+                   "bookings": c.bookings.len(), "vehicles": c.vehicles.len()})
+        })
+        .collect();
+    let homes: HashMap<i64, Point> = input
+        .bookings
+        .iter()
+        .map(|b| (b.booking_id, b.home))
+        .collect();
+    let unserved: Vec<Value> = result
+        .unserved
+        .iter()
+        .filter_map(|u| {
+            homes
+                .get(&u.booking_id)
+                .map(|p| json!({"booking_id": u.booking_id, "point": p}))
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features,
+           "clusters": clusters, "unserved": unserved})
+}

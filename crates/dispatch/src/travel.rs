@@ -1,0 +1,106 @@
+//! Travel times and lines between a plan's points: on the road network, or by straight line
+//! where there is none. The planning pipeline asks a [`TravelTimes`] and never knows which.
+
+use vaxride_roadnet::{DEFAULT_MAX_SNAP_M, RoadNetwork};
+
+use crate::model::Point;
+
+/// Speed of the straight-line fallback, km/h (with a detour factor of 1.3).
+pub const STRAIGHT_LINE_KMH: f64 = 25.0;
+
+/// Where travel times and lines come from.
+pub trait TravelTimes: Sync {
+    /// Seconds from `points[i]` to `points[j]` (`None`: unreachable).
+    fn durations(&self, points: &[Point]) -> Vec<Vec<Option<i64>>>;
+
+    /// The line through `points` in order (`[lon, lat]`), and whether every leg followed the
+    /// roads.
+    fn line(&self, points: &[Point]) -> (Vec<[f64; 2]>, bool);
+}
+
+/// Straight lines at [`STRAIGHT_LINE_KMH`]: for when no road network is loaded, and for tests.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StraightLines;
+
+impl TravelTimes for StraightLines {
+    fn durations(&self, points: &[Point]) -> Vec<Vec<Option<i64>>> {
+        straight_line_matrix(points, STRAIGHT_LINE_KMH)
+    }
+
+    fn line(&self, points: &[Point]) -> (Vec<[f64; 2]>, bool) {
+        let line = points
+            .windows(2)
+            .flat_map(|w| [[w[0].lon, w[0].lat], [w[1].lon, w[1].lat]])
+            .collect();
+        (line, points.len() < 2)
+    }
+}
+
+/// The road network: exact fastest-road times between snapped points; a point farther than
+/// the snap limit from the roads is reached by straight line.
+#[derive(Clone, Copy)]
+pub struct Roads<'a>(pub &'a RoadNetwork);
+
+impl TravelTimes for Roads<'_> {
+    fn durations(&self, points: &[Point]) -> Vec<Vec<Option<i64>>> {
+        let net = self.0;
+        let snapped: Vec<_> = points
+            .iter()
+            .map(|p| net.snap(p.lon, p.lat, DEFAULT_MAX_SNAP_M).ok())
+            .collect();
+        let on: Vec<usize> = (0..points.len())
+            .filter(|&i| snapped[i].is_some())
+            .collect();
+        let at: Vec<_> = on.iter().filter_map(|&i| snapped[i]).collect();
+        let m = net.matrix(&at, &at);
+        let mut out = straight_line_matrix(points, STRAIGHT_LINE_KMH);
+        for (a, &i) in on.iter().enumerate() {
+            for (b, &j) in on.iter().enumerate() {
+                out[i][j] = m.duration_s(a, b).map(|s| s.round() as i64);
+            }
+        }
+        out
+    }
+
+    fn line(&self, points: &[Point]) -> (Vec<[f64; 2]>, bool) {
+        let net = self.0;
+        let mut line: Vec<[f64; 2]> = Vec::new();
+        let mut on_roads = true;
+        for w in points.windows(2) {
+            let a = net.snap(w[0].lon, w[0].lat, DEFAULT_MAX_SNAP_M).ok();
+            let b = net.snap(w[1].lon, w[1].lat, DEFAULT_MAX_SNAP_M).ok();
+            match a.zip(b).and_then(|(a, b)| net.route(&a, &b)) {
+                Some(route) => line.extend(route.coords.iter().copied()),
+                None => {
+                    on_roads = false;
+                    line.extend([[w[0].lon, w[0].lat], [w[1].lon, w[1].lat]]);
+                }
+            }
+        }
+        (line, on_roads)
+    }
+}
+
+/// Travel times by straight line at `kmh` with a detour factor of 1.3.
+pub fn straight_line_matrix(points: &[Point], kmh: f64) -> Vec<Vec<Option<i64>>> {
+    let metres_per_s = kmh / 3.6;
+    points
+        .iter()
+        .map(|a| {
+            points
+                .iter()
+                .map(|b| Some((1.3 * haversine_m(*a, *b) / metres_per_s).round() as i64))
+                .collect()
+        })
+        .collect()
+}
+
+/// Great-circle distance in metres.
+pub fn haversine_m(a: Point, b: Point) -> f64 {
+    let r = 6_371_008.8;
+    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dp = p2 - p1;
+    let dl = (b.lon - a.lon).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * r * h.sqrt().asin()
+}
