@@ -16,7 +16,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
-use vaxride_server::{AppState, configure, seed};
+use vaxride_server::{AppState, Application, seed};
 use vaxride_store::Store;
 
 /// A server on a fresh SQLite file, seeded with the demo street office.
@@ -56,17 +56,12 @@ pub async fn demo_server_with_tiles(
     );
     state.tiles = tiles;
     let state = actix_web::web::Data::new(state);
-    let server = actix_web::HttpServer::new(move || {
-        actix_web::App::new()
-            .app_data(state.clone())
-            .configure(configure)
-    })
-    .workers(2)
-    .bind(("127.0.0.1", 0))?;
-    let port = server.addrs()[0].port();
-    tokio::spawn(server.run());
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+    let app = Application::build(state, listener, Some(2))?;
+    let base = app.local_url();
+    app.spawn();
     Ok(Server {
-        base: format!("http://127.0.0.1:{port}"),
+        base,
         store,
         logins,
         db: path,

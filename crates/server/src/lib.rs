@@ -4,6 +4,7 @@
 //! Every handler takes the [`auth::Caller`] and passes its scope to the store, so another
 //! community's object answers 404 exactly like a missing one.
 
+mod app;
 pub mod auth;
 mod bookings;
 mod driver;
@@ -13,10 +14,12 @@ pub mod metrics;
 mod openapi;
 mod planning;
 mod roads;
+pub mod routes;
 pub mod seed;
 mod sse;
 pub mod ui;
 
+pub use app::{Application, PAYLOAD_LIMIT, build_app};
 pub use planning::WallClock;
 
 use std::sync::Arc;
@@ -88,74 +91,6 @@ impl AppState {
     }
 }
 
-/// Mounts the API under `/api`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(
-        web::JsonConfig::default()
-            .limit(JSON_LIMIT)
-            .error_handler(|e, _| error::json_error(e)),
-    )
-    .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e)))
-    .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
-    .route("/", web::get().to(ui::index))
-    .route("/", web::head().to(ui::index))
-    .route("/assets/{name}", web::get().to(ui::asset))
-    .route("/assets/{name}", web::head().to(ui::asset))
-    .route("/metrics", web::get().to(metrics::render))
-    .service(
-        web::scope("/api")
-            .route("/health", web::get().to(health))
-            .route("/openapi.json", web::get().to(openapi::openapi_json))
-            .route("/login", web::post().to(auth::login))
-            .route("/logout", web::post().to(auth::logout))
-            .route("/me", web::get().to(auth::me))
-            .route("/session", web::get().to(auth::session))
-            .route("/roads", web::get().to(roads::roads))
-            .route("/communities", web::get().to(bookings::communities))
-            .route("/communities", web::post().to(bookings::create_community))
-            .route("/elders", web::get().to(bookings::list_elders))
-            .route("/elders", web::post().to(bookings::create_elder))
-            .route("/elders/{id}", web::get().to(bookings::get_elder))
-            .route("/elders/{id}", web::put().to(bookings::update_elder))
-            .route("/elders/{id}", web::delete().to(bookings::retire_elder))
-            .route("/bookings", web::get().to(bookings::list))
-            .route("/bookings", web::post().to(bookings::create_batch))
-            .route("/bookings/import", web::post().to(bookings::import_csv))
-            .route("/bookings/template.csv", web::get().to(bookings::template))
-            .route("/bookings/{id}", web::get().to(bookings::get))
-            .route("/bookings/{id}/cancel", web::post().to(bookings::cancel))
-            .route("/sites", web::get().to(fleet::list_sites))
-            .route("/sites", web::post().to(fleet::create_site))
-            .route("/vehicles", web::get().to(fleet::list_vehicles))
-            .route("/vehicles", web::post().to(fleet::create_vehicle))
-            .route("/sites/{id}", web::put().to(fleet::update_site))
-            .route("/sites/{id}", web::delete().to(fleet::retire_site))
-            .route("/vehicles/{id}", web::put().to(fleet::update_vehicle))
-            .route("/vehicles/{id}", web::delete().to(fleet::retire_vehicle))
-            .route("/drivers", web::get().to(fleet::list_drivers))
-            .route("/drivers", web::post().to(fleet::create_driver))
-            .route("/drivers/{id}", web::put().to(fleet::update_driver))
-            .route("/vans", web::get().to(fleet::list_vans))
-            .route("/vans", web::post().to(fleet::create_van))
-            .route("/trips/{id}/reassign", web::post().to(fleet::reassign))
-            .route("/plans", web::get().to(planning::list))
-            .route("/plans/run", web::post().to(planning::run))
-            .route("/plans/jobs/{id}", web::get().to(planning::job))
-            .route(
-                "/plans/jobs/{id}/events",
-                web::get().to(planning::job_events),
-            )
-            .route("/plans/{id}", web::get().to(planning::get))
-            .route("/plans/{id}/publish", web::post().to(planning::publish))
-            .route("/trips", web::get().to(driver::trips))
-            .route("/driver/events", web::get().to(driver::events))
-            .route("/driver/ack", web::post().to(driver::ack))
-            .route("/trips/{id}/accept", web::post().to(driver::accept))
-            .route("/trips/{id}/decline", web::post().to(driver::decline))
-            .route("/stops/{id}/report", web::post().to(driver::report)),
-    );
-}
-
 /// Runs `f` with the travel times of the loaded road network, or by straight line without one.
 pub(crate) fn with_travel<R>(
     net: Option<&RoadNetwork>,
@@ -167,7 +102,18 @@ pub(crate) fn with_travel<R>(
     }
 }
 
-async fn health(state: web::Data<AppState>) -> HttpResponse {
+/// Whether the service and its database answer.
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    tag = "meta",
+    security(()),
+    responses(
+        (status = 200, description = "Up", body = crate::openapi::Health),
+        (status = 503, description = "The database does not answer", body = crate::openapi::Health),
+    )
+)]
+pub(crate) async fn health(state: web::Data<AppState>) -> HttpResponse {
     if state.store.ping().await {
         HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
     } else {
@@ -201,19 +147,10 @@ pub async fn serve(
         Duration::from_secs(config.plan_seconds),
     );
     state.tiles = config.tiles;
-    let state = web::Data::new(state);
-    let server = actix_web::HttpServer::new(move || {
-        actix_web::App::new()
-            .app_data(state.clone())
-            .wrap(actix_web::middleware::Compress::default())
-            .wrap(actix_web::middleware::from_fn(metrics::observe))
-            .configure(configure)
-    })
-    .shutdown_timeout(10)
-    .bind(&config.addr)?
-    .run();
+    let listener = std::net::TcpListener::bind(&config.addr)?;
+    let app = Application::build(web::Data::new(state), listener, None)?;
     tracing::info!(addr = %config.addr, "listening");
-    server.await?;
+    app.run_until_stopped().await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

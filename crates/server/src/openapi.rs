@@ -20,57 +20,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         title = "vaxride",
         description = "Volunteer rides of elders to vaccination: bookings, planning, trips pushed to drivers.\n\nErrors answer `{\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"code\", \"params\", \"message\", \"row\", \"column\"}], \"detail\": {\"code\", \"params\", \"message\"}}}` (`detail` for a conflict). Each field problem has a stable `code` and the `params` its words need, so a client can say it in its own language; `message` is English."
     ),
-    paths(
-        health,
-        openapi_json,
-        crate::metrics::render,
-        crate::auth::login,
-        crate::auth::logout,
-        crate::auth::me,
-        crate::auth::session,
-        crate::bookings::communities,
-        crate::bookings::create_community,
-        crate::bookings::list_elders,
-        crate::bookings::create_elder,
-        crate::bookings::get_elder,
-        crate::bookings::update_elder,
-        crate::bookings::retire_elder,
-        crate::bookings::list,
-        crate::bookings::create_batch,
-        crate::bookings::import_csv,
-        crate::bookings::template,
-        crate::bookings::get,
-        crate::bookings::cancel,
-        crate::fleet::list_sites,
-        crate::fleet::create_site,
-        crate::fleet::list_vehicles,
-        crate::fleet::create_vehicle,
-        crate::fleet::create_driver,
-        crate::fleet::update_driver,
-        crate::fleet::update_site,
-        crate::fleet::retire_site,
-        crate::fleet::update_vehicle,
-        crate::fleet::retire_vehicle,
-        crate::fleet::list_drivers,
-        crate::fleet::list_vans,
-        crate::fleet::create_van,
-        crate::fleet::reassign,
-        crate::planning::run,
-        crate::planning::job,
-        crate::planning::job_events,
-        crate::planning::list,
-        crate::planning::get,
-        crate::planning::publish,
-        crate::roads::roads,
-        crate::driver::trips,
-        crate::driver::events,
-        crate::driver::ack,
-        crate::driver::accept,
-        crate::driver::decline,
-        crate::driver::report,
-    ),
     components(schemas(ErrorBody)),
-    modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
     tags(
         (name = "meta", description = "Health, this document, metrics"),
@@ -152,9 +102,9 @@ impl Modify for Security {
 pub(crate) fn json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_json()
-            .expect("the document serialises")
+        let mut doc = ApiDoc::openapi().merge_from(crate::routes::Documented::openapi());
+        Security.modify(&mut doc);
+        doc.to_json().expect("the document serialises")
     })
 }
 
@@ -171,23 +121,6 @@ pub(crate) async fn openapi_json() -> HttpResponse {
         .content_type("application/json")
         .body(json())
 }
-
-/// Whether the service and its database answer.
-#[utoipa::path(
-    get,
-    path = "/api/health",
-    tag = "meta",
-    security(()),
-    responses(
-        (status = 200, description = "Up", body = Health),
-        (status = 503, description = "The database does not answer", body = Health),
-    )
-)]
-#[allow(
-    dead_code,
-    reason = "documents `crate::health`, which has no attribute of its own"
-)]
-fn health() {}
 
 // Types below are for the document only: never built, they mirror what the handlers and the
 // other crates serialise.

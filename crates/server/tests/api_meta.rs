@@ -1,5 +1,5 @@
-//! The service's self-description: the OpenAPI document covers every route `configure`
-//! registers, `/metrics` labels requests by route pattern (never by raw path or query), and the
+//! The service's self-description: the OpenAPI document covers every route the registry
+//! (`vaxride_server::routes`) declares, `/metrics` labels requests by route pattern (never by raw path or query), and the
 //! request log line carries no personal data.
 
 use std::io::Write;
@@ -7,63 +7,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::http::Method;
-use actix_web::{App, test, web};
+use actix_web::{test, web};
 use serde_json::Value;
-use vaxride_server::{AppState, configure, metrics};
+use vaxride_server::{AppState, build_app, routes};
 
 #[macro_use]
 mod support;
 
-/// Every route `configure` registers: (method, pattern). Keep in step with `configure`.
-const ROUTES: &[(&str, &str)] = &[
-    ("get", "/metrics"),
-    ("get", "/api/health"),
-    ("get", "/api/openapi.json"),
-    ("post", "/api/login"),
-    ("post", "/api/logout"),
-    ("get", "/api/me"),
-    ("get", "/api/session"),
-    ("post", "/api/communities"),
-    ("get", "/api/communities"),
-    ("get", "/api/elders"),
-    ("post", "/api/elders"),
-    ("get", "/api/elders/{id}"),
-    ("put", "/api/elders/{id}"),
-    ("delete", "/api/elders/{id}"),
-    ("get", "/api/bookings"),
-    ("post", "/api/bookings"),
-    ("post", "/api/bookings/import"),
-    ("get", "/api/bookings/template.csv"),
-    ("get", "/api/bookings/{id}"),
-    ("post", "/api/bookings/{id}/cancel"),
-    ("get", "/api/sites"),
-    ("post", "/api/sites"),
-    ("get", "/api/vehicles"),
-    ("post", "/api/vehicles"),
-    ("post", "/api/drivers"),
-    ("get", "/api/drivers"),
-    ("put", "/api/drivers/{id}"),
-    ("put", "/api/sites/{id}"),
-    ("delete", "/api/sites/{id}"),
-    ("put", "/api/vehicles/{id}"),
-    ("delete", "/api/vehicles/{id}"),
-    ("get", "/api/vans"),
-    ("post", "/api/vans"),
-    ("post", "/api/trips/{id}/reassign"),
-    ("get", "/api/plans"),
-    ("post", "/api/plans/run"),
-    ("get", "/api/plans/jobs/{id}"),
-    ("get", "/api/plans/jobs/{id}/events"),
-    ("get", "/api/plans/{id}"),
-    ("post", "/api/plans/{id}/publish"),
-    ("get", "/api/roads"),
-    ("get", "/api/trips"),
-    ("get", "/api/driver/events"),
-    ("post", "/api/driver/ack"),
-    ("post", "/api/trips/{id}/accept"),
-    ("post", "/api/trips/{id}/decline"),
-    ("post", "/api/stops/{id}/report"),
-];
+/// Every API route, from the registry that registers them.
+const ROUTES: &[(&str, &str)] = routes::API;
 
 /// Routes anyone may call (the rest need a session).
 const PUBLIC: &[&str] = &[
@@ -80,16 +32,10 @@ async fn state() -> web::Data<AppState> {
     web::Data::new(AppState::new(store, None, Duration::from_secs(1)))
 }
 
-/// The app as `serve` builds it (less compression).
+/// The app as `serve` builds it.
 macro_rules! app {
     ($state:expr) => {
-        test::init_service(
-            App::new()
-                .app_data($state)
-                .wrap(actix_web::middleware::from_fn(metrics::observe))
-                .configure(configure),
-        )
-        .await
+        test::init_service(build_app($state)).await
     };
 }
 

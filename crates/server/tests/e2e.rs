@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use vaxride_dispatch::model::{Point, Site, SiteKind, Vehicle};
-use vaxride_server::{AppState, auth::hash_password, configure};
+use vaxride_server::{AppState, Application, auth::hash_password};
 use vaxride_store::{NewDriver, NewSite, NewUser, NewVehicle, Role, Store};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -174,17 +174,11 @@ async fn world(store: &Store) -> (i64, Vec<i64>) {
 
 async fn instance(store: Store) -> String {
     let state = actix_web::web::Data::new(AppState::new(store, None, Duration::from_secs(2)));
-    let server = actix_web::HttpServer::new(move || {
-        actix_web::App::new()
-            .app_data(state.clone())
-            .configure(configure)
-    })
-    .workers(2)
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let port = server.addrs()[0].port();
-    tokio::spawn(server.run());
-    format!("http://127.0.0.1:{port}")
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let app = Application::build(state, listener, Some(2)).unwrap();
+    let url = app.local_url();
+    app.spawn();
+    url
 }
 
 async fn start(url: &str) -> World {

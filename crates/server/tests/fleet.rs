@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use actix_web::{App, test, web};
+use actix_web::{test, web};
 use serde_json::{Value, json};
 use vaxride_dispatch::model::Point;
-use vaxride_server::{AppState, configure};
+use vaxride_server::{AppState, build_app};
 
 #[macro_use]
 mod support;
@@ -41,7 +41,7 @@ fn site(name: &str) -> Value {
 
 #[actix_web::test]
 async fn the_root_page_is_the_web_interface() {
-    let app = test::init_service(App::new().app_data(setup().await).configure(configure)).await;
+    let app = test::init_service(build_app(setup().await)).await;
     let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
     assert_eq!(res.status().as_u16(), 200);
     let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
@@ -50,7 +50,7 @@ async fn the_root_page_is_the_web_interface() {
 
 #[actix_web::test]
 async fn coordinators_manage_sites_vans_vehicles_and_drivers() {
-    let app = test::init_service(App::new().app_data(setup().await).configure(configure)).await;
+    let app = test::init_service(build_app(setup().await)).await;
     let coord = login!(&app, "coord-0");
     let other = login!(&app, "coord-1");
     let sec = login!(&app, "sec-0");
@@ -297,7 +297,7 @@ async fn coordinators_manage_sites_vans_vehicles_and_drivers() {
 
 #[actix_web::test]
 async fn guessing_a_password_is_throttled_per_username() {
-    let app = test::init_service(App::new().app_data(setup().await).configure(configure)).await;
+    let app = test::init_service(build_app(setup().await)).await;
     let attempt = |user: &str, pw: &str| {
         test::TestRequest::post()
             .uri("/api/login")
@@ -317,7 +317,7 @@ async fn guessing_a_password_is_throttled_per_username() {
 
 #[actix_web::test]
 async fn coordinators_add_communities_with_boundaries() {
-    let app = test::init_service(App::new().app_data(setup().await).configure(configure)).await;
+    let app = test::init_service(build_app(setup().await)).await;
     let coord = login!(&app, "coord-0");
     let sec = login!(&app, "sec-0");
     let post = |auth: &str, body: Value| {

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use actix_web::{App, test, web};
+use actix_web::{test, web};
 use serde_json::{Value, json};
 use vaxride_dispatch::model::{Dose, Mobility, Point, Site, SiteKind, Vehicle};
-use vaxride_server::{AppState, configure};
+use vaxride_server::{AppState, build_app};
 
 #[macro_use]
 mod support;
@@ -183,7 +183,7 @@ fn req(method: &str, uri: &str, auth: &Option<String>, body: Option<Value>) -> t
 #[actix_web::test]
 async fn each_role_sees_its_own_objects_and_nothing_else() {
     let (state, ids) = setup().await;
-    let app = test::init_service(App::new().app_data(state).configure(configure)).await;
+    let app = test::init_service(build_app(state)).await;
     let anon: Option<String> = None;
     let sec_a = Some(login!(&app, "sec-a"));
     let sec_b = Some(login!(&app, "sec-b"));
@@ -472,7 +472,7 @@ async fn each_role_sees_its_own_objects_and_nothing_else() {
 #[actix_web::test]
 async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
     let (state, ids) = setup().await;
-    let app = test::init_service(App::new().app_data(state).configure(configure)).await;
+    let app = test::init_service(build_app(state)).await;
     let sec = Some(login!(&app, "sec-a"));
     let snapshot = |v: &Value| v.to_string();
     let (_, before_bookings) = call!(

@@ -5,11 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::{App, test, web};
+use actix_web::{test, web};
 use serde_json::{Value, json};
 use vaxride_dispatch::model::Point;
 use vaxride_server::ui::{TileSource, TileUrlError};
-use vaxride_server::{AppState, configure, seed};
+use vaxride_server::{AppState, build_app, seed};
 
 #[macro_use]
 mod support;
@@ -54,7 +54,7 @@ macro_rules! session {
 
 macro_rules! app {
     () => {
-        test::init_service(App::new().app_data(setup().await).configure(configure)).await
+        test::init_service(build_app(setup().await)).await
     };
 }
 
@@ -241,12 +241,7 @@ async fn a_configured_tile_server_is_given_to_the_page_and_allowed_by_its_policy
     let state = setup().await;
     let mut inner = AppState::new(state.store.clone(), None, Duration::from_secs(1));
     inner.tiles = Some(tiles);
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(inner))
-            .configure(configure),
-    )
-    .await;
+    let app = test::init_service(build_app(web::Data::new(inner))).await;
     let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
     let csp = res
         .headers()
