@@ -12,7 +12,7 @@ use vaxride_dispatch::model::Day;
 use vaxride_dispatch::planning::{Budgets, PlanStage, plan_day};
 use vaxride_dispatch::solve::PlanOptions;
 use vaxride_solver::{Budget, Cost};
-use vaxride_store::{Role, Scope, Store};
+use vaxride_store::{JobStatus, JobUpdate, Role, Scope, Store};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -182,12 +182,14 @@ pub(crate) async fn run(
                     .store
                     .update_job(
                         job,
-                        "done",
-                        "done",
-                        100,
-                        best.as_ref(),
-                        Some(plan_id),
-                        None,
+                        &JobUpdate {
+                            status: JobStatus::Done,
+                            stage: "done",
+                            percent: 100,
+                            best: best.as_ref(),
+                            plan_id: Some(plan_id),
+                            error: None,
+                        },
                         now,
                     )
                     .await;
@@ -200,7 +202,18 @@ pub(crate) async fn run(
                 });
                 let _ = st
                     .store
-                    .update_job(job, "failed", "failed", 100, None, None, Some(&e), now)
+                    .update_job(
+                        job,
+                        &JobUpdate {
+                            status: JobStatus::Failed,
+                            stage: "failed",
+                            percent: 100,
+                            best: None,
+                            plan_id: None,
+                            error: Some(&e),
+                        },
+                        now,
+                    )
                     .await;
             }
         }
@@ -235,7 +248,18 @@ async fn plan_job(
     };
     stage("loading", 1);
     let _ = store
-        .update_job(job, "running", "loading", 1, None, None, None, state.now())
+        .update_job(
+            job,
+            &JobUpdate {
+                status: JobStatus::Running,
+                stage: "loading",
+                percent: 1,
+                best: None,
+                plan_id: None,
+                error: None,
+            },
+            state.now(),
+        )
         .await;
     let input = store
         .plan_input(district, &day)

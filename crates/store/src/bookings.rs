@@ -6,8 +6,9 @@ use sqlx::Row;
 use vaxride_dispatch::model::{BookingStatus, Day, Mobility, TimeOfDay};
 use vaxride_dispatch::{FieldError, Problem, problem};
 
+use crate::communities::community_filter;
+use crate::elders::{ElderInput, insert_elder};
 use crate::error::Result;
-use crate::people::{ElderInput, community_filter, insert_elder};
 use crate::{Scope, Store, StoreError};
 
 /// A booking to make.

@@ -15,20 +15,30 @@ macro_rules! sql {
 }
 
 mod bookings;
+mod communities;
 mod db;
+mod drivers;
+mod elders;
 mod error;
-mod people;
 mod plans;
+mod sites;
 mod trips;
 mod users;
+mod vans;
+mod vehicles;
 
 pub use bookings::{BookingView, Idempotency, LedgerEntry, NewBooking, Replay};
+pub use communities::Community;
 pub use db::{Backend, Store};
+pub use drivers::{DriverView, NewDriver};
+pub use elders::ElderInput;
 pub use error::StoreError;
-pub use people::{Community, DriverView, ElderInput, NewDriver, NewSite, NewVehicle, Retire, Van};
-pub use plans::{JobView, PlanSummary, PlanView};
+pub use plans::{JobStatus, JobUpdate, JobView, PlanSummary, PlanView};
+pub use sites::{NewSite, Retire};
 pub use trips::{OutboxEvent, TripStopView, TripView};
 pub use users::{NewUser, Principal, Role};
+pub use vans::Van;
+pub use vehicles::NewVehicle;
 
 /// Who is asking, and what they may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use vaxride_dispatch::model::{BookingStatus, Day, Mobility};
 use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlanResult};
 use vaxride_dispatch::planning::CheckedPlan;
 
+use crate::elders::ELDER;
 use crate::error::Result;
-use crate::people::ELDER;
 use crate::{Scope, Store, StoreError};
 
 /// A planning job's state.
@@ -33,6 +33,48 @@ pub struct JobView {
     pub plan_id: Option<i64>,
     /// Why it failed.
     pub error: Option<String>,
+}
+
+/// Where a planning job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    /// Waiting to run.
+    Queued,
+    /// Running.
+    Running,
+    /// Finished with a draft plan.
+    Done,
+    /// Finished without one.
+    Failed,
+}
+
+impl JobStatus {
+    /// As stored and sent: `queued`, `running`, `done`, `failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Failed => "failed",
+        }
+    }
+}
+
+/// A change to a planning job's row.
+#[derive(Debug, Clone, Copy)]
+pub struct JobUpdate<'a> {
+    /// Where it is.
+    pub status: JobStatus,
+    /// What it does now (a pipeline stage's name, or `loading`, `saving`, `done`, `failed`).
+    pub stage: &'a str,
+    /// 0–100.
+    pub percent: i64,
+    /// The best solution so far (kept when `None`).
+    pub best: Option<&'a Value>,
+    /// The draft plan, when done (kept when `None`).
+    pub plan_id: Option<i64>,
+    /// Why it failed.
+    pub error: Option<&'a str>,
 }
 
 /// A stored plan.
@@ -141,7 +183,7 @@ impl Store {
         .await?;
         let mut bookings = Vec::with_capacity(rows.len());
         for r in &rows {
-            let e = crate::people::elder(r)?;
+            let e = crate::elders::elder(r)?;
             bookings.push(PlanBooking {
                 booking_id: r.try_get("booking_id")?,
                 community_id: e.community_id,
@@ -182,18 +224,16 @@ impl Store {
     }
 
     /// Updates a job's progress.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn update_job(
-        &self,
-        id: i64,
-        status: &str,
-        stage: &str,
-        percent: i64,
-        best: Option<&Value>,
-        plan_id: Option<i64>,
-        error: Option<&str>,
-        now: i64,
-    ) -> Result<()> {
+    pub async fn update_job(&self, id: i64, update: &JobUpdate<'_>, now: i64) -> Result<()> {
+        let JobUpdate {
+            status,
+            stage,
+            percent,
+            best,
+            plan_id,
+            error,
+        } = *update;
+        let status = status.as_str();
         let mut tx = self.write().await?;
         sqlx::query(
             "UPDATE plan_jobs SET status = $1, stage = $2, percent = $3, best = COALESCE($4, best), \

@@ -94,14 +94,14 @@ async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result<TripView> 
          ts.lat AS stop_lat, ts.planned, ts.done, s.name AS site_name, {} \
          FROM trip_stops ts JOIN bookings b ON b.id = ts.booking_id JOIN elders e ON e.id = b.elder_id \
          LEFT JOIN sites s ON s.id = ts.site_id WHERE ts.trip_id = $1 AND ts.active = 1 ORDER BY ts.position",
-        crate::people::ELDER
+        crate::elders::ELDER
     ))
     .bind(trip)
     .fetch_all(&mut *tx)
     .await?;
     let mut stops = Vec::with_capacity(rows.len());
     for r in &rows {
-        let e: Elder = crate::people::elder(r)?;
+        let e: Elder = crate::elders::elder(r)?;
         let kind = StopKind::from_code(&r.try_get::<String, _>("kind")?)
             .ok_or_else(|| StoreError::Database("bad stored stop kind".into()))?;
         let done: Option<String> = r.try_get("done")?;

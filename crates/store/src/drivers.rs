@@ -1,0 +1,163 @@
+//! Volunteer drivers and the one vehicle each drives.
+
+use serde::{Deserialize, Serialize};
+use vaxride_dispatch::{FieldError, problem};
+
+use crate::error::Result;
+use crate::{Store, StoreError};
+
+/// A driver as the coordinator sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// The vehicle they drive.
+    pub vehicle_id: Option<i64>,
+}
+
+/// A driver to create.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewDriver {
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// The vehicle they drive.
+    pub vehicle_id: Option<i64>,
+}
+
+/// Checks the vehicle a driver is to drive: the district's, in service, and not another
+/// driver's (`driver`: the one being changed).
+async fn check_driver_vehicle(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    district: i64,
+    new: &NewDriver,
+    driver: Option<i64>,
+) -> Result<()> {
+    let Some(vehicle) = new.vehicle_id else {
+        return Ok(());
+    };
+    if let Some(driver) = driver {
+        let current: Option<i64> =
+            sqlx::query_scalar("SELECT vehicle_id FROM drivers WHERE id = $1")
+                .bind(driver)
+                .fetch_one(&mut **tx)
+                .await?;
+        if current == Some(vehicle) {
+            return Ok(()); // kept as it is
+        }
+    }
+    let known: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM vehicles WHERE id = $1 AND district_id = $2 AND active = 1",
+    )
+    .bind(vehicle)
+    .bind(district)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if known.is_none() {
+        return Err(StoreError::Invalid(vec![FieldError::new(
+            "vehicle_id",
+            problem!("no_such_vehicle", "no such vehicle in your district"),
+        )]));
+    }
+    let other: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM drivers WHERE vehicle_id = $1 AND id <> $2")
+            .bind(vehicle)
+            .bind(driver.unwrap_or(-1))
+            .fetch_optional(&mut **tx)
+            .await?;
+    match other {
+        None => Ok(()),
+        Some(_) => Err(vehicle_has_driver()),
+    }
+}
+
+/// The one unique rule of a driver's row is one driver per vehicle: when two requests race past
+/// [`check_driver_vehicle`] (PostgreSQL reads committed rows), the loser hears the same words.
+fn vehicle_taken(e: sqlx::Error) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Conflict(p) if p.code == "already_exists" => vehicle_has_driver(),
+        other => other,
+    }
+}
+
+fn vehicle_has_driver() -> StoreError {
+    StoreError::Invalid(vec![FieldError::new(
+        "vehicle_id",
+        problem!("vehicle_has_driver", "the vehicle already has a driver"),
+    )])
+}
+
+impl Store {
+    /// The district's drivers.
+    pub async fn drivers(&self, district: i64) -> Result<Vec<DriverView>> {
+        let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT id, name, phone, vehicle_id FROM drivers WHERE district_id = $1 ORDER BY id",
+        )
+        .bind(district)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, phone, vehicle_id)| DriverView {
+                id,
+                name,
+                phone,
+                vehicle_id,
+            })
+            .collect())
+    }
+
+    /// Creates a driver in a district. The vehicle, when given, must be the district's, in
+    /// service, and nobody else's.
+    pub async fn create_driver(&self, district: i64, new: &NewDriver) -> Result<i64> {
+        let mut tx = self.write().await?;
+        check_driver_vehicle(&mut tx, district, new, None).await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO drivers (district_id, vehicle_id, name, phone) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(district)
+        .bind(new.vehicle_id)
+        .bind(&new.name)
+        .bind(&new.phone)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(vehicle_taken)?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Changes a driver of the district: name, phone, and the vehicle they drive (checked as
+    /// for [`Store::create_driver`]; `None` = none). Trips already made keep their vehicle and
+    /// driver.
+    pub async fn update_driver(&self, district: i64, id: i64, new: &NewDriver) -> Result<()> {
+        let mut tx = self.write().await?;
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM drivers WHERE id = $1 AND district_id = $2")
+                .bind(id)
+                .bind(district)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if known.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        check_driver_vehicle(&mut tx, district, new, Some(id)).await?;
+        sqlx::query(
+            "UPDATE drivers SET name = $1, phone = $2, vehicle_id = $3 WHERE id = $4 AND district_id = $5",
+        )
+        .bind(&new.name)
+        .bind(&new.phone)
+        .bind(new.vehicle_id)
+        .bind(id)
+        .bind(district)
+        .execute(&mut *tx)
+        .await
+        .map_err(vehicle_taken)?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

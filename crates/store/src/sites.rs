@@ -1,0 +1,163 @@
+//! Vaccination sites (fixed, community points, van stops), and taking sites and vehicles out of planning.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use vaxride_dispatch::model::{Point, Site, SiteKind};
+
+use crate::db::AnyQuery;
+use crate::error::Result;
+use crate::{Store, StoreError};
+
+/// A site to create.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSite {
+    /// The site (its id is ignored).
+    pub site: Site,
+    /// Address.
+    pub address: String,
+    /// For a van stop: the van.
+    pub van_id: Option<i64>,
+}
+
+/// What [`Store::retire`] takes out of planning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retire {
+    /// A site.
+    Site,
+    /// A vehicle.
+    Vehicle,
+}
+
+pub(crate) fn site(row: &AnyRow) -> Result<Site> {
+    let doses: String = row.try_get("doses")?;
+    let day: Option<String> = row.try_get("day")?;
+    Ok(Site {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: SiteKind::from_code(&row.try_get::<String, _>("kind")?)
+            .ok_or_else(|| StoreError::Database("bad stored site kind".into()))?,
+        location: Point {
+            lon: row.try_get("lon")?,
+            lat: row.try_get("lat")?,
+        },
+        open_days: row.try_get("open_days")?,
+        open_from: row.try_get("open_from")?,
+        open_to: row.try_get("open_to")?,
+        slot_minutes: row.try_get("slot_minutes")?,
+        capacity_per_slot: row.try_get("capacity_per_slot")?,
+        booked_share: row.try_get("booked_share")?,
+        doses: doses
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        day: day.and_then(|d| vaxride_dispatch::model::Day::parse(&d).ok()),
+    })
+}
+
+/// Binds a site's columns as `$1`…`$14` (name, kind, lon, lat, address, open_days, open_from,
+/// open_to, slot_minutes, capacity_per_slot, booked_share, doses, day, van_id), the order the
+/// insert and the update both use.
+fn bind_site<'q>(q: AnyQuery<'q>, new: &'q NewSite) -> AnyQuery<'q> {
+    let s = &new.site;
+    q.bind(&s.name)
+        .bind(s.kind.code())
+        .bind(s.location.lon)
+        .bind(s.location.lat)
+        .bind(&new.address)
+        .bind(&s.open_days)
+        .bind(s.open_from)
+        .bind(s.open_to)
+        .bind(s.slot_minutes)
+        .bind(s.capacity_per_slot)
+        .bind(s.booked_share)
+        .bind(s.doses.join(","))
+        .bind(s.day.as_ref().map(|d| d.to_string()))
+        .bind(new.van_id)
+}
+
+impl Store {
+    /// Creates a site in a district.
+    pub async fn create_site(&self, district: i64, new: &NewSite) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let row = bind_site(
+            sqlx::query(
+                "INSERT INTO sites (name, kind, lon, lat, address, open_days, open_from, open_to, \
+                 slot_minutes, capacity_per_slot, booked_share, doses, day, van_id, district_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+            ),
+            new,
+        )
+        .bind(district)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Changes a site of the district (its slots from now on follow the new values; plans
+    /// already made keep theirs).
+    pub async fn update_site(&self, district: i64, id: i64, new: &NewSite) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done = bind_site(
+            sqlx::query(
+                "UPDATE sites SET name = $1, kind = $2, lon = $3, lat = $4, address = $5, open_days = $6, \
+                 open_from = $7, open_to = $8, slot_minutes = $9, capacity_per_slot = $10, booked_share = $11, \
+                 doses = $12, day = $13, van_id = $14 WHERE id = $15 AND district_id = $16 AND active = 1",
+            ),
+            new,
+        )
+        .bind(id)
+        .bind(district)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes a site or a vehicle out of future planning (`what`: `sites` or `vehicles`); what
+    /// was planned with it stays in its plans.
+    pub async fn retire(&self, district: i64, what: Retire, id: i64) -> Result<()> {
+        let table = match what {
+            Retire::Site => "sites",
+            Retire::Vehicle => "vehicles",
+        };
+        let mut tx = self.write().await?;
+        let done = sqlx::query(sql!(
+            "UPDATE {table} SET active = 0 WHERE id = $1 AND district_id = $2 AND active = 1"
+        ))
+        .bind(id)
+        .bind(district)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if what == Retire::Vehicle {
+            // Nobody drives a retired vehicle: its driver is free for another.
+            sqlx::query("UPDATE drivers SET vehicle_id = NULL WHERE vehicle_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The active sites of a district.
+    pub async fn sites(&self, district: i64) -> Result<Vec<Site>> {
+        let rows = sqlx::query(
+            "SELECT id, name, kind, lon, lat, open_days, open_from, open_to, slot_minutes, \
+             capacity_per_slot, booked_share, doses, day FROM sites \
+             WHERE district_id = $1 AND active = 1 ORDER BY id",
+        )
+        .bind(district)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(site).collect()
+    }
+}
