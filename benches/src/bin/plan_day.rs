@@ -93,7 +93,7 @@ fn main() {
                 companions: e.companions,
                 dose: e.dose,
                 priority: e.priority,
-                window: b.window,
+                window: b.window.seconds(),
                 site_id: b.site.map(|s| s as i64 + 1),
                 return_wanted: b.return_wanted,
                 dwell_minutes: b.dwell_minutes,

@@ -34,8 +34,9 @@ use vaxride_dispatch::model::{Day, Dose, Mobility, Point, Site, SiteKind, Vehicl
 use vaxride_dispatch::planning::{Iterations, Silent, plan_day};
 use vaxride_dispatch::solve::PlanOptions;
 use vaxride_dispatch::travel::StraightLines;
+use vaxride_dispatch::values::{Role, Shot, Weekdays, Window};
 use vaxride_store::{
-    ElderInput, NewBooking, NewDriver, NewSite, NewUser, NewVehicle, Role, Scope, Store,
+    ElderInput, NewBooking, NewDriver, NewSite, NewUser, NewVehicle, Scope, Store,
 };
 
 const PASSWORD: &str = "bench-driver-pass";
@@ -285,13 +286,13 @@ async fn main() {
                         lon: centre.lon + 0.01,
                         lat: centre.lat,
                     },
-                    open_days: "1234567".into(),
+                    open_days: Weekdays::EVERY_DAY,
                     open_from: 7 * 3600,
                     open_to: 12 * 3600,
                     slot_minutes: 60,
                     capacity_per_slot: n as i64,
                     booked_share: 1.0,
-                    doses: vec!["first".into(), "second".into(), "booster".into()],
+                    doses: Shot::ALL.to_vec(),
                     day: None,
                 },
                 address: String::new(),
@@ -333,7 +334,7 @@ async fn main() {
             elder_id: e,
             day: day.clone(),
             // One minute to be picked up in, boarding takes two: one elder per car.
-            window: (8 * 3600, 8 * 3600 + 60),
+            window: Window::try_from((8 * 3600, 8 * 3600 + 60)).expect("in order"),
             site_id: None,
             return_wanted: false,
             dwell_minutes: 30,

@@ -23,6 +23,7 @@ use vaxride_roadnet::CarProfile;
 use vaxride_roadnet::osm::{CarWay, CarWays};
 
 use crate::model::{Day, Dose, Mobility, Point, Site, SiteKind, TimeOfDay, Vehicle};
+use crate::values::{Role, Shot, Weekdays, Window};
 
 /// Centre of the built-in town, near Shenyang's old city (WGS-84).
 pub const TOWN_CENTRE: Point = Point {
@@ -199,8 +200,8 @@ pub struct DemoDriver {
 pub struct DemoBooking {
     /// Index into [`DemoOffice::elders`] (never a bedridden elder).
     pub elder: usize,
-    /// Pick-up window, seconds since midnight.
-    pub window: (TimeOfDay, TimeOfDay),
+    /// Pick-up window.
+    pub window: Window,
     /// Index into [`DemoOffice::sites`] when the elder asked for a site, else any site.
     pub site: Option<usize>,
     /// Whether a ride home is wanted.
@@ -217,7 +218,7 @@ pub struct DemoUser {
     /// Password (demo only).
     pub password: String,
     /// `admin`, `coordinator`, `secretary` or `driver`.
-    pub role: &'static str,
+    pub role: Role,
     /// Name shown in the interface (Chinese).
     pub display_name: String,
     /// For a secretary: index into [`DemoOffice::communities`].
@@ -754,7 +755,7 @@ fn site(
     location: Point,
     hours: (TimeOfDay, TimeOfDay),
     capacity: i64,
-    doses: &[&str],
+    doses: &[Shot],
     day: Option<Day>,
 ) -> Site {
     Site {
@@ -762,13 +763,13 @@ fn site(
         name,
         kind,
         location,
-        open_days: "1234567".into(),
+        open_days: Weekdays::EVERY_DAY,
         open_from: hours.0,
         open_to: hours.1,
         slot_minutes: 30,
         capacity_per_slot: capacity,
         booked_share: 0.8,
-        doses: doses.iter().map(|d| d.to_string()).collect(),
+        doses: doses.to_vec(),
         day,
     }
 }
@@ -881,7 +882,7 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
     let hub = area.nearest([0.0, 0.0]);
     let angle = rng.random_range(0.0..std::f64::consts::TAU);
     let plaza = area.nearest([1200.0 * angle.cos(), 1200.0 * angle.sin()]);
-    let all_doses = ["first", "second", "booster"];
+    let all_doses = Shot::ALL;
     let mut sites = vec![
         site(
             "皇城社区卫生服务中心".into(),
@@ -909,7 +910,7 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
             communities[c].centre,
             (hm(8, 30), hm(11, 30)),
             6,
-            &["second", "booster"],
+            &[Shot::Second, Shot::Booster],
             None,
         ));
     }
@@ -991,7 +992,7 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
 
     // Bookings: the care home's residents together, then others at random.
     let can_book =
-        |e: &DemoElder| e.mobility != Mobility::Bedridden && e.dose.next_dose().is_some();
+        |e: &DemoElder| e.mobility != Mobility::Bedridden && e.dose.next_shot().is_some();
     let mut chosen: Vec<usize> = care_home_elders
         .iter()
         .copied()
@@ -1009,7 +1010,7 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
         let elder = &elders[i];
         let care_home = care_home_elders.contains(&i);
         let u: f64 = rng.random();
-        let window = if care_home || u < 0.45 {
+        let (from, to) = if care_home || u < 0.45 {
             (hm(8, 0), hm(11, 0))
         } else if u < 0.80 {
             (hm(13, 0), hm(16, 0))
@@ -1029,6 +1030,7 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
             let s = starts[rng.random_range(0..starts.len())];
             (s, s + 3600)
         };
+        let window = Window::try_from((from, to)).expect("the demo's windows are in order");
         let site = if care_home {
             Some(0)
         } else if rng.random_bool(0.15) {
@@ -1036,7 +1038,9 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| {
-                    s.gives(elder.dose) && s.open_from <= window.0 && s.open_to >= window.1 + 3600
+                    s.gives(elder.dose)
+                        && s.open_from <= window.from()
+                        && s.open_to >= window.to() + 3600
                 })
                 .map(|(j, _)| j)
                 .collect();
@@ -1058,7 +1062,7 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
         DemoUser {
             username: "admin".into(),
             password: "admin-demo".into(),
-            role: "admin",
+            role: Role::Admin,
             display_name: "系统管理员".into(),
             community: None,
             driver: None,
@@ -1066,7 +1070,7 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
         DemoUser {
             username: "coordinator".into(),
             password: "coord-demo".into(),
-            role: "coordinator",
+            role: Role::Coordinator,
             display_name: format!("{}（皇城街道调度员）", younger_name(&mut rng)),
             community: None,
             driver: None,
@@ -1076,7 +1080,7 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
         users.push(DemoUser {
             username: format!("sec-{}", c + 1),
             password: "sec-demo".into(),
-            role: "secretary",
+            role: Role::Secretary,
             display_name: format!("{}（{name}书记）", younger_name(&mut rng)),
             community: Some(c),
             driver: None,
@@ -1086,7 +1090,7 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
         users.push(DemoUser {
             username: format!("driver-{}", d + 1),
             password: "driver-demo".into(),
-            role: "driver",
+            role: Role::Driver,
             display_name: driver.name.clone(),
             community: None,
             driver: Some(d),
@@ -1321,14 +1325,13 @@ mod tests {
             assert!(seen.insert(b.elder), "elder {} twice", b.elder);
             let e = &o.elders[b.elder];
             assert_ne!(e.mobility, Mobility::Bedridden);
-            assert!(e.dose.next_dose().is_some());
-            assert!(b.window.0 < b.window.1);
-            assert!(b.window.0 >= hm(8, 0) && b.window.1 <= hm(16, 0));
+            assert!(e.dose.next_shot().is_some());
+            assert!(b.window.from() >= hm(8, 0) && b.window.to() <= hm(16, 0));
             assert!((30..=45).contains(&b.dwell_minutes));
             if let Some(s) = b.site {
                 let site = &o.sites[s];
                 assert!(site.gives(e.dose), "{} {:?}", site.name, e.dose);
-                assert!(site.open_from <= b.window.0 && site.open_to > b.window.1);
+                assert!(site.open_from <= b.window.from() && site.open_to > b.window.to());
             }
         }
         assert!(o.bookings.iter().any(|b| b.site.is_some()));
@@ -1340,18 +1343,18 @@ mod tests {
         let find = |u: &str| o.users.iter().find(|x| x.username == u).expect(u);
         assert_eq!(
             (find("admin").role, find("admin").password.as_str()),
-            ("admin", "admin-demo")
+            (Role::Admin, "admin-demo")
         );
         assert_eq!(find("coordinator").password, "coord-demo");
         let sec = find("sec-3");
         assert_eq!(
             (sec.role, sec.community, sec.password.as_str()),
-            ("secretary", Some(2), "sec-demo")
+            (Role::Secretary, Some(2), "sec-demo")
         );
         let drv = find("driver-25");
         assert_eq!(
             (drv.role, drv.driver, drv.password.as_str()),
-            ("driver", Some(24), "driver-demo")
+            (Role::Driver, Some(24), "driver-demo")
         );
         assert!(o.users.iter().all(|u| !u.display_name.is_ascii()));
     }

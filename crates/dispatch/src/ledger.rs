@@ -18,20 +18,15 @@ use serde::Serialize;
 use vaxride_roadnet::Crs;
 
 use crate::error::{FieldError, Problem};
-use crate::model::{Day, Dose, Mobility, Point, TimeOfDay, TimePreference};
+use crate::model::{Day, Dose, Mobility, Point, TimePreference};
 use crate::problem;
+use crate::values::Window;
 
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 2000;
 
 /// The most characters one cell may hold (after trimming).
 pub const MAX_CELL_CHARS: usize = 200;
-
-/// Earliest start of a pick-up window.
-const EARLIEST: TimeOfDay = 5 * 3600;
-
-/// Latest end of a pick-up window.
-const LATEST: TimeOfDay = 22 * 3600;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -59,8 +54,8 @@ pub struct LedgerRow {
     pub priority: i64,
     /// The day of the ride.
     pub day: Day,
-    /// Pick-up window `(from, to)`, seconds since midnight, inside 05:00–22:00, `from < to`.
-    pub window: (TimeOfDay, TimeOfDay),
+    /// Pick-up window (checked as [`Window::pickup`]).
+    pub window: Window,
     /// The site asked for by name; `None` = any site.
     pub site: Option<String>,
     /// Whether the elder wants a ride home.
@@ -561,7 +556,7 @@ impl<'a> RowParser<'a> {
         let crs = self.field(Col::Crs, Some(Crs::Wgs84), parse_crs);
         let mobility = self.field(Col::Mobility, None, parse_mobility);
         let companions = self.field(Col::Companions, Some(0), |s| parse_int(s, 0, 3));
-        let dose = self.field(Col::Dose, None, parse_dose);
+        let dose = self.field(Col::Dose, None, Dose::parse);
         let priority = self.field(Col::Priority, Some(1), |s| parse_int(s, 1, 5));
         let day = self.field(Col::Day, None, parse_day);
         let window = self.field(Col::Time, Some(TimePreference::Any.window()), parse_window);
@@ -644,33 +639,12 @@ impl<'a> RowParser<'a> {
             (Some(lon), Some(lat), crs) => (lon, lat, crs),
         };
         let mut ok = true;
-        if !(-180.0..=180.0).contains(&lon) {
-            self.error(
-                Col::Lon,
-                problem!(
-                    "not_a_longitude",
-                    "{value} is not a longitude: it must be in [-180, 180]",
-                    value = lon,
-                ),
-            );
-            ok = false;
-        }
-        if !(-90.0..=90.0).contains(&lat) {
-            let message = if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
-                problem!(
-                    "lon_lat_swapped",
-                    "{value} is not a latitude: it must be in [-90, 90] (are longitude and \
-                     latitude swapped?)",
-                    value = lat,
-                )
-            } else {
-                problem!(
-                    "not_a_latitude",
-                    "{value} is not a latitude: it must be in [-90, 90]",
-                    value = lat,
-                )
-            };
-            self.error(Col::Lat, message);
+        if let Err(e) = Point::parse(lon, lat) {
+            for (col, problem) in [(Col::Lon, e.lon), (Col::Lat, e.lat)] {
+                if let Some(problem) = problem {
+                    self.error(col, problem);
+                }
+            }
             ok = false;
         }
         if ok && lon == 0.0 && lat == 0.0 {
@@ -812,26 +786,6 @@ fn parse_mobility(s: &str) -> Result<Mobility, Problem> {
     Ok(mobility)
 }
 
-fn parse_dose(s: &str) -> Result<Dose, Problem> {
-    match key(s).as_str() {
-        "none" | "未接种" | "没打" | "未打" | "0针" | "零针" => Ok(Dose::None),
-        "first" | "第一针" | "已接种第一针" | "已打一针" | "一针" | "1针" | "已接种1针" => {
-            Ok(Dose::First)
-        }
-        "full" | "已全程" | "全程" | "全程接种" | "已接种两针" | "已打两针" | "两针" | "二针"
-        | "2针" => Ok(Dose::Full),
-        "booster" | "加强针" | "已加强" | "已接种加强针" | "三针" | "3针" => {
-            Ok(Dose::Booster)
-        }
-        _ => Err(problem!(
-            "csv_bad_dose",
-            "'{value}' is not a vaccination status: write none, first, full or booster \
-             (未接种, 第一针, 已全程, 加强针)",
-            value = s,
-        )),
-    }
-}
-
 /// `YYYY-MM-DD`, also as Excel re-writes it (`2026/12/1`, `2026.12.1`, `2026年12月1日`).
 fn parse_day(s: &str) -> Result<Day, Problem> {
     let cleaned = s.trim_end_matches('日');
@@ -855,20 +809,9 @@ fn not_a_day(s: &str) -> Problem {
     )
 }
 
-/// `HH:MM` (also with a full-width colon), seconds since midnight.
-fn parse_clock(s: &str) -> Option<TimeOfDay> {
-    let (h, m) = s.trim().split_once([':', '：'])?;
-    let ok = |t: &str, n: std::ops::RangeInclusive<usize>| {
-        n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
-    };
-    if !ok(h, 1..=2) || !ok(m, 2..=2) {
-        return None;
-    }
-    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60).then_some(h * 3600 + m * 60)
-}
-
-fn parse_window(s: &str) -> Result<(TimeOfDay, TimeOfDay), Problem> {
+/// A time preference's words (`morning`, `上午`, …) or a window like `09:00-11:30`, as a
+/// pick-up window.
+fn parse_window(s: &str) -> Result<Window, Problem> {
     let preference = match key(s).as_str() {
         "morning" | "am" | "上午" | "早上" => Some(TimePreference::Morning),
         "afternoon" | "pm" | "下午" => Some(TimePreference::Afternoon),
@@ -878,36 +821,17 @@ fn parse_window(s: &str) -> Result<(TimeOfDay, TimeOfDay), Problem> {
     if let Some(p) = preference {
         return Ok(p.window());
     }
-    let bad = || {
-        problem!(
+    let window = Window::parse_range(s).map_err(|e| match e.code {
+        // The cell's own words: a preference is welcome too.
+        "clock_time" | "not_a_window" => problem!(
             "csv_bad_time",
             "'{value}' is not a time: write morning, afternoon or any (上午, 下午, 不限), or a \
              window like 09:00-11:30",
             value = s,
-        )
-    };
-    let (from, to) = s
-        .split_once(['-', '－', '–', '—', '~', '～', '至', '到'])
-        .ok_or_else(bad)?;
-    let (from, to) = match (parse_clock(from), parse_clock(to)) {
-        (Some(f), Some(t)) => (f, t),
-        _ => return Err(bad()),
-    };
-    if from >= to {
-        return Err(problem!(
-            "window_empty",
-            "the window '{value}' is empty or ends before it starts",
-            value = s,
-        ));
-    }
-    if from < EARLIEST || to > LATEST {
-        return Err(problem!(
-            "window_outside_day",
-            "the window '{value}' must lie between 05:00 and 22:00",
-            value = s,
-        ));
-    }
-    Ok((from, to))
+        ),
+        _ => e,
+    })?;
+    window.pickup()
 }
 
 fn parse_yes_no(s: &str) -> Result<bool, Problem> {
@@ -988,7 +912,7 @@ mod tests {
                 lat: 41.8057
             })
         );
-        assert_eq!(rows[1].window, (9 * 3600, 11 * 3600));
+        assert_eq!(rows[1].window.seconds(), (9 * 3600, 11 * 3600));
         assert_eq!(rows[1].site.as_deref(), Some("沈河区社区卫生服务中心"));
         assert!(!rows[1].return_wanted);
         assert_eq!((rows[1].dwell_minutes, rows[1].companions), (45, 1));
@@ -998,7 +922,7 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].address, "12 Nanjing South St, Heping District");
         assert_eq!(rows[0].notes, "hard of hearing, call twice");
-        assert_eq!(rows[1].window, (13 * 3600 + 1800, 16 * 3600));
+        assert_eq!(rows[1].window.seconds(), (13 * 3600 + 1800, 16 * 3600));
         assert_eq!(rows[1].dose, Dose::Full);
     }
 
@@ -1166,7 +1090,7 @@ mod tests {
         assert_eq!(parsed[1].window, TimePreference::Afternoon.window());
         assert!(!parsed[1].return_wanted);
         assert_eq!(parsed[2].row, 3);
-        assert_eq!(parsed[2].window, (8 * 3600, 10 * 3600));
+        assert_eq!(parsed[2].window.seconds(), (8 * 3600, 10 * 3600));
 
         // The row numbering is by record, not by line, and survives the multi-line cells.
         let mut broken = rows.to_vec();
@@ -1270,7 +1194,7 @@ mod tests {
             }
             if let Ok(rows) = parse_ledger(text.as_bytes()) {
                 for r in rows {
-                    prop_assert!(r.window.0 < r.window.1);
+                    prop_assert!(r.window.from() < r.window.to());
                     prop_assert!(r.mobility != Mobility::Bedridden);
                 }
             }

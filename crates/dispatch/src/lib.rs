@@ -13,5 +13,6 @@ pub mod plan;
 pub mod planning;
 pub mod solve;
 pub mod travel;
+pub mod values;
 
 pub use error::{DispatchError, FieldError, Fields, Problem};

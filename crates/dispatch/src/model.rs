@@ -1,202 +1,16 @@
-//! The domain's values: what a street office keeps about elders, sites, vehicles and bookings.
+//! The domain's records: what a street office keeps about elders, sites, vehicles and bookings.
 //!
-//! Times of day are seconds since local midnight ([`TimeOfDay`]); days are ISO dates
-//! (`YYYY-MM-DD`, [`Day`]); coordinates are WGS-84 `[lon, lat]` degrees.
+//! Times of day are seconds since local midnight ([`TimeOfDay`]); the small values the records
+//! are made of (days, coordinates, mobility, doses, …) live in [`crate::values`], each with its
+//! one parser, and are re-exported here.
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldError, Fields, Problem};
-use crate::problem;
+use crate::values::{ClockTime, Shot, Weekdays, Window};
+pub use crate::values::{Day, Dose, Mobility, Point, PointErrors};
 
 /// Seconds since local midnight.
 pub type TimeOfDay = i64;
-
-/// A WGS-84 position.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Point {
-    /// Longitude, degrees east.
-    pub lon: f64,
-    /// Latitude, degrees north.
-    pub lat: f64,
-}
-
-impl Point {
-    /// Checks that both numbers are finite and in range; `field` names the point in errors.
-    pub fn validate(&self, field: &str, errors: &mut Fields) {
-        if !self.lon.is_finite() || !(-180.0..=180.0).contains(&self.lon) {
-            errors.push(FieldError::new(
-                format!("{field}.lon"),
-                problem!("bad_longitude", "must be a finite longitude in [-180, 180]"),
-            ));
-        }
-        if !self.lat.is_finite() || !(-90.0..=90.0).contains(&self.lat) {
-            errors.push(FieldError::new(
-                format!("{field}.lat"),
-                problem!("bad_latitude", "must be a finite latitude in [-90, 90]"),
-            ));
-        }
-    }
-}
-
-/// A calendar day, `YYYY-MM-DD`, checked.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Day(String);
-
-impl Day {
-    /// Parses `YYYY-MM-DD` (a real date of the Gregorian calendar, years 2000–2199).
-    pub fn parse(s: &str) -> Result<Day, Problem> {
-        let b = s.as_bytes();
-        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-            s.get(r.clone())
-                .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
-                .and_then(|t| t.parse().ok())
-        };
-        let bad = || {
-            problem!(
-                "not_a_day",
-                "'{value}' is not a date like 2026-12-01",
-                value = s
-            )
-        };
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return Err(bad());
-        }
-        let (y, m, d) = match (digits(0..4), digits(5..7), digits(8..10)) {
-            (Some(y), Some(m), Some(d)) => (y, m, d),
-            _ => return Err(bad()),
-        };
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
-        if !(2000..2200).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days[m as usize - 1]
-        {
-            return Err(bad());
-        }
-        Ok(Day(s.to_string()))
-    }
-
-    /// The date as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// ISO weekday, 1 = Monday … 7 = Sunday.
-    pub fn weekday(&self) -> u32 {
-        let y: i64 = self.0[0..4].parse().expect("checked");
-        let m: i64 = self.0[5..7].parse().expect("checked");
-        let d: i64 = self.0[8..10].parse().expect("checked");
-        // Days since 1970-01-01 (a Thursday), by the civil-from-days inverse.
-        let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * m + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
-        ((days + 3).rem_euclid(7) + 1) as u32
-    }
-}
-
-impl TryFrom<String> for Day {
-    type Error = Problem;
-    fn try_from(s: String) -> Result<Day, Problem> {
-        Day::parse(&s)
-    }
-}
-
-impl From<Day> for String {
-    fn from(d: Day) -> String {
-        d.0
-    }
-}
-
-impl std::fmt::Display for Day {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// How an elder moves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mobility {
-    /// Walks, with help: takes a seat.
-    Walks,
-    /// Travels in a wheelchair: takes a wheelchair place and needs a vehicle with a ramp.
-    Wheelchair,
-    /// Cannot travel: gets a home visit, never a ride.
-    Bedridden,
-}
-
-impl Mobility {
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Mobility::Walks => "walks",
-            Mobility::Wheelchair => "wheelchair",
-            Mobility::Bedridden => "bedridden",
-        }
-    }
-    /// From the stored code.
-    pub fn from_code(s: &str) -> Option<Mobility> {
-        [Mobility::Walks, Mobility::Wheelchair, Mobility::Bedridden]
-            .into_iter()
-            .find(|m| m.code() == s)
-    }
-}
-
-/// Vaccination status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Dose {
-    /// Not vaccinated: needs a first dose.
-    None,
-    /// One dose: needs the second.
-    First,
-    /// Fully vaccinated: may get a booster.
-    Full,
-    /// Booster given.
-    Booster,
-}
-
-impl Dose {
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Dose::None => "none",
-            Dose::First => "first",
-            Dose::Full => "full",
-            Dose::Booster => "booster",
-        }
-    }
-    /// From the stored code.
-    pub fn from_code(s: &str) -> Option<Dose> {
-        [Dose::None, Dose::First, Dose::Full, Dose::Booster]
-            .into_iter()
-            .find(|d| d.code() == s)
-    }
-    /// The dose this elder would get next (`first`, `second`, `booster`), if any.
-    pub fn next_dose(self) -> Option<&'static str> {
-        match self {
-            Dose::None => Some("first"),
-            Dose::First => Some("second"),
-            Dose::Full => Some("booster"),
-            Dose::Booster => None,
-        }
-    }
-}
 
 /// An elder in a community's ledger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -279,8 +93,8 @@ pub struct Site {
     pub kind: SiteKind,
     /// Location.
     pub location: Point,
-    /// ISO weekdays it opens (`"12345"` = Monday to Friday); van stops: every day of `day`.
-    pub open_days: String,
+    /// The days it opens; van stops: every day of `day`.
+    pub open_days: Weekdays,
     /// Opening time.
     pub open_from: TimeOfDay,
     /// Closing time.
@@ -291,8 +105,8 @@ pub struct Site {
     pub capacity_per_slot: i64,
     /// Share of each slot kept for booked elders (the rest is for walk-ins).
     pub booked_share: f64,
-    /// Doses given (`first`, `second`, `booster`).
-    pub doses: Vec<String>,
+    /// The shots given.
+    pub doses: Vec<Shot>,
     /// For a van stop: the only day it is there.
     pub day: Option<Day>,
 }
@@ -315,9 +129,7 @@ impl Site {
     pub fn slots(&self, day: &Day) -> Vec<SiteSlot> {
         let open = match &self.day {
             Some(d) => d == day,
-            None => self
-                .open_days
-                .contains(char::from_digit(day.weekday(), 10).expect("weekday 1..=7")),
+            None => self.open_days.contains(day.weekday()),
         };
         if !open || self.slot_minutes <= 0 {
             return Vec::new();
@@ -340,8 +152,7 @@ impl Site {
 
     /// Whether the site gives the dose this elder needs next.
     pub fn gives(&self, dose: Dose) -> bool {
-        dose.next_dose()
-            .is_some_and(|d| self.doses.iter().any(|x| x == d))
+        dose.next_shot().is_some_and(|d| self.doses.contains(&d))
     }
 }
 
@@ -380,12 +191,13 @@ pub enum TimePreference {
 
 impl TimePreference {
     /// The pick-up window.
-    pub fn window(self) -> (TimeOfDay, TimeOfDay) {
-        match self {
-            TimePreference::Morning => (8 * 3600, 12 * 3600),
-            TimePreference::Afternoon => (13 * 3600, 17 * 3600 + 1800),
-            TimePreference::Any => (7 * 3600, 18 * 3600),
-        }
+    pub fn window(self) -> Window {
+        let (from, to) = match self {
+            TimePreference::Morning => (ClockTime::hm(8, 0), ClockTime::hm(12, 0)),
+            TimePreference::Afternoon => (ClockTime::hm(13, 0), ClockTime::hm(17, 30)),
+            TimePreference::Any => (ClockTime::hm(7, 0), ClockTime::hm(18, 0)),
+        };
+        Window::new(from, to).expect("each preference's window is in order")
     }
 }
 
@@ -578,13 +390,13 @@ mod tests {
             name: "centre".into(),
             kind: SiteKind::Fixed,
             location: Point { lon: 0.0, lat: 0.0 },
-            open_days: "12345".into(),
+            open_days: Weekdays::parse("12345").unwrap(),
             open_from: 8 * 3600,
             open_to: 11 * 3600 + 1800,
             slot_minutes: 60,
             capacity_per_slot: 10,
             booked_share: 0.75,
-            doses: vec!["first".into()],
+            doses: vec![Shot::First],
             day: None,
         };
         let monday = Day::parse("2022-04-18").unwrap();

@@ -13,7 +13,8 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use rand::Rng;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use vaxride_store::{Principal, Role};
+use vaxride_dispatch::values::Role;
+use vaxride_store::Principal;
 
 use crate::AppState;
 use crate::error::ApiError;

@@ -7,11 +7,10 @@ use sha2::{Digest, Sha256};
 use vaxride_dispatch::error::chars_between;
 use vaxride_dispatch::ledger::{Lang, parse_ledger, template as ledger_template};
 use vaxride_dispatch::model::{Day, Dose, Mobility, Point, TimePreference};
+use vaxride_dispatch::values::{Role, Window};
 use vaxride_dispatch::{FieldError, Problem, problem};
 use vaxride_roadnet::Crs;
-use vaxride_store::{
-    ElderInput, Idempotency, LedgerEntry, NewBooking, Replay, Role, Scope, StoreError,
-};
+use vaxride_store::{ElderInput, Idempotency, LedgerEntry, NewBooking, Replay, Scope, StoreError};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -295,19 +294,6 @@ fn thirty() -> i64 {
     30
 }
 
-/// Parses `HH:MM` to seconds of the day.
-pub(crate) fn clock_time(s: &str) -> Option<i64> {
-    let (h, m) = s.trim().split_once(':')?;
-    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-    ((0..=24).contains(&h) && (0..60).contains(&m) && h * 60 + m <= 24 * 60)
-        .then_some(h * 3600 + m * 60)
-}
-
-/// The words for a clock time that [`clock_time`] refuses.
-pub(crate) fn clock_problem() -> Problem {
-    problem!("clock_time", "times must look like 08:30")
-}
-
 fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<Idempotency>, ApiError> {
     let Some(h) = req.headers().get("idempotency-key") else {
         return Ok(None);
@@ -423,10 +409,10 @@ pub(crate) async fn create_batch(
                 ));
                 None
             }
-            (Some([from, to]), None) => match (clock_time(from), clock_time(to)) {
-                (Some(a), Some(z)) => Some((a, z)),
-                _ => {
-                    errors.push(FieldError::new(f("window"), clock_problem()));
+            (Some([from, to]), None) => match Window::parse(from, to).and_then(Window::pickup) {
+                Ok(w) => Some(w),
+                Err(problem) => {
+                    errors.push(FieldError::new(f("window"), problem));
                     None
                 }
             },

@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 use tokio::sync::watch;
 use vaxride_dispatch::model::{Point, Report};
 use vaxride_dispatch::problem;
-use vaxride_store::{Role, Scope, Store};
+use vaxride_dispatch::values::Role;
+use vaxride_store::{Scope, Store};
 
 use crate::AppState;
 use crate::auth::Caller;

@@ -4,13 +4,14 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use vaxride_dispatch::error::{chars_between, range};
 use vaxride_dispatch::model::{Day, Point, Site, SiteKind, Vehicle};
+use vaxride_dispatch::values::Role;
+use vaxride_dispatch::values::{Shot, Weekdays, Window};
 use vaxride_dispatch::{FieldError, problem};
 use vaxride_roadnet::Crs;
-use vaxride_store::{NewDriver, NewSite, NewVehicle, Retire, Role};
+use vaxride_store::{NewDriver, NewSite, NewVehicle, Retire};
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::bookings::{clock_problem, clock_time};
 use crate::error::ApiError;
 
 fn district(caller: &Caller) -> Result<i64, ApiError> {
@@ -18,21 +19,10 @@ fn district(caller: &Caller) -> Result<i64, ApiError> {
     caller.0.district_id.ok_or_else(ApiError::forbidden)
 }
 
-fn times(field: &str, from: &str, to: &str, errors: &mut Vec<FieldError>) -> Option<(i64, i64)> {
-    match (clock_time(from), clock_time(to)) {
-        (Some(a), Some(b)) if a < b => Some((a, b)),
-        (Some(_), Some(_)) => {
-            errors.push(FieldError::new(
-                field,
-                problem!("closes_before_opens", "must end after it starts"),
-            ));
-            None
-        }
-        _ => {
-            errors.push(FieldError::new(field, clock_problem()));
-            None
-        }
-    }
+fn times(field: &str, hours: &[String; 2], errors: &mut Vec<FieldError>) -> Option<Window> {
+    Window::parse(&hours[0], &hours[1])
+        .map_err(|problem| errors.push(FieldError::new(field, problem)))
+        .ok()
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -102,7 +92,7 @@ pub(crate) async fn create_site(
 async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite, ApiError> {
     let mut errors = Vec::new();
     b.location.validate("location", &mut errors);
-    let hours = times("hours", &b.hours[0], &b.hours[1], &mut errors);
+    let hours = times("hours", &b.hours, &mut errors);
     if b.name.trim().is_empty() || b.name.chars().count() > 100 {
         errors.push(FieldError::new("name", chars_between(1, 100)));
     }
@@ -118,22 +108,19 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
             problem!("share", "must be more than 0 and at most 1"),
         ));
     }
-    if b.open_days.is_empty() || !b.open_days.chars().all(|c| ('1'..='7').contains(&c)) {
-        errors.push(FieldError::new(
-            "open_days",
-            problem!("open_days", "ISO weekdays, e.g. 12345 for Monday to Friday"),
-        ));
-    }
-    if let Some(d) = b
+    let open_days = Weekdays::parse(&b.open_days)
+        .map_err(|problem| errors.push(FieldError::new("open_days", problem)))
+        .ok();
+    let doses: Vec<Shot> = b
         .doses
         .iter()
-        .find(|d| !["first", "second", "booster"].contains(&d.as_str()))
-    {
-        errors.push(FieldError::new(
-            "doses",
-            problem!("unknown_dose", "unknown dose '{value}'", value = d),
-        ));
-    }
+        .enumerate()
+        .filter_map(|(k, d)| {
+            Shot::parse(d)
+                .map_err(|problem| errors.push(FieldError::new(format!("doses[{k}]"), problem)))
+                .ok()
+        })
+        .collect();
     let day = match (&b.day, b.kind) {
         (Some(d), _) => match Day::parse(d) {
             Ok(d) => Some(d),
@@ -171,7 +158,7 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
         )),
         _ => {}
     }
-    let Some((open_from, open_to)) = hours else {
+    let (Some(hours), Some(open_days)) = (hours, open_days) else {
         return Err(ApiError::invalid(errors));
     };
     if !errors.is_empty() {
@@ -183,13 +170,13 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
         name: b.name.trim().to_string(),
         kind: b.kind,
         location: Point { lon, lat },
-        open_days: b.open_days,
-        open_from,
-        open_to,
+        open_days,
+        open_from: hours.from(),
+        open_to: hours.to(),
         slot_minutes: b.slot_minutes,
         capacity_per_slot: b.capacity_per_slot,
         booked_share: b.booked_share,
-        doses: b.doses,
+        doses,
         day,
     };
     Ok(NewSite {
@@ -261,7 +248,7 @@ pub(crate) async fn create_vehicle(
 fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     let mut errors = Vec::new();
     b.start.validate("start", &mut errors);
-    let shift = times("shift", &b.shift[0], &b.shift[1], &mut errors);
+    let shift = times("shift", &b.shift, &mut errors);
     if !(1..=60).contains(&b.seats) {
         errors.push(FieldError::new("seats", range(1, 60)));
     }
@@ -277,7 +264,7 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
             problem!("features", "short names without commas, e.g. ramp"),
         ));
     }
-    let Some((shift_from, shift_to)) = shift else {
+    let Some(shift) = shift else {
         return Err(ApiError::invalid(errors));
     };
     if !errors.is_empty() {
@@ -290,8 +277,8 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
         seats: b.seats,
         wheelchairs: b.wheelchairs,
         features: b.features,
-        shift_from,
-        shift_to,
+        shift_from: shift.from(),
+        shift_to: shift.to(),
         start: Point { lon, lat },
     };
     Ok(NewVehicle { vehicle })

@@ -11,8 +11,9 @@ use serde_json::json;
 use vaxride_dispatch::model::Day;
 use vaxride_dispatch::planning::{Budgets, PlanStage, plan_day};
 use vaxride_dispatch::solve::PlanOptions;
+use vaxride_dispatch::values::Role;
 use vaxride_solver::{Budget, Cost};
-use vaxride_store::{JobStatus, JobUpdate, Role, Scope, Store};
+use vaxride_store::{JobStatus, JobUpdate, Scope, Store};
 
 use crate::AppState;
 use crate::auth::Caller;

@@ -3,9 +3,10 @@
 
 use vaxride_dispatch::demo::{office, road_anchors, town_roads};
 use vaxride_dispatch::model::{Day, Point};
+use vaxride_dispatch::values::Role;
 use vaxride_roadnet::RoadNetwork;
 use vaxride_store::{
-    ElderInput, NewBooking, NewDriver, NewSite, NewUser, NewVehicle, Role, Scope, Store,
+    ElderInput, NewBooking, NewDriver, NewSite, NewUser, NewVehicle, Scope, Store,
 };
 
 use crate::auth::hash_password;
@@ -134,12 +135,7 @@ pub async fn seed_demo(
     let mut hashes: std::collections::HashMap<String, String> = Default::default();
     let mut secretary_of: std::collections::HashMap<usize, i64> = Default::default();
     for u in &o.users {
-        let role = match u.role {
-            "admin" => Role::Admin,
-            "coordinator" => Role::Coordinator,
-            "secretary" => Role::Secretary,
-            _ => Role::Driver,
-        };
+        let role = u.role;
         let hash = hashes
             .entry(u.password.clone())
             .or_insert_with(|| hash_password(&u.password))

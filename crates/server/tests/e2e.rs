@@ -11,8 +11,9 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use vaxride_dispatch::model::{Point, Site, SiteKind, Vehicle};
+use vaxride_dispatch::values::{Role, Shot, Weekdays};
 use vaxride_server::{AppState, Application, auth::hash_password};
-use vaxride_store::{NewDriver, NewSite, NewUser, NewVehicle, Role, Store};
+use vaxride_store::{NewDriver, NewSite, NewUser, NewVehicle, Store};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -92,13 +93,13 @@ async fn world(store: &Store) -> (i64, Vec<i64>) {
                         lon: 123.41,
                         lat: 41.805,
                     },
-                    open_days: "1234567".into(),
+                    open_days: Weekdays::EVERY_DAY,
                     open_from: 8 * 3600,
                     open_to: 12 * 3600,
                     slot_minutes: 30,
                     capacity_per_slot: 2,
                     booked_share: 1.0,
-                    doses: vec!["first".into(), "second".into(), "booster".into()],
+                    doses: Shot::ALL.to_vec(),
                     day: None,
                 },
                 address: String::new(),

@@ -10,7 +10,8 @@ use vaxride_server::{AppState, build_app};
 
 #[macro_use]
 mod support;
-use vaxride_store::{ElderInput, NewBooking, NewDriver, NewSite, NewVehicle, Role, Scope};
+use vaxride_dispatch::values::{Role, Shot, Weekdays, Window};
+use vaxride_store::{ElderInput, NewBooking, NewDriver, NewSite, NewVehicle, Scope};
 
 const DAY: &str = "2022-04-18";
 
@@ -59,13 +60,13 @@ async fn setup() -> (web::Data<AppState>, Ids) {
                     name: "centre".into(),
                     kind: SiteKind::Fixed,
                     location: centre,
-                    open_days: "1234567".into(),
+                    open_days: Weekdays::EVERY_DAY,
                     open_from: 8 * 3600,
                     open_to: 12 * 3600,
                     slot_minutes: 30,
                     capacity_per_slot: 5,
                     booked_share: 1.0,
-                    doses: vec!["first".into()],
+                    doses: vec![Shot::First],
                     day: None,
                 },
                 address: String::new(),
@@ -123,7 +124,7 @@ async fn setup() -> (web::Data<AppState>, Ids) {
             &[NewBooking {
                 elder_id: elder_a,
                 day: vaxride_dispatch::model::Day::parse(DAY).unwrap(),
-                window: (8 * 3600, 10 * 3600),
+                window: Window::try_from((8 * 3600, 10 * 3600)).unwrap(),
                 site_id: None,
                 return_wanted: true,
                 dwell_minutes: 30,

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use vaxride_dispatch::model::{BookingStatus, Day, Mobility, TimeOfDay};
+use vaxride_dispatch::values::Window;
 use vaxride_dispatch::{FieldError, Problem, problem};
 
 use crate::communities::community_filter;
@@ -18,8 +19,8 @@ pub struct NewBooking {
     pub elder_id: i64,
     /// Day.
     pub day: Day,
-    /// Pick-up window.
-    pub window: (TimeOfDay, TimeOfDay),
+    /// Pick-up window (a [`Window::pickup`] is checked again when the batch is made).
+    pub window: Window,
     /// Named site, or any.
     pub site_id: Option<i64>,
     /// Ride home wanted.
@@ -483,19 +484,8 @@ async fn insert_bookings(
             )),
             Some(_) => {}
         }
-        if b.window.0 >= b.window.1 {
-            errors.push(err(
-                k,
-                "window",
-                problem!("closes_before_opens", "must end after it starts"),
-            ));
-        }
-        if b.window.0 < 5 * 3600 || b.window.1 > 22 * 3600 {
-            errors.push(err(
-                k,
-                "window",
-                problem!("window_hours", "must lie between 05:00 and 22:00"),
-            ));
+        if let Err(problem) = b.window.pickup() {
+            errors.push(err(k, "window", problem));
         }
         if !(0..=240).contains(&b.dwell_minutes) {
             errors.push(err(
@@ -568,8 +558,8 @@ async fn insert_bookings(
         .bind(community)
         .bind(b.elder_id)
         .bind(b.day.as_str())
-        .bind(b.window.0)
-        .bind(b.window.1)
+        .bind(b.window.from())
+        .bind(b.window.to())
         .bind(b.site_id)
         .bind(i64::from(b.return_wanted))
         .bind(b.dwell_minutes)

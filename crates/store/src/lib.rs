@@ -36,7 +36,7 @@ pub use error::StoreError;
 pub use plans::{JobStatus, JobUpdate, JobView, PlanSummary, PlanView};
 pub use sites::{NewSite, Retire};
 pub use trips::{OutboxEvent, TripStopView, TripView};
-pub use users::{NewUser, Principal, Role};
+pub use users::{NewUser, Principal};
 pub use vans::Van;
 pub use vehicles::NewVehicle;
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use vaxride_dispatch::model::{Point, Site, SiteKind};
+use vaxride_dispatch::values::{Shot, Weekdays};
 
 use crate::db::AnyQuery;
 use crate::error::Result;
@@ -41,7 +42,8 @@ pub(crate) fn site(row: &AnyRow) -> Result<Site> {
             lon: row.try_get("lon")?,
             lat: row.try_get("lat")?,
         },
-        open_days: row.try_get("open_days")?,
+        open_days: Weekdays::parse(&row.try_get::<String, _>("open_days")?)
+            .map_err(|e| StoreError::Database(format!("stored open_days: {e}")))?,
         open_from: row.try_get("open_from")?,
         open_to: row.try_get("open_to")?,
         slot_minutes: row.try_get("slot_minutes")?,
@@ -50,8 +52,9 @@ pub(crate) fn site(row: &AnyRow) -> Result<Site> {
         doses: doses
             .split(',')
             .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
+            .map(Shot::parse)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| StoreError::Database(format!("stored doses: {e}")))?,
         day: day.and_then(|d| vaxride_dispatch::model::Day::parse(&d).ok()),
     })
 }
@@ -66,13 +69,19 @@ fn bind_site<'q>(q: AnyQuery<'q>, new: &'q NewSite) -> AnyQuery<'q> {
         .bind(s.location.lon)
         .bind(s.location.lat)
         .bind(&new.address)
-        .bind(&s.open_days)
+        .bind(s.open_days.to_string())
         .bind(s.open_from)
         .bind(s.open_to)
         .bind(s.slot_minutes)
         .bind(s.capacity_per_slot)
         .bind(s.booked_share)
-        .bind(s.doses.join(","))
+        .bind(
+            s.doses
+                .iter()
+                .map(|d| d.code())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
         .bind(s.day.as_ref().map(|d| d.to_string()))
         .bind(new.van_id)
 }

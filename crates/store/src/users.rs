@@ -1,46 +1,12 @@
 //! Users, their roles and their sessions (opaque tokens, stored hashed).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::Row;
+
+use vaxride_dispatch::values::Role;
 
 use crate::error::Result;
 use crate::{Scope, Store, StoreError};
-
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Everything.
-    Admin,
-    /// A street office's coordinator: sites, fleet, planning.
-    Coordinator,
-    /// A community's secretary: elders and bookings of that community.
-    Secretary,
-    /// A volunteer driver: their own trips.
-    Driver,
-}
-
-impl Role {
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Coordinator => "coordinator",
-            Role::Secretary => "secretary",
-            Role::Driver => "driver",
-        }
-    }
-    fn from_code(s: &str) -> Option<Role> {
-        [
-            Role::Admin,
-            Role::Coordinator,
-            Role::Secretary,
-            Role::Driver,
-        ]
-        .into_iter()
-        .find(|r| r.code() == s)
-    }
-}
 
 /// A user to create.
 #[derive(Debug, Clone)]
@@ -107,7 +73,7 @@ fn principal(row: &sqlx::any::AnyRow) -> Result<Principal> {
         user_id: row.try_get("id")?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: Role::from_code(&role).ok_or(StoreError::Database("unknown role".into()))?,
+        role: Role::parse(&role).map_err(|e| StoreError::Database(format!("stored role: {e}")))?,
         district_id: row.try_get("district_id")?,
         community_id: row.try_get("community_id")?,
         driver_id: row.try_get("driver_id")?,

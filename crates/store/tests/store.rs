@@ -12,9 +12,10 @@ use vaxride_dispatch::plan::PlanInput;
 use vaxride_dispatch::planning::{CheckedPlan, Iterations, Silent, plan_day};
 use vaxride_dispatch::solve::PlanOptions;
 use vaxride_dispatch::travel::StraightLines;
+use vaxride_dispatch::values::{Role, Shot, Weekdays, Window};
 use vaxride_store::{
     ElderInput, Idempotency, LedgerEntry, NewBooking, NewDriver, NewSite, NewUser, NewVehicle,
-    Replay, Role, Scope, Store, StoreError,
+    Replay, Scope, Store, StoreError,
 };
 
 /// The day planned on straight lines with `iterations` for its last stage (the whole day; the
@@ -225,13 +226,13 @@ async fn world(store: &Store) -> World {
                         lon: 123.415,
                         lat: 41.805,
                     },
-                    open_days: "12345".into(),
+                    open_days: Weekdays::parse("12345").unwrap(),
                     open_from: 8 * 3600,
                     open_to: 12 * 3600,
                     slot_minutes: 30,
                     capacity_per_slot: 2,
                     booked_share: 1.0,
-                    doses: vec!["first".into(), "second".into(), "booster".into()],
+                    doses: Shot::ALL.to_vec(),
                     day: None,
                 },
                 address: "1 Health Road".into(),
@@ -300,7 +301,7 @@ fn booking(elder_id: i64) -> NewBooking {
     NewBooking {
         elder_id,
         day: day(),
-        window: (8 * 3600, 10 * 3600),
+        window: Window::try_from((8 * 3600, 10 * 3600)).unwrap(),
         site_id: None,
         return_wanted: true,
         dwell_minutes: 30,
@@ -459,7 +460,8 @@ async fn batches(store: Store) {
         booking(w.elder_b),
     ];
     bad.push(NewBooking {
-        window: (10 * 3600, 9 * 3600),
+        // In order, but before the earliest pick-up: the store checks `Window::pickup` again.
+        window: Window::try_from((4 * 3600, 9 * 3600)).unwrap(),
         ..booking(w.elders_a[1])
     });
     let Err(StoreError::Invalid(errors)) = store

@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vaxride_dispatch::model::Point;
+use vaxride_dispatch::values::Role;
 use vaxride_server::auth::hash_password;
-use vaxride_store::{NewUser, Role, Store};
+use vaxride_store::{NewUser, Store};
 
 /// A store on a new SQLite file under the temp folder; `tag` names the test file.
 pub async fn fresh_store(tag: &str) -> Store {

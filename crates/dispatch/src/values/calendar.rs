@@ -1,0 +1,151 @@
+//! Days of the calendar and of the week.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Problem;
+use crate::problem;
+
+/// A calendar day, `YYYY-MM-DD`, checked.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Day(String);
+
+impl Day {
+    /// Parses `YYYY-MM-DD` (a real date of the Gregorian calendar, years 2000–2199).
+    pub fn parse(s: &str) -> Result<Day, Problem> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            s.get(r.clone())
+                .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+                .and_then(|t| t.parse().ok())
+        };
+        let bad = || {
+            problem!(
+                "not_a_day",
+                "'{value}' is not a date like 2026-12-01",
+                value = s
+            )
+        };
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let (y, m, d) = match (digits(0..4), digits(5..7), digits(8..10)) {
+            (Some(y), Some(m), Some(d)) => (y, m, d),
+            _ => return Err(bad()),
+        };
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
+        if !(2000..2200).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days[m as usize - 1]
+        {
+            return Err(bad());
+        }
+        Ok(Day(s.to_string()))
+    }
+
+    /// The date as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// ISO weekday, 1 = Monday … 7 = Sunday.
+    pub fn weekday(&self) -> u32 {
+        let y: i64 = self.0[0..4].parse().expect("checked");
+        let m: i64 = self.0[5..7].parse().expect("checked");
+        let d: i64 = self.0[8..10].parse().expect("checked");
+        // Days since 1970-01-01 (a Thursday), by the civil-from-days inverse.
+        let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * m + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        ((days + 3).rem_euclid(7) + 1) as u32
+    }
+}
+
+impl TryFrom<String> for Day {
+    type Error = Problem;
+    fn try_from(s: String) -> Result<Day, Problem> {
+        Day::parse(&s)
+    }
+}
+
+impl From<Day> for String {
+    fn from(d: Day) -> String {
+        d.0
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The ISO weekdays a site opens: `12345` is Monday to Friday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Weekdays(u8);
+
+impl Weekdays {
+    /// Monday to Sunday.
+    pub const EVERY_DAY: Weekdays = Weekdays(0b111_1111);
+
+    /// Parses ISO weekday digits (`1` = Monday … `7` = Sunday), at least one, in any order.
+    pub fn parse(s: &str) -> Result<Weekdays, Problem> {
+        let mut bits = 0u8;
+        for c in s.trim().chars() {
+            match c.to_digit(10) {
+                Some(d @ 1..=7) => bits |= 1 << (d - 1),
+                _ => bits = 0x80,
+            }
+        }
+        if bits == 0 || bits & 0x80 != 0 {
+            return Err(problem!(
+                "weekdays",
+                "'{value}' is not a list of ISO weekdays like 12345 (Monday to Friday)",
+                value = s.trim()
+            ));
+        }
+        Ok(Weekdays(bits))
+    }
+
+    /// Whether it holds ISO weekday `day` (1 = Monday … 7 = Sunday).
+    pub fn contains(self, day: u32) -> bool {
+        (1..=7).contains(&day) && self.0 & (1 << (day - 1)) != 0
+    }
+}
+
+impl std::fmt::Display for Weekdays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (1..=7)
+            .filter(|d| self.contains(*d))
+            .try_for_each(|d| write!(f, "{d}"))
+    }
+}
+
+impl TryFrom<String> for Weekdays {
+    type Error = Problem;
+    fn try_from(s: String) -> Result<Weekdays, Problem> {
+        Weekdays::parse(&s)
+    }
+}
+
+impl From<Weekdays> for String {
+    fn from(w: Weekdays) -> String {
+        w.to_string()
+    }
+}

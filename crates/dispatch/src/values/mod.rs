@@ -1,0 +1,127 @@
+//! The small values every input carries, each parsed in one place with one error code: a clock
+//! time ([`ClockTime`]), a window of the day ([`Window`]), a day ([`Day`]) and the days of the
+//! week a site opens ([`Weekdays`]), a position ([`Point`]), how an elder moves ([`Mobility`]),
+//! their vaccination status ([`Dose`]), the shot a site gives ([`Shot`]) and a user's role
+//! ([`Role`]).
+//!
+//! The API, the community ledger and the store all call these parsers, so a rule (a pick-up
+//! window lies between 05:00 and 22:00) and its words exist once. A value of these types has
+//! passed its parser: code that holds one need not check it again.
+
+mod calendar;
+mod clock;
+mod people;
+mod place;
+
+pub use calendar::{Day, Weekdays};
+pub use clock::{ClockTime, Window};
+pub use people::{Dose, Mobility, Role, Shot};
+pub use place::{Point, PointErrors};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn clock_times() {
+        for (s, want) in [
+            ("08:30", Some(8 * 3600 + 1800)),
+            ("8:30", Some(8 * 3600 + 1800)),
+            (" 09：05 ", Some(9 * 3600 + 300)),
+            ("00:00", Some(0)),
+            ("24:00", Some(86_400)),
+            ("24:01", None),
+            ("12:60", None),
+            ("8:5", None),
+            ("+8:30", None),
+            ("0830", None),
+            ("", None),
+            ("123:00", None),
+        ] {
+            assert_eq!(
+                ClockTime::parse(s).ok().map(ClockTime::seconds),
+                want,
+                "{s}"
+            );
+        }
+        assert_eq!(ClockTime::parse("x").unwrap_err().code, "clock_time");
+        assert_eq!(ClockTime::hm(7, 5).to_string(), "07:05");
+    }
+
+    #[test]
+    fn windows() {
+        let w = Window::parse("08:00", "10:00").unwrap();
+        assert_eq!(w.seconds(), (8 * 3600, 10 * 3600));
+        assert_eq!(w.to_string(), "08:00-10:00");
+        assert_eq!(
+            Window::parse("10:00", "10:00").unwrap_err().code,
+            "window_empty"
+        );
+        assert_eq!(
+            Window::parse("10:00", "ten").unwrap_err().code,
+            "clock_time"
+        );
+        assert_eq!(
+            Window::parse_range("09:00～11:30").unwrap(),
+            Window::parse("9:00", "11:30").unwrap()
+        );
+        assert_eq!(
+            Window::parse_range("0900").unwrap_err().code,
+            "not_a_window"
+        );
+        assert_eq!(
+            Window::parse_range("25:00-26:00").unwrap_err().code,
+            "clock_time"
+        );
+        assert!(Window::parse("05:00", "22:00").unwrap().pickup().is_ok());
+        let late = Window::parse("21:00", "22:30")
+            .unwrap()
+            .pickup()
+            .unwrap_err();
+        assert_eq!(late.code, "window_outside_day");
+        assert_eq!(late.message, "must lie between 05:00 and 22:00");
+        let json = serde_json::to_string(&w).unwrap();
+        assert_eq!(json, "[28800,36000]");
+        assert_eq!(serde_json::from_str::<Window>(&json).unwrap(), w);
+        assert!(serde_json::from_str::<Window>("[36000,28800]").is_err());
+        assert!(serde_json::from_str::<Window>("[-1,28800]").is_err());
+    }
+
+    #[test]
+    fn weekdays_shots_roles() {
+        let w = Weekdays::parse("531").unwrap();
+        assert_eq!(w.to_string(), "135");
+        assert!(w.contains(1) && !w.contains(2) && !w.contains(0) && !w.contains(8));
+        for bad in ["", "8", "12a", "0", "1 2"] {
+            assert_eq!(Weekdays::parse(bad).unwrap_err().code, "weekdays", "{bad}");
+        }
+        assert_eq!(Weekdays::EVERY_DAY.to_string(), "1234567");
+        for s in Shot::ALL {
+            assert_eq!(Shot::parse(s.code()), Ok(s));
+        }
+        assert_eq!(Shot::parse("fourth").unwrap_err().code, "unknown_shot");
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.code()), Ok(r));
+        }
+        assert_eq!(Role::parse("root").unwrap_err().code, "unknown_role");
+        assert!(serde_json::from_str::<Role>("\"root\"").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn clock_round_trips(h in 0i64..24, m in 0i64..60) {
+            let t = ClockTime::hm(h, m);
+            prop_assert_eq!(ClockTime::parse(&t.to_string()), Ok(t));
+        }
+
+        #[test]
+        fn window_parse_agrees_with_order(a in 0i64..=1440, b in 0i64..=1440) {
+            let (fa, fb) = (ClockTime::hm(a / 60, a % 60), ClockTime::hm(b / 60, b % 60));
+            prop_assert_eq!(Window::new(fa, fb).is_ok(), a < b);
+            if let Ok(w) = Window::parse_range(&format!("{fa}-{fb}")) {
+                prop_assert_eq!(w.seconds(), (a * 60, b * 60));
+            }
+        }
+    }
+}
