@@ -97,6 +97,9 @@ fn crates_depend_only_downwards() {
             "vaxride-store",
             &["vaxride-dispatch", "vaxride-solver", "vaxride-roadnet"],
         ),
+        // The demo office is data for the server, the benches and the tests: nothing of the
+        // domain or the store may need it.
+        ("vaxride-demo", &["vaxride-dispatch", "vaxride-roadnet"]),
     ];
     let deps = internal_dependencies();
     for (krate, ok) in allowed {
@@ -131,7 +134,6 @@ const MAX_LINES: usize = 600;
 /// Files still longer than [`MAX_LINES`], each with the length it may not pass: split them
 /// and take them off this list (it may only shrink).
 const TOO_LONG: &[(&str, usize)] = &[
-    ("crates/dispatch/src/demo.rs", 1112),
     ("crates/dispatch/src/ledger.rs", 924),
     ("crates/server/src/bookings.rs", 843),
     ("crates/store/src/bookings.rs", 615),

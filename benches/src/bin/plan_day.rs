@@ -8,7 +8,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use vaxride_dispatch::demo::{office, road_anchors, town_roads};
+use vaxride_demo::{office, road_anchors, town_roads};
 use vaxride_dispatch::model::Day;
 use vaxride_dispatch::plan::{PlanBooking, PlanInput};
 use vaxride_dispatch::planning::{Iterations, PlanStage, Progress, plan_day};

@@ -5,7 +5,6 @@
 //! No I/O, no clock, no HTTP or SQL: the store and the server stand on this crate.
 
 pub mod cluster;
-pub mod demo;
 pub mod error;
 pub mod ledger;
 pub mod model;

@@ -1,7 +1,7 @@
 //! The demo street office: seeded into an empty database on first start, on the generated
 //! town's roads or on a real extract's.
 
-use vaxride_dispatch::demo::{office, road_anchors, town_roads};
+use vaxride_demo::{office, road_anchors, town_roads};
 use vaxride_dispatch::model::{Day, Point};
 use vaxride_dispatch::values::Role;
 use vaxride_roadnet::RoadNetwork;

@@ -19,7 +19,7 @@ mod support;
 async fn setup() -> web::Data<AppState> {
     let store = support::fresh_store("ui").await;
     for (name, centre) in [
-        ("town", vaxride_dispatch::demo::TOWN_CENTRE),
+        ("town", vaxride_demo::TOWN_CENTRE),
         (
             "far",
             Point {

@@ -1,0 +1,291 @@
+//! The demo's properties: roads that snap, an office that fits its anchors, bookings that can
+//! be served.
+
+use std::collections::HashSet;
+
+use rand::{Rng, SeedableRng};
+use rand::rngs::StdRng;
+use vaxride_dispatch::model::{Day, Mobility, Point, SiteKind};
+use vaxride_dispatch::values::Role;
+use vaxride_roadnet::osm::CarWays;
+
+use super::*;
+use crate::frame::{Frame, M_PER_DEG};
+use crate::names::COMMUNITIES;
+use crate::office::bookings::BOOKINGS;
+use crate::office::elders::{ELDERS, HOME_OFFSET_M, INSTITUTION_ELDERS};
+use crate::office::hm;
+use vaxride_roadnet::snap::haversine_m;
+use vaxride_roadnet::{DEFAULT_MAX_SNAP_M, RoadNetwork};
+
+fn day() -> Day {
+    Day::parse("2022-04-18").expect("a date")
+}
+
+fn town_office(seed: u64) -> (CarWays, Vec<Point>, DemoOffice) {
+    let roads = town_roads(seed);
+    let anchors = road_anchors(&roads);
+    let office = office(seed, &day(), &anchors);
+    (roads, anchors, office)
+}
+
+fn metres(a: Point, b: Point) -> f64 {
+    haversine_m([a.lon, a.lat], [b.lon, b.lat])
+}
+
+fn near_anchor(p: Point, anchors: &[Point]) -> f64 {
+    anchors
+        .iter()
+        .map(|a| metres(p, *a))
+        .fold(f64::INFINITY, f64::min)
+}
+
+#[test]
+fn demo_roads_are_deterministic() {
+    let (a, b, c) = (town_roads(7), town_roads(7), town_roads(8));
+    assert_eq!(format!("{:?}", a.ways), format!("{:?}", b.ways));
+    assert_eq!(road_anchors(&a), road_anchors(&b));
+    assert_ne!(road_anchors(&a), road_anchors(&c));
+}
+
+#[test]
+fn demo_roads_cover_a_small_city_with_faster_arterials_and_one_way_streets() {
+    let roads = town_roads(1);
+    let anchors = road_anchors(&roads);
+    assert!((1500..4000).contains(&anchors.len()), "{}", anchors.len());
+    let (lon, lat): (Vec<f64>, Vec<f64>) = anchors.iter().map(|p| (p.lon, p.lat)).unzip();
+    let span = |v: &[f64]| {
+        v.iter().copied().fold(f64::MIN, f64::max) - v.iter().copied().fold(f64::MAX, f64::min)
+    };
+    let width = span(&lon) * M_PER_DEG * TOWN_CENTRE.lat.to_radians().cos();
+    let height = span(&lat) * M_PER_DEG;
+    assert!((3700.0..4200.0).contains(&width), "{width}");
+    assert!((3700.0..4200.0).contains(&height), "{height}");
+    let speed = |class: &str| {
+        roads
+            .ways
+            .iter()
+            .find(|w| w.attrs.class.as_str() == class)
+            .map(|w| w.attrs.speed_kmh)
+            .expect("class present")
+    };
+    assert!(speed("primary") > speed("secondary"));
+    assert!(speed("secondary") > speed("residential"));
+    let oneway = roads
+        .ways
+        .iter()
+        .filter(|w| w.attrs.forward != w.attrs.backward)
+        .count();
+    assert_eq!(oneway, 3);
+}
+
+#[test]
+fn demo_roads_build_a_strongly_connected_network() {
+    let roads = town_roads(42);
+    let net = RoadNetwork::from_car_ways(&roads).expect("a network");
+    let r = net.report();
+    let share = r.nodes as f64 / (r.nodes + r.dropped_nodes) as f64;
+    assert!(share >= 0.95, "{r:?}");
+    let mut rng = StdRng::seed_from_u64(3);
+    let points: Vec<_> = (0..20)
+        .map(|_| {
+            let [lon, lat] = net
+                .graph()
+                .node(rng.random_range(0..net.graph().node_count() as u32));
+            net.snap(lon, lat, DEFAULT_MAX_SNAP_M).expect("snaps")
+        })
+        .collect();
+    let m = net.matrix(&points, &points);
+    for i in 0..20 {
+        for j in 0..20 {
+            assert!(m.duration_s(i, j).is_some(), "{i} -> {j}");
+        }
+    }
+    // The office's places snap to roads close by.
+    let office = office(42, &day(), &road_anchors(&roads));
+    let places = office
+        .elders
+        .iter()
+        .map(|e| e.home)
+        .chain(office.sites.iter().map(|s| s.location))
+        .chain(office.vehicles.iter().map(|v| v.start));
+    for p in places {
+        let s = net.snap(p.lon, p.lat, DEFAULT_MAX_SNAP_M).expect("snaps");
+        assert!(s.snap_m < 50.0, "{p:?} {}", s.snap_m);
+    }
+}
+
+#[test]
+fn demo_office_is_deterministic() {
+    let (_, anchors, a) = town_office(5);
+    assert_eq!(a, office(5, &day(), &anchors));
+    assert_eq!(
+        format!("{a:?}"),
+        format!("{:?}", office(5, &day(), &anchors))
+    );
+    assert_ne!(a, office(6, &day(), &anchors));
+}
+
+#[test]
+fn demo_office_counts_are_in_range() {
+    for seed in [1, 2, 3] {
+        let (_, _, o) = town_office(seed);
+        assert_eq!(o.communities.len(), COMMUNITIES.len());
+        assert_eq!(o.communities[0].name, "翠生社区");
+        assert_eq!(o.elders.len(), ELDERS);
+        for c in 0..o.communities.len() {
+            let n = o.elders.iter().filter(|e| e.community == c).count();
+            assert!((20..60).contains(&n), "community {c}: {n}");
+        }
+        let share = |m: Mobility| {
+            o.elders.iter().filter(|e| e.mobility == m).count() as f64 / ELDERS as f64
+        };
+        assert!((0.70..0.90).contains(&share(Mobility::Walks)));
+        assert!((0.08..0.25).contains(&share(Mobility::Wheelchair)));
+        assert!((0.01..0.10).contains(&share(Mobility::Bedridden)));
+        assert!(o.elders.iter().all(|e| (1..=5).contains(&e.priority)));
+        assert!(o.elders.iter().all(|e| (0..=2).contains(&e.companions)));
+        assert!(
+            o.elders
+                .iter()
+                .all(|e| e.phone.len() == 11 && e.phone.starts_with('1'))
+        );
+        let care_home = o
+            .elders
+            .iter()
+            .filter(|e| e.address.contains("养老院"))
+            .collect::<Vec<_>>();
+        assert_eq!(care_home.len(), INSTITUTION_ELDERS);
+        assert!(care_home.iter().all(|e| e.home == care_home[0].home));
+        let kinds = |k: SiteKind| o.sites.iter().filter(|s| s.kind == k).count();
+        assert_eq!(
+            (
+                kinds(SiteKind::Fixed),
+                kinds(SiteKind::CommunityPoint),
+                kinds(SiteKind::VanStop)
+            ),
+            (2, 2, 6)
+        );
+        for s in &o.sites {
+            assert_eq!(s.id, 0);
+            assert!((5..=12).contains(&s.capacity_per_slot));
+            assert!(!s.slots(&day()).is_empty(), "{}", s.name);
+            if s.kind == SiteKind::VanStop {
+                assert_eq!(s.day, Some(day()));
+                assert!(o.vans.iter().any(|v| s.name.starts_with(v.as_str())));
+            }
+        }
+        assert_eq!(o.vans.len(), 2);
+        assert_eq!(o.vehicles.len(), 25);
+        assert_eq!(
+            o.vehicles
+                .iter()
+                .filter(|v| v.wheelchairs == 1 && v.features == ["ramp"])
+                .count(),
+            4
+        );
+        assert!(o.vehicles.iter().all(|v| v.shift_from < v.shift_to));
+        assert_eq!(o.drivers.len(), o.vehicles.len());
+        assert!(o.drivers.iter().enumerate().all(|(i, d)| d.vehicle == i));
+        assert!(
+            (200..=BOOKINGS).contains(&o.bookings.len()),
+            "{}",
+            o.bookings.len()
+        );
+        let returns = o.bookings.iter().filter(|b| b.return_wanted).count() as f64;
+        assert!((0.75..0.95).contains(&(returns / o.bookings.len() as f64)));
+        assert_eq!(o.users.len(), 2 + o.communities.len() + o.drivers.len());
+    }
+}
+
+#[test]
+fn demo_locations_are_at_anchors() {
+    let (_, anchors, o) = town_office(9);
+    let places = o
+        .communities
+        .iter()
+        .map(|c| c.centre)
+        .chain(o.elders.iter().map(|e| e.home))
+        .chain(o.sites.iter().map(|s| s.location))
+        .chain(o.vehicles.iter().map(|v| v.start));
+    for p in places {
+        assert!(near_anchor(p, &anchors) <= 10.0, "{p:?}");
+    }
+    // Communities are spread: no two centres closer than 500 m.
+    for (i, a) in o.communities.iter().enumerate() {
+        for b in &o.communities[i + 1..] {
+            assert!(metres(a.centre, b.centre) > 500.0, "{} {}", a.name, b.name);
+        }
+    }
+}
+
+#[test]
+fn demo_bookings_fit_their_elders_and_sites() {
+    let (_, _, o) = town_office(11);
+    let mut seen = HashSet::new();
+    for b in &o.bookings {
+        assert!(seen.insert(b.elder), "elder {} twice", b.elder);
+        let e = &o.elders[b.elder];
+        assert_ne!(e.mobility, Mobility::Bedridden);
+        assert!(e.dose.next_shot().is_some());
+        assert!(b.window.from() >= hm(8, 0) && b.window.to() <= hm(16, 0));
+        assert!((30..=45).contains(&b.dwell_minutes));
+        if let Some(s) = b.site {
+            let site = &o.sites[s];
+            assert!(site.gives(e.dose), "{} {:?}", site.name, e.dose);
+            assert!(site.open_from <= b.window.from() && site.open_to > b.window.to());
+        }
+    }
+    assert!(o.bookings.iter().any(|b| b.site.is_some()));
+}
+
+#[test]
+fn demo_users_have_every_role() {
+    let (_, _, o) = town_office(2);
+    let find = |u: &str| o.users.iter().find(|x| x.username == u).expect(u);
+    assert_eq!(
+        (find("admin").role, find("admin").password.as_str()),
+        (Role::Admin, "admin-demo")
+    );
+    assert_eq!(find("coordinator").password, "coord-demo");
+    let sec = find("sec-3");
+    assert_eq!(
+        (sec.role, sec.community, sec.password.as_str()),
+        (Role::Secretary, Some(2), "sec-demo")
+    );
+    let drv = find("driver-25");
+    assert_eq!(
+        (drv.role, drv.driver, drv.password.as_str()),
+        (Role::Driver, Some(24), "driver-demo")
+    );
+    assert!(o.users.iter().all(|u| !u.display_name.is_ascii()));
+}
+
+#[test]
+fn a_large_extract_is_cut_to_a_street_office() {
+    // Anchors over 30 km × 30 km: the office stays within a few kilometres.
+    let mut rng = StdRng::seed_from_u64(1);
+    let frame = Frame::new(TOWN_CENTRE);
+    let anchors: Vec<Point> = (0..20_000)
+        .map(|_| {
+            frame.point([
+                rng.random_range(-15_000.0..15_000.0),
+                rng.random_range(-15_000.0..15_000.0),
+            ])
+        })
+        .collect();
+    let o = office(1, &day(), &anchors);
+    let hub = o.sites[0].location;
+    for e in &o.elders {
+        assert!(metres(e.home, hub) < 3_300.0);
+    }
+    // Degenerate inputs still give an office.
+    let lonely = office(1, &day(), &[]);
+    assert_eq!(lonely.elders.len(), ELDERS);
+    assert!(metres(lonely.elders[0].home, TOWN_CENTRE) <= HOME_OFFSET_M + 0.1);
+    let nan = Point {
+        lon: f64::NAN,
+        lat: 1.0,
+    };
+    assert_eq!(office(1, &day(), &[nan]).communities[0].centre, TOWN_CENTRE);
+}
