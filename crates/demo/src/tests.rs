@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use rand::{Rng, SeedableRng};
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use vaxride_dispatch::model::{Day, Mobility, Point, SiteKind};
 use vaxride_dispatch::values::Role;
 use vaxride_roadnet::osm::CarWays;

@@ -11,12 +11,22 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// What is wrong with one input: a stable code, its values, and the same in English words.
+///
+/// With the `openapi` feature it describes itself to the server's OpenAPI document (as
+/// `Detail`, the `detail` of a conflict), so the document shows what is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Detail))]
 pub struct Problem {
     /// Stable, `snake_case`; the page translates `field_msg.<code>`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub code: &'static str,
-    /// The values the words name, by placeholder (`{value}` in the text ↔ `"value"` here).
+    /// The values the words name, as text by placeholder (`{value}` in the text ↔ `"value"`
+    /// here); left out when none.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<std::collections::HashMap<String, String>>, nullable = false)
+    )]
     pub params: BTreeMap<&'static str, String>,
     /// The words, in English.
     pub message: String,
@@ -78,6 +88,7 @@ pub fn chars_between(min: usize, max: usize) -> Problem {
 /// One thing wrong with an input: which field (a JSON path such as `bookings[3].window.from`,
 /// or a CSV cell), and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = FieldProblem))]
 pub struct FieldError {
     /// Where: JSON path of the field, or `row N, column NAME` for CSV.
     pub field: String,
@@ -86,9 +97,11 @@ pub struct FieldError {
     pub problem: Problem,
     /// The CSV row (1 = the first data row under the header), for ledger imports.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub row: Option<usize>,
     /// The CSV column as written in the header, for ledger imports.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub column: Option<String>,
 }
 

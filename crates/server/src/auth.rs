@@ -106,9 +106,9 @@ pub(crate) struct Login {
     security(()),
     request_body = Login,
     responses(
-        (status = 200, description = "Logged in; the session cookie is set too", body = crate::openapi::LoginAnswer),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 401, description = "Wrong username or password (`bad_credentials`)", body = crate::openapi::ErrorBody),
+        (status = 200, description = "Logged in; the session cookie is set too", body = crate::api::LoginAnswer),
+        (status = 400, response = crate::api::Invalid),
+        (status = 401, description = "Wrong username or password (`bad_credentials`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn login(
@@ -185,7 +185,10 @@ pub(crate) async fn login(
         .finish();
     Ok(HttpResponse::Ok()
         .cookie(cookie)
-        .json(serde_json::json!({ "token": token, "user": principal })))
+        .json(crate::api::LoginAnswer {
+            token,
+            user: principal,
+        }))
 }
 
 /// `POST /api/logout`: revokes the session.

@@ -13,6 +13,7 @@ use vaxride_roadnet::Crs;
 use vaxride_store::{ElderInput, Idempotency, LedgerEntry, NewBooking, Replay, Scope, StoreError};
 
 use crate::AppState;
+use crate::api::{Created, DryRun, NewId};
 use crate::auth::Caller;
 use crate::error::ApiError;
 
@@ -42,16 +43,16 @@ pub(crate) struct ElderBody {
     phone: String,
     #[serde(default)]
     address: String,
-    #[schema(value_type = crate::openapi::Point)]
+    #[schema(value_type = crate::api::Point)]
     home: Point,
     #[serde(default)]
-    #[schema(value_type = crate::openapi::Crs)]
+    #[schema(value_type = crate::api::Crs)]
     crs: Crs,
-    #[schema(value_type = crate::openapi::Mobility)]
+    #[schema(value_type = crate::api::Mobility)]
     mobility: Mobility,
     #[serde(default)]
     companions: i64,
-    #[schema(value_type = crate::openapi::Dose)]
+    #[schema(value_type = crate::api::Dose)]
     dose: Dose,
     #[serde(default = "one")]
     priority: i64,
@@ -127,7 +128,7 @@ pub(crate) struct Find {
     ),
     responses(
         (status = 200, description = "Elders of the caller's communities", body = [Object]),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn list_elders(
@@ -154,9 +155,9 @@ pub(crate) async fn list_elders(
     request_body = ElderBody,
     responses(
         (status = 201, description = "The elder", body = Object),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
     )
 )]
 pub(crate) async fn create_elder(
@@ -184,8 +185,8 @@ pub(crate) async fn create_elder(
     ),
     responses(
         (status = 200, description = "The elder", body = Object),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
     )
 )]
 pub(crate) async fn get_elder(
@@ -208,9 +209,9 @@ pub(crate) async fn get_elder(
     request_body = ElderBody,
     responses(
         (status = 200, description = "The elder", body = Object),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
     )
 )]
 pub(crate) async fn update_elder(
@@ -239,9 +240,9 @@ pub(crate) async fn update_elder(
     ),
     responses(
         (status = 200, description = "Retired: `{\"cancelled\": [booking ids]}`", body = Object),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, retired, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "A ride of theirs is under way (`conflict`, detail `ride_under_way`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, description = "Missing, retired, or not the caller's to see (`not_found`)", body = crate::api::ErrorBody),
+        (status = 409, description = "A ride of theirs is under way (`conflict`, detail `ride_under_way`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn retire_elder(
@@ -272,7 +273,7 @@ struct BookingBody {
     day: String,
     /// `morning`, `afternoon` or `any` (default), unless `window` is given.
     #[serde(default)]
-    #[schema(value_type = Option<crate::openapi::TimePreference>)]
+    #[schema(value_type = Option<crate::api::TimePreference>)]
     time: Option<TimePreference>,
     /// `["08:00", "10:00"]`.
     #[serde(default)]
@@ -346,7 +347,9 @@ async fn replayed(
 }
 
 fn created(ids: &[i64]) -> HttpResponse {
-    HttpResponse::Created().json(serde_json::json!({ "created": ids }))
+    HttpResponse::Created().json(Created {
+        created: ids.to_vec(),
+    })
 }
 
 /// `POST /api/bookings`: a batch, all or nothing; honours `Idempotency-Key`.
@@ -359,12 +362,12 @@ fn created(ids: &[i64]) -> HttpResponse {
     ),
     request_body = BatchBody,
     responses(
-        (status = 201, description = "All saved (a replayed answer has `Idempotent-Replayed: true`)", body = crate::openapi::Created),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
-        (status = 422, description = "This Idempotency-Key was used with another body (`idempotency_mismatch`)", body = crate::openapi::ErrorBody),
+        (status = 201, description = "All saved (a replayed answer has `Idempotent-Replayed: true`)", body = crate::api::Created),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),
+        (status = 422, description = "This Idempotency-Key was used with another body (`idempotency_mismatch`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn create_batch(
@@ -479,13 +482,13 @@ pub(crate) struct ImportQuery {
     ),
     request_body(content = String, content_type = "text/csv", description = "The ledger CSV (UTF-8, Chinese or English headers)"),
     responses(
-        (status = 200, description = "Dry run: the report (`ok: false` and the problems, each with its `row` and `column`, in `error`)", body = crate::openapi::DryRun),
-        (status = 201, description = "All rows saved", body = crate::openapi::Created),
-        (status = 400, description = "Problems, each with its `row` and `column`", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
-        (status = 422, description = "This Idempotency-Key was used with another body (`idempotency_mismatch`)", body = crate::openapi::ErrorBody),
+        (status = 200, description = "Dry run: the report (`ok: false` and the problems, each with its `row` and `column`, in `error`)", body = crate::api::DryRun),
+        (status = 201, description = "All rows saved", body = crate::api::Created),
+        (status = 400, description = "Problems, each with its `row` and `column`", body = crate::api::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),
+        (status = 422, description = "This Idempotency-Key was used with another body (`idempotency_mismatch`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn import_csv(
@@ -510,8 +513,16 @@ pub(crate) async fn import_csv(
         // A check that finds problems has still done its job: 200 with the report, so that a
         // page checking a file does not see a failed request.
         return Ok(HttpResponse::Ok().json(match &checked {
-            Ok(entries) => serde_json::json!({ "rows": entries.len(), "ok": true }),
-            Err(e) => serde_json::json!({ "rows": 0, "ok": false, "error": e.body() }),
+            Ok(entries) => DryRun {
+                rows: entries.len(),
+                ok: true,
+                error: None,
+            },
+            Err(e) => DryRun {
+                rows: 0,
+                ok: false,
+                error: Some(e.body()),
+            },
         }));
     }
     let entries = checked?;
@@ -637,8 +648,8 @@ impl DayQuery {
     ),
     responses(
         (status = 200, description = "The day's bookings", body = [Object]),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn list(
@@ -662,8 +673,8 @@ pub(crate) async fn list(
     ),
     responses(
         (status = 200, description = "The booking", body = Object),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
     )
 )]
 pub(crate) async fn get(
@@ -686,9 +697,9 @@ pub(crate) async fn get(
     ),
     responses(
         (status = 200, description = "The cancelled booking", body = Object),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn cancel(
@@ -705,10 +716,10 @@ pub(crate) async fn cancel(
 #[serde(deny_unknown_fields)]
 pub(crate) struct CommunityBody {
     name: String,
-    #[schema(value_type = crate::openapi::Point)]
+    #[schema(value_type = crate::api::Point)]
     centre: Point,
     #[serde(default)]
-    #[schema(value_type = crate::openapi::Crs)]
+    #[schema(value_type = crate::api::Crs)]
     crs: Crs,
     /// A GeoJSON Polygon (WGS-84, or `crs`), optional.
     #[serde(default)]
@@ -791,9 +802,9 @@ fn polygon(v: &serde_json::Value, crs: Crs, errors: &mut Vec<FieldError>) -> Opt
     request_body = CommunityBody,
     responses(
         (status = 201, description = "Created: `{id}`", body = Object),
-        (status = 400, description = "Invalid input (`invalid_input`)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "The district has a community of that name (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 409, description = "The district has a community of that name (`conflict`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn create_community(
@@ -825,5 +836,5 @@ pub(crate) async fn create_community(
     if let Some(poly) = boundary {
         state.store.set_boundary(district, id, Some(&poly)).await?;
     }
-    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+    Ok(HttpResponse::Created().json(NewId { id }))
 }

@@ -120,8 +120,8 @@ pub(crate) struct TripsQuery {
     ),
     responses(
         (status = 200, description = "Trips", body = [Object]),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn trips(
@@ -194,8 +194,8 @@ pub(crate) struct EventsQuery {
     ),
     responses(
         (status = 200, description = "Server-Sent Events, id = the outbox sequence; `retry`, trip events, `: keep-alive` comments", body = String, content_type = "text/event-stream"),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn events(
@@ -303,8 +303,8 @@ pub(crate) struct AckBody {
     request_body = AckBody,
     responses(
         (status = 204, description = "Acknowledged"),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn ack(
@@ -334,9 +334,9 @@ pub(crate) async fn ack(
     ),
     responses(
         (status = 200, description = "The trip", body = Object),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn accept(
@@ -359,9 +359,9 @@ pub(crate) async fn accept(
     ),
     responses(
         (status = 200, description = "The trip", body = Object),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn decline(
@@ -376,7 +376,7 @@ pub(crate) async fn decline(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReportBody {
-    #[schema(value_type = crate::openapi::Report)]
+    #[schema(value_type = crate::api::Report)]
     event: Report,
 }
 
@@ -390,11 +390,11 @@ pub(crate) struct ReportBody {
     ),
     request_body = ReportBody,
     responses(
-        (status = 200, description = "Recorded (repeating is harmless)", body = crate::openapi::ReportAnswer),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 200, description = "Recorded (repeating is harmless)", body = crate::api::ReportAnswer),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn report(
@@ -408,8 +408,9 @@ pub(crate) async fn report(
         .store
         .report(scope, *id, body.event, state.now())
         .await?;
-    Ok(
-        HttpResponse::Ok()
-            .json(json!({"stop": *id, "event": body.event, "booking_status": status})),
-    )
+    Ok(HttpResponse::Ok().json(crate::api::ReportAnswer {
+        stop: *id,
+        event: body.event,
+        booking_status: status,
+    }))
 }

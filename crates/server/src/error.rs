@@ -27,18 +27,33 @@ pub struct ApiError {
     pub detail: Option<Box<Problem>>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// The body of every error answer: what is sent is what the OpenAPI document shows
+/// (`ErrorBody`, generated from this type).
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ErrorBody)]
+pub(crate) struct Body<'a> {
     error: Inner<'a>,
 }
 
-#[derive(Serialize)]
-struct Inner<'a> {
+/// What went wrong.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ErrorDetail)]
+pub(crate) struct Inner<'a> {
+    /// Stable code: `invalid_input`, `not_found`, `unauthorized`, `bad_credentials`,
+    /// `forbidden`, `conflict`, `idempotency_mismatch`, `too_large`,
+    /// `unsupported_media_type`, `internal`.
+    #[schema(value_type = String)]
     code: &'a str,
+    /// For people.
+    #[schema(value_type = String)]
     message: &'a str,
+    /// The fields that are wrong (left out when none).
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    #[schema(value_type = Option<Vec<FieldError>>, nullable = false)]
     fields: &'a [FieldError],
+    /// For `conflict`: which one, with a stable code (`trip_not_accepted`, `ride_begun`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Problem>, nullable = false)]
     detail: Option<&'a Problem>,
 }
 

@@ -11,6 +11,7 @@ use vaxride_roadnet::Crs;
 use vaxride_store::{NewDriver, NewSite, NewVehicle, Retire};
 
 use crate::AppState;
+use crate::api::NewId;
 use crate::auth::Caller;
 use crate::error::ApiError;
 
@@ -29,12 +30,12 @@ fn times(field: &str, hours: &[String; 2], errors: &mut Vec<FieldError>) -> Opti
 #[serde(deny_unknown_fields)]
 pub(crate) struct SiteBody {
     name: String,
-    #[schema(value_type = crate::openapi::SiteKind)]
+    #[schema(value_type = crate::api::SiteKind)]
     kind: SiteKind,
-    #[schema(value_type = crate::openapi::Point)]
+    #[schema(value_type = crate::api::Point)]
     location: Point,
     #[serde(default)]
-    #[schema(value_type = crate::openapi::Crs)]
+    #[schema(value_type = crate::api::Crs)]
     crs: Crs,
     #[serde(default)]
     address: String,
@@ -72,9 +73,9 @@ fn all_doses() -> Vec<String> {
     tag = "fleet",
     request_body = SiteBody,
     responses(
-        (status = 201, description = "The site", body = crate::openapi::NewId),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 201, description = "The site", body = crate::api::NewId),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn create_site(
@@ -85,7 +86,7 @@ pub(crate) async fn create_site(
     let district = district(&caller)?;
     let new = site_of(&state, district, body.into_inner()).await?;
     let id = state.store.create_site(district, &new).await?;
-    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+    Ok(HttpResponse::Created().json(NewId { id }))
 }
 
 /// Checks a site body and converts it (coordinates to WGS-84, hours to seconds).
@@ -193,7 +194,7 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
     tag = "fleet",
     responses(
         (status = 200, description = "The district's sites and their slots", body = [Object]),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn list_sites(
@@ -214,10 +215,10 @@ pub(crate) struct VehicleBody {
     #[serde(default)]
     features: Vec<String>,
     shift: [String; 2],
-    #[schema(value_type = crate::openapi::Point)]
+    #[schema(value_type = crate::api::Point)]
     start: Point,
     #[serde(default)]
-    #[schema(value_type = crate::openapi::Crs)]
+    #[schema(value_type = crate::api::Crs)]
     crs: Crs,
 }
 
@@ -228,9 +229,9 @@ pub(crate) struct VehicleBody {
     tag = "fleet",
     request_body = VehicleBody,
     responses(
-        (status = 201, description = "The vehicle", body = crate::openapi::NewId),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 201, description = "The vehicle", body = crate::api::NewId),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn create_vehicle(
@@ -241,7 +242,7 @@ pub(crate) async fn create_vehicle(
     let district = district(&caller)?;
     let new = vehicle_of(body.into_inner())?;
     let id = state.store.create_vehicle(district, &new).await?;
-    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+    Ok(HttpResponse::Created().json(NewId { id }))
 }
 
 /// Checks a vehicle body and converts it.
@@ -291,7 +292,7 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     tag = "fleet",
     responses(
         (status = 200, description = "The district's vehicles", body = [Object]),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn list_vehicles(
@@ -318,10 +319,10 @@ pub(crate) struct DriverBody {
     tag = "fleet",
     request_body = DriverBody,
     responses(
-        (status = 201, description = "The driver", body = crate::openapi::NewId),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 201, description = "The driver", body = crate::api::NewId),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn create_driver(
@@ -334,7 +335,7 @@ pub(crate) async fn create_driver(
         .store
         .create_driver(district, &driver_of(body.into_inner())?)
         .await?;
-    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+    Ok(HttpResponse::Created().json(NewId { id }))
 }
 
 /// Checks a driver body: a name, a phone to call them on (the vehicle is checked by the store).
@@ -367,9 +368,9 @@ fn driver_of(b: DriverBody) -> Result<NewDriver, ApiError> {
     request_body = DriverBody,
     responses(
         (status = 204, description = "Changed"),
-        (status = 400, description = "The input is wrong (`invalid_input`; `vehicle_id`: `no_such_vehicle`, `vehicle_has_driver`)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "No such driver in your district (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 400, description = "The input is wrong (`invalid_input`; `vehicle_id`: `no_such_vehicle`, `vehicle_has_driver`)", body = crate::api::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, description = "No such driver in your district (`not_found`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn update_driver(
@@ -399,8 +400,8 @@ pub(crate) struct VanBody {
     request_body = VanBody,
     responses(
         (status = 201, description = "Created: `{id}`", body = Object),
-        (status = 400, description = "Invalid input (`invalid_input`)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn create_van(
@@ -414,7 +415,7 @@ pub(crate) async fn create_van(
         return Err(ApiError::field("name", chars_between(1, 100)));
     }
     let id = state.store.create_van(district, name).await?;
-    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+    Ok(HttpResponse::Created().json(NewId { id }))
 }
 
 /// `GET /api/vans`: the district's vans with their stops.
@@ -424,7 +425,7 @@ pub(crate) async fn create_van(
     tag = "fleet",
     responses(
         (status = 200, description = "Vans and their stops", body = [Object]),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn list_vans(
@@ -451,9 +452,9 @@ pub(crate) struct ReassignBody {
     request_body = ReassignBody,
     responses(
         (status = 200, description = "The trip, offered to the new driver", body = Object),
-        (status = 400, description = "The vehicle cannot take it (`invalid_input`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "No such trip in your district (`not_found`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "The trip was accepted or is done (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 400, description = "The vehicle cannot take it (`invalid_input`)", body = crate::api::ErrorBody),
+        (status = 404, description = "No such trip in your district (`not_found`)", body = crate::api::ErrorBody),
+        (status = 409, description = "The trip was accepted or is done (`conflict`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn reassign(
@@ -479,8 +480,8 @@ pub(crate) async fn reassign(
     request_body = SiteBody,
     responses(
         (status = 204, description = "Changed"),
-        (status = 400, description = "The input is wrong (`invalid_input`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "No such site in your district (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 404, description = "No such site in your district (`not_found`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn update_site(
@@ -503,7 +504,7 @@ pub(crate) async fn update_site(
     params(("id" = i64, Path, description = "Site id")),
     responses(
         (status = 204, description = "Retired"),
-        (status = 404, description = "No such site in your district (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such site in your district (`not_found`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn retire_site(
@@ -525,8 +526,8 @@ pub(crate) async fn retire_site(
     request_body = VehicleBody,
     responses(
         (status = 204, description = "Changed"),
-        (status = 400, description = "The input is wrong (`invalid_input`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "No such vehicle in your district (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 404, description = "No such vehicle in your district (`not_found`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn update_vehicle(
@@ -549,7 +550,7 @@ pub(crate) async fn update_vehicle(
     params(("id" = i64, Path, description = "Vehicle id")),
     responses(
         (status = 204, description = "Retired"),
-        (status = 404, description = "No such vehicle in your district (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such vehicle in your district (`not_found`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn retire_vehicle(
@@ -569,7 +570,7 @@ pub(crate) async fn retire_vehicle(
     tag = "fleet",
     responses(
         (status = 200, description = "The district's drivers", body = [Object]),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn list_drivers(

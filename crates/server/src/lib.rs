@@ -4,6 +4,7 @@
 //! Every handler takes the [`auth::Caller`] and passes its scope to the store, so another
 //! community's object answers 404 exactly like a missing one.
 
+mod api;
 mod app;
 pub mod auth;
 mod bookings;
@@ -109,16 +110,17 @@ pub(crate) fn with_travel<R>(
     tag = "meta",
     security(()),
     responses(
-        (status = 200, description = "Up", body = crate::openapi::Health),
-        (status = 503, description = "The database does not answer", body = crate::openapi::Health),
+        (status = 200, description = "Up", body = crate::api::Health),
+        (status = 503, description = "The database does not answer", body = crate::api::Health),
     )
 )]
 pub(crate) async fn health(state: web::Data<AppState>) -> HttpResponse {
     if state.store.ping().await {
-        HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+        HttpResponse::Ok().json(api::Health { status: "ok" })
     } else {
-        HttpResponse::ServiceUnavailable()
-            .json(serde_json::json!({"status": "database unavailable"}))
+        HttpResponse::ServiceUnavailable().json(api::Health {
+            status: "database unavailable",
+        })
     }
 }
 

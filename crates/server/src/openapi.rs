@@ -1,8 +1,6 @@
-//! The OpenAPI document served at `GET /api/openapi.json`, generated from the handlers'
-//! `#[utoipa::path]` attributes and the request types' `ToSchema` derives.
-//!
-//! The domain's enums and points (other crates, no `ToSchema`) are mirrored here for the
-//! document only; the store's views are described as plain objects.
+//! The OpenAPI document served at `GET /api/openapi.json`, generated from the route registry's
+//! `#[utoipa::path]` attributes, the request and answer types' `ToSchema` derives (the shared
+//! ones in [`crate::api`]) and the error body the server sends ([`crate::error`]).
 
 use std::sync::OnceLock;
 
@@ -11,7 +9,7 @@ use utoipa::openapi::content::Content;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::Ref;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
 /// The document.
 #[derive(OpenApi)]
@@ -20,7 +18,10 @@ use utoipa::{Modify, OpenApi, ToSchema};
         title = "vaxride",
         description = "Volunteer rides of elders to vaccination: bookings, planning, trips pushed to drivers.\n\nErrors answer `{\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"code\", \"params\", \"message\", \"row\", \"column\"}], \"detail\": {\"code\", \"params\", \"message\"}}}` (`detail` for a conflict). Each field problem has a stable `code` and the `params` its words need, so a client can say it in its own language; `message` is English."
     ),
-    components(schemas(ErrorBody)),
+    components(
+        schemas(crate::error::Body),
+        responses(crate::api::Invalid, crate::api::Forbidden, crate::api::NotFound)
+    ),
     security(("bearer" = []), ("cookie" = [])),
     tags(
         (name = "meta", description = "Health, this document, metrics"),
@@ -120,232 +121,4 @@ pub(crate) async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(json())
-}
-
-// Types below are for the document only: never built, they mirror what the handlers and the
-// other crates serialise.
-
-/// The body of every error answer.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct ErrorBody {
-    error: ErrorDetail,
-}
-
-/// What went wrong.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct ErrorDetail {
-    /// Stable code: `invalid_input`, `not_found`, `unauthorized`, `bad_credentials`,
-    /// `forbidden`, `conflict`, `idempotency_mismatch`, `too_large`,
-    /// `unsupported_media_type`, `internal`.
-    code: String,
-    /// For people.
-    message: String,
-    /// The fields that are wrong (left out when none).
-    #[schema(nullable = false)]
-    fields: Option<Vec<FieldProblem>>,
-    /// For `conflict`: which one, with a stable code (`trip_not_accepted`, `ride_begun`, …).
-    #[schema(nullable = false)]
-    detail: Option<Detail>,
-}
-
-/// A conflict's stable code, the values its words need, and the English words.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct Detail {
-    /// Stable code.
-    code: String,
-    /// The values the words name, as text by placeholder; left out when none.
-    #[schema(nullable = false)]
-    params: Option<std::collections::HashMap<String, String>>,
-    /// The English words.
-    message: String,
-}
-
-/// One thing wrong with the input.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct FieldProblem {
-    /// JSON path of the field (`bookings[3].day`), or the CSV column.
-    field: String,
-    /// What is wrong, as a stable code (`not_a_number`, `range`, `vehicle_too_small`, …).
-    code: String,
-    /// The values the words name, as text by placeholder (`{"min": "1", "max": "60"}`); left
-    /// out when none.
-    #[schema(nullable = false)]
-    params: Option<std::collections::HashMap<String, String>>,
-    /// What is wrong, in English words.
-    message: String,
-    /// CSV imports: the row (1 = the first under the header).
-    #[schema(nullable = false)]
-    row: Option<u64>,
-    /// CSV imports: the column as written in the header.
-    #[schema(nullable = false)]
-    column: Option<String>,
-}
-
-/// `{"status": …}`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct Health {
-    /// `ok` or `database unavailable`.
-    status: String,
-}
-
-/// A new session.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct LoginAnswer {
-    /// Send as `Authorization: Bearer <token>`.
-    token: String,
-    /// Who logged in: `user_id`, `role`, `district_id`, `community_id`, ….
-    #[schema(value_type = Object)]
-    user: serde_json::Value,
-}
-
-/// Bookings saved.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct Created {
-    /// Their ids, in the order given.
-    created: Vec<i64>,
-}
-
-/// A dry run's answer.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct DryRun {
-    /// Rows read.
-    rows: u64,
-    /// Whether the file can be imported as it is.
-    ok: bool,
-    /// When not: the problems, each with its `row` and `column` (the `error` of a 400 answer).
-    error: Option<ErrorDetail>,
-}
-
-/// The id of what was made.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct NewId {
-    /// Its id.
-    id: i64,
-}
-
-/// A planning job was queued.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct JobStarted {
-    /// Job id.
-    job: i64,
-    /// Where its progress streams (Server-Sent Events).
-    events: String,
-}
-
-/// A report was recorded.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct ReportAnswer {
-    /// The stop.
-    stop: i64,
-    /// What was reported.
-    event: Report,
-    /// The booking's status now (`booked`, `planned`, `confirmed`, `picked_up`, …).
-    booking_status: String,
-}
-
-/// A WGS-84 position (or in `crs`, where the body has one).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct Point {
-    /// Longitude, degrees east.
-    lon: f64,
-    /// Latitude, degrees north.
-    lat: f64,
-}
-
-/// The coordinate system a position is given in (default `wgs84`).
-#[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
-#[allow(dead_code)]
-pub(crate) enum Crs {
-    /// GPS, OpenStreetMap.
-    Wgs84,
-    /// AMap (Gaode), Tencent Maps.
-    Gcj02,
-    /// Baidu Maps.
-    Bd09,
-}
-
-/// How an elder moves.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub(crate) enum Mobility {
-    /// Walks with help.
-    Walks,
-    /// In a wheelchair.
-    Wheelchair,
-    /// Cannot travel (home visit).
-    Bedridden,
-}
-
-/// Vaccination status.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub(crate) enum Dose {
-    /// Not vaccinated.
-    None,
-    /// One dose.
-    First,
-    /// Fully vaccinated.
-    Full,
-    /// Booster given.
-    Booster,
-}
-
-/// When the elder wants to be picked up.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub(crate) enum TimePreference {
-    /// 08:00–12:00.
-    Morning,
-    /// 13:00–17:30.
-    Afternoon,
-    /// 07:00–18:00.
-    Any,
-}
-
-/// What kind of vaccination site.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub(crate) enum SiteKind {
-    /// A fixed site.
-    Fixed,
-    /// A temporary community point.
-    CommunityPoint,
-    /// A mobile van's stop on one day.
-    VanStop,
-}
-
-/// What a driver reports at a stop.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub(crate) enum Report {
-    /// At the pick-up address.
-    Arrived,
-    /// The elder is on board.
-    PickedUp,
-    /// The elder was not there.
-    NoShow,
-    /// Dropped at the site.
-    DroppedAtSite,
-    /// Picked up at the site for the ride home.
-    ReturnPickedUp,
-    /// Home again.
-    Home,
 }

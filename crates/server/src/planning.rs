@@ -136,9 +136,9 @@ fn district(caller: &Caller) -> Result<i64, ApiError> {
     tag = "planning",
     request_body = RunBody,
     responses(
-        (status = 202, description = "Queued; follow `events`", body = crate::openapi::JobStarted),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 202, description = "Queued; follow `events`", body = crate::api::JobStarted),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn run(
@@ -219,10 +219,10 @@ pub(crate) async fn run(
             }
         }
     });
-    Ok(HttpResponse::Accepted().json(json!({
-        "job": job,
-        "events": format!("/api/plans/jobs/{job}/events"),
-    })))
+    Ok(HttpResponse::Accepted().json(crate::api::JobStarted {
+        job,
+        events: format!("/api/plans/jobs/{job}/events"),
+    }))
 }
 
 async fn plan_job(
@@ -301,8 +301,8 @@ async fn plan_job(
     ),
     responses(
         (status = 200, description = "Its progress", body = Progress),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
     )
 )]
 pub(crate) async fn job(
@@ -337,8 +337,8 @@ fn current(state: &AppState, stored: &vaxride_store::JobView) -> Progress {
     ),
     responses(
         (status = 200, description = "Server-Sent Events: `progress` (data: Progress) until `done` or `failed`", body = String, content_type = "text/event-stream"),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
     )
 )]
 pub(crate) async fn job_events(
@@ -385,8 +385,8 @@ pub(crate) async fn job_events(
     ),
     responses(
         (status = 200, description = "The day's plans in the caller's district, newest version first: id, version, status, figures, created_at, published_at (no routes)", body = [Object]),
-        (status = 400, description = "The input is wrong (`invalid_input`, `fields` name what)", body = crate::openapi::ErrorBody),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
     )
 )]
 pub(crate) async fn list(
@@ -410,8 +410,8 @@ pub(crate) async fn list(
     ),
     responses(
         (status = 200, description = "The plan: routes, figures, GeoJSON", body = Object),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
     )
 )]
 pub(crate) async fn get(
@@ -434,9 +434,9 @@ pub(crate) async fn get(
     ),
     responses(
         (status = 200, description = "Published: trips sent to the drivers", body = Object),
-        (status = 403, description = "The role may not do this (`forbidden`)", body = crate::openapi::ErrorBody),
-        (status = 404, description = "Missing, or not the caller's to see (`not_found`)", body = crate::openapi::ErrorBody),
-        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::openapi::ErrorBody),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn publish(

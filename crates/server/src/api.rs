@@ -1,0 +1,190 @@
+//! The shapes the API answers in, shared by the handlers and the OpenAPI document: the
+//! handlers build these types and the document is generated from them, so the two cannot
+//! drift. The repeated error answers (400, 403, 404) are declared once as reusable responses.
+//!
+//! The domain's enums and points live in crates without `ToSchema`; they are mirrored at the end
+//! for the document only, and `tests/api_meta.rs` checks that every value the mirror names is one
+//! the domain type accepts. A leaf module: it uses no handler.
+
+use serde::Serialize;
+use utoipa::{ToResponse, ToSchema};
+
+pub(crate) use crate::error::Body as ErrorBody;
+
+/// The input is wrong (`invalid_input`; `fields` name what, each with a stable `code`).
+#[derive(ToResponse)]
+#[allow(dead_code)]
+pub(crate) struct Invalid(ErrorBody<'static>);
+
+/// The role may not do this (`forbidden`).
+#[derive(ToResponse)]
+#[allow(dead_code)]
+pub(crate) struct Forbidden(ErrorBody<'static>);
+
+/// Missing, or not the caller's to see (`not_found`).
+#[derive(ToResponse)]
+#[allow(dead_code)]
+pub(crate) struct NotFound(ErrorBody<'static>);
+
+/// `{"status": …}`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Health {
+    /// `ok` or `database unavailable`.
+    pub(crate) status: &'static str,
+}
+
+/// A new session.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LoginAnswer {
+    /// Send as `Authorization: Bearer <token>`.
+    pub(crate) token: String,
+    /// Who logged in: `user_id`, `role`, `district_id`, `community_id`, ….
+    #[schema(value_type = Object)]
+    pub(crate) user: vaxride_store::Principal,
+}
+
+/// Bookings saved.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Created {
+    /// Their ids, in the order given.
+    pub(crate) created: Vec<i64>,
+}
+
+/// A dry run's answer.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DryRun {
+    /// Rows read.
+    pub(crate) rows: usize,
+    /// Whether the file can be imported as it is.
+    pub(crate) ok: bool,
+    /// When not: the problems, each with its `row` and `column` (the `error` of a 400 answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::error::Inner<'static>>, nullable = false)]
+    pub(crate) error: Option<serde_json::Value>,
+}
+
+/// The id of what was made.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct NewId {
+    /// Its id.
+    pub(crate) id: i64,
+}
+
+/// A planning job was queued.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct JobStarted {
+    /// Job id.
+    pub(crate) job: i64,
+    /// Where its progress streams (Server-Sent Events).
+    pub(crate) events: String,
+}
+
+/// A report was recorded.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReportAnswer {
+    /// The stop.
+    pub(crate) stop: i64,
+    /// What was reported.
+    #[schema(value_type = Report)]
+    pub(crate) event: vaxride_dispatch::model::Report,
+    /// The booking's status now (`booked`, `planned`, `confirmed`, `picked_up`, …).
+    pub(crate) booking_status: String,
+}
+
+// Mirrors of other crates' types, for the document only (never built).
+
+/// A WGS-84 position (or in `crs`, where the body has one).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct Point {
+    /// Longitude, degrees east.
+    lon: f64,
+    /// Latitude, degrees north.
+    lat: f64,
+}
+
+/// The coordinate system a position is given in (default `wgs84`).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum Crs {
+    /// GPS, OpenStreetMap.
+    Wgs84,
+    /// AMap (Gaode), Tencent Maps.
+    Gcj02,
+    /// Baidu Maps.
+    Bd09,
+}
+
+/// How an elder moves.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum Mobility {
+    /// Walks with help.
+    Walks,
+    /// In a wheelchair.
+    Wheelchair,
+    /// Cannot travel (home visit).
+    Bedridden,
+}
+
+/// Vaccination status.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum Dose {
+    /// Not vaccinated.
+    None,
+    /// One dose.
+    First,
+    /// Fully vaccinated.
+    Full,
+    /// Booster given.
+    Booster,
+}
+
+/// When the elder wants to be picked up.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum TimePreference {
+    /// 08:00–12:00.
+    Morning,
+    /// 13:00–17:30.
+    Afternoon,
+    /// 07:00–18:00.
+    Any,
+}
+
+/// What kind of vaccination site.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum SiteKind {
+    /// A fixed site.
+    Fixed,
+    /// A temporary community point.
+    CommunityPoint,
+    /// A mobile van's stop on one day.
+    VanStop,
+}
+
+/// What a driver reports at a stop.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum Report {
+    /// At the pick-up address.
+    Arrived,
+    /// The elder is on board.
+    PickedUp,
+    /// The elder was not there.
+    NoShow,
+    /// Dropped at the site.
+    DroppedAtSite,
+    /// Picked up at the site for the ride home.
+    ReturnPickedUp,
+    /// Home again.
+    Home,
+}
