@@ -241,3 +241,32 @@ fn the_application_is_built_in_one_place() {
         "tests/src/lib.rs builds only the stand-in tile server itself"
     );
 }
+
+#[test]
+fn problems_are_made_by_a_registry_only() {
+    // A `Problem` is made only by the functions `declare_problems!` writes, so that every code
+    // the API can send is in some crate's `problems::ALL` (which the page's dictionaries are
+    // checked against).
+    // (The solver and the formats have a `Problem` of their own: the routing problem.)
+    let mut hits = Vec::new();
+    for dir in [
+        "crates/dispatch",
+        "crates/store",
+        "crates/server",
+        "crates/demo",
+        "benches",
+    ] {
+        hits.extend(occurrences(
+            dir,
+            &["Problem {", "problem!("],
+            &["crates/dispatch/src/error.rs"],
+        ));
+    }
+    // A signature or an impl names the type without making one.
+    hits.retain(|h| !h.contains("-> Problem {") && !h.contains("impl "));
+    assert!(
+        hits.is_empty(),
+        "declare the code in the crate's problems.rs and call problems::code(…):\n{}",
+        hits.join("\n")
+    );
+}

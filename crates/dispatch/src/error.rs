@@ -3,8 +3,8 @@
 //! What is wrong is a [`Problem`]: a stable code (`not_a_number`, `range`, …), the values
 //! the words need (`{value}`, `{min}`, …), and the English words. The web page shows the words
 //! of its own language for the code, filled with the values; other clients may use the English
-//! `message`. Make one with [`problem!`](crate::problem), whose format string is the English
-//! text and whose named arguments are the values.
+//! `message`. Each crate declares its codes once, with their words, in a `problems` module
+//! ([`declare_problems!`]); [`crate::problems`] holds the domain's.
 
 use std::collections::BTreeMap;
 
@@ -38,51 +38,55 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// A [`Problem`] from a code, an English format string whose placeholders are all named, and
-/// the named values: `problem!("range", "must be {min} to {max}", min = 1, max = 60)`.
+/// A code of a [`Problem`] as its crate's registry declares it (see [`declare_problems!`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    /// Stable, `snake_case`.
+    pub code: &'static str,
+    /// The English words, with `{name}` placeholders.
+    pub text: &'static str,
+    /// The values the words name.
+    pub params: &'static [&'static str],
+}
+
+/// A crate's registry of problem codes, each declared once with the values its words name and
+/// the English words: `declare_problems! { range(min, max) => "must be {min} to {max}"; }`.
 ///
-/// Every value becomes a parameter (as text), so a translation can use the same placeholders.
-/// The values are all evaluated before any is bound, and placeholders take no format spec (the
-/// value is already text: `{x:.1}` would cut it; `tests/messages.rs` refuses one).
-/// The web page's dictionaries hold a `field_msg.<code>` entry for every code written with this
-/// macro (a test in the server crate reads the sources to check).
+/// Each entry becomes a function, `range(min, max)`, that returns the [`Problem`] with every
+/// value as a parameter (as text, so a translation can use the same placeholders) and the words
+/// filled in; `ALL` lists every entry for the tests and the pages' dictionaries. The compiler
+/// checks that the words name every value and nothing else. Placeholders take no format spec
+/// (the value is already text: `{x:.1}` would cut it; the server's `tests/messages.rs` refuses
+/// one). A problem is made only through a registry: its codes are all in some `ALL`.
 #[macro_export]
-macro_rules! problem {
-    ($code:literal, $text:literal $(, $name:ident = $value:expr)* $(,)?) => {{
-        let ($($name,)*) = ($(($value).to_string(),)*);
-        $crate::error::Problem {
-            code: $code,
-            #[allow(unused_mut)]
-            params: {
-                let mut params = ::std::collections::BTreeMap::new();
-                $(params.insert(stringify!($name), $name.clone());)*
-                params
+macro_rules! declare_problems {
+    ($($code:ident ( $($arg:ident),* $(,)? ) => $text:literal;)*) => {
+        $(
+            #[doc = concat!("`", stringify!($code), "`: ", $text)]
+            pub fn $code($($arg: impl ::std::fmt::Display),*) -> $crate::error::Problem {
+                $(let $arg = $arg.to_string();)*
+                $crate::error::Problem {
+                    code: stringify!($code),
+                    #[allow(unused_mut)]
+                    params: {
+                        let mut params = ::std::collections::BTreeMap::new();
+                        $(params.insert(stringify!($arg), $arg.clone());)*
+                        params
+                    },
+                    message: format!($text $(, $arg = $arg)*),
+                }
+            }
+        )*
+
+        /// Every code this registry declares.
+        pub const ALL: &[$crate::error::Code] = &[$(
+            $crate::error::Code {
+                code: stringify!($code),
+                text: $text,
+                params: &[$(stringify!($arg)),*],
             },
-            message: format!($text $(, $name = $name)*),
-        }
-    }};
-}
-
-// The words most validators share.
-
-/// "must be {min} to {max}" (whole numbers).
-pub fn range(min: i64, max: i64) -> Problem {
-    crate::problem!("range", "must be {min} to {max}", min = min, max = max)
-}
-
-/// "must be at most {max} characters".
-pub fn max_chars(max: usize) -> Problem {
-    crate::problem!("max_chars", "must be at most {max} characters", max = max)
-}
-
-/// "must be {min} to {max} characters".
-pub fn chars_between(min: usize, max: usize) -> Problem {
-    crate::problem!(
-        "chars_between",
-        "must be {min} to {max} characters",
-        min = min,
-        max = max
-    )
+        )*];
+    };
 }
 
 /// One thing wrong with an input: which field (a JSON path such as `bookings[3].window.from`,

@@ -19,7 +19,7 @@ use vaxride_roadnet::Crs;
 
 use crate::error::{FieldError, Problem};
 use crate::model::{Day, Dose, Mobility, Point, TimePreference};
-use crate::problem;
+use crate::problems;
 use crate::values::Window;
 
 /// The most data rows one file may hold.
@@ -214,19 +214,10 @@ fn row_error(row: usize, problem: Problem) -> FieldError {
 /// Checks the encoding and drops a byte-order mark.
 fn decode(bytes: &[u8]) -> Result<&str, Problem> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(problem!(
-            "csv_utf16",
-            "the file is UTF-16 (Excel's \"Unicode text\"), not UTF-8: save it as CSV UTF-8",
-        ));
+        return Err(problems::csv_utf16());
     }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|_| {
-        problem!(
-            "csv_not_utf8",
-            "the file is not UTF-8 (perhaps GBK/ANSI): save it as CSV UTF-8 \
-             (Excel: Save As → \"CSV UTF-8 (逗号分隔)\")",
-        )
-    })
+    std::str::from_utf8(bytes).map_err(|_| problems::csv_not_utf8())
 }
 
 /// Where each column is in the file.
@@ -259,20 +250,9 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
             None => {
                 let expected = COLS.map(|c| c.label()).join(", ");
                 let message = if names.len() == 1 && text.contains(['\t', ';', '，']) {
-                    problem!(
-                        "csv_not_commas",
-                        "unknown column '{name}': expected {expected} (the columns must be \
-                         separated by commas: save the file as CSV UTF-8)",
-                        name = text,
-                        expected = expected,
-                    )
+                    problems::csv_not_commas(text, expected)
                 } else {
-                    problem!(
-                        "csv_unknown_column",
-                        "unknown column '{name}': expected {expected}",
-                        name = text,
-                        expected = expected,
-                    )
+                    problems::csv_unknown_column(text, expected)
                 };
                 errors.push(FieldError::cell(0, text, message));
             }
@@ -280,11 +260,9 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
                 Some(first) => errors.push(FieldError::cell(
                     0,
                     text,
-                    problem!(
-                        "csv_column_twice",
-                        "the column {column} is given twice (also as '{other}')",
-                        column = col.label(),
-                        other = names.get(first).map(String::as_str).unwrap_or_default(),
+                    problems::csv_column_twice(
+                        col.label(),
+                        names.get(first).map(String::as_str).unwrap_or_default(),
                     ),
                 )),
                 None => pos[col as usize] = Some(i),
@@ -297,12 +275,7 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
             errors.push(FieldError::cell(
                 0,
                 &col.label(),
-                problem!(
-                    "csv_missing_column",
-                    "missing required column: add a column named '{zh}' or '{en}'",
-                    zh = zh,
-                    en = en,
-                ),
+                problems::csv_missing_column(zh, en),
             ));
         }
     }
@@ -312,12 +285,7 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
             errors.push(FieldError::cell(
                 0,
                 names.get(i).map(String::as_str).unwrap_or_default(),
-                problem!(
-                    "csv_lon_lat_pair",
-                    "longitude and latitude go together: add the column '{zh}' or '{en}'",
-                    zh = zh,
-                    en = en,
-                ),
+                problems::csv_lon_lat_pair(zh, en),
             ));
         }
     }
@@ -343,25 +311,15 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
     let mut records = reader.records();
     let header = match records.next() {
         None => {
-            return Err(vec![file_error(problem!(
-                "csv_empty",
-                "the file is empty: it needs a header row and at least one row",
-            ))]);
+            return Err(vec![file_error(problems::csv_empty())]);
         }
         Some(Err(e)) => {
-            return Err(vec![file_error(problem!(
-                "csv_unreadable_header",
-                "cannot read the header: {detail}",
-                detail = e,
-            ))]);
+            return Err(vec![file_error(problems::csv_unreadable_header(e))]);
         }
         Some(Ok(r)) => r,
     };
     if header.iter().all(|c| c.trim().is_empty()) {
-        return Err(vec![file_error(problem!(
-            "csv_empty_header",
-            "the first row must be the header (column names), but it is empty",
-        ))]);
+        return Err(vec![file_error(problems::csv_empty_header())]);
     }
     let header = parse_header(&header)?;
 
@@ -374,14 +332,7 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(row_error(
-                    row,
-                    problem!(
-                        "csv_unreadable_row",
-                        "cannot read the row: {detail}",
-                        detail = e
-                    ),
-                ));
+                errors.push(row_error(row, problems::csv_unreadable_row(e)));
                 break;
             }
         };
@@ -390,22 +341,12 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
         }
         data_rows += 1;
         if data_rows > MAX_ROWS {
-            return Err(vec![file_error(problem!(
-                "csv_too_many_rows",
-                "more than {max} rows: split the ledger into several files",
-                max = MAX_ROWS,
-            ))]);
+            return Err(vec![file_error(problems::csv_too_many_rows(MAX_ROWS))]);
         }
         if record.len() != header.names.len() {
             errors.push(row_error(
                 row,
-                problem!(
-                    "csv_cell_count",
-                    "has {cells} cells but the header has {columns} (a value with a comma in it \
-                     must be in double quotes)",
-                    cells = record.len(),
-                    columns = header.names.len(),
-                ),
+                problems::csv_cell_count(record.len(), header.names.len()),
             ));
             continue;
         }
@@ -423,16 +364,9 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
                 parsed.day.clone(),
             );
             match seen.get(&key) {
-                Some(first) => parser.error(
-                    Col::Name,
-                    problem!(
-                        "csv_duplicate_elder",
-                        "the same elder (name and phone) is already booked for {day} in row \
-                         {first}",
-                        day = parsed.day,
-                        first = first,
-                    ),
-                ),
+                Some(first) => {
+                    parser.error(Col::Name, problems::csv_duplicate_elder(parsed.day, first))
+                }
                 None => {
                     seen.insert(key, row);
                     rows.push(parsed);
@@ -442,10 +376,7 @@ pub fn parse_ledger(bytes: &[u8]) -> Result<Vec<LedgerRow>, Vec<FieldError>> {
         errors.append(&mut parser.errors);
     }
     if data_rows == 0 && errors.is_empty() {
-        errors.push(file_error(problem!(
-            "csv_no_rows",
-            "the file has no rows under the header"
-        )));
+        errors.push(file_error(problems::csv_no_rows()));
     }
     if errors.is_empty() {
         Ok(rows)
@@ -495,10 +426,7 @@ impl<'a> RowParser<'a> {
         match self.raw(col).filter(|s| !s.is_empty()) {
             None => {
                 if default.is_none() {
-                    self.error(
-                        col,
-                        problem!("csv_required", "missing: this column is required"),
-                    );
+                    self.error(col, problems::csv_required());
                 }
                 default
             }
@@ -524,12 +452,7 @@ impl<'a> RowParser<'a> {
                 self.errors.push(FieldError::cell(
                     self.row,
                     &name,
-                    problem!(
-                        "too_long",
-                        "too long: {chars} characters, at most {max}",
-                        chars = chars,
-                        max = MAX_CELL_CHARS,
-                    ),
+                    problems::too_long(chars, MAX_CELL_CHARS),
                 ));
                 if let Some(col) = col {
                     self.bad[col as usize] = true;
@@ -539,11 +462,7 @@ impl<'a> RowParser<'a> {
                 self.errors.push(FieldError::cell(
                     self.row,
                     &name,
-                    problem!(
-                        "csv_unnamed_column",
-                        "a value under a column with no name in the header: name the column or \
-                         delete the value",
-                    ),
+                    problems::csv_unnamed_column(),
                 ));
             }
         }
@@ -648,13 +567,7 @@ impl<'a> RowParser<'a> {
             ok = false;
         }
         if ok && lon == 0.0 && lat == 0.0 {
-            self.error(
-                Col::Lon,
-                problem!(
-                    "zero_zero_home",
-                    "0, 0 is not a home: leave longitude and latitude empty when unknown",
-                ),
-            );
+            self.error(Col::Lon, problems::zero_zero_home());
             ok = false;
         }
         if !ok {
@@ -662,13 +575,7 @@ impl<'a> RowParser<'a> {
         }
         let (lon, lat) = crs.to_wgs84(lon, lat);
         if !lon.is_finite() || !lat.is_finite() {
-            self.error(
-                Col::Lon,
-                problem!(
-                    "crs_unconvertible",
-                    "the coordinates cannot be converted to WGS-84"
-                ),
-            );
+            self.error(Col::Lon, problems::crs_unconvertible());
             return None;
         }
         Some(Some(Point { lon, lat }))
@@ -676,10 +583,7 @@ impl<'a> RowParser<'a> {
 }
 
 fn lon_lat_both() -> Problem {
-    problem!(
-        "csv_lon_lat_both",
-        "missing: give both longitude and latitude, or neither"
-    )
+    problems::csv_lon_lat_both()
 }
 
 /// Lower-cases and trims a cell for matching against a list of words.
@@ -689,33 +593,17 @@ fn key(s: &str) -> String {
 
 fn parse_phone(s: &str) -> Result<String, Problem> {
     if s.contains(['e', 'E']) && s.contains('+') {
-        return Err(problem!(
-            "phone_scientific",
-            "Excel turned the phone number into '{value}': format the column as text and type \
-             the number again",
-            value = s,
-        ));
+        return Err(problems::phone_scientific(s));
     }
     if let Some(c) = s
         .chars()
         .find(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')')))
     {
-        return Err(problem!(
-            "phone_bad_char",
-            "'{value}' is not a phone number: '{char}' is not allowed (digits, spaces, -, + and \
-             brackets only)",
-            value = s,
-            char = c,
-        ));
+        return Err(problems::phone_bad_char(s, c));
     }
     let digits = s.chars().filter(char::is_ascii_digit).count();
     if !(5..=20).contains(&digits) {
-        return Err(problem!(
-            "phone_digits",
-            "'{value}' is not a phone number: it has {digits} digits (5 to 20 expected)",
-            value = s,
-            digits = digits,
-        ));
+        return Err(problems::phone_digits(s, digits));
     }
     Ok(s.to_string())
 }
@@ -723,24 +611,14 @@ fn parse_phone(s: &str) -> Result<String, Problem> {
 fn parse_number(s: &str) -> Result<f64, Problem> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(problem!(
-            "not_a_number",
-            "'{value}' is not a number like 123.4321",
-            value = s
-        )),
+        _ => Err(problems::not_a_number(s)),
     }
 }
 
 fn parse_int(s: &str, min: i64, max: i64) -> Result<i64, Problem> {
     match s.parse::<i64>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(problem!(
-            "not_a_whole_number",
-            "'{value}' must be a whole number from {min} to {max}",
-            value = s,
-            min = min,
-            max = max,
-        )),
+        _ => Err(problems::not_a_whole_number(s, min, max)),
     }
 }
 
@@ -753,12 +631,7 @@ fn parse_crs(s: &str) -> Result<Crs, Problem> {
         "高德" | "高德地图" | "amap" | "gaode" | "腾讯" | "腾讯地图" | "tencent" | "火星"
         | "国测局" => Ok(Crs::Gcj02),
         "百度" | "百度地图" | "baidu" => Ok(Crs::Bd09),
-        _ => Err(problem!(
-            "csv_bad_crs",
-            "'{value}' is not a coordinate system: write wgs84 (GPS), gcj02 (高德/腾讯) or bd09 \
-             (百度)",
-            value = s,
-        )),
+        _ => Err(problems::csv_bad_crs(s)),
     }
 }
 
@@ -769,19 +642,11 @@ fn parse_mobility(s: &str) -> Result<Mobility, Problem> {
         "wheelchair" | "轮椅" | "坐轮椅" | "需轮椅" => Mobility::Wheelchair,
         "bedridden" | "卧床" | "长期卧床" | "卧床不起" => Mobility::Bedridden,
         _ => {
-            return Err(problem!(
-                "csv_bad_mobility",
-                "'{value}' is not a mobility: write walks, wheelchair or bedridden \
-                 (可搀扶行走, 轮椅, 卧床)",
-                value = s,
-            ));
+            return Err(problems::csv_bad_mobility(s));
         }
     };
     if mobility == Mobility::Bedridden {
-        return Err(problem!(
-            "bedridden",
-            "bedridden: gets a home visit, not a ride"
-        ));
+        return Err(problems::bedridden());
     }
     Ok(mobility)
 }
@@ -802,11 +667,7 @@ fn parse_day(s: &str) -> Result<Day, Problem> {
 }
 
 fn not_a_day(s: &str) -> Problem {
-    problem!(
-        "not_a_day",
-        "'{value}' is not a date like 2026-12-01",
-        value = s
-    )
+    problems::not_a_day(s)
 }
 
 /// A time preference's words (`morning`, `上午`, …) or a window like `09:00-11:30`, as a
@@ -823,12 +684,7 @@ fn parse_window(s: &str) -> Result<Window, Problem> {
     }
     let window = Window::parse_range(s).map_err(|e| match e.code {
         // The cell's own words: a preference is welcome too.
-        "clock_time" | "not_a_window" => problem!(
-            "csv_bad_time",
-            "'{value}' is not a time: write morning, afternoon or any (上午, 下午, 不限), or a \
-             window like 09:00-11:30",
-            value = s,
-        ),
+        "clock_time" | "not_a_window" => problems::csv_bad_time(s),
         _ => e,
     })?;
     window.pickup()
@@ -838,11 +694,7 @@ fn parse_yes_no(s: &str) -> Result<bool, Problem> {
     match key(s).as_str() {
         "yes" | "y" | "true" | "1" | "是" | "要" | "需要" | "接回" => Ok(true),
         "no" | "n" | "false" | "0" | "否" | "不要" | "不需要" | "不接回" => Ok(false),
-        _ => Err(problem!(
-            "not_yes_no",
-            "'{value}' is not yes or no (是/否)",
-            value = s
-        )),
+        _ => Err(problems::not_yes_no(s)),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod model;
 pub mod plan;
 pub mod planning;
+pub mod problems;
 pub mod solve;
 pub mod travel;
 pub mod values;

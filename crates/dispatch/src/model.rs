@@ -66,6 +66,9 @@ pub enum SiteKind {
 }
 
 impl SiteKind {
+    /// Every value, in order.
+    pub const ALL: [SiteKind; 3] = [SiteKind::Fixed, SiteKind::CommunityPoint, SiteKind::VanStop];
+
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {
@@ -76,9 +79,7 @@ impl SiteKind {
     }
     /// From the stored code.
     pub fn from_code(s: &str) -> Option<SiteKind> {
-        [SiteKind::Fixed, SiteKind::CommunityPoint, SiteKind::VanStop]
-            .into_iter()
-            .find(|k| k.code() == s)
+        SiteKind::ALL.into_iter().find(|k| k.code() == s)
     }
 }
 
@@ -190,6 +191,22 @@ pub enum TimePreference {
 }
 
 impl TimePreference {
+    /// Every preference, the default first.
+    pub const ALL: [TimePreference; 3] = [
+        TimePreference::Any,
+        TimePreference::Morning,
+        TimePreference::Afternoon,
+    ];
+
+    /// The code the API takes.
+    pub fn code(self) -> &'static str {
+        match self {
+            TimePreference::Morning => "morning",
+            TimePreference::Afternoon => "afternoon",
+            TimePreference::Any => "any",
+        }
+    }
+
     /// The pick-up window.
     pub fn window(self) -> Window {
         let (from, to) = match self {
@@ -230,6 +247,21 @@ pub enum BookingStatus {
 }
 
 impl BookingStatus {
+    /// Every value, in order.
+    pub const ALL: [BookingStatus; 11] = [
+        BookingStatus::Booked,
+        BookingStatus::Planned,
+        BookingStatus::Unserved,
+        BookingStatus::Confirmed,
+        BookingStatus::DriverArrived,
+        BookingStatus::PickedUp,
+        BookingStatus::NoShow,
+        BookingStatus::AtSite,
+        BookingStatus::ReturnPickedUp,
+        BookingStatus::Home,
+        BookingStatus::Cancelled,
+    ];
+
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {
@@ -248,22 +280,11 @@ impl BookingStatus {
     }
     /// From the stored code.
     pub fn from_code(s: &str) -> Option<BookingStatus> {
-        use BookingStatus::*;
-        [
-            Booked,
-            Planned,
-            Unserved,
-            Confirmed,
-            DriverArrived,
-            PickedUp,
-            NoShow,
-            AtSite,
-            ReturnPickedUp,
-            Home,
-            Cancelled,
-        ]
-        .into_iter()
-        .find(|b| b.code() == s)
+        BookingStatus::ALL.into_iter().find(|b| b.code() == s)
+    }
+    /// Whether a secretary may still cancel it: not under way, not cancelled already.
+    pub fn cancellable(self) -> bool {
+        !self.under_way() && self != BookingStatus::Cancelled
     }
     /// Whether the ride has begun (a re-plan never moves it, a secretary cannot cancel it).
     pub fn under_way(self) -> bool {
@@ -272,6 +293,44 @@ impl BookingStatus {
             self,
             DriverArrived | PickedUp | AtSite | ReturnPickedUp | Home | NoShow
         )
+    }
+}
+
+/// A trip's life, as its driver sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TripStatus {
+    /// Published, waiting for the driver.
+    Offered,
+    /// The driver accepted it.
+    Accepted,
+    /// The driver declined it: the coordinator reassigns it.
+    Declined,
+    /// Every stop done.
+    Done,
+    /// Replaced or withdrawn.
+    Cancelled,
+}
+
+impl TripStatus {
+    /// Every value, in order.
+    pub const ALL: [TripStatus; 5] = [
+        TripStatus::Offered,
+        TripStatus::Accepted,
+        TripStatus::Declined,
+        TripStatus::Done,
+        TripStatus::Cancelled,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            TripStatus::Offered => "offered",
+            TripStatus::Accepted => "accepted",
+            TripStatus::Declined => "declined",
+            TripStatus::Done => "done",
+            TripStatus::Cancelled => "cancelled",
+        }
     }
 }
 
@@ -294,6 +353,16 @@ pub enum Report {
 }
 
 impl Report {
+    /// Every value, in order.
+    pub const ALL: [Report; 6] = [
+        Report::Arrived,
+        Report::PickedUp,
+        Report::NoShow,
+        Report::DroppedAtSite,
+        Report::ReturnPickedUp,
+        Report::Home,
+    ];
+
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {
@@ -315,6 +384,10 @@ impl Report {
             Report::ReturnPickedUp => BookingStatus::ReturnPickedUp,
             Report::Home => BookingStatus::Home,
         }
+    }
+    /// Whether this report finishes its stop (every report but `arrived` does).
+    pub fn closes_stop(self) -> bool {
+        self != Report::Arrived
     }
     /// The reports that fit a stop of this kind.
     pub fn fits(self, stop: StopKind) -> bool {
@@ -344,6 +417,14 @@ pub enum StopKind {
 }
 
 impl StopKind {
+    /// Every value, in order.
+    pub const ALL: [StopKind; 4] = [
+        StopKind::PickupHome,
+        StopKind::DropSite,
+        StopKind::PickupSite,
+        StopKind::DropHome,
+    ];
+
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {
@@ -355,10 +436,7 @@ impl StopKind {
     }
     /// From the stored code.
     pub fn from_code(s: &str) -> Option<StopKind> {
-        use StopKind::*;
-        [PickupHome, DropSite, PickupSite, DropHome]
-            .into_iter()
-            .find(|k| k.code() == s)
+        StopKind::ALL.into_iter().find(|k| k.code() == s)
     }
 }
 

@@ -76,12 +76,42 @@ pub struct Layout {
     pub slots: Vec<SiteSlot>,
 }
 
+/// Why the planner left a booking out before solving (the solver's own reasons are
+/// `vaxride_solver::UnassignedReason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefusalReason {
+    /// The elder is bedridden: a home visit, never a ride.
+    HomeVisit,
+    /// No site gives the dose the elder needs next.
+    NoSiteForDose,
+    /// The sites that give it have no slot open in the window.
+    NoOpenSlot,
+}
+
+impl RefusalReason {
+    /// Every reason, in order.
+    pub const ALL: [RefusalReason; 3] = [
+        RefusalReason::HomeVisit,
+        RefusalReason::NoSiteForDose,
+        RefusalReason::NoOpenSlot,
+    ];
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            RefusalReason::HomeVisit => "home_visit",
+            RefusalReason::NoSiteForDose => "no_site_for_dose",
+            RefusalReason::NoOpenSlot => "no_open_slot",
+        }
+    }
+}
+
 /// A booking that cannot go into the problem at all, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refused {
     /// Booking id.
     pub booking_id: i64,
-    /// Reason code (`home_visit`, `no_site_for_dose`, `no_open_slot`).
+    /// Reason code: a [`RefusalReason`]'s.
     pub reason: String,
 }
 
@@ -188,12 +218,12 @@ impl Layout {
         let mut refused = Vec::new();
         let mut direct = HashMap::new();
         for (b, &home) in input.bookings.iter().zip(&self.home_loc) {
-            let refuse = |reason: &str| Refused {
+            let refuse = |reason: RefusalReason| Refused {
                 booking_id: b.booking_id,
-                reason: reason.to_string(),
+                reason: reason.code().to_string(),
             };
             if b.mobility == Mobility::Bedridden {
-                refused.push(refuse("home_visit"));
+                refused.push(refuse(RefusalReason::HomeVisit));
                 continue;
             }
             // The nearest sites that give the dose (or the named one).
@@ -205,7 +235,7 @@ impl Layout {
                 .map(|(&id, &loc)| (d[home][loc], id))
                 .collect();
             if fitting.is_empty() {
-                refused.push(refuse("no_site_for_dose"));
+                refused.push(refuse(RefusalReason::NoSiteForDose));
                 continue;
             }
             fitting.sort_unstable();
@@ -223,7 +253,7 @@ impl Layout {
                 .map(slot_id)
                 .collect();
             if slot_ids.is_empty() {
-                refused.push(refuse("no_open_slot"));
+                refused.push(refuse(RefusalReason::NoOpenSlot));
                 continue;
             }
             let wheelchair = b.mobility == Mobility::Wheelchair;

@@ -19,6 +19,7 @@
 
 import { h, s, clear, field, hhmm, today, table, twoTap } from './dom.js';
 import { t, getLang, clockTime } from './i18n.js';
+import { CODES } from './codes.js';
 import { api, errorLine, errorText, fieldLines } from './api.js';
 import { bboxOf, pad, mapFigure, marker, label, colour, slotCharts } from './map.js';
 import { badge, reasonText } from './secretary.js';
@@ -175,7 +176,7 @@ export function fleet(main, ctx) {
     }
   }
 
-  const kind = h('select', {}, ['fixed', 'community_point', 'van_stop'].map((k) => h('option', { value: k }, t(`kind.${k}`))));
+  const kind = h('select', {}, CODES.site_kind.map((k) => h('option', { value: k }, t(`kind.${k}`))));
   const siteForm = addForm('site', t('fleet.add_site'), [
     field('site-name', t('site.name'), input({ required: true, maxlength: 100 })),
     field('site-kind', t('site.kind'), kind),

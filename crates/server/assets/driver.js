@@ -12,19 +12,15 @@
 
 import { h, s, clear, hhmm, today, randomKey } from './dom.js';
 import { t } from './i18n.js';
+import { CODES } from './codes.js';
 import { api, onApi, errorLine } from './api.js';
 import { bboxOf, pad, mapFigure, marker } from './map.js';
 import { badge } from './secretary.js';
 import { roads } from './coordinator.js';
 
 /** The steps that fit each kind of stop (as the server checks them). */
-const STEPS = {
-  pickup_home: ['arrived', 'picked_up', 'no_show'],
-  drop_site: ['dropped_at_site'],
-  pickup_site: ['return_picked_up', 'no_show'],
-  drop_home: ['home'],
-};
-const CLOSING = new Set(['picked_up', 'no_show', 'dropped_at_site', 'return_picked_up', 'home']);
+const STEPS = CODES.steps;
+const CLOSING = new Set(CODES.closing);
 const EVENTS = ['trip_offered', 'trip_changed', 'trip_cancelled'];
 
 function store(key, fallback) {

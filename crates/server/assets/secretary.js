@@ -13,11 +13,12 @@
 
 import { h, clear, field, hhmm, today, randomKey, download, csvCell, table, twoTap } from './dom.js';
 import { t, clockTime } from './i18n.js';
+import { CODES } from './codes.js';
 import { api, ApiError, errorLine, errorText, fieldLines, fieldMessage } from './api.js';
 
-const MOBILITY = ['walks', 'wheelchair', 'bedridden'];
-const DOSES = ['none', 'first', 'full', 'booster'];
-const CANCELLABLE = ['booked', 'planned', 'unserved', 'confirmed'];
+const MOBILITY = CODES.mobility;
+const DOSES = CODES.dose;
+const CANCELLABLE = CODES.cancellable;
 const REFRESH_MS = 5000;
 
 function options(values, prefix, selected) {
@@ -173,7 +174,7 @@ export function bookings(main, ctx) {
   const dayInput = h('input', { type: 'date', value: st.day, required: true });
   const filter = h('input', { type: 'search', autocomplete: 'off' });
   const pickList = h('div', { id: 'pick-list', class: 'scroll-list', role: 'group', 'aria-label': t('book.pick') });
-  const timeSel = h('select', {}, ['any', 'morning', 'afternoon'].map((v) => h('option', { value: v }, t(`time.${v}`))));
+  const timeSel = h('select', {}, CODES.time_preference.map((v) => h('option', { value: v }, t(`time.${v}`))));
   const ret = h('input', { type: 'checkbox', id: 'batch-return', checked: true });
   const batchErr = h('div', { id: 'batch-error', class: 'error', role: 'alert' });
   const batchBtn = h('button', { id: 'batch-submit', type: 'submit', class: 'primary' }, t('book.submit', { n: 0 }));

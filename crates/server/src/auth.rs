@@ -18,7 +18,7 @@ use vaxride_store::Principal;
 
 use crate::AppState;
 use crate::error::ApiError;
-use vaxride_dispatch::problem;
+use crate::problems;
 
 /// How long a session lives, seconds.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
@@ -119,7 +119,7 @@ pub(crate) async fn login(
     if username.len() > 100 || password.len() > 200 {
         return Err(ApiError::field(
             "username",
-            problem!("credentials_too_long", "too long"),
+            problems::credentials_too_long(),
         ));
     }
     // Guessing passwords: a burst of attempts per username, then one every 12 s.

@@ -4,11 +4,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use vaxride_dispatch::error::chars_between;
 use vaxride_dispatch::ledger::{Lang, parse_ledger, template as ledger_template};
 use vaxride_dispatch::model::{Day, Dose, Mobility, Point, TimePreference};
 use vaxride_dispatch::values::{Role, Window};
-use vaxride_dispatch::{FieldError, Problem, problem};
+use vaxride_dispatch::{FieldError, Problem};
 use vaxride_roadnet::Crs;
 use vaxride_store::{ElderInput, Idempotency, LedgerEntry, NewBooking, Replay, Scope, StoreError};
 
@@ -16,6 +15,7 @@ use crate::AppState;
 use crate::api::{Created, DryRun, NewId};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::problems;
 
 /// `GET /api/communities`.
 #[utoipa::path(
@@ -101,10 +101,7 @@ fn community_of(caller: &Caller, named: Option<i64>) -> Result<i64, ApiError> {
         (Role::Coordinator | Role::Admin, _, Some(n)) => Ok(n),
         (Role::Coordinator | Role::Admin, _, None) => Err(ApiError::field(
             "community_id",
-            problem!(
-                "community_needed",
-                "name the community (coordinators work for several)"
-            ),
+            problems::community_needed(),
         )),
         _ => Err(ApiError::forbidden()),
     }
@@ -303,16 +300,7 @@ fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<Idempotency>, Ap
         .to_str()
         .ok()
         .filter(|k| !k.is_empty() && k.len() <= 100)
-        .ok_or_else(|| {
-            ApiError::field(
-                "Idempotency-Key",
-                problem!(
-                    "idempotency_key",
-                    "must be 1 to {max} visible characters",
-                    max = 100
-                ),
-            )
-        })?;
+        .ok_or_else(|| ApiError::field("Idempotency-Key", problems::idempotency_key(100)))?;
     let sha: String = Sha256::digest(body)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -385,11 +373,7 @@ pub(crate) async fn create_batch(
     if batch.bookings.is_empty() || batch.bookings.len() > crate::MAX_BATCH {
         return Err(ApiError::field(
             "bookings",
-            problem!(
-                "batch_size",
-                "must hold 1 to {max} bookings",
-                max = crate::MAX_BATCH
-            ),
+            problems::batch_size(crate::MAX_BATCH),
         ));
     }
     let community = community_of(&caller, batch.community_id)?;
@@ -406,10 +390,7 @@ pub(crate) async fn create_batch(
         };
         let window = match (&b.window, b.time) {
             (Some(_), Some(_)) => {
-                errors.push(FieldError::new(
-                    f("window"),
-                    problem!("time_or_window", "give either time or window, not both"),
-                ));
+                errors.push(FieldError::new(f("window"), problems::time_or_window()));
                 None
             }
             (Some([from, to]), None) => match Window::parse(from, to).and_then(Window::pickup) {
@@ -734,16 +715,10 @@ fn polygon(v: &serde_json::Value, crs: Crs, errors: &mut Vec<FieldError>) -> Opt
         None
     };
     if v["type"] != "Polygon" {
-        return bad(
-            errors,
-            problem!("not_a_polygon", "must be a GeoJSON Polygon"),
-        );
+        return bad(errors, problems::not_a_polygon());
     }
     let Some(rings) = v["coordinates"].as_array().filter(|r| !r.is_empty()) else {
-        return bad(
-            errors,
-            problem!("polygon_rings", "coordinates must be a list of rings"),
-        );
+        return bad(errors, problems::polygon_rings());
     };
     let mut out = Vec::with_capacity(rings.len());
     for ring in rings {
@@ -751,43 +726,23 @@ fn polygon(v: &serde_json::Value, crs: Crs, errors: &mut Vec<FieldError>) -> Opt
             .as_array()
             .filter(|p| p.len() >= 4 && p.len() <= 10_000)
         else {
-            return bad(
-                errors,
-                problem!(
-                    "polygon_ring_size",
-                    "each ring needs {min} to {max} positions",
-                    min = 4,
-                    max = 10_000
-                ),
-            );
+            return bad(errors, problems::polygon_ring_size(4, 10_000));
         };
         let mut converted = Vec::with_capacity(pts.len());
         for p in pts {
             let (Some(lon), Some(lat)) = (p[0].as_f64(), p[1].as_f64()) else {
-                return bad(
-                    errors,
-                    problem!("polygon_position", "positions must be [lon, lat] numbers"),
-                );
+                return bad(errors, problems::polygon_position());
             };
             let mut e = Vec::new();
             Point { lon, lat }.validate("boundary", &mut e);
             if !e.is_empty() {
-                return bad(
-                    errors,
-                    problem!(
-                        "polygon_range",
-                        "positions must be finite longitudes and latitudes in range"
-                    ),
-                );
+                return bad(errors, problems::polygon_range());
             }
             let (x, y) = crs.to_wgs84(lon, lat);
             converted.push(serde_json::json!([x, y]));
         }
         if converted.first() != converted.last() {
-            return bad(
-                errors,
-                problem!("polygon_open", "each ring must end where it starts"),
-            );
+            return bad(errors, problems::polygon_open());
         }
         out.push(serde_json::Value::Array(converted));
     }
@@ -818,7 +773,7 @@ pub(crate) async fn create_community(
     let mut errors = Vec::new();
     let name = b.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", chars_between(1, 100)));
+        errors.push(FieldError::new("name", problems::chars_between(1, 100)));
     }
     b.centre.validate("centre", &mut errors);
     let boundary = b

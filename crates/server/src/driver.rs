@@ -14,13 +14,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 use vaxride_dispatch::model::{Point, Report};
-use vaxride_dispatch::problem;
 use vaxride_dispatch::values::Role;
 use vaxride_store::{Scope, Store};
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::problems;
 use crate::sse;
 
 /// How often the instance's watcher looks for new events of its connected drivers.
@@ -135,10 +135,7 @@ pub(crate) async fn trips(
     }
     let scope = match caller.0.role {
         Role::Admin => {
-            return Err(ApiError::field(
-                "role",
-                problem!("log_in_as_coordinator", "log in as a coordinator"),
-            ));
+            return Err(ApiError::field("role", problems::log_in_as_coordinator()));
         }
         _ => caller.0.scope(),
     };
@@ -210,12 +207,9 @@ pub(crate) async fn events(
         .get("last-event-id")
         .and_then(|h| h.to_str().ok())
         .map(|s| {
-            s.trim().parse::<i64>().map_err(|_| {
-                ApiError::field(
-                    "Last-Event-ID",
-                    problem!("event_id", "must be an event id (a number)"),
-                )
-            })
+            s.trim()
+                .parse::<i64>()
+                .map_err(|_| ApiError::field("Last-Event-ID", problems::event_id()))
         })
         .transpose()?;
     let last = header.or(q.last_event_id).unwrap_or(0).max(0);
@@ -314,10 +308,7 @@ pub(crate) async fn ack(
 ) -> Result<HttpResponse, ApiError> {
     let scope = driver(&caller)?;
     if body.seq < 0 {
-        return Err(ApiError::field(
-            "seq",
-            problem!("negative", "must not be negative"),
-        ));
+        return Err(ApiError::field("seq", problems::negative()));
     }
     state.store.ack(scope, body.seq, state.now()).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -4,10 +4,11 @@
 //! "params": {…}, "message": …}]}}`: each field problem's `code` and `params` let a client say it
 //! in its own language (see `vaxride_dispatch::error`).
 
+use crate::problems;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
-use vaxride_dispatch::{FieldError, Problem, problem};
+use vaxride_dispatch::{FieldError, Problem};
 use vaxride_store::StoreError;
 
 /// An error answered to the client.
@@ -58,8 +59,27 @@ pub(crate) struct Inner<'a> {
 }
 
 impl ApiError {
-    /// A new error.
+    /// Every error code an answer can carry (the page has an `err.<code>` entry for each).
+    pub const CODES: [&'static str; 11] = [
+        "invalid_input",
+        "unauthorized",
+        "bad_credentials",
+        "forbidden",
+        "not_found",
+        "conflict",
+        "idempotency_mismatch",
+        "too_large",
+        "unsupported_media_type",
+        "too_many_attempts",
+        "internal",
+    ];
+
+    /// A new error; `code` is one of [`ApiError::CODES`].
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        debug_assert!(
+            ApiError::CODES.contains(&code),
+            "unlisted error code {code}"
+        );
         ApiError {
             status,
             code,
@@ -83,7 +103,7 @@ impl ApiError {
         };
         ApiError {
             status: StatusCode::BAD_REQUEST,
-            code: "invalid_input",
+            code: ApiError::CODES[0],
             message,
             fields,
             detail: None,
@@ -181,10 +201,7 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> actix_web::Error {
             "send JSON (Content-Type: application/json)",
         ),
         J::Deserialize(e) => bad_json(e),
-        _ => ApiError::field(
-            "body",
-            problem!("unreadable_body", "could not read the body"),
-        ),
+        _ => ApiError::field("body", problems::unreadable_body()),
     };
     api.into()
 }
@@ -193,12 +210,8 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> actix_web::Error {
 /// `invalid_input` naming the query, like every other field problem.
 pub fn query_error(err: actix_web::error::QueryPayloadError) -> actix_web::Error {
     let problem = match &err {
-        actix_web::error::QueryPayloadError::Deserialize(e) => problem!(
-            "bad_query",
-            "the query string does not fit: {detail}",
-            detail = e
-        ),
-        _ => problem!("unreadable_query", "could not read the query string"),
+        actix_web::error::QueryPayloadError::Deserialize(e) => problems::bad_query(e),
+        _ => problems::unreadable_query(),
     };
     ApiError::field("query", problem).into()
 }
@@ -208,6 +221,6 @@ pub fn query_error(err: actix_web::error::QueryPayloadError) -> actix_web::Error
 pub fn bad_json(e: &serde_json::Error) -> ApiError {
     ApiError::field(
         &format!("line {} column {}", e.line(), e.column()),
-        problem!("bad_json", "the body does not fit: {detail}", detail = e),
+        problems::bad_json(e),
     )
 }

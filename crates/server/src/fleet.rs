@@ -2,11 +2,10 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use vaxride_dispatch::error::{chars_between, range};
+use vaxride_dispatch::FieldError;
 use vaxride_dispatch::model::{Day, Point, Site, SiteKind, Vehicle};
 use vaxride_dispatch::values::Role;
 use vaxride_dispatch::values::{Shot, Weekdays, Window};
-use vaxride_dispatch::{FieldError, problem};
 use vaxride_roadnet::Crs;
 use vaxride_store::{NewDriver, NewSite, NewVehicle, Retire};
 
@@ -14,6 +13,7 @@ use crate::AppState;
 use crate::api::NewId;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::problems;
 
 fn district(caller: &Caller) -> Result<i64, ApiError> {
     caller.require(&[Role::Coordinator])?;
@@ -95,19 +95,19 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
     b.location.validate("location", &mut errors);
     let hours = times("hours", &b.hours, &mut errors);
     if b.name.trim().is_empty() || b.name.chars().count() > 100 {
-        errors.push(FieldError::new("name", chars_between(1, 100)));
+        errors.push(FieldError::new("name", problems::chars_between(1, 100)));
     }
     if !(5..=240).contains(&b.slot_minutes) {
-        errors.push(FieldError::new("slot_minutes", range(5, 240)));
+        errors.push(FieldError::new("slot_minutes", problems::range(5, 240)));
     }
     if !(1..=10_000).contains(&b.capacity_per_slot) {
-        errors.push(FieldError::new("capacity_per_slot", range(1, 10_000)));
+        errors.push(FieldError::new(
+            "capacity_per_slot",
+            problems::range(1, 10_000),
+        ));
     }
     if !(b.booked_share > 0.0 && b.booked_share <= 1.0) {
-        errors.push(FieldError::new(
-            "booked_share",
-            problem!("share", "must be more than 0 and at most 1"),
-        ));
+        errors.push(FieldError::new("booked_share", problems::share()));
     }
     let open_days = Weekdays::parse(&b.open_days)
         .map_err(|problem| errors.push(FieldError::new("open_days", problem)))
@@ -131,32 +131,21 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
             }
         },
         (None, SiteKind::VanStop) => {
-            errors.push(FieldError::new(
-                "day",
-                problem!("van_stop_day", "a van stop needs its day"),
-            ));
+            errors.push(FieldError::new("day", problems::van_stop_day()));
             None
         }
         (None, _) => None,
     };
     match (b.kind, b.van_id) {
-        (SiteKind::VanStop, None) => errors.push(FieldError::new(
-            "van_id",
-            problem!("van_stop_van", "a van stop needs its van"),
-        )),
-        (SiteKind::VanStop, Some(v)) if !state.store.van_in(district, v).await? => {
-            errors.push(FieldError::new(
-                "van_id",
-                problem!("no_such_van", "no such van in your district"),
-            ))
+        (SiteKind::VanStop, None) => {
+            errors.push(FieldError::new("van_id", problems::van_stop_van()))
         }
-        (SiteKind::Fixed | SiteKind::CommunityPoint, Some(_)) => errors.push(FieldError::new(
-            "van_id",
-            problem!(
-                "not_a_van_stop",
-                "only a van stop (kind van_stop) belongs to a van"
-            ),
-        )),
+        (SiteKind::VanStop, Some(v)) if !state.store.van_in(district, v).await? => {
+            errors.push(FieldError::new("van_id", problems::no_such_van()))
+        }
+        (SiteKind::Fixed | SiteKind::CommunityPoint, Some(_)) => {
+            errors.push(FieldError::new("van_id", problems::not_a_van_stop()))
+        }
         _ => {}
     }
     let (Some(hours), Some(open_days)) = (hours, open_days) else {
@@ -251,19 +240,16 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     b.start.validate("start", &mut errors);
     let shift = times("shift", &b.shift, &mut errors);
     if !(1..=60).contains(&b.seats) {
-        errors.push(FieldError::new("seats", range(1, 60)));
+        errors.push(FieldError::new("seats", problems::range(1, 60)));
     }
     if !(0..=10).contains(&b.wheelchairs) {
-        errors.push(FieldError::new("wheelchairs", range(0, 10)));
+        errors.push(FieldError::new("wheelchairs", problems::range(0, 10)));
     }
     if b.features
         .iter()
         .any(|f| f.is_empty() || f.contains(',') || f.len() > 30)
     {
-        errors.push(FieldError::new(
-            "features",
-            problem!("features", "short names without commas, e.g. ramp"),
-        ));
+        errors.push(FieldError::new("features", problems::features()));
     }
     let Some(shift) = shift else {
         return Err(ApiError::invalid(errors));
@@ -343,11 +329,11 @@ fn driver_of(b: DriverBody) -> Result<NewDriver, ApiError> {
     let mut errors = Vec::new();
     let name = b.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", chars_between(1, 100)));
+        errors.push(FieldError::new("name", problems::chars_between(1, 100)));
     }
     let phone = b.phone.trim().to_string();
     if phone.is_empty() || phone.chars().count() > 30 {
-        errors.push(FieldError::new("phone", chars_between(1, 30)));
+        errors.push(FieldError::new("phone", problems::chars_between(1, 30)));
     }
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
@@ -412,7 +398,7 @@ pub(crate) async fn create_van(
     let district = district(&caller)?;
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field("name", chars_between(1, 100)));
+        return Err(ApiError::field("name", problems::chars_between(1, 100)));
     }
     let id = state.store.create_van(district, name).await?;
     Ok(HttpResponse::Created().json(NewId { id }))

@@ -14,6 +14,7 @@ mod fleet;
 pub mod metrics;
 mod openapi;
 mod planning;
+pub mod problems;
 mod roads;
 pub mod routes;
 pub mod seed;

@@ -18,6 +18,7 @@ use vaxride_store::{JobStatus, JobUpdate, Scope, Store};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::problems;
 use crate::sse;
 
 /// A job's progress as streamed.
@@ -153,10 +154,7 @@ pub(crate) async fn run(
         .map_or(state.plan_time, Duration::from_secs)
         .min(Duration::from_secs(300));
     if seconds.is_zero() {
-        return Err(ApiError::field(
-            "seconds",
-            vaxride_dispatch::problem!("at_least", "must be at least {min}", min = 1),
-        ));
+        return Err(ApiError::field("seconds", problems::at_least(1)));
     }
     let job = state.store.create_job(district, &day, state.now()).await?;
     state.jobs.set(Progress {

@@ -159,7 +159,10 @@ const ASSETS: &[Asset] = &[
     asset!("app.js", JS),
     asset!("api.js", JS),
     asset!("i18n.js", JS),
+    asset!("i18n.zh-CN.json", "application/json; charset=utf-8"),
+    asset!("i18n.en.json", "application/json; charset=utf-8"),
     asset!("dom.js", JS),
+    asset!("codes.js", JS),
     asset!("map.js", JS),
     asset!("secretary.js", JS),
     asset!("coordinator.js", JS),
@@ -245,8 +248,56 @@ pub(crate) async fn index(req: HttpRequest, state: web::Data<crate::AppState>) -
     res
 }
 
+/// The name of the one generated asset: the codes the pages offer and check, from the domain's
+/// registries (so no page lists a code by hand).
+const CODES: &str = "codes.json";
+
+/// `codes.json` and its tag (built once).
+fn codes() -> &'static (String, Bytes) {
+    use vaxride_dispatch::model::{
+        BookingStatus, Dose, Mobility, Report, SiteKind, StopKind, TimePreference,
+    };
+    static CODES_JSON: OnceLock<(String, Bytes)> = OnceLock::new();
+    CODES_JSON.get_or_init(|| {
+        let steps: serde_json::Map<String, serde_json::Value> = StopKind::ALL
+            .iter()
+            .map(|k| {
+                let fits: Vec<&str> = Report::ALL
+                    .iter()
+                    .filter(|r| r.fits(*k))
+                    .map(|r| r.code())
+                    .collect();
+                (k.code().to_string(), fits.into())
+            })
+            .collect();
+        let body = serde_json::json!({
+            "mobility": Mobility::ALL.map(Mobility::code),
+            "dose": Dose::ALL.map(Dose::code),
+            "site_kind": SiteKind::ALL.map(SiteKind::code),
+            "time_preference": TimePreference::ALL.map(TimePreference::code),
+            "cancellable": BookingStatus::ALL
+                .iter()
+                .filter(|s| s.cancellable())
+                .map(|s| s.code())
+                .collect::<Vec<_>>(),
+            "steps": steps,
+            "closing": Report::ALL
+                .iter()
+                .filter(|r| r.closes_stop())
+                .map(|r| r.code())
+                .collect::<Vec<_>>(),
+        })
+        .to_string();
+        (etag(&body), Bytes::from(body))
+    })
+}
+
 /// `GET /assets/{name}`.
 pub(crate) async fn asset(req: HttpRequest, name: web::Path<String>) -> HttpResponse {
+    if name.as_str() == CODES {
+        let (tag, body) = codes();
+        return answer(&req, tag, "application/json; charset=utf-8", body.clone());
+    }
     match ASSETS.iter().position(|a| a.name == name.as_str()) {
         Some(i) => {
             let a = &ASSETS[i];
@@ -285,8 +336,14 @@ mod tests {
         }
         for a in ASSETS {
             let path = format!("/assets/{}", a.name);
+            let quoted = format!("'{}'", a.name);
             assert!(
-                a.name.ends_with(".js") || INDEX.contains(&path) || a.name == "app.css",
+                a.name.ends_with(".js")
+                    || INDEX.contains(&path)
+                    || a.name == "app.css"
+                    || ASSETS
+                        .iter()
+                        .any(|js| js.name.ends_with(".js") && js.body.contains(&quoted)),
                 "{path} unused"
             );
         }
@@ -299,20 +356,16 @@ mod tests {
             .expect("embedded")
     }
 
-    /// The keys of one dictionary of `i18n.js` (`  'key': 'text',` lines).
-    fn keys(part: &str) -> std::collections::BTreeSet<String> {
-        part.lines()
-            .filter_map(|l| l.strip_prefix("  '"))
-            .filter_map(|l| l.split_once("': ").map(|(k, _)| k.to_string()))
-            .collect()
+    /// The keys of one language's dictionary.
+    fn keys(name: &str) -> std::collections::BTreeSet<String> {
+        let dict: std::collections::BTreeMap<String, String> =
+            serde_json::from_str(asset(name)).expect("a JSON object of strings");
+        dict.into_keys().collect()
     }
 
     #[test]
     fn both_languages_translate_every_string_the_pages_use() {
-        let src = asset("i18n.js");
-        let (zh, rest) = src.split_once("const en = {").expect("en dictionary");
-        let en = rest.split_once("\n};").expect("end of en").0;
-        let (zh, en) = (keys(zh), keys(en));
+        let (zh, en) = (keys("i18n.zh-CN.json"), keys("i18n.en.json"));
         assert!(zh.len() > 100, "{} keys", zh.len());
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
@@ -345,80 +398,43 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "not translated: {missing:?}");
-        // Codes the server sends, shown in words.
-        let codes: &[(&str, &[&str])] = &[
+        // Codes the server sends, shown in words: every value of each registry.
+        use vaxride_dispatch::model::{
+            BookingStatus, Dose, Mobility, Report, StopKind, TripStatus,
+        };
+        use vaxride_dispatch::plan::RefusalReason;
+        use vaxride_dispatch::values::Role;
+        use vaxride_solver::UnassignedReason;
+        let codes: Vec<(&str, Vec<&str>)> = vec![
             (
                 "status",
-                &[
-                    "booked",
-                    "planned",
-                    "unserved",
-                    "confirmed",
-                    "driver_arrived",
-                    "picked_up",
-                    "no_show",
-                    "at_site",
-                    "return_picked_up",
-                    "home",
-                    "cancelled",
-                    "offered",
-                    "accepted",
-                    "declined",
-                    "done",
-                    "dropped_at_site",
-                ],
+                BookingStatus::ALL
+                    .iter()
+                    .map(|s| s.code())
+                    .chain(TripStatus::ALL.iter().map(|s| s.code()))
+                    .chain(std::iter::once(Report::DroppedAtSite.code()))
+                    .collect(),
             ),
             (
                 "reason",
-                &[
-                    "home_visit",
-                    "no_site_for_dose",
-                    "no_open_slot",
-                    "slot_full",
-                    "window_unreachable",
-                    "ride_time_unattainable",
-                    "shift",
-                    "capacity",
-                    "no_vehicle_with_features",
-                    "fleet_busy",
-                ],
+                RefusalReason::ALL
+                    .iter()
+                    .map(|r| r.code())
+                    .chain(UnassignedReason::ALL.iter().map(|r| r.code()))
+                    .collect(),
             ),
-            (
-                "step",
-                &[
-                    "arrived",
-                    "picked_up",
-                    "no_show",
-                    "dropped_at_site",
-                    "return_picked_up",
-                    "home",
-                ],
-            ),
-            (
-                "err",
-                &[
-                    "invalid_input",
-                    "unauthorized",
-                    "bad_credentials",
-                    "forbidden",
-                    "not_found",
-                    "conflict",
-                    "idempotency_mismatch",
-                    "too_large",
-                    "too_many_attempts",
-                    "internal",
-                ],
-            ),
+            ("step", Report::ALL.iter().map(|r| r.code()).collect()),
+            ("err", crate::error::ApiError::CODES.to_vec()),
             (
                 "kind_stop",
-                &["pickup_home", "drop_site", "pickup_site", "drop_home"],
+                StopKind::ALL.iter().map(|k| k.code()).collect(),
             ),
-            ("mobility", &["walks", "wheelchair", "bedridden"]),
-            ("dose", &["none", "first", "full", "booster"]),
-            ("role", &["admin", "coordinator", "secretary", "driver"]),
+            ("mobility", Mobility::ALL.iter().map(|m| m.code()).collect()),
+            ("dose", Dose::ALL.iter().map(|d| d.code()).collect()),
+            ("role", Role::ALL.iter().map(|r| r.code()).collect()),
         ];
-        for (prefix, values) in codes {
-            for v in *values {
+        for (prefix, values) in &codes {
+            for v in values {
                 let key = format!("{prefix}.{v}");
                 assert!(zh.contains(&key), "{key} is not translated");
             }

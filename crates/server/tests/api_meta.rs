@@ -149,21 +149,22 @@ async fn openapi_document_covers_every_route() {
     let keys = |v: &Value| -> std::collections::BTreeSet<String> {
         v.as_object().expect("an object").keys().cloned().collect()
     };
-    use vaxride_dispatch::{FieldError, problem};
+    use vaxride_dispatch::FieldError;
     use vaxride_server::error::ApiError;
-    let invalid = ApiError::invalid(vec![FieldError::cell(
-        3,
-        "phone",
-        problem!("range", "must be {min} to {max}", min = 1, max = 2),
-    )])
-    .body();
-    let conflict = ApiError::conflict(problem!("ride_begun", "begun {value}", value = 1)).body();
+    use vaxride_server::problems;
+    let invalid =
+        ApiError::invalid(vec![FieldError::cell(3, "phone", problems::range(1, 2))]).body();
+    let conflict = ApiError::conflict(problems::trip_not_accepted("planned")).body();
     let mut sent = keys(&invalid);
     sent.extend(keys(&conflict));
     assert_eq!(named("ErrorDetail"), sent);
     assert_eq!(named("FieldProblem"), keys(&invalid["fields"][0]));
     assert_eq!(named("Detail"), keys(&conflict["detail"]));
-    for (status, name) in [("400", "Invalid"), ("403", "Forbidden"), ("404", "NotFound")] {
+    for (status, name) in [
+        ("400", "Invalid"),
+        ("403", "Forbidden"),
+        ("404", "NotFound"),
+    ] {
         let response = &components["responses"][name];
         assert_eq!(
             response["content"]["application/json"]["schema"]["$ref"],

@@ -1,18 +1,23 @@
-//! Every problem the server can name in a field error reads in both of the page's languages.
+//! Every problem the server can name in a field error or a conflict reads in both of the page's
+//! languages.
 //!
-//! The server writes each one with `problem!("code", "English text {value}", value = …)`. This
-//! test reads the workspace's sources for those calls and checks, against `assets/i18n.js`:
-//! - both dictionaries hold `field_msg.<code>`, the English one with the server's very words;
-//! - one code always has the same English text (a code means one thing);
-//! - the English text names only placeholders passed as values (nothing captured silently), and
-//!   without a format spec (the values are text already);
-//! - each translation uses the placeholders the text has: no other (it would show as `{x}`),
+//! Each crate declares its problem codes once, with the values their words name and the English
+//! words (`declare_problems!`: the domain's, the store's and the server's `problems::ALL`). This
+//! test iterates those registries and checks, against the page's dictionaries
+//! (`assets/i18n.zh-CN.json`, `assets/i18n.en.json`):
+//! - no code is declared twice (a code means one thing);
+//! - both dictionaries hold `field_msg.<code>`, the English one with the declared words, and
+//!   nothing else under `field_msg.`;
+//! - the words name no placeholder with a format spec (the values are text already);
+//! - each translation uses the placeholders the words have: no other (it would show as `{x}`),
 //!   and none left out except the few in [`MAY_DROP`].
 //!
-//! A call the reader cannot take apart fails the test: none may slip past the dictionaries.
+//! That the English words name exactly the declared values is checked by the compiler.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use vaxride_dispatch::error::Code;
 
 /// Values a translation may leave out: a parser's own English detail (serde's, the csv
 /// crate's), which would put English words on the Chinese page.
@@ -22,127 +27,6 @@ const MAY_DROP: &[(&str, &str)] = &[
     ("csv_unreadable_header", "detail"),
     ("csv_unreadable_row", "detail"),
 ];
-
-/// One `problem!` call: where, its code, its English text, and the names of its values.
-#[derive(Debug)]
-struct Call {
-    place: String,
-    code: String,
-    text: String,
-    args: BTreeSet<String>,
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("readable source directory") {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// Reads a Rust string literal starting just after its opening quote; returns its value
-/// (escapes and line continuations applied) and the rest after the closing quote.
-fn literal(s: &str) -> (String, &str) {
-    let mut out = String::new();
-    let mut chars = s.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return (out, &s[i + 1..]),
-            '\\' => match chars.next().map(|(_, n)| n) {
-                Some('\n') => {
-                    // A continuation: the newline and the next line's indent are dropped.
-                    let rest = &s[i + 2..];
-                    let skip = rest.len() - rest.trim_start().len();
-                    for _ in 0..skip {
-                        chars.next();
-                    }
-                }
-                Some('"') => out.push('"'),
-                Some('\\') => out.push('\\'),
-                Some('n') => out.push('\n'),
-                other => panic!("unexpected escape {other:?}"),
-            },
-            c => out.push(c),
-        }
-    }
-    panic!("unterminated string literal");
-}
-
-/// The `name = ` arguments of a call, up to its closing bracket.
-fn arg_names(rest: &str) -> BTreeSet<String> {
-    let mut depth = 0i32;
-    let mut end = rest.len();
-    for (i, c) in rest.char_indices() {
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' if depth == 0 => {
-                end = i;
-                break;
-            }
-            ')' | ']' | '}' => depth -= 1,
-            _ => {}
-        }
-    }
-    rest[..end]
-        .split(',')
-        .filter_map(|part| {
-            let (name, value) = part.split_once('=')?;
-            let name = name.trim();
-            (!value.starts_with('=') && !name.is_empty())
-                .then(|| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-                .filter(|ok| *ok)
-                .map(|_| name.to_string())
-        })
-        .collect()
-}
-
-fn calls() -> Vec<Call> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    rust_files(&root, &mut files);
-    files.sort();
-    let mut calls = Vec::new();
-    for file in files
-        .iter()
-        .filter(|f| f.components().any(|c| c.as_os_str() == "src"))
-    {
-        let src = std::fs::read_to_string(file).expect("readable source");
-        let mut at = 0;
-        while let Some(found) = src[at..].find("problem!") {
-            let start = at + found;
-            at = start + 1;
-            let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-            if src[line_start..start].trim_start().starts_with("//") {
-                continue; // documentation
-            }
-            let line = src[..start].matches('\n').count() + 1;
-            let place = format!("{}:{line}", file.display());
-            let rest = src[start + "problem!".len()..]
-                .strip_prefix('(')
-                .unwrap_or_else(|| panic!("{place}: write problem!( … ) with round brackets"))
-                .trim_start()
-                .strip_prefix('"')
-                .unwrap_or_else(|| panic!("{place}: the code must be a plain string literal"));
-            let (code, rest) = literal(rest);
-            let rest = rest
-                .trim_start()
-                .strip_prefix(',')
-                .and_then(|r| r.trim_start().strip_prefix('"'))
-                .unwrap_or_else(|| panic!("{place}: the text must be a plain string literal"));
-            let (text, rest) = literal(rest);
-            calls.push(Call {
-                place,
-                code,
-                text,
-                args: arg_names(rest),
-            });
-        }
-    }
-    calls
-}
 
 /// The `{name}` placeholders of a text; `{name:spec}` comes back as `name:spec` (refused).
 fn placeholders(text: &str) -> BTreeSet<String> {
@@ -154,102 +38,98 @@ fn placeholders(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// `field_msg.*` entries of one dictionary: key → text, with the JavaScript escapes undone.
-fn dictionary(part: &str) -> BTreeMap<String, String> {
-    part.lines()
-        .filter_map(|l| l.strip_prefix("  'field_msg."))
-        .filter_map(|l| l.split_once("': '"))
-        .map(|(k, v)| {
-            let v = v.trim_end_matches("',");
-            (k.to_string(), v.replace("\\'", "'").replace("\\\\", "\\"))
-        })
+/// The `field_msg.*` entries of one dictionary: code → words.
+fn dictionary(name: &str) -> BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(name);
+    let text = std::fs::read_to_string(&path).expect("the dictionary");
+    let all: BTreeMap<String, String> = serde_json::from_str(&text).expect("a JSON object");
+    all.into_iter()
+        .filter_map(|(k, v)| k.strip_prefix("field_msg.").map(|c| (c.to_string(), v)))
         .collect()
 }
 
-/// What is wrong with one translation of `call`'s text, if anything.
-fn check_words(call: &Call, lang: &str, words: &str, wrong: &mut Vec<String>) {
-    let needed = placeholders(&call.text);
+/// What is wrong with one translation of `code`'s words, if anything.
+fn check_words(code: &Code, lang: &str, words: &str, wrong: &mut Vec<String>) {
+    let needed = placeholders(code.text);
     let used = placeholders(words);
     let extra: Vec<_> = used.difference(&needed).collect();
     if !extra.is_empty() {
         wrong.push(format!(
             "field_msg.{} ({lang}) uses {extra:?}, which the server never sends",
-            call.code
+            code.code
         ));
     }
     let dropped: Vec<_> = needed
         .difference(&used)
-        .filter(|p| !MAY_DROP.contains(&(call.code.as_str(), p.as_str())))
+        .filter(|p| !MAY_DROP.contains(&(code.code, p.as_str())))
         .collect();
     if !dropped.is_empty() {
         wrong.push(format!(
             "field_msg.{} ({lang}) leaves out {dropped:?}",
-            call.code
+            code.code
         ));
     }
-    if lang == "en" && words != call.text {
+    if lang == "en" && words != code.text {
         wrong.push(format!(
-            "{}: field_msg.{} (en) reads {words:?}, the server {:?}",
-            call.place, call.code, call.text
+            "field_msg.{} (en) reads {words:?}, the server {:?}",
+            code.code, code.text
         ));
     }
 }
 
 #[test]
 fn every_field_problem_reads_in_both_languages() {
-    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/i18n.js"))
-        .expect("i18n.js");
-    let (zh, en) = src.split_once("const en = {").expect("en dictionary");
-    let (zh, en) = (dictionary(zh), dictionary(en));
-    let calls = calls();
-    assert!(
-        calls.len() > 60,
-        "found only {} problem! calls",
-        calls.len()
-    );
-
+    let registries: [(&str, &[Code]); 3] = [
+        ("vaxride_dispatch", vaxride_dispatch::problems::ALL),
+        ("vaxride_store", vaxride_store::problems::ALL),
+        ("vaxride_server", vaxride_server::problems::ALL),
+    ];
+    let (zh, en) = (dictionary("i18n.zh-CN.json"), dictionary("i18n.en.json"));
     let mut wrong = Vec::new();
-    let mut texts: BTreeMap<&str, &Call> = BTreeMap::new();
-    for call in &calls {
-        let needed = placeholders(&call.text);
-        if let Some(spec) = needed.iter().find(|n| n.contains(':')) {
-            wrong.push(format!(
-                "{}: {{{spec}}} has a format spec: format the value before passing it",
-                call.place
-            ));
-        }
-        if !needed.is_subset(&call.args) {
-            wrong.push(format!(
-                "{}: {} names {needed:?} but passes {:?}",
-                call.place, call.code, call.args
-            ));
-        }
-        match texts.get(call.code.as_str()) {
-            Some(first) if first.text != call.text => wrong.push(format!(
-                "{} and {}: the code {} has two texts",
-                first.place, call.place, call.code
-            )),
-            Some(_) => {}
-            None => {
-                texts.insert(&call.code, call);
+    let mut declared: BTreeMap<&str, &str> = BTreeMap::new();
+    for (krate, codes) in registries {
+        assert!(!codes.is_empty(), "{krate} declares no problem");
+        for code in codes {
+            if let Some(other) = declared.insert(code.code, krate) {
+                wrong.push(format!("{} is declared by {other} and {krate}", code.code));
             }
-        }
-        for (lang, dict) in [("zh", &zh), ("en", &en)] {
-            match dict.get(&call.code) {
-                None => wrong.push(format!(
-                    "{}: field_msg.{} missing in {lang}",
-                    call.place, call.code
-                )),
-                Some(words) => check_words(call, lang, words, &mut wrong),
+            let needed = placeholders(code.text);
+            if let Some(spec) = needed.iter().find(|n| n.contains(':')) {
+                wrong.push(format!(
+                    "{krate}::problems::{}: {{{spec}}} has a format spec: format the value \
+                     before passing it",
+                    code.code
+                ));
+            }
+            let params: BTreeSet<String> = code.params.iter().map(|p| p.to_string()).collect();
+            assert_eq!(needed, params, "{}: the compiler checks this", code.code);
+            for (lang, dict) in [("zh", &zh), ("en", &en)] {
+                match dict.get(code.code) {
+                    None => wrong.push(format!("field_msg.{} missing in {lang}", code.code)),
+                    Some(words) => check_words(code, lang, words, &mut wrong),
+                }
             }
         }
     }
+    assert!(declared.len() > 60, "only {} codes", declared.len());
     for (lang, dict) in [("zh", &zh), ("en", &en)] {
-        for code in dict.keys().filter(|c| !texts.contains_key(c.as_str())) {
+        for code in dict.keys().filter(|c| !declared.contains_key(c.as_str())) {
             wrong.push(format!("field_msg.{code} ({lang}) is never sent"));
         }
     }
     wrong.sort();
-    wrong.dedup();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_declared_problem_carries_its_values_and_words() {
+    let p = vaxride_server::problems::range(1, 60);
+    assert_eq!(p.code, "range");
+    assert_eq!(p.message, "must be 1 to 60");
+    assert_eq!(p.params["min"], "1");
+    assert_eq!(p.params["max"], "60");
+    let p = vaxride_server::problems::csv_empty();
+    assert!(p.params.is_empty());
 }

@@ -32,6 +32,17 @@ pub enum UnassignedReason {
 }
 
 impl UnassignedReason {
+    /// Every value, in order.
+    pub const ALL: [UnassignedReason; 7] = [
+        UnassignedReason::NoVehicleWithFeatures,
+        UnassignedReason::Capacity,
+        UnassignedReason::WindowUnreachable,
+        UnassignedReason::RideTimeUnattainable,
+        UnassignedReason::Shift,
+        UnassignedReason::SlotFull,
+        UnassignedReason::FleetBusy,
+    ];
+
     /// A stable code for APIs and files.
     pub fn code(self) -> &'static str {
         match self {

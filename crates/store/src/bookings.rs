@@ -5,11 +5,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use vaxride_dispatch::model::{BookingStatus, Day, Mobility, TimeOfDay};
 use vaxride_dispatch::values::Window;
-use vaxride_dispatch::{FieldError, Problem, problem};
+use vaxride_dispatch::{FieldError, Problem};
 
 use crate::communities::community_filter;
 use crate::elders::{ElderInput, insert_elder};
 use crate::error::Result;
+use crate::problems;
 use crate::{Scope, Store, StoreError};
 
 /// A booking to make.
@@ -247,10 +248,7 @@ impl Store {
                     errors.push(FieldError::cell(
                         r.row,
                         "lon",
-                        problem!(
-                            "new_elder_needs_home",
-                            "a new elder needs the home coordinates (lon, lat)"
-                        ),
+                        problems::new_elder_needs_home(),
                     ));
                     continue;
                 }
@@ -269,7 +267,7 @@ impl Store {
                         errors.push(FieldError::cell(
                             r.row,
                             "site",
-                            problem!("no_site_named", "no site is called \"{name}\"", name = name),
+                            problems::no_site_named(name),
                         ));
                         continue;
                     }
@@ -335,10 +333,7 @@ impl Store {
     pub async fn cancel_booking(&self, scope: Scope, id: i64, now: i64) -> Result<BookingView> {
         let current = self.booking(scope, id).await?;
         if current.status.under_way() {
-            return Err(StoreError::Conflict(problem!(
-                "ride_begun",
-                "the ride has begun: it can no longer be cancelled"
-            )));
+            return Err(StoreError::Conflict(problems::ride_begun()));
         }
         if current.status == BookingStatus::Cancelled {
             return Ok(current);
@@ -378,12 +373,7 @@ impl Store {
             match BookingStatus::from_code(&status) {
                 Some(Booked | Planned | Unserved | Confirmed) => open.push(booking),
                 Some(DriverArrived | PickedUp | AtSite | ReturnPickedUp) => {
-                    return Err(StoreError::Conflict(problem!(
-                        "ride_under_way",
-                        "a ride of this elder is under way (booking {booking}): retire them when \
-                         it has ended",
-                        booking = booking,
-                    )));
+                    return Err(StoreError::Conflict(problems::ride_under_way(booking)));
                 }
                 Some(Home | NoShow | Cancelled) => {}
                 None => return Err(StoreError::Database("bad stored booking status".into())),
@@ -472,30 +462,18 @@ async fn insert_bookings(
         .fetch_optional(&mut **tx)
         .await?;
         match mobility.as_deref().and_then(Mobility::from_code) {
-            None => errors.push(err(
-                k,
-                "elder_id",
-                problem!("no_such_elder", "no such elder in this community"),
-            )),
-            Some(Mobility::Bedridden) => errors.push(err(
-                k,
-                "elder_id",
-                problem!("bedridden", "bedridden: gets a home visit, not a ride"),
-            )),
+            None => errors.push(err(k, "elder_id", problems::no_such_elder())),
+            Some(Mobility::Bedridden) => errors.push(err(k, "elder_id", problems::bedridden())),
             Some(_) => {}
         }
         if let Err(problem) = b.window.pickup() {
             errors.push(err(k, "window", problem));
         }
         if !(0..=240).contains(&b.dwell_minutes) {
-            errors.push(err(
-                k,
-                "dwell_minutes",
-                vaxride_dispatch::error::range(0, 240),
-            ));
+            errors.push(err(k, "dwell_minutes", problems::range(0, 240)));
         }
         if b.notes.chars().count() > 500 {
-            errors.push(err(k, "notes", vaxride_dispatch::error::max_chars(500)));
+            errors.push(err(k, "notes", problems::max_chars(500)));
         }
         if let Some(site) = b.site_id {
             let ok: Option<i64> = sqlx::query_scalar(
@@ -507,22 +485,11 @@ async fn insert_bookings(
             .fetch_optional(&mut **tx)
             .await?;
             if ok.is_none() {
-                errors.push(err(
-                    k,
-                    "site_id",
-                    problem!("no_such_site", "no such site in this district"),
-                ));
+                errors.push(err(k, "site_id", problems::no_such_site()));
             }
         }
         if !seen.insert((b.elder_id, b.day.clone())) {
-            errors.push(err(
-                k,
-                "elder_id",
-                problem!(
-                    "booked_twice_in_batch",
-                    "the batch books this elder twice on the same day"
-                ),
-            ));
+            errors.push(err(k, "elder_id", problems::booked_twice_in_batch()));
             continue;
         }
         let live: Option<i64> = sqlx::query_scalar(
@@ -533,16 +500,7 @@ async fn insert_bookings(
         .fetch_optional(&mut **tx)
         .await?;
         if let Some(other) = live {
-            errors.push(err(
-                k,
-                "elder_id",
-                problem!(
-                    "already_booked",
-                    "already booked on {day} (booking {other})",
-                    day = b.day,
-                    other = other,
-                ),
-            ));
+            errors.push(err(k, "elder_id", problems::already_booked(&b.day, other)));
         }
     }
     if !errors.is_empty() {
@@ -595,10 +553,7 @@ async fn store_key(
     .execute(&mut **tx)
     .await
     .map_err(|e| match StoreError::from(e) {
-        StoreError::Conflict(_) => StoreError::Conflict(problem!(
-            "idempotency_in_progress",
-            "a request with this Idempotency-Key is in progress"
-        )),
+        StoreError::Conflict(_) => StoreError::Conflict(problems::idempotency_in_progress()),
         other => other,
     })?;
     Ok(())

@@ -1,9 +1,10 @@
 //! Volunteer drivers and the one vehicle each drives.
 
 use serde::{Deserialize, Serialize};
-use vaxride_dispatch::{FieldError, problem};
+use vaxride_dispatch::FieldError;
 
 use crate::error::Result;
+use crate::problems;
 use crate::{Store, StoreError};
 
 /// A driver as the coordinator sees them.
@@ -61,7 +62,7 @@ async fn check_driver_vehicle(
     if known.is_none() {
         return Err(StoreError::Invalid(vec![FieldError::new(
             "vehicle_id",
-            problem!("no_such_vehicle", "no such vehicle in your district"),
+            problems::no_such_vehicle(),
         )]));
     }
     let other: Option<i64> =
@@ -88,7 +89,7 @@ fn vehicle_taken(e: sqlx::Error) -> StoreError {
 fn vehicle_has_driver() -> StoreError {
     StoreError::Invalid(vec![FieldError::new(
         "vehicle_id",
-        problem!("vehicle_has_driver", "the vehicle already has a driver"),
+        problems::vehicle_has_driver(),
     )])
 }
 

@@ -1,10 +1,10 @@
 //! Elders on the communities' rosters.
 
+use crate::problems::{chars_between, max_chars, range};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use vaxride_dispatch::FieldError;
-use vaxride_dispatch::error::{chars_between, max_chars, range};
 use vaxride_dispatch::model::{Dose, Elder, Mobility, Point};
 
 use crate::communities::community_filter;

@@ -1,7 +1,8 @@
 //! Store errors: what the caller can act on, never the raw database message (it may hold
 //! personal data: PostgreSQL puts the conflicting key's value in its DETAIL).
 
-use vaxride_dispatch::{FieldError, Problem, problem};
+use crate::problems;
+use vaxride_dispatch::{FieldError, Problem};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -27,23 +28,14 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Database(db) => {
                 if db.is_unique_violation() {
-                    StoreError::Conflict(problem!("already_exists", "already exists"))
+                    StoreError::Conflict(problems::already_exists())
                 } else if db.is_foreign_key_violation() {
-                    StoreError::Conflict(problem!(
-                        "missing_reference",
-                        "refers to something that does not exist"
-                    ))
+                    StoreError::Conflict(problems::missing_reference())
                 } else if db.code().as_deref() == Some("22021") {
                     // PostgreSQL stores no NUL character in text (SQLite does).
-                    StoreError::Invalid(vec![FieldError::new(
-                        "body",
-                        problem!(
-                            "nul_character",
-                            "holds a NUL character, which cannot be stored: remove it"
-                        ),
-                    )])
+                    StoreError::Invalid(vec![FieldError::new("body", problems::nul_character())])
                 } else if db.is_check_violation() {
-                    StoreError::Conflict(problem!("data_rule", "breaks a rule of the data"))
+                    StoreError::Conflict(problems::data_rule())
                 } else {
                     StoreError::Database(
                         db.code()

@@ -21,6 +21,7 @@ mod drivers;
 mod elders;
 mod error;
 mod plans;
+pub mod problems;
 mod sites;
 mod trips;
 mod users;

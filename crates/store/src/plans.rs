@@ -10,6 +10,7 @@ use vaxride_dispatch::planning::CheckedPlan;
 
 use crate::elders::ELDER;
 use crate::error::Result;
+use crate::problems;
 use crate::{Scope, Store, StoreError};
 
 /// A planning job's state.
@@ -351,11 +352,7 @@ impl Store {
     pub async fn publish_plan(&self, scope: Scope, id: i64, now: i64) -> Result<PlanView> {
         let p = self.plan(scope, id).await?;
         if p.status != "draft" {
-            return Err(StoreError::Conflict(vaxride_dispatch::problem!(
-                "plan_not_draft",
-                "the plan is {plan_status}: only a draft can be published",
-                plan_status = p.status,
-            )));
+            return Err(StoreError::Conflict(problems::plan_not_draft(p.status)));
         }
         let result: PlanResult = serde_json::from_value(serde_json::json!({
             "routes": p.routes["routes"],
@@ -406,10 +403,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict(vaxride_dispatch::problem!(
-                "plan_changed",
-                "the plan changed meanwhile"
-            )));
+            return Err(StoreError::Conflict(problems::plan_changed()));
         }
         // Bookings that started stay where they are.
         let live: std::collections::HashMap<i64, String> = sqlx::query_as(

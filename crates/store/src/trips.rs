@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
-use vaxride_dispatch::model::{Elder, Report, StopKind, TimeOfDay};
-use vaxride_dispatch::{Problem, problem};
+use vaxride_dispatch::Problem;
+use vaxride_dispatch::model::{Elder, Report, StopKind, TimeOfDay, TripStatus};
 
 use crate::error::Result;
+use crate::problems;
 use crate::{Scope, Store, StoreError};
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -118,7 +119,8 @@ async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result<TripView> 
             } else {
                 site.unwrap_or_default()
             },
-            phone: (status == "accepted" && done.is_none()).then(|| e.phone.clone()),
+            phone: (status == TripStatus::Accepted.code() && done.is_none())
+                .then(|| e.phone.clone()),
             lon: r.try_get("stop_lon")?,
             lat: r.try_get("stop_lat")?,
             planned: r.try_get("planned")?,
@@ -294,16 +296,17 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let status = status.ok_or(StoreError::NotFound)?;
-        let wanted = if accept { "accepted" } else { "declined" };
+        let wanted = if accept {
+            TripStatus::Accepted
+        } else {
+            TripStatus::Declined
+        }
+        .code();
         if status == wanted {
             return trip_view(&mut tx, trip).await;
         }
-        if status != "offered" {
-            return Err(StoreError::Conflict(problem!(
-                "trip_already",
-                "the trip is already {trip_status}",
-                trip_status = status,
-            )));
+        if status != TripStatus::Offered.code() {
+            return Err(StoreError::Conflict(problems::trip_already(status)));
         }
         sqlx::query("UPDATE trips SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(wanted)
@@ -354,11 +357,9 @@ impl Store {
         let status: String = row.try_get("status")?;
         let old_driver: Option<i64> = row.try_get("driver_id")?;
         let day: String = row.try_get("day")?;
-        if status != "declined" && status != "offered" {
-            return Err(StoreError::Conflict(problem!(
-                "trip_not_reassignable",
-                "the trip is {trip_status}: only a declined or unanswered trip can be reassigned",
-                trip_status = status,
+        if status != TripStatus::Declined.code() && status != TripStatus::Offered.code() {
+            return Err(StoreError::Conflict(problems::trip_not_reassignable(
+                status,
             )));
         }
         let field = |m: Problem| {
@@ -373,18 +374,10 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| {
-            field(problem!(
-                "no_such_vehicle",
-                "no such vehicle in your district"
-            ))
+            field(problems::no_such_vehicle())
         })?;
         let driver: Option<i64> = v.try_get("driver_id")?;
-        let driver = driver.ok_or_else(|| {
-            field(problem!(
-                "vehicle_without_driver",
-                "the vehicle has no driver"
-            ))
-        })?;
+        let driver = driver.ok_or_else(|| field(problems::vehicle_without_driver()))?;
         let busy: Option<i64> = sqlx::query_scalar(
             "SELECT t.id FROM trips t JOIN plans p ON p.id = t.plan_id \
              WHERE t.vehicle_id = $1 AND p.day = $2 AND t.active = 1 AND t.id <> $3",
@@ -395,11 +388,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(other) = busy {
-            return Err(field(problem!(
-                "vehicle_busy",
-                "the vehicle already drives trip {other} that day",
-                other = other,
-            )));
+            return Err(field(problems::vehicle_busy(other)));
         }
         // The trip's load along its stops, and its planned span.
         let view = trip_view(&mut tx, trip).await?;
@@ -419,21 +408,13 @@ impl Store {
         }
         let (cap_seats, cap_chairs): (i64, i64) = (v.try_get("seats")?, v.try_get("wheelchairs")?);
         if max_seats > cap_seats || max_chairs > cap_chairs {
-            return Err(field(problem!(
-                "vehicle_too_small",
-                "the trip needs {seats} seats and {wheelchairs} wheelchair places at once",
-                seats = max_seats,
-                wheelchairs = max_chairs,
-            )));
+            return Err(field(problems::vehicle_too_small(max_seats, max_chairs)));
         }
         let (from, to): (i64, i64) = (v.try_get("shift_from")?, v.try_get("shift_to")?);
         let first = view.stops.first().map_or(from, |s| s.planned);
         let last = view.stops.last().map_or(to, |s| s.planned);
         if first < from || last > to {
-            return Err(field(problem!(
-                "shift_does_not_cover",
-                "the driver's shift does not cover the trip"
-            )));
+            return Err(field(problems::shift_does_not_cover()));
         }
         sqlx::query(
             "UPDATE trips SET vehicle_id = $1, driver_id = $2, status = 'offered', updated_at = $3 WHERE id = $4",
@@ -481,20 +462,13 @@ impl Store {
             return Err(StoreError::Invalid(vec![
                 vaxride_dispatch::FieldError::new(
                     "event",
-                    problem!(
-                        "step_does_not_fit",
-                        "'{step}' does not fit a {kind} stop",
-                        step = report.code(),
-                        kind = kind.code(),
-                    ),
+                    problems::step_does_not_fit(report.code(), kind.code()),
                 ),
             ]));
         }
-        if trip_status != "accepted" {
-            return Err(StoreError::Conflict(problem!(
-                "trip_not_accepted",
-                "the trip is {trip_status}: accept it first",
-                trip_status = trip_status,
+        if trip_status != TripStatus::Accepted.code() {
+            return Err(StoreError::Conflict(problems::trip_not_accepted(
+                trip_status,
             )));
         }
         let inserted = sqlx::query(
@@ -509,7 +483,7 @@ impl Store {
         .await?
         .rows_affected();
         if inserted == 1 {
-            let closes = !matches!(report, Report::Arrived);
+            let closes = report.closes_stop();
             if closes {
                 sqlx::query(
                     "UPDATE trip_stops SET done = $1, done_at = $2 WHERE id = $3 AND done IS NULL",

@@ -6,6 +6,7 @@ use sqlx::Row;
 use vaxride_dispatch::values::Role;
 
 use crate::error::Result;
+use crate::problems;
 use crate::{Scope, Store, StoreError};
 
 /// A user to create.
@@ -98,10 +99,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => StoreError::Conflict(vaxride_dispatch::problem!(
-                "username_taken",
-                "the username is taken"
-            )),
+            StoreError::Conflict(_) => StoreError::Conflict(problems::username_taken()),
             other => other,
         })?;
         tx.commit().await?;

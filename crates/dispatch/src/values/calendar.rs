@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Problem;
-use crate::problem;
+use crate::problems;
 
 /// A calendar day, `YYYY-MM-DD`, checked.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -19,13 +19,7 @@ impl Day {
                 .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
                 .and_then(|t| t.parse().ok())
         };
-        let bad = || {
-            problem!(
-                "not_a_day",
-                "'{value}' is not a date like 2026-12-01",
-                value = s
-            )
-        };
+        let bad = || problems::not_a_day(s);
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(bad());
         }
@@ -114,11 +108,7 @@ impl Weekdays {
             }
         }
         if bits == 0 || bits & 0x80 != 0 {
-            return Err(problem!(
-                "weekdays",
-                "'{value}' is not a list of ISO weekdays like 12345 (Monday to Friday)",
-                value = s.trim()
-            ));
+            return Err(problems::weekdays(s.trim()));
         }
         Ok(Weekdays(bits))
     }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Problem;
 use crate::model::TimeOfDay;
-use crate::problem;
+use crate::problems;
 
 /// A clock time, 00:00 to 24:00, to the minute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -13,13 +13,7 @@ pub struct ClockTime(TimeOfDay);
 impl ClockTime {
     /// Parses `H:MM` or `HH:MM` (an ASCII or a full-width colon), `00:00` to `24:00`.
     pub fn parse(s: &str) -> Result<ClockTime, Problem> {
-        let bad = || {
-            problem!(
-                "clock_time",
-                "'{value}' is not a time like 08:30",
-                value = s.trim()
-            )
-        };
+        let bad = || problems::clock_time(s.trim());
         let (h, m) = s.trim().split_once([':', '：']).ok_or_else(bad)?;
         let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
             n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
@@ -78,7 +72,7 @@ impl Window {
     /// The window from `from` to `to`; refused (`window_empty`) unless `from < to`.
     pub fn new(from: ClockTime, to: ClockTime) -> Result<Window, Problem> {
         if from >= to {
-            return Err(problem!("window_empty", "must end after it starts"));
+            return Err(problems::window_empty());
         }
         Ok(Window {
             from: from.0,
@@ -103,11 +97,9 @@ impl Window {
     /// [`Window::PICKUP_EARLIEST`] and [`Window::PICKUP_LATEST`].
     pub fn pickup(self) -> Result<Window, Problem> {
         if self.from < Window::PICKUP_EARLIEST.0 || self.to > Window::PICKUP_LATEST.0 {
-            return Err(problem!(
-                "window_outside_day",
-                "must lie between {from} and {to}",
-                from = Window::PICKUP_EARLIEST,
-                to = Window::PICKUP_LATEST,
+            return Err(problems::window_outside_day(
+                Window::PICKUP_EARLIEST,
+                Window::PICKUP_LATEST,
             ));
         }
         Ok(self)
@@ -130,25 +122,13 @@ impl Window {
 }
 
 fn not_a_range(s: &str) -> Problem {
-    problem!(
-        "not_a_window",
-        "'{value}' is not a window like 09:00-11:30",
-        value = s.trim()
-    )
+    problems::not_a_window(s.trim())
 }
 
 impl TryFrom<(TimeOfDay, TimeOfDay)> for Window {
     type Error = Problem;
     fn try_from((from, to): (TimeOfDay, TimeOfDay)) -> Result<Window, Problem> {
-        let clock = |s| {
-            ClockTime::from_seconds(s).ok_or_else(|| {
-                problem!(
-                    "clock_time",
-                    "'{value}' is not a time like 08:30",
-                    value = s
-                )
-            })
-        };
+        let clock = |s| ClockTime::from_seconds(s).ok_or_else(|| problems::clock_time(s));
         Window::new(clock(from)?, clock(to)?)
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Problem;
-use crate::problem;
+use crate::problems;
 
 /// How an elder moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -19,6 +19,9 @@ pub enum Mobility {
 }
 
 impl Mobility {
+    /// Every value, in order.
+    pub const ALL: [Mobility; 3] = [Mobility::Walks, Mobility::Wheelchair, Mobility::Bedridden];
+
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {
@@ -29,9 +32,7 @@ impl Mobility {
     }
     /// From the stored code.
     pub fn from_code(s: &str) -> Option<Mobility> {
-        [Mobility::Walks, Mobility::Wheelchair, Mobility::Bedridden]
-            .into_iter()
-            .find(|m| m.code() == s)
+        Mobility::ALL.into_iter().find(|m| m.code() == s)
     }
 }
 
@@ -50,6 +51,9 @@ pub enum Dose {
 }
 
 impl Dose {
+    /// Every value, in order.
+    pub const ALL: [Dose; 4] = [Dose::None, Dose::First, Dose::Full, Dose::Booster];
+
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {
@@ -61,9 +65,7 @@ impl Dose {
     }
     /// From the stored code.
     pub fn from_code(s: &str) -> Option<Dose> {
-        [Dose::None, Dose::First, Dose::Full, Dose::Booster]
-            .into_iter()
-            .find(|d| d.code() == s)
+        Dose::ALL.into_iter().find(|d| d.code() == s)
     }
     /// The shot this elder would get next, if any.
     pub fn next_shot(self) -> Option<Shot> {
@@ -93,12 +95,7 @@ impl Dose {
             "booster" | "加强针" | "已加强" | "已接种加强针" | "三针" | "3针" => {
                 Ok(Dose::Booster)
             }
-            _ => Err(problem!(
-                "not_a_dose",
-                "'{value}' is not a vaccination status: write none, first, full or booster \
-                 (未接种, 第一针, 已全程, 加强针)",
-                value = s.trim(),
-            )),
+            _ => Err(problems::not_a_dose(s.trim())),
         }
     }
 }
@@ -134,13 +131,7 @@ impl Shot {
         Shot::ALL
             .into_iter()
             .find(|d| d.code() == s.trim())
-            .ok_or_else(|| {
-                problem!(
-                    "unknown_shot",
-                    "'{value}' is not a shot: write first, second or booster",
-                    value = s.trim()
-                )
-            })
+            .ok_or_else(|| problems::unknown_shot(s.trim()))
     }
 }
 
@@ -195,13 +186,7 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.code() == s.trim())
-            .ok_or_else(|| {
-                problem!(
-                    "unknown_role",
-                    "'{value}' is not a role: write admin, coordinator, secretary or driver",
-                    value = s.trim()
-                )
-            })
+            .ok_or_else(|| problems::unknown_role(s.trim()))
     }
 }
 

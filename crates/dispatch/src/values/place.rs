@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, Fields, Problem};
-use crate::problem;
+use crate::problems;
 
 /// A WGS-84 position.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -32,26 +32,13 @@ impl Point {
         let is_lat = |x: f64| x.is_finite() && (-90.0..=90.0).contains(&x);
         let mut errors = PointErrors::default();
         if !is_lon(lon) {
-            errors.lon = Some(problem!(
-                "not_a_longitude",
-                "{value} is not a longitude: it must be in [-180, 180]",
-                value = lon,
-            ));
+            errors.lon = Some(problems::not_a_longitude(lon));
         }
         if !is_lat(lat) {
             errors.lat = Some(if is_lat(lon) && is_lon(lat) {
-                problem!(
-                    "lon_lat_swapped",
-                    "{value} is not a latitude: it must be in [-90, 90] (are longitude and \
-                     latitude swapped?)",
-                    value = lat,
-                )
+                problems::lon_lat_swapped(lat)
             } else {
-                problem!(
-                    "not_a_latitude",
-                    "{value} is not a latitude: it must be in [-90, 90]",
-                    value = lat,
-                )
+                problems::not_a_latitude(lat)
             });
         }
         if errors == PointErrors::default() {

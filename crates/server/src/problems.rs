@@ -1,0 +1,33 @@
+//! The server's problem codes (a body, a query or a header that does not fit), each once with
+//! the values its words name and the English words; the store's and the domain's are
+//! re-exported here too, so a handler names every problem as `problems::code(…)`.
+
+pub use vaxride_store::problems::*;
+
+vaxride_dispatch::declare_problems! {
+    at_least(min) => "must be at least {min}";
+    bad_json(detail) => "the body does not fit: {detail}";
+    bad_query(detail) => "the query string does not fit: {detail}";
+    batch_size(max) => "must hold 1 to {max} bookings";
+    community_needed() => "name the community (coordinators work for several)";
+    credentials_too_long() => "too long";
+    event_id() => "must be an event id (a number)";
+    features() => "short names without commas, e.g. ramp";
+    idempotency_key(max) => "must be 1 to {max} visible characters";
+    log_in_as_coordinator() => "log in as a coordinator";
+    negative() => "must not be negative";
+    no_such_van() => "no such van in your district";
+    not_a_polygon() => "must be a GeoJSON Polygon";
+    not_a_van_stop() => "only a van stop (kind van_stop) belongs to a van";
+    polygon_open() => "each ring must end where it starts";
+    polygon_position() => "positions must be [lon, lat] numbers";
+    polygon_range() => "positions must be finite longitudes and latitudes in range";
+    polygon_ring_size(min, max) => "each ring needs {min} to {max} positions";
+    polygon_rings() => "coordinates must be a list of rings";
+    share() => "must be more than 0 and at most 1";
+    time_or_window() => "give either time or window, not both";
+    unreadable_body() => "could not read the body";
+    unreadable_query() => "could not read the query string";
+    van_stop_day() => "a van stop needs its day";
+    van_stop_van() => "a van stop needs its van";
+}

@@ -1,0 +1,33 @@
+//! The store's problem codes (a batch or a change refused, a conflict), each once with the
+//! values its words name and the English words; the domain's are re-exported here too.
+
+pub use vaxride_dispatch::problems::*;
+
+vaxride_dispatch::declare_problems! {
+    already_booked(day, other) => "already booked on {day} (booking {other})";
+    already_exists() => "already exists";
+    booked_twice_in_batch() => "the batch books this elder twice on the same day";
+    data_rule() => "breaks a rule of the data";
+    idempotency_in_progress() => "a request with this Idempotency-Key is in progress";
+    missing_reference() => "refers to something that does not exist";
+    new_elder_needs_home() => "a new elder needs the home coordinates (lon, lat)";
+    no_site_named(name) => "no site is called \"{name}\"";
+    no_such_elder() => "no such elder in this community";
+    no_such_site() => "no such site in this district";
+    no_such_vehicle() => "no such vehicle in your district";
+    nul_character() => "holds a NUL character, which cannot be stored: remove it";
+    plan_changed() => "the plan changed meanwhile";
+    plan_not_draft(plan_status) => "the plan is {plan_status}: only a draft can be published";
+    ride_begun() => "the ride has begun: it can no longer be cancelled";
+    ride_under_way(booking) => "a ride of this elder is under way (booking {booking}): retire them when it has ended";
+    shift_does_not_cover() => "the driver's shift does not cover the trip";
+    step_does_not_fit(step, kind) => "'{step}' does not fit a {kind} stop";
+    trip_already(trip_status) => "the trip is already {trip_status}";
+    trip_not_accepted(trip_status) => "the trip is {trip_status}: accept it first";
+    trip_not_reassignable(trip_status) => "the trip is {trip_status}: only a declined or unanswered trip can be reassigned";
+    username_taken() => "the username is taken";
+    vehicle_busy(other) => "the vehicle already drives trip {other} that day";
+    vehicle_has_driver() => "the vehicle already has a driver";
+    vehicle_too_small(seats, wheelchairs) => "the trip needs {seats} seats and {wheelchairs} wheelchair places at once";
+    vehicle_without_driver() => "the vehicle has no driver";
+}
