@@ -228,6 +228,7 @@ fn demo_bookings_fit_their_elders_and_sites() {
         let e = &o.elders[b.elder];
         assert_ne!(e.mobility, Mobility::Bedridden);
         assert!(e.dose.next_shot().is_some());
+        assert!(b.window.from() < b.window.to());
         assert!(b.window.from() >= hm(8, 0) && b.window.to() <= hm(16, 0));
         assert!((30..=45).contains(&b.dwell_minutes));
         if let Some(s) = b.site {
