@@ -104,6 +104,10 @@ enum Command {
         /// Seconds of search per planning run.
         #[arg(long, default_value_t = 20)]
         plan_seconds: u64,
+        /// This instance's name on the planning queue's leases (default: the address): one
+        /// started again under the same name takes back at once the jobs it was running.
+        #[arg(long, env = "VAXRIDE_INSTANCE")]
+        instance: Option<String>,
         /// Seed the demo and exit (for CI and scripted set-ups).
         #[arg(long)]
         seed_only: bool,
@@ -197,11 +201,13 @@ fn main() {
             osm,
             no_demo,
             plan_seconds,
+            instance,
             seed_only,
             tile_url,
             tile_attribution,
             cache,
         } => serve::run(serve::Options {
+            instance: instance.unwrap_or_else(|| addr.clone()),
             addr,
             database_url,
             osm,

@@ -271,6 +271,8 @@ export function plan(main, ctx) {
   const dayInput = input({ type: 'date', value: dayOf(), required: true });
   const secs = input({ type: 'number', min: 1, max: 300, value: 20 });
   const runBtn = h('button', { id: 'plan-run', type: 'submit', class: 'primary' }, t('plan.run'));
+  // Shown while a job runs: stops it (the server ends it within seconds).
+  const cancelBtn = h('button', { id: 'plan-cancel', type: 'button', hidden: true }, t('plan.cancel'));
   const progress = h('progress', { id: 'plan-progress', max: 100, value: 0, 'aria-labelledby': 'plan-stage' });
   const stage = h('p', { id: 'plan-stage', 'aria-live': 'polite' }, t('plan.idle'));
   const best = h('p', { id: 'plan-best', class: 'muted' });
@@ -356,6 +358,8 @@ export function plan(main, ctx) {
 
   function closeStream() {
     if (st.es) { st.es.close(); st.es = null; }
+    cancelBtn.hidden = true;
+    cancelBtn.onclick = null;
   }
 
   function showProgress(p) {
@@ -369,7 +373,7 @@ export function plan(main, ctx) {
     h('div', { class: 'row' },
       field('plan-day', t('plan.day'), dayInput),
       field('plan-seconds', t('plan.seconds'), secs),
-      runBtn),
+      runBtn, cancelBtn),
     runErr,
     h('div', { class: 'progress-box' }, stage, progress, best));
   form.addEventListener('submit', async (ev) => {
@@ -394,6 +398,17 @@ export function plan(main, ctx) {
   function follow(job, day) {
     const es = new EventSource(`/api/plans/jobs/${job}/events`);
     st.es = es;
+    cancelBtn.hidden = false;
+    cancelBtn.disabled = false;
+    cancelBtn.onclick = async () => {
+      cancelBtn.disabled = true;
+      try {
+        await api('POST', `/api/plans/jobs/${job}/cancel`, { json: {} });
+      } catch (e) {
+        errorInto(runErr, e);
+        cancelBtn.disabled = false;
+      }
+    };
     es.addEventListener('progress', (ev) => showProgress(JSON.parse(ev.data)));
     es.addEventListener('done', (ev) => {
       const p = JSON.parse(ev.data);
@@ -404,6 +419,11 @@ export function plan(main, ctx) {
         sessionStorage.setItem(planKey(day), p.plan_id);
         if (dayInput.value === day) loadPlan(p.plan_id, day);
       }
+    });
+    es.addEventListener('cancelled', () => {
+      closeStream();
+      runBtn.disabled = false;
+      stage.textContent = t('plan.cancelled');
     });
     es.addEventListener('failed', (ev) => {
       const p = JSON.parse(ev.data);

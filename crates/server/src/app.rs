@@ -44,6 +44,7 @@ pub fn build_app(
 pub struct Application {
     server: Server,
     port: u16,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -55,7 +56,8 @@ impl Application {
         workers: Option<usize>,
     ) -> std::io::Result<Application> {
         let port = listener.local_addr()?.port();
-        let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
+        let app_state = state.clone();
+        let mut server = actix_web::HttpServer::new(move || build_app(app_state.clone()))
             .shutdown_timeout(10)
             .listen(listener)?;
         if let Some(n) = workers {
@@ -64,6 +66,7 @@ impl Application {
         Ok(Application {
             server: server.run(),
             port,
+            state,
         })
     }
 
@@ -83,13 +86,17 @@ impl Application {
         self.server.handle()
     }
 
-    /// Runs until stopped.
+    /// Runs until stopped; claims queued planning jobs meanwhile (this instance's own from
+    /// before a restart first).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        crate::jobs::Runner::start(&self.state);
         self.server.await
     }
 
-    /// Runs on the current Tokio runtime in the background (tests); the handle stops it.
+    /// Runs on the current Tokio runtime in the background (tests), claiming planning jobs
+    /// too; the handle stops the HTTP server.
     pub fn spawn(self) -> ServerHandle {
+        crate::jobs::Runner::start(&self.state);
         let handle = self.server.handle();
         tokio::spawn(self.server);
         handle

@@ -13,6 +13,7 @@ mod driver;
 mod elders;
 pub mod error;
 mod fleet;
+mod jobs;
 mod ledger;
 pub mod metrics;
 mod openapi;
@@ -42,6 +43,8 @@ pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRz
 pub const JSON_LIMIT: usize = 2 * 1024 * 1024;
 /// The most bookings in one batch (JSON or CSV).
 pub const MAX_BATCH: usize = 2000;
+/// The most bookings one planning run takes (a street office's day is a few hundred).
+pub const MAX_PLAN_BOOKINGS: usize = 5000;
 
 /// What every handler shares.
 pub struct AppState {
@@ -53,12 +56,15 @@ pub struct AppState {
     pub hashing: tokio::sync::Semaphore,
     /// Login attempts per username: a burst of 5, then one every 12 s.
     pub logins: governor::DefaultKeyedRateLimiter<String>,
-    /// Planning runs at once.
+    /// Planning runs this instance solves at once (default: its cores).
     pub planning: Arc<tokio::sync::Semaphore>,
     /// How long a planning run may search.
     pub plan_time: Duration,
-    /// Progress of planning jobs run by this instance (others read the database).
-    pub jobs: planning::Jobs,
+    /// This instance's name on the job queue's leases (`VAXRIDE_INSTANCE`): an instance that
+    /// starts again under the same name takes back at once the jobs it was running.
+    pub instance: String,
+    /// The claim loop of the planning jobs.
+    pub(crate) runner: jobs::Runner,
     /// The deployment's tile server for the maps, if any.
     pub tiles: Option<ui::TileSource>,
     /// The drivers' streams' shared watcher of the outbox.
@@ -77,9 +83,18 @@ impl AppState {
                 governor::Quota::per_minute(std::num::NonZeroU32::new(5).expect("5 > 0"))
                     .allow_burst(std::num::NonZeroU32::new(5).expect("5 > 0")),
             ),
-            planning: Arc::new(tokio::sync::Semaphore::new(1)),
+            planning: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )),
             plan_time,
-            jobs: planning::Jobs::default(),
+            instance: format!(
+                "pid-{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.subsec_nanos())
+            ),
+            runner: jobs::Runner::default(),
             tiles: None,
             hub: Arc::default(),
             clock: Arc::new(|| {
@@ -137,6 +152,8 @@ pub struct ServeConfig {
     pub database_url: String,
     /// Seconds of search per planning run.
     pub plan_seconds: u64,
+    /// This instance's name on the planning queue's leases.
+    pub instance: String,
     /// A tile server for the maps' base layer (else the road network alone).
     pub tiles: Option<ui::TileSource>,
 }
@@ -153,6 +170,7 @@ pub async fn serve(
         Duration::from_secs(config.plan_seconds),
     );
     state.tiles = config.tiles;
+    state.instance = config.instance;
     let listener = std::net::TcpListener::bind(&config.addr)?;
     let app = Application::build(web::Data::new(state), listener, None)?;
     tracing::info!(addr = %config.addr, "listening");

@@ -1,32 +1,30 @@
-//! Planning runs: a background job per request (matrix, clusters in parallel, the joined
-//! whole), its progress streamed to the coordinator, the draft plan stored, then published.
+//! Planning runs: a coordinator queues a job (run by whichever instance claims it: see
+//! `jobs.rs`), follows its progress (read from the database), may cancel it, then reads and
+//! publishes the draft plan.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use vaxride_dispatch::model::Day;
-use vaxride_dispatch::planning::{Budgets, PlanStage, plan_day};
-use vaxride_dispatch::solve::PlanOptions;
+use vaxride_dispatch::planning::Budgets;
 use vaxride_dispatch::values::Role;
 use vaxride_solver::{Budget, Cost};
-use vaxride_store::{JobStatus, JobUpdate, Scope, Store};
+use vaxride_store::{JobView, NewJob, Scope};
 
-use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::problems;
 use crate::sse;
+use crate::{AppState, MAX_PLAN_BOOKINGS};
 
 /// A job's progress as streamed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Progress {
     /// Job id.
     pub job: i64,
-    /// `queued`, `running`, `done`, `failed`.
+    /// `queued`, `running`, `done`, `failed`, `cancelled`.
     pub status: String,
     /// What it does now.
     pub stage: String,
@@ -39,26 +37,10 @@ pub struct Progress {
     pub best_cost: Option<Cost>,
     /// The draft plan, when done.
     pub plan_id: Option<i64>,
-    /// Why it failed.
+    /// Why it failed or was cancelled.
     pub error: Option<String>,
-}
-
-/// Progress of the jobs this instance runs.
-#[derive(Default, Clone)]
-pub struct Jobs(Arc<Mutex<HashMap<i64, Progress>>>);
-
-impl Jobs {
-    fn set(&self, p: Progress) {
-        self.0.lock().expect("jobs lock").insert(p.job, p);
-    }
-    fn get(&self, id: i64) -> Option<Progress> {
-        self.0.lock().expect("jobs lock").get(&id).cloned()
-    }
-    fn update(&self, id: i64, f: impl FnOnce(&mut Progress)) {
-        if let Some(p) = self.0.lock().expect("jobs lock").get_mut(&id) {
-            f(p);
-        }
-    }
+    /// A coordinator asked to cancel it (a running job stops within seconds).
+    pub cancel_requested: bool,
 }
 
 /// A wall-clock budget for a whole planning run, shared out by the pipeline's stages.
@@ -84,32 +66,6 @@ impl Budget for Deadline {
     fn progress(&mut self, _iteration: u64) -> Option<f64> {
         let f = self.start.elapsed().as_secs_f64() / self.limit.as_secs_f64().max(1e-3);
         (f < 1.0).then_some(f)
-    }
-}
-
-/// A job's progress, written to this instance's [`Jobs`].
-struct JobProgress {
-    jobs: Jobs,
-    job: i64,
-}
-
-impl vaxride_dispatch::planning::Progress for JobProgress {
-    fn stage(&self, stage: PlanStage, percent: i64) {
-        self.jobs.update(self.job, |p| {
-            p.status = "running".into();
-            p.stage = stage.as_str().into();
-            p.percent = p.percent.max(percent);
-        });
-    }
-    fn percent(&self, percent: i64) {
-        self.jobs
-            .update(self.job, |p| p.percent = p.percent.max(percent));
-    }
-    fn improved(&self, served: usize, cost: Cost) {
-        self.jobs.update(self.job, |p| {
-            p.best_served = Some(served);
-            p.best_cost = Some(cost);
-        });
     }
 }
 
@@ -156,137 +112,26 @@ pub(crate) async fn run(
     if seconds.is_zero() {
         return Err(ApiError::field("seconds", problems::at_least(1)));
     }
-    let job = state.store.create_job(district, &day, state.now()).await?;
-    state.jobs.set(Progress {
-        job,
-        status: "queued".into(),
-        stage: "queued".into(),
-        ..Progress::default()
-    });
-    let st = state.clone();
-    let clustered = body.clustered.unwrap_or(true);
-    tokio::spawn(async move {
-        let outcome = plan_job(&st, job, district, day, seconds, clustered).await;
-        let now = st.now();
-        match outcome {
-            Ok(plan_id) => {
-                st.jobs.update(job, |p| {
-                    p.status = "done".into();
-                    p.stage = "done".into();
-                    p.percent = 100;
-                    p.plan_id = Some(plan_id);
-                });
-                let best = st.jobs.get(job).map(|p| json!(p));
-                let _ = st
-                    .store
-                    .update_job(
-                        job,
-                        &JobUpdate {
-                            status: JobStatus::Done,
-                            stage: "done",
-                            percent: 100,
-                            best: best.as_ref(),
-                            plan_id: Some(plan_id),
-                            error: None,
-                        },
-                        now,
-                    )
-                    .await;
-            }
-            Err(e) => {
-                tracing::error!(job, error = %e, "planning failed");
-                st.jobs.update(job, |p| {
-                    p.status = "failed".into();
-                    p.error = Some(e.clone());
-                });
-                let _ = st
-                    .store
-                    .update_job(
-                        job,
-                        &JobUpdate {
-                            status: JobStatus::Failed,
-                            stage: "failed",
-                            percent: 100,
-                            best: None,
-                            plan_id: None,
-                            error: Some(&e),
-                        },
-                        now,
-                    )
-                    .await;
-            }
-        }
-    });
+    let input = state.store.plan_input(district, &day).await?;
+    if input.bookings.len() > MAX_PLAN_BOOKINGS {
+        return Err(ApiError::field(
+            "day",
+            problems::plan_too_large(input.bookings.len(), MAX_PLAN_BOOKINGS),
+        ));
+    }
+    let run = NewJob {
+        seconds: seconds.as_secs() as i64,
+        clustered: body.clustered.unwrap_or(true),
+    };
+    let job = state
+        .store
+        .enqueue_job(district, &day, run, state.now())
+        .await?;
+    crate::jobs::Runner::start(&state);
     Ok(HttpResponse::Accepted().json(crate::api::JobStarted {
         job,
         events: format!("/api/plans/jobs/{job}/events"),
     }))
-}
-
-async fn plan_job(
-    state: &web::Data<AppState>,
-    job: i64,
-    district: i64,
-    day: Day,
-    seconds: Duration,
-    clustered: bool,
-) -> Result<i64, String> {
-    let store: &Store = &state.store;
-    let _permit = state
-        .planning
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| "shutting down".to_string())?;
-    let stage = |name: &str, pct: i64| {
-        state.jobs.update(job, |p| {
-            p.status = "running".into();
-            p.stage = name.into();
-            p.percent = p.percent.max(pct);
-        });
-    };
-    stage("loading", 1);
-    let _ = store
-        .update_job(
-            job,
-            &JobUpdate {
-                status: JobStatus::Running,
-                stage: "loading",
-                percent: 1,
-                best: None,
-                plan_id: None,
-                error: None,
-            },
-            state.now(),
-        )
-        .await;
-    let input = store
-        .plan_input(district, &day)
-        .await
-        .map_err(|e| e.to_string())?;
-    let net = state.network.clone();
-    let progress = JobProgress {
-        jobs: state.jobs.clone(),
-        job,
-    };
-    let checked = tokio::task::spawn_blocking(move || {
-        let options = PlanOptions {
-            clustered,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            ..PlanOptions::default()
-        };
-        crate::with_travel(net.as_deref(), |times| {
-            plan_day(&input, times, options, &WallClock(seconds), &progress)
-        })
-    })
-    .await
-    .map_err(|_| "the planning task stopped".to_string())?
-    .map_err(|e| e.to_string())?;
-    stage("saving", 96);
-    store
-        .save_plan(district, &day, &checked, state.now())
-        .await
-        .map_err(|e| e.to_string())
 }
 
 /// `GET /api/plans/jobs/{id}`.
@@ -310,22 +155,61 @@ pub(crate) async fn job(
 ) -> Result<HttpResponse, ApiError> {
     district(&caller)?;
     let stored = state.store.job(caller.0.scope(), *id).await?;
-    Ok(HttpResponse::Ok().json(current(&state, &stored)))
+    Ok(HttpResponse::Ok().json(Progress::from(&stored)))
 }
 
-fn current(state: &AppState, stored: &vaxride_store::JobView) -> Progress {
-    state.jobs.get(stored.id).unwrap_or_else(|| Progress {
-        job: stored.id,
-        status: stored.status.clone(),
-        stage: stored.stage.clone(),
-        percent: stored.percent,
-        plan_id: stored.plan_id,
-        error: stored.error.clone(),
-        ..Progress::default()
-    })
+impl From<&JobView> for Progress {
+    fn from(j: &JobView) -> Progress {
+        let best = |k: &str| {
+            j.best
+                .as_ref()
+                .and_then(|b| b.get(k))
+                .and_then(|v| v.as_i64())
+        };
+        Progress {
+            job: j.id,
+            status: j.status.clone(),
+            stage: j.stage.clone(),
+            percent: j.percent,
+            best_served: best("best_served").map(|v| v as usize),
+            best_cost: best("best_cost").map(|v| v as Cost),
+            plan_id: j.plan_id,
+            error: j.error.clone(),
+            cancel_requested: j.cancel_requested,
+        }
+    }
 }
 
-/// `GET /api/plans/jobs/{id}/events`: Server-Sent Events `progress` until `done` or `failed`.
+/// `POST /api/plans/jobs/{id}/cancel`: a waiting job ends at once, a running one within
+/// seconds (its stream then ends with `cancelled`); an ended job is left as it is.
+#[utoipa::path(
+    post,
+    path = "/api/plans/jobs/{id}/cancel",
+    tag = "planning",
+    params(
+        ("id" = i64, Path, description = "Job id"),
+    ),
+    responses(
+        (status = 200, description = "The job now", body = Progress),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+    )
+)]
+pub(crate) async fn cancel(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    district(&caller)?;
+    let job = state
+        .store
+        .cancel_job(caller.0.scope(), *id, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(Progress::from(&job)))
+}
+
+/// `GET /api/plans/jobs/{id}/events`: Server-Sent Events `progress` until `done`, `failed` or `cancelled`,
+/// read from the database (so any instance serves any job).
 #[utoipa::path(
     get,
     path = "/api/plans/jobs/{id}/events",
@@ -334,7 +218,7 @@ fn current(state: &AppState, stored: &vaxride_store::JobView) -> Progress {
         ("id" = i64, Path, description = "Job id"),
     ),
     responses(
-        (status = 200, description = "Server-Sent Events: `progress` (data: Progress) until `done` or `failed`", body = String, content_type = "text/event-stream"),
+        (status = 200, description = "Server-Sent Events: `progress` (data: Progress) until `done`, `failed` or `cancelled`", body = String, content_type = "text/event-stream"),
         (status = 403, response = crate::api::Forbidden),
         (status = 404, response = crate::api::NotFound),
     )
@@ -358,8 +242,8 @@ pub(crate) async fn job_events(
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
             let stored = state.store.job(scope, id).await.ok()?;
-            let p = current(&state, &stored);
-            let end = p.status == "done" || p.status == "failed";
+            let end = stored.state().is_final();
+            let p = Progress::from(&stored);
             let name = if end {
                 p.status.clone()
             } else {

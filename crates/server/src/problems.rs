@@ -19,6 +19,7 @@ vaxride_dispatch::declare_problems! {
     no_such_van() => "no such van in your district";
     not_a_polygon() => "must be a GeoJSON Polygon";
     not_a_van_stop() => "only a van stop (kind van_stop) belongs to a van";
+    plan_too_large(bookings, max) => "the day has {bookings} bookings: one planning run takes at most {max}";
     polygon_open() => "each ring must end where it starts";
     polygon_position() => "positions must be [lon, lat] numbers";
     polygon_range() => "positions must be finite longitudes and latitudes in range";

@@ -72,6 +72,7 @@ registry! {
         post "/api/plans/run" => crate::planning::run;
         get "/api/plans/jobs/{id}" => crate::planning::job;
         get "/api/plans/jobs/{id}/events" => crate::planning::job_events;
+        post "/api/plans/jobs/{id}/cancel" => crate::planning::cancel;
         get "/api/plans/{id}" => crate::planning::get;
         post "/api/plans/{id}/publish" => crate::planning::publish;
         get "/api/trips" => crate::driver::trips;

@@ -2,7 +2,8 @@
 //! PostgreSQL: a secretary imports a CSV batch, a coordinator plans and publishes, a driver's
 //! SSE stream receives the trip, drops, reconnects with Last-Event-ID and receives exactly what
 //! it missed, reports every stage; the secretary sees each status; slot capacities hold. Two
-//! server instances share the database: drivers are served by the one nobody published on.
+//! server instances share the database: drivers are served by the one nobody published on, and
+//! planning jobs survive an instance's death and are followed and cancelled from either.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -468,6 +469,117 @@ async fn scenario(url: String) {
     assert_eq!(anon.status().as_u16(), 401);
 }
 
+/// Planning jobs live in the database: a job whose instance died (its lease lapsed) is run
+/// again by another and its stream ends; a job started on one instance is followed and
+/// cancelled from the other.
+async fn jobs(url: String) {
+    let store = Store::open(&url).await.unwrap();
+    let (district, _) = world(&store).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // An instance claimed a job and died (kill -9) before any other instance started.
+    let day = vaxride_dispatch::model::Day::parse(DAY).unwrap();
+    let run = vaxride_store::NewJob {
+        seconds: 1,
+        clustered: true,
+    };
+    let orphan = store.enqueue_job(district, &day, run, now).await.unwrap();
+    let claimed = store
+        .claim_job("dead", now, now + 1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.id, orphan);
+    let w = World {
+        base: instance(store).await,
+        base2: instance(Store::open(&url).await.unwrap()).await,
+        driver_ids: Vec::new(),
+    };
+    let coord = Client::login(&w.base2, "coord").await;
+    let follow = |job: i64| {
+        coord
+            .req(
+                reqwest::Method::GET,
+                &format!("/api/plans/jobs/{job}/events"),
+            )
+            .send()
+    };
+    let frames = read_events(follow(orphan).await.unwrap(), 1000).await;
+    let last = frames.last().expect("frames");
+    assert_eq!(last.1, "done", "the orphan ran again: {frames:?}");
+    let (_, job) = coord.get(&format!("/api/plans/jobs/{orphan}")).await;
+    assert_eq!(
+        (job["status"].clone(), job["plan_id"].is_i64()),
+        (json!("done"), true)
+    );
+
+    // Started on one instance, followed and cancelled on the other (a day with bookings, so
+    // that the search has something to do for its whole minute).
+    let sec = Client::login(&w.base, "sec-a").await;
+    let r = sec
+        .req(reqwest::Method::POST, "/api/bookings/import")
+        .body(LEDGER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let coord_a = Client::login(&w.base, "coord").await;
+    let (status, started) = coord_a
+        .post("/api/plans/run", json!({"day": DAY, "seconds": 60}))
+        .await;
+    assert_eq!(status, 202, "{started}");
+    let job = started["job"].as_i64().unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let (_, p) = coord.get(&format!("/api/plans/jobs/{job}")).await;
+        if p["status"] == "running" {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never ran: {p}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let started_at = tokio::time::Instant::now();
+    let (status, p) = coord
+        .post(&format!("/api/plans/jobs/{job}/cancel"), json!({}))
+        .await;
+    assert_eq!(
+        (status, p["cancel_requested"].clone()),
+        (200, json!(true)),
+        "{p}"
+    );
+    let frames = read_events(follow(job).await.unwrap(), 1000).await;
+    let last = frames.last().expect("frames");
+    assert_eq!(last.1, "cancelled", "{frames:?}");
+    assert!(
+        started_at.elapsed() < Duration::from_secs(15),
+        "a 60 s run stops within seconds of the cancel"
+    );
+    // A cancelled job is not claimed again, and no plan came of it.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (_, p) = coord.get(&format!("/api/plans/jobs/{job}")).await;
+    assert_eq!(
+        (p["status"].clone(), p["plan_id"].clone()),
+        (json!("cancelled"), Value::Null)
+    );
+    // A secretary may not cancel it.
+    let (status, _) = sec
+        .post(&format!("/api/plans/jobs/{job}/cancel"), json!({}))
+        .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planning_jobs_survive_a_crash_and_follow_any_instance_on_sqlite() {
+    jobs(sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planning_jobs_survive_a_crash_and_follow_any_instance_on_postgres() {
+    on_postgres(jobs).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn end_to_end_on_sqlite() {
     scenario(sqlite().await).await;
@@ -475,18 +587,24 @@ async fn end_to_end_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn end_to_end_on_postgres() {
-    if let Some(url) = postgres().await {
-        scenario(url.clone()).await;
-        // Drop the test database (and the servers' connections to it).
-        let admin = std::env::var("VAXRIDE_TEST_PG")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = url.rsplit('/').next().unwrap_or_default().to_string();
-        if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await;
-        }
+    on_postgres(scenario).await;
+}
+
+/// Runs `f` on a fresh PostgreSQL database, when one is reachable, and drops it (and the
+/// servers' connections to it) after.
+async fn on_postgres<F: std::future::Future<Output = ()>>(f: impl FnOnce(String) -> F) {
+    let Some(url) = postgres().await else {
+        return;
+    };
+    f(url.clone()).await;
+    let admin = std::env::var("VAXRIDE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = url.rsplit('/').next().unwrap_or_default().to_string();
+    if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await;
     }
 }

@@ -1,4 +1,4 @@
-//! Planning jobs, plans (versioned, draft → published) and what publishing does: trips for the
+//! Plans (versioned, draft → published) and what publishing does: trips for the
 //! drivers, statuses for the secretaries, and the drivers' outbox, in one transaction.
 
 use serde::{Deserialize, Serialize};
@@ -12,71 +12,6 @@ use crate::elders::ELDER;
 use crate::error::Result;
 use crate::problems;
 use crate::{Scope, Store, StoreError};
-
-/// A planning job's state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JobView {
-    /// Id.
-    pub id: i64,
-    /// District.
-    pub district_id: i64,
-    /// Day.
-    pub day: String,
-    /// `queued`, `running`, `done`, `failed`.
-    pub status: String,
-    /// What it is doing (`matrix`, `clusters`, `joining`, …).
-    pub stage: String,
-    /// 0–100.
-    pub percent: i64,
-    /// Figures of the best plan so far.
-    pub best: Option<Value>,
-    /// The draft plan, when done.
-    pub plan_id: Option<i64>,
-    /// Why it failed.
-    pub error: Option<String>,
-}
-
-/// Where a planning job is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobStatus {
-    /// Waiting to run.
-    Queued,
-    /// Running.
-    Running,
-    /// Finished with a draft plan.
-    Done,
-    /// Finished without one.
-    Failed,
-}
-
-impl JobStatus {
-    /// As stored and sent: `queued`, `running`, `done`, `failed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Queued => "queued",
-            JobStatus::Running => "running",
-            JobStatus::Done => "done",
-            JobStatus::Failed => "failed",
-        }
-    }
-}
-
-/// A change to a planning job's row.
-#[derive(Debug, Clone, Copy)]
-pub struct JobUpdate<'a> {
-    /// Where it is.
-    pub status: JobStatus,
-    /// What it does now (a pipeline stage's name, or `loading`, `saving`, `done`, `failed`).
-    pub stage: &'a str,
-    /// 0–100.
-    pub percent: i64,
-    /// The best solution so far (kept when `None`).
-    pub best: Option<&'a Value>,
-    /// The draft plan, when done (kept when `None`).
-    pub plan_id: Option<i64>,
-    /// Why it failed.
-    pub error: Option<&'a str>,
-}
 
 /// A stored plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,27 +57,12 @@ pub struct PlanSummary {
     pub published_at: Option<i64>,
 }
 
-fn district_of(scope: Scope) -> Result<Option<i64>> {
+pub(crate) fn district_of(scope: Scope) -> Result<Option<i64>> {
     match scope {
         Scope::Admin => Ok(None),
         Scope::District(d) => Ok(Some(d)),
         _ => Err(StoreError::NotFound),
     }
-}
-
-fn job(r: &sqlx::any::AnyRow) -> Result<JobView> {
-    let best: Option<String> = r.try_get("best")?;
-    Ok(JobView {
-        id: r.try_get("id")?,
-        district_id: r.try_get("district_id")?,
-        day: r.try_get("day")?,
-        status: r.try_get("status")?,
-        stage: r.try_get("stage")?,
-        percent: r.try_get("percent")?,
-        best: best.and_then(|b| serde_json::from_str(&b).ok()),
-        plan_id: r.try_get("plan_id")?,
-        error: r.try_get("error")?,
-    })
 }
 
 /// A JSON column of a stored plan.
@@ -206,68 +126,6 @@ impl Store {
             sites: self.sites(district).await?,
             vehicles: self.vehicles(district).await?,
         })
-    }
-
-    /// Records a new planning job.
-    pub async fn create_job(&self, district: i64, day: &Day, now: i64) -> Result<i64> {
-        let mut tx = self.write().await?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO plan_jobs (district_id, day, status, stage, percent, created_at, updated_at) \
-             VALUES ($1, $2, 'queued', 'queued', 0, $3, $3) RETURNING id",
-        )
-        .bind(district)
-        .bind(day.as_str())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Updates a job's progress.
-    pub async fn update_job(&self, id: i64, update: &JobUpdate<'_>, now: i64) -> Result<()> {
-        let JobUpdate {
-            status,
-            stage,
-            percent,
-            best,
-            plan_id,
-            error,
-        } = *update;
-        let status = status.as_str();
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "UPDATE plan_jobs SET status = $1, stage = $2, percent = $3, best = COALESCE($4, best), \
-             plan_id = COALESCE($5, plan_id), error = $6, updated_at = $7 WHERE id = $8",
-        )
-        .bind(status)
-        .bind(stage)
-        .bind(percent)
-        .bind(best.map(Value::to_string))
-        .bind(plan_id)
-        .bind(error)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// A job the scope sees.
-    pub async fn job(&self, scope: Scope, id: i64) -> Result<JobView> {
-        let district = district_of(scope)?;
-        let row = sqlx::query(
-            "SELECT id, district_id, day, status, stage, percent, best, plan_id, error FROM plan_jobs \
-             WHERE id = $1 AND ($2 = 0 OR district_id = $3)",
-        )
-        .bind(id)
-        .bind(i64::from(district.is_some()))
-        .bind(district.unwrap_or(0))
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        job(&row)
     }
 
     /// Stores a draft plan (the next version for the district and day). Only a plan that

@@ -1121,3 +1121,168 @@ async fn elder_input_of(store: &Store, scope: Scope, id: i64) -> ElderInput {
         notes: e.notes,
     }
 }
+
+async fn job_queue(store: Store) {
+    use vaxride_store::{JobEnd, JobStatus, JobUpdate, Lease, MAX_ATTEMPTS, NewJob};
+    let w = world(&store).await;
+    let run = NewJob {
+        seconds: 5,
+        clustered: true,
+    };
+    let update = JobUpdate {
+        stage: "clusters",
+        percent: 40,
+        best: None,
+    };
+    let status = |v: &vaxride_store::JobView| v.state();
+
+    // One waits per district and day: a new run replaces the queued one.
+    let first = store
+        .enqueue_job(w.district, &day(), run, NOW)
+        .await
+        .unwrap();
+    let second = store
+        .enqueue_job(w.district, &day(), run, NOW)
+        .await
+        .unwrap();
+    let replaced = store.job(w.coordinator, first).await.unwrap();
+    assert_eq!(status(&replaced), JobStatus::Cancelled);
+    assert_eq!(
+        replaced.error.as_deref(),
+        Some(&*format!("replaced by job {second}"))
+    );
+    // Another district cannot see it.
+    assert!(matches!(
+        store.job(w.other_coordinator, second).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Claimed once; a second claimer gets nothing; while it runs, a new run of the same day
+    // waits and is not claimed.
+    let claimed = store.claim_job("a", NOW, NOW + 15).await.unwrap().unwrap();
+    assert_eq!((claimed.id, claimed.attempt, claimed.run), (second, 1, run));
+    assert_eq!(store.claim_job("b", NOW, NOW + 15).await.unwrap(), None);
+    let third = store
+        .enqueue_job(w.district, &day(), run, NOW)
+        .await
+        .unwrap();
+    assert_eq!(store.claim_job("b", NOW, NOW + 15).await.unwrap(), None);
+
+    // Only the holder renews and writes progress.
+    assert_eq!(
+        store
+            .renew_job(second, "b", &update, NOW + 1, NOW + 16)
+            .await
+            .unwrap(),
+        Lease::Lost
+    );
+    assert_eq!(
+        store
+            .renew_job(second, "a", &update, NOW + 1, NOW + 16)
+            .await
+            .unwrap(),
+        Lease::Held
+    );
+    assert_eq!(store.job(w.coordinator, second).await.unwrap().percent, 40);
+
+    // The holder dies: once the lease lapses any instance queues it again; the next claim is
+    // attempt 2, and the dead holder can no longer write.
+    assert_eq!(store.recover_jobs(None, NOW + 10).await.unwrap(), 0);
+    assert_eq!(store.recover_jobs(None, NOW + 17).await.unwrap(), 1);
+    assert_eq!(
+        status(&store.job(w.coordinator, second).await.unwrap()),
+        JobStatus::Queued
+    );
+    assert!(
+        !store
+            .finish_job(second, "a", JobEnd::Done { plan_id: 1 }, NOW + 18)
+            .await
+            .unwrap()
+    );
+    // Oldest first: the retried job before the newer one.
+    let again = store
+        .claim_job("b", NOW + 18, NOW + 33)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.id, again.attempt), (second, 2));
+    // An instance starting again under its name takes its jobs back at once.
+    assert_eq!(store.recover_jobs(Some("b"), NOW + 19).await.unwrap(), 1);
+    let last = store
+        .claim_job("c", NOW + 19, NOW + 34)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((last.id, last.attempt), (second, MAX_ATTEMPTS));
+    // After the last attempt a lapse fails it, with the reason.
+    assert_eq!(store.recover_jobs(None, NOW + 60).await.unwrap(), 1);
+    let failed = store.job(w.coordinator, second).await.unwrap();
+    assert_eq!(status(&failed), JobStatus::Failed);
+    assert!(failed.error.unwrap().contains("stopped"), "a reason");
+
+    // The waiting run is next; a cancel reaches its runner through the lease, and only one
+    // end is written.
+    let next = store
+        .claim_job("c", NOW + 61, NOW + 76)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.id, third);
+    let view = store
+        .cancel_job(w.coordinator, third, NOW + 62)
+        .await
+        .unwrap();
+    assert!(view.cancel_requested && status(&view) == JobStatus::Running);
+    assert_eq!(
+        store
+            .renew_job(third, "c", &update, NOW + 63, NOW + 78)
+            .await
+            .unwrap(),
+        Lease::CancelRequested
+    );
+    assert!(
+        store
+            .finish_job(third, "c", JobEnd::Cancelled, NOW + 64)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .finish_job(third, "c", JobEnd::Failed { error: "late" }, NOW + 65)
+            .await
+            .unwrap()
+    );
+    let ended = store.job(w.coordinator, third).await.unwrap();
+    assert_eq!(status(&ended), JobStatus::Cancelled);
+    assert!(ended.state().is_final());
+
+    // A queued job is cancelled at once; an ended one is left as it is.
+    let fourth = store
+        .enqueue_job(w.district, &day(), run, NOW + 70)
+        .await
+        .unwrap();
+    let view = store
+        .cancel_job(w.coordinator, fourth, NOW + 71)
+        .await
+        .unwrap();
+    assert_eq!(status(&view), JobStatus::Cancelled);
+    let view = store
+        .cancel_job(w.coordinator, second, NOW + 72)
+        .await
+        .unwrap();
+    assert_eq!(status(&view), JobStatus::Failed);
+    assert!(matches!(
+        store
+            .cancel_job(w.other_coordinator, fourth, NOW + 73)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store.claim_job("d", NOW + 80, NOW + 95).await.unwrap(),
+        None
+    );
+}
+both!(
+    planning_jobs_are_a_durable_queue_on_both_databases,
+    job_queue
+);

@@ -1,0 +1,296 @@
+//! The planning jobs' runner: every instance claims queued jobs from the database (see
+//! `vaxride_store`'s `jobs` module), at most as many at once as it has permits, and runs them
+//! off the async threads.
+//!
+//! While a job runs, a heartbeat renews its lease and writes its progress every
+//! [`HEARTBEAT`]; a lease not renewed for [`LEASE_SECONDS`] lapses, and any instance then
+//! queues the job again (or fails it after its last attempt). The heartbeat also learns of a
+//! coordinator's cancel, and of a lost lease: either stops the search at once. Nothing of a job
+//! lives only in this process's memory: every instance answers for every job.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::web;
+use serde_json::json;
+use vaxride_dispatch::planning::{Budgets, PlanStage, plan_day};
+use vaxride_dispatch::solve::PlanOptions;
+use vaxride_solver::{Budget, Cost};
+use vaxride_store::{ClaimedJob, JobEnd, JobUpdate, Lease};
+
+use crate::AppState;
+use crate::planning::WallClock;
+
+/// How long a claim holds without a heartbeat, seconds.
+pub const LEASE_SECONDS: i64 = 15;
+/// How often a running job's lease is renewed and its progress written.
+pub const HEARTBEAT: Duration = Duration::from_millis(1000);
+/// How often an idle instance looks for queued jobs and lapsed leases.
+const POLL: Duration = Duration::from_millis(1000);
+
+/// This instance's runner: started once, woken when a job is queued here.
+#[derive(Default)]
+pub struct Runner {
+    started: AtomicBool,
+    wake: tokio::sync::Notify,
+}
+
+impl Runner {
+    /// Starts the claim loop for `state` (once; later calls only wake it).
+    pub fn start(state: &web::Data<AppState>) {
+        if !state.runner.started.swap(true, Ordering::SeqCst) {
+            tokio::spawn(claim_loop(state.clone()));
+        }
+        state.runner.wake.notify_one();
+    }
+}
+
+async fn claim_loop(state: web::Data<AppState>) {
+    // What this instance ran before it stopped (same name) is queued again at once.
+    if let Err(e) = state
+        .store
+        .recover_jobs(Some(&state.instance), state.now())
+        .await
+    {
+        tracing::warn!(error = %e, "recovering planning jobs");
+    }
+    loop {
+        if let Err(e) = state.store.recover_jobs(None, state.now()).await {
+            tracing::warn!(error = %e, "recovering planning jobs");
+        }
+        while let Ok(permit) = state.planning.clone().try_acquire_owned() {
+            let now = state.now();
+            match state
+                .store
+                .claim_job(&state.instance, now, now + LEASE_SECONDS)
+                .await
+            {
+                Ok(Some(job)) => {
+                    tracing::info!(job = job.id, attempt = job.attempt, "planning job claimed");
+                    let st = state.clone();
+                    tokio::spawn(async move {
+                        run(&st, job).await;
+                        drop(permit);
+                        st.runner.wake.notify_one();
+                    });
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming a planning job");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(POLL) => {}
+            _ = state.runner.wake.notified() => {}
+        }
+    }
+}
+
+/// What the search reports, for the heartbeat to write.
+#[derive(Debug, Clone, Default)]
+struct Snapshot {
+    stage: &'static str,
+    percent: i64,
+    best: Option<(usize, Cost)>,
+}
+
+/// The search's progress, kept for the heartbeat.
+#[derive(Clone)]
+struct Shared(Arc<Mutex<Snapshot>>);
+
+impl Shared {
+    fn update(&self, f: impl FnOnce(&mut Snapshot)) {
+        f(&mut self.0.lock().expect("progress lock"));
+    }
+    fn get(&self) -> Snapshot {
+        self.0.lock().expect("progress lock").clone()
+    }
+}
+
+impl vaxride_dispatch::planning::Progress for Shared {
+    fn stage(&self, stage: PlanStage, percent: i64) {
+        self.update(|s| {
+            s.stage = stage.as_str();
+            s.percent = s.percent.max(percent);
+        });
+    }
+    fn percent(&self, percent: i64) {
+        self.update(|s| s.percent = s.percent.max(percent));
+    }
+    fn improved(&self, served: usize, cost: Cost) {
+        self.update(|s| s.best = Some((served, cost)));
+    }
+}
+
+/// A wall-clock budget that also stops when `stop` is set (cancelled, or the lease lost).
+struct Stoppable {
+    clock: WallClock,
+    stop: Arc<AtomicBool>,
+}
+
+impl Budgets for Stoppable {
+    fn budget(&self, share: f64) -> Box<dyn Budget + Send> {
+        Box::new(StopOr {
+            inner: self.clock.budget(share),
+            stop: self.stop.clone(),
+        })
+    }
+}
+
+struct StopOr {
+    inner: Box<dyn Budget + Send>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Budget for StopOr {
+    fn progress(&mut self, iteration: u64) -> Option<f64> {
+        if self.stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.inner.progress(iteration)
+    }
+}
+
+/// Why a run stopped before its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Halt {
+    Cancelled,
+    Lost,
+}
+
+/// Runs one claimed job to its end, renewing the lease meanwhile.
+async fn run(state: &web::Data<AppState>, job: ClaimedJob) {
+    let shared = Shared(Arc::new(Mutex::new(Snapshot {
+        stage: "loading",
+        percent: 1,
+        best: None,
+    })));
+    let stop = Arc::new(AtomicBool::new(false));
+    let halted: Arc<Mutex<Option<Halt>>> = Arc::default();
+    let heartbeat = tokio::spawn(beat(
+        state.clone(),
+        job.id,
+        shared.clone(),
+        stop.clone(),
+        halted.clone(),
+    ));
+    let outcome = solve(state, &job, shared, stop.clone()).await;
+    heartbeat.abort();
+    let halt = *halted.lock().expect("halt lock");
+    let now = state.now();
+    let end = match (halt, &outcome) {
+        (Some(Halt::Lost), _) => {
+            tracing::warn!(
+                job = job.id,
+                "planning job lost its lease: another instance has it"
+            );
+            return;
+        }
+        (Some(Halt::Cancelled), _) => JobEnd::Cancelled,
+        (None, Ok(plan_id)) => JobEnd::Done { plan_id: *plan_id },
+        (None, Err(e)) => {
+            tracing::error!(job = job.id, error = %e, "planning failed");
+            JobEnd::Failed { error: e }
+        }
+    };
+    match state
+        .store
+        .finish_job(job.id, &state.instance, end, now)
+        .await
+    {
+        Ok(true) => tracing::info!(job = job.id, "planning job ended"),
+        Ok(false) => tracing::warn!(job = job.id, "planning job ended elsewhere"),
+        Err(e) => tracing::error!(job = job.id, error = %e, "ending a planning job"),
+    }
+}
+
+/// Renews the lease and writes the progress until aborted; sets `stop` on a cancel or a lost
+/// lease.
+async fn beat(
+    state: web::Data<AppState>,
+    job: i64,
+    shared: Shared,
+    stop: Arc<AtomicBool>,
+    halted: Arc<Mutex<Option<Halt>>>,
+) {
+    loop {
+        let s = shared.get();
+        let best = s
+            .best
+            .map(|(served, cost)| json!({ "best_served": served, "best_cost": cost }));
+        let update = JobUpdate {
+            stage: s.stage,
+            percent: s.percent,
+            best: best.as_ref(),
+        };
+        let now = state.now();
+        match state
+            .store
+            .renew_job(job, &state.instance, &update, now, now + LEASE_SECONDS)
+            .await
+        {
+            Ok(Lease::Held) => {}
+            Ok(Lease::CancelRequested) => {
+                *halted.lock().expect("halt lock") = Some(Halt::Cancelled);
+                stop.store(true, Ordering::SeqCst);
+            }
+            Ok(Lease::Lost) => {
+                *halted.lock().expect("halt lock") = Some(Halt::Lost);
+                stop.store(true, Ordering::SeqCst);
+                return;
+            }
+            // The database did not answer: keep solving; the lease may lapse meanwhile.
+            Err(e) => tracing::warn!(job, error = %e, "renewing a planning job's lease"),
+        }
+        tokio::time::sleep(HEARTBEAT).await;
+    }
+}
+
+/// Loads the day, plans it off the async threads and saves the draft plan.
+async fn solve(
+    state: &web::Data<AppState>,
+    job: &ClaimedJob,
+    shared: Shared,
+    stop: Arc<AtomicBool>,
+) -> Result<i64, String> {
+    let input = state
+        .store
+        .plan_input(job.district_id, &job.day)
+        .await
+        .map_err(|e| e.to_string())?;
+    let net = state.network.clone();
+    let budgets = Stoppable {
+        clock: WallClock(Duration::from_secs(job.run.seconds.max(1) as u64)),
+        stop: stop.clone(),
+    };
+    let clustered = job.run.clustered;
+    let progress = shared.clone();
+    let checked = tokio::task::spawn_blocking(move || {
+        let options = PlanOptions {
+            clustered,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ..PlanOptions::default()
+        };
+        crate::with_travel(net.as_deref(), |times| {
+            plan_day(&input, times, options, &budgets, &progress)
+        })
+    })
+    .await
+    .map_err(|_| "the planning task stopped".to_string())?
+    .map_err(|e| e.to_string())?;
+    if stop.load(Ordering::SeqCst) {
+        return Err("stopped".into());
+    }
+    shared.update(|s| {
+        s.stage = "saving";
+        s.percent = s.percent.max(96);
+    });
+    state
+        .store
+        .save_plan(job.district_id, &job.day, &checked, state.now())
+        .await
+        .map_err(|e| e.to_string())
+}
