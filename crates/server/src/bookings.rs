@@ -79,10 +79,19 @@ pub(crate) fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<Idemp
         .ok()
         .filter(|k| !k.is_empty() && k.len() <= 100)
         .ok_or_else(|| ApiError::field("Idempotency-Key", problems::idempotency_key(100)))?;
-    let sha: String = Sha256::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    // The key names one request: the same method, path, query and body (the store keeps keys
+    // per user). The same key sent elsewhere, or with another body, is a mismatch.
+    let mut hash = Sha256::new();
+    for part in [
+        req.method().as_str().as_bytes(),
+        req.path().as_bytes(),
+        req.query_string().as_bytes(),
+    ] {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part);
+    }
+    hash.update(body);
+    let sha: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok(Some(Idempotency {
         key: key.to_string(),
         request_sha256: sha,

@@ -418,7 +418,7 @@ pub(crate) async fn list_vans(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let district = caller.0.district_id.ok_or_else(ApiError::forbidden)?;
+    let district = district(&caller)?;
     Ok(HttpResponse::Ok().json(state.store.vans(district).await?))
 }
 

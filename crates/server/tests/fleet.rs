@@ -138,6 +138,12 @@ async fn coordinators_manage_sites_vans_vehicles_and_drivers() {
     assert_eq!(call!(&app, post("/api/sites", &coord, stop)).0, 201);
     let (_, vans) = call!(&app, get("/api/vans", &coord));
     assert_eq!(vans[0]["stops"].as_array().unwrap().len(), 1, "{vans}");
+    // The vans' timetable is the coordinator's: a secretary is refused.
+    let (status, e) = call!(&app, get("/api/vans", &sec));
+    assert_eq!(
+        (status, e["error"]["code"].clone()),
+        (403, json!("forbidden"))
+    );
 
     // Retire the first site: gone from the list, and a second retire is 404.
     let del = |uri: String, auth: &str| {

@@ -610,6 +610,19 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
         (got, e["error"]["code"].as_str()),
         (422, Some("idempotency_mismatch"))
     );
+    // The same key and body sent to another endpoint, or with another query, is not a replay
+    // of the first answer (the key names the method, path, query and body).
+    let same = json!({"bookings": [{"elder_id": ids.elder_a, "day": "2022-04-19"}]});
+    let (got, e) = call!(
+        &app,
+        req("POST", "/api/bookings?community_id=1", &sec, Some(same))
+            .insert_header(("idempotency-key", "k"))
+    );
+    assert_eq!(
+        (got, e["error"]["code"].as_str()),
+        (422, Some("idempotency_mismatch")),
+        "{e}"
+    );
 
     // Nothing of the refused requests was written.
     let (_, after_bookings) = call!(
