@@ -177,7 +177,7 @@ async fn run(state: &web::Data<AppState>, job: ClaimedJob) {
         stop.clone(),
         halted.clone(),
     ));
-    let outcome = solve(state, &job, shared, stop.clone()).await;
+    let outcome = plan_and_save(state, &job, shared, stop.clone()).await;
     heartbeat.abort();
     let halt = *halted.lock().expect("halt lock");
     let now = state.now();
@@ -250,7 +250,7 @@ async fn beat(
 }
 
 /// Loads the day, plans it off the async threads and saves the draft plan.
-async fn solve(
+async fn plan_and_save(
     state: &web::Data<AppState>,
     job: &ClaimedJob,
     shared: Shared,
