@@ -35,9 +35,15 @@ pub fn build_app(
         )
         .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e)))
         .app_data(web::PayloadConfig::new(PAYLOAD_LIMIT))
+        // A path value that does not parse (`/api/elders/abc`) is a thing that does not exist.
+        .app_data(
+            web::PathConfig::default().error_handler(|_, _| error::ApiError::not_found().into()),
+        )
+        .wrap(actix_web::middleware::ErrorHandlers::new().default_handler(error::json_errors))
         .wrap(actix_web::middleware::Compress::default())
         .wrap(actix_web::middleware::from_fn(metrics::observe))
         .configure(routes::register)
+        .default_service(web::to(error::unmatched))
 }
 
 /// The HTTP server on a bound listener (port 0 for any free one), not yet running.

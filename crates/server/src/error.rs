@@ -60,7 +60,7 @@ pub(crate) struct Inner<'a> {
 
 impl ApiError {
     /// Every error code an answer can carry (the page has an `err.<code>` entry for each).
-    pub const CODES: [&'static str; 11] = [
+    pub const CODES: [&'static str; 12] = [
         "invalid_input",
         "unauthorized",
         "bad_credentials",
@@ -71,6 +71,7 @@ impl ApiError {
         "too_large",
         "unsupported_media_type",
         "too_many_attempts",
+        "method_not_allowed",
         "internal",
     ];
 
@@ -223,4 +224,75 @@ pub fn bad_json(e: &serde_json::Error) -> ApiError {
         &format!("line {} column {}", e.line(), e.column()),
         problems::bad_json(e),
     )
+}
+
+/// Every error answer under `/api` is the JSON error body with a stable code, whoever made it
+/// (a path that does not parse, a body over the limit, an unknown route): a response that is
+/// not JSON already is replaced by the code its status stands for, without echoing the input.
+pub(crate) fn json_errors<B>(
+    res: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
+    use actix_web::middleware::ErrorHandlerResponse;
+    let json = res
+        .response()
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if json || !res.request().path().starts_with("/api") {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let allow = res
+        .response()
+        .headers()
+        .get(actix_web::http::header::ALLOW)
+        .cloned();
+    let api = match status {
+        StatusCode::NOT_FOUND => ApiError::not_found(),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            status,
+            "method_not_allowed",
+            "this route does not take this method",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(status, "too_large", "the body is too large")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            status,
+            "unsupported_media_type",
+            "this body type is not accepted here",
+        ),
+        s if s.is_client_error() => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            "the request could not be read",
+        ),
+        _ => ApiError::internal(),
+    };
+    let (req, _) = res.into_parts();
+    let mut answer = api.error_response();
+    if let Some(allow) = allow {
+        answer
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, allow);
+    }
+    Ok(ErrorHandlerResponse::Response(
+        actix_web::dev::ServiceResponse::new(req, answer).map_into_right_body(),
+    ))
+}
+
+/// What no route matched: under `/api`, 405 with `Allow` when the path is a route that takes
+/// other methods, else 404 (both made JSON by [`json_errors`]); elsewhere a plain 404.
+pub(crate) async fn unmatched(req: actix_web::HttpRequest) -> HttpResponse {
+    let allowed: Vec<String> = crate::routes::API
+        .iter()
+        .filter(|(_, pattern)| actix_web::dev::ResourceDef::new(*pattern).is_match(req.path()))
+        .map(|(method, _)| method.to_uppercase())
+        .collect();
+    if allowed.is_empty() {
+        return HttpResponse::NotFound().finish();
+    }
+    HttpResponse::MethodNotAllowed()
+        .insert_header((actix_web::http::header::ALLOW, allowed.join(", ")))
+        .finish()
 }

@@ -258,3 +258,79 @@ async fn metrics_label_routes_not_paths() {
         assert!(!text.contains(secret), "{secret} leaked into /metrics");
     }
 }
+
+#[actix_web::test]
+async fn every_error_under_api_is_the_json_error_body() {
+    let store = support::fresh_store("meta-errors").await;
+    let centre = vaxride_dispatch::model::Point {
+        lon: 123.4,
+        lat: 41.8,
+    };
+    support::district_with_staff(&store, "d", centre, "coord", "sec").await;
+    let app = app!(web::Data::new(AppState::new(
+        store,
+        None,
+        Duration::from_secs(1)
+    )));
+    let coord = login!(&app, "coord");
+    let send = |method: &str, uri: &str| {
+        test::TestRequest::default()
+            .method(Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(uri)
+            .insert_header(("authorization", coord.clone()))
+    };
+    // The status, the error code of a JSON error body (any other body fails), `Allow`, the body.
+    macro_rules! answer {
+        ($app:expr, $req:expr) => {{
+            let res = test::call_service($app, $req.to_request()).await;
+            let status = res.status().as_u16();
+            let header = |name: &str| {
+                res.headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_string())
+                    .unwrap_or_default()
+            };
+            let (allow, ct) = (header("allow"), header("content-type"));
+            let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
+            assert!(ct.starts_with("application/json"), "{status} {ct}: {body}");
+            let e: Value = serde_json::from_str(&body).expect("JSON");
+            let code = e["error"]["code"].as_str().expect("a code").to_string();
+            (status, code, allow, body)
+        }};
+    }
+    // Path values that do not parse are things that do not exist; the input is not echoed.
+    for uri in [
+        "/api/elders/abc",
+        "/api/elders/1.0",
+        "/api/elders/9223372036854775808",
+        "/api/plans/jobs/x/events",
+    ] {
+        let (status, code, _, body) = answer!(&app, send("GET", uri));
+        assert_eq!((status, code.as_str()), (404, "not_found"), "{uri}");
+        assert!(
+            !body.contains("abc") && !body.contains("9223372036854775808"),
+            "{body}"
+        );
+    }
+    let (status, code, _, _) = answer!(&app, send("GET", "/api/no/such/route"));
+    assert_eq!((status, code.as_str()), (404, "not_found"));
+    // A route that takes other methods: 405 with Allow.
+    for method in ["PATCH", "TRACE", "DELETE"] {
+        let (status, code, allow, _) = answer!(&app, send(method, "/api/bookings"));
+        assert_eq!(
+            (status, code.as_str()),
+            (405, "method_not_allowed"),
+            "{method}"
+        );
+        assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    }
+    // A ledger over the limit: 413.
+    let big = vec![b'a'; vaxride_server::PAYLOAD_LIMIT + 1];
+    let (status, code, _, _) = answer!(
+        &app,
+        send("POST", "/api/bookings/import?community_id=1")
+            .insert_header(("content-type", "text/csv"))
+            .set_payload(big)
+    );
+    assert_eq!((status, code.as_str()), (413, "too_large"));
+}
