@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -61,14 +61,42 @@ impl Caller {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// How the caller presented the session.
+enum Credential {
+    /// `Authorization: Bearer` (the scheme in any letter case): a client that sets headers.
+    Bearer(String),
+    /// The session cookie: a browser, which also sends it on requests other sites make.
+    Cookie(String),
+}
+
+fn credential(req: &HttpRequest) -> Option<Credential> {
     if let Some(h) = req.headers().get("authorization")
         && let Ok(s) = h.to_str()
-        && let Some(t) = s.strip_prefix("Bearer ")
+        && let Some((scheme, t)) = s.split_once(' ')
+        && scheme.eq_ignore_ascii_case("bearer")
     {
-        return Some(t.trim().to_string());
+        return Some(Credential::Bearer(t.trim().to_string()));
     }
-    req.cookie(COOKIE).map(|c| c.value().to_string())
+    req.cookie(COOKIE)
+        .map(|c| Credential::Cookie(c.value().to_string()))
+}
+
+/// Whether a browser sent this request from another site: `Sec-Fetch-Site` says so, or the
+/// `Origin` names another host than the one asked. (A request with neither header is not a
+/// browser's cross-site request: browsers send `Origin` on every cross-site POST.)
+fn cross_site(req: &HttpRequest) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
+            !origin_host.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 impl FromRequest for Caller {
@@ -77,10 +105,24 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
+        let credential = credential(req);
+        // A change made with the cookie must come from the page itself (no cross-site request
+        // forgery); a bearer token is never sent by a browser on its own.
+        let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        let forged =
+            changes && matches!(credential, Some(Credential::Cookie(_))) && cross_site(req);
         Box::pin(async move {
             let state = state.ok_or_else(ApiError::internal)?;
-            let token = token.ok_or_else(ApiError::unauthorized)?;
+            if forged {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "cross_site",
+                    "a change with the session cookie must come from vaxride's own page",
+                ));
+            }
+            let token = match credential.ok_or_else(ApiError::unauthorized)? {
+                Credential::Bearer(t) | Credential::Cookie(t) => t,
+            };
             let p = state
                 .store
                 .session_user(&token_hash(&token), state.now())
@@ -205,7 +247,7 @@ pub(crate) async fn logout(
     req: HttpRequest,
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(t) = bearer(&req) {
+    if let Some(Credential::Bearer(t) | Credential::Cookie(t)) = credential(&req) {
         state.store.revoke_session(&token_hash(&t)).await?;
     }
     let mut gone = actix_web::cookie::Cookie::build(COOKIE, "")

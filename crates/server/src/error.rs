@@ -60,7 +60,7 @@ pub(crate) struct Inner<'a> {
 
 impl ApiError {
     /// Every error code an answer can carry (the page has an `err.<code>` entry for each).
-    pub const CODES: [&'static str; 12] = [
+    pub const CODES: [&'static str; 13] = [
         "invalid_input",
         "unauthorized",
         "bad_credentials",
@@ -72,6 +72,7 @@ impl ApiError {
         "unsupported_media_type",
         "too_many_attempts",
         "method_not_allowed",
+        "cross_site",
         "internal",
     ];
 

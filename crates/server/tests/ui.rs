@@ -307,3 +307,72 @@ async fn a_tile_url_is_checked_before_the_server_starts() {
     let t = TileSource::parse("http://127.0.0.1:9/t/{z}/{x}/{y}.png?style=a;b").unwrap();
     assert_eq!(t.origin(), "http://127.0.0.1:9");
 }
+
+#[actix_web::test]
+async fn a_change_with_the_cookie_must_come_from_the_page_itself() {
+    let app = app!();
+    let cookie = login_cookie!(&app, "coord-town");
+    let token = login!(&app, "coord-town").replace("Bearer ", "");
+    let post = |headers: &[(&str, &str)]| {
+        let mut r = test::TestRequest::post()
+            .uri("/api/vans")
+            .insert_header(("content-type", "application/json"))
+            .set_payload(r#"{"name": "van"}"#);
+        for (k, v) in headers {
+            r = r.insert_header((*k, *v));
+        }
+        r
+    };
+    let with_cookie = |headers: &[(&str, &str)]| post(headers).cookie(cookie.clone());
+    // Another site's form or script: refused, nothing made.
+    for headers in [
+        &[
+            ("origin", "https://evil.example"),
+            ("content-type", "text/plain"),
+        ][..],
+        &[("sec-fetch-site", "cross-site")][..],
+        &[
+            ("origin", "http://localhost:8080.evil.example"),
+            ("host", "localhost:8080"),
+        ][..],
+    ] {
+        let res = test::call_service(&app, with_cookie(headers).to_request()).await;
+        assert_eq!(res.status().as_u16(), 403, "{headers:?}");
+        let e: Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+        assert_eq!(e["error"]["code"], "cross_site");
+    }
+    let list = test::TestRequest::get()
+        .uri("/api/vans")
+        .cookie(cookie.clone())
+        .to_request();
+    let vans: Value = test::call_and_read_body_json(&app, list).await;
+    assert_eq!(vans, json!([]), "nothing was made");
+    // The page itself (same origin), a client without Origin, and a bearer token from anywhere.
+    let bearer = format!("bearer {token}");
+    for (headers, cookie_too) in [
+        (vec![("sec-fetch-site", "same-origin")], true),
+        (
+            vec![
+                ("origin", "http://localhost:8080"),
+                ("host", "localhost:8080"),
+            ],
+            true,
+        ),
+        (vec![], true),
+        (
+            vec![
+                ("origin", "https://evil.example"),
+                ("authorization", bearer.as_str()),
+            ],
+            false,
+        ),
+    ] {
+        let req = if cookie_too {
+            with_cookie(&headers)
+        } else {
+            post(&headers)
+        };
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status().as_u16(), 201, "{headers:?}");
+    }
+}
