@@ -20,11 +20,12 @@ crate::declare_problems! {
     csv_lon_lat_pair(zh, en) => "longitude and latitude go together: add the column '{zh}' or '{en}'";
     csv_missing_column(zh, en) => "missing required column: add a column named '{zh}' or '{en}'";
     csv_no_rows() => "the file has no rows under the header";
-    csv_not_commas(name, expected) => "unknown column '{name}': expected {expected} (the columns must be separated by commas: save the file as CSV UTF-8)";
+    csv_no_header(expected) => "the first row is not a header: it must name the columns, e.g. {expected}";
+    csv_not_commas(expected) => "the header is one column: the columns must be separated by commas (save the file as CSV UTF-8); expected {expected}";
     csv_not_utf8() => "the file is not UTF-8 (perhaps GBK/ANSI): save it as CSV UTF-8 (Excel: Save As → \"CSV UTF-8 (逗号分隔)\")";
     csv_required() => "missing: this column is required";
     csv_too_many_rows(max) => "more than {max} rows: split the ledger into several files";
-    csv_unknown_column(name, expected) => "unknown column '{name}': expected {expected}";
+    csv_unknown_column(position, expected) => "column {position} of the header is not a known column: expected {expected}";
     csv_unnamed_column() => "a value under a column with no name in the header: name the column or delete the value";
     csv_unreadable_header(detail) => "cannot read the header: {detail}";
     csv_unreadable_row(detail) => "cannot read the row: {detail}";

@@ -245,20 +245,28 @@ fn parse_header(record: &csv::StringRecord) -> Result<Header, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut pos = [None; COLS.len()];
     let names: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+    let expected = || COLS.map(|c| c.label()).join(", ");
+    // No known column at all: the file has no header (its first row is data, maybe an elder's
+    // phone and address): say so, and echo none of it.
+    if !names.iter().any(|n| Col::from_header(n).is_some()) {
+        let problem = if names.len() == 1 && names[0].contains(['\t', ';', '，']) {
+            problems::csv_not_commas(expected())
+        } else {
+            problems::csv_no_header(expected())
+        };
+        return Err(vec![file_error(problem)]);
+    }
     for (i, text) in names.iter().enumerate() {
         if text.is_empty() {
             continue; // an unnamed column: its cells must stay empty (checked per row)
         }
         match Col::from_header(text) {
-            None => {
-                let expected = COLS.map(|c| c.label()).join(", ");
-                let message = if names.len() == 1 && text.contains(['\t', ';', '，']) {
-                    problems::csv_not_commas(text, expected)
-                } else {
-                    problems::csv_unknown_column(text, expected)
-                };
-                errors.push(FieldError::cell(0, text, message));
-            }
+            // Named by position: a header cell may hold anything, even a phone number.
+            None => errors.push(FieldError::cell(
+                0,
+                &format!("#{}", i + 1),
+                problems::csv_unknown_column(i + 1, expected()),
+            )),
             Some(col) => match pos[col as usize] {
                 Some(first) => errors.push(FieldError::cell(
                     0,
@@ -592,8 +600,25 @@ mod tests {
             b"name,phone,day,mobility,dose,Colour\nA,13800000009,2026-12-01,walks,none,red\n",
         )
         .expect_err("unknown");
-        assert_eq!(places(&errors), vec![(0, "Colour".to_string())]);
-        assert!(errors[0].message().contains("unknown column 'Colour'"));
+        assert_eq!(places(&errors), vec![(0, "#6".to_string())]);
+        assert!(errors[0].message().contains("column 6 of the header"));
+        assert!(
+            !errors[0].message().contains("Colour"),
+            "a cell is not echoed"
+        );
+
+        // No header at all: one problem for the file, none of the row's contents echoed.
+        let errors = parse_ledger(
+            "王秀英,13800000009,和平路1号,2026-12-01\n李桂兰,13800000002,和平路2号,2026-12-01\n"
+                .as_bytes(),
+        )
+        .expect_err("no header");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].problem.code, "csv_no_header");
+        let said = format!("{errors:?}");
+        for secret in ["王秀英", "13800000009", "和平路"] {
+            assert!(!said.contains(secret), "{said}");
+        }
 
         let errors = parse_ledger("姓名,day,mobility,dose\nA,2026-12-01,walks,none\n".as_bytes())
             .expect_err("missing");
