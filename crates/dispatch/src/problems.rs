@@ -4,6 +4,8 @@
 //! entry for each (checked by the server's `tests/messages.rs`, which iterates every `ALL`).
 
 crate::declare_problems! {
+    day_in_past(day, today) => "{day} has passed (today is {today}): a coordinator may book past days";
+    day_out_of_range(value, min, max) => "'{value}' is a date outside the years {min} to {max}";
     bedridden() => "bedridden: gets a home visit, not a ride";
     chars_between(min, max) => "must be {min} to {max} characters";
     clock_time(value) => "'{value}' is not a time like 08:30";

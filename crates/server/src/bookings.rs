@@ -31,6 +31,25 @@ pub(crate) fn community_of(caller: &Caller, named: Option<i64>) -> Result<i64, A
     }
 }
 
+/// A secretary books today or later; a coordinator may book a past day (to record a ride
+/// that was made by hand).
+pub(crate) fn refuse_past(
+    caller: &Caller,
+    day: &Day,
+    now: i64,
+    field: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    if caller.0.role != Role::Secretary {
+        return;
+    }
+    if let Some(today) = Day::from_unix(now)
+        && *day < today
+    {
+        errors.push(FieldError::new(field, problems::day_in_past(day, today)));
+    }
+}
+
 pub(crate) const BOOKERS: &[Role] = &[Role::Secretary, Role::Coordinator];
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -169,7 +188,10 @@ pub(crate) async fn create_batch(
     for (k, b) in batch.bookings.iter().enumerate() {
         let f = |name: &str| format!("bookings[{k}].{name}");
         let day = match Day::parse(&b.day) {
-            Ok(d) => Some(d),
+            Ok(d) => {
+                refuse_past(&caller, &d, state.now(), &f("day"), &mut errors);
+                Some(d)
+            }
             Err(m) => {
                 errors.push(FieldError::new(f("day"), m));
                 None

@@ -10,7 +10,7 @@ use vaxride_store::{ElderInput, LedgerEntry, NewBooking};
 use crate::AppState;
 use crate::api::DryRun;
 use crate::auth::Caller;
-use crate::bookings::{BOOKERS, community_of, created, idempotency, replayed};
+use crate::bookings::{BOOKERS, community_of, created, idempotency, refuse_past, replayed};
 use crate::error::ApiError;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -61,7 +61,7 @@ pub(crate) async fn import_csv(
         return Ok(r);
     }
     let community = community_of(&caller, q.community_id)?;
-    let checked = read_ledger(&body);
+    let checked = read_ledger(&body, &caller, state.now());
     if q.dry_run {
         // A check that finds problems has still done its job: 200 with the report, so that a
         // page checking a file does not see a failed request.
@@ -94,7 +94,7 @@ pub(crate) async fn import_csv(
 }
 
 /// Reads and checks a ledger CSV: its entries, or every problem by row and column.
-fn read_ledger(body: &[u8]) -> Result<Vec<LedgerEntry>, ApiError> {
+fn read_ledger(body: &[u8], caller: &Caller, now: i64) -> Result<Vec<LedgerEntry>, ApiError> {
     let rows = parse_ledger(body).map_err(ApiError::invalid)?;
     let entries: Vec<LedgerEntry> = rows
         .iter()
@@ -127,6 +127,12 @@ fn read_ledger(body: &[u8]) -> Result<Vec<LedgerEntry>, ApiError> {
         .collect();
     let mut errors = Vec::new();
     for (e, r) in entries.iter().zip(&rows) {
+        let mut past = Vec::new();
+        refuse_past(caller, &r.day, now, "day", &mut past);
+        errors.extend(
+            past.into_iter()
+                .map(|f| FieldError::cell(r.row, &f.field, f.problem)),
+        );
         if let Some(el) = &e.elder {
             let mut errs = Vec::new();
             el.validate("", &mut errs);

@@ -599,12 +599,12 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
     };
     let (first, _) = call!(
         &app,
-        keyed(json!({"bookings": [{"elder_id": ids.elder_a, "day": "2022-04-19"}]}))
+        keyed(json!({"bookings": [{"elder_id": ids.elder_a, "day": "2099-04-21"}]}))
     );
     assert_eq!(first, 201);
     let (got, e) = call!(
         &app,
-        keyed(json!({"bookings": [{"elder_id": ids.elder_a, "day": "2022-04-20"}]}))
+        keyed(json!({"bookings": [{"elder_id": ids.elder_a, "day": "2099-04-22"}]}))
     );
     assert_eq!(
         (got, e["error"]["code"].as_str()),
@@ -612,7 +612,7 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
     );
     // The same key and body sent to another endpoint, or with another query, is not a replay
     // of the first answer (the key names the method, path, query and body).
-    let same = json!({"bookings": [{"elder_id": ids.elder_a, "day": "2022-04-19"}]});
+    let same = json!({"bookings": [{"elder_id": ids.elder_a, "day": "2099-04-21"}]});
     let (got, e) = call!(
         &app,
         req("POST", "/api/bookings?community_id=1", &sec, Some(same))
@@ -624,6 +624,28 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
         "{e}"
     );
 
+    // A secretary cannot book a day that has passed (the words name today); a date outside
+    // the years vaxride takes says so instead of "not a date".
+    for (day, code) in [
+        ("2022-04-19", "day_in_past"),
+        ("1970-01-02", "day_out_of_range"),
+    ] {
+        let (got, e) = call!(
+            &app,
+            req(
+                "POST",
+                "/api/bookings",
+                &sec,
+                Some(json!({"bookings": [{"elder_id": ids.elder_a, "day": day}]}))
+            )
+        );
+        assert_eq!(
+            (got, e["error"]["fields"][0]["code"].as_str()),
+            (400, Some(code)),
+            "{e}"
+        );
+    }
+
     // Nothing of the refused requests was written.
     let (_, after_bookings) = call!(
         &app,
@@ -632,6 +654,6 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
     let (_, after_elders) = call!(&app, req("GET", "/api/elders", &sec, None));
     assert_eq!(snapshot(&before_bookings), snapshot(&after_bookings));
     assert_eq!(snapshot(&before_elders), snapshot(&after_elders));
-    let (_, later) = call!(&app, req("GET", "/api/bookings?day=2022-04-20", &sec, None));
+    let (_, later) = call!(&app, req("GET", "/api/bookings?day=2099-04-22", &sec, None));
     assert_eq!(later, json!([]));
 }

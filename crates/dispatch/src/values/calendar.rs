@@ -42,11 +42,28 @@ impl Day {
             30,
             31,
         ];
-        if !(2000..2200).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days[m as usize - 1]
-        {
+        if !(1..=12).contains(&m) || d < 1 || d > days[m as usize - 1] {
             return Err(bad());
         }
+        if !(2000..2200).contains(&y) {
+            return Err(problems::day_out_of_range(s, 2000, 2199));
+        }
         Ok(Day(s.to_string()))
+    }
+
+    /// The UTC calendar day of a Unix time, when it lies in the years [`Day::parse`] takes.
+    pub fn from_unix(seconds: i64) -> Option<Day> {
+        // Civil date from days since 1970-01-01 (proleptic Gregorian).
+        let z = seconds.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        Day::parse(&format!("{y:04}-{m:02}-{d:02}")).ok()
     }
 
     /// The date as text.
