@@ -4,6 +4,7 @@
 //! entry for each (checked by the server's `tests/messages.rs`, which iterates every `ALL`).
 
 crate::declare_problems! {
+    control_character() => "must not hold control characters (such as NUL)";
     day_in_past(day, today) => "{day} has passed (today is {today}): a coordinator may book past days";
     day_out_of_range(value, min, max) => "'{value}' is a date outside the years {min} to {max}";
     bedridden() => "bedridden: gets a home visit, not a ride";

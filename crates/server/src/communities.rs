@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use vaxride_dispatch::model::Point;
 use vaxride_dispatch::values::Role;
+use vaxride_dispatch::values::check_text;
 use vaxride_dispatch::{FieldError, Problem};
 use vaxride_roadnet::Crs;
 
@@ -108,8 +109,8 @@ pub(crate) async fn create_community(
     let b = body.into_inner();
     let mut errors = Vec::new();
     let name = b.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", problems::chars_between(1, 100)));
+    if let Err(problem) = check_text(name, true, 100) {
+        errors.push(FieldError::new("name", problem));
     }
     b.centre.validate("centre", &mut errors);
     let boundary = b

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use vaxride_dispatch::FieldError;
 use vaxride_dispatch::model::{Day, Point, Site, SiteKind, Vehicle};
 use vaxride_dispatch::values::Role;
+use vaxride_dispatch::values::check_text;
 use vaxride_dispatch::values::{Shot, Weekdays, Window};
 use vaxride_roadnet::Crs;
 use vaxride_store::{NewDriver, NewSite, NewVehicle, Retire};
@@ -94,8 +95,8 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
     let mut errors = Vec::new();
     b.location.validate("location", &mut errors);
     let hours = times("hours", &b.hours, &mut errors);
-    if b.name.trim().is_empty() || b.name.chars().count() > 100 {
-        errors.push(FieldError::new("name", problems::chars_between(1, 100)));
+    if let Err(problem) = check_text(&b.name, true, 100) {
+        errors.push(FieldError::new("name", problem));
     }
     if !(5..=240).contains(&b.slot_minutes) {
         errors.push(FieldError::new("slot_minutes", problems::range(5, 240)));
@@ -328,12 +329,12 @@ pub(crate) async fn create_driver(
 fn driver_of(b: DriverBody) -> Result<NewDriver, ApiError> {
     let mut errors = Vec::new();
     let name = b.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", problems::chars_between(1, 100)));
+    if let Err(problem) = check_text(&name, true, 100) {
+        errors.push(FieldError::new("name", problem));
     }
     let phone = b.phone.trim().to_string();
-    if phone.is_empty() || phone.chars().count() > 30 {
-        errors.push(FieldError::new("phone", problems::chars_between(1, 30)));
+    if let Err(problem) = check_text(&phone, true, 30) {
+        errors.push(FieldError::new("phone", problem));
     }
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
@@ -397,8 +398,8 @@ pub(crate) async fn create_van(
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field("name", problems::chars_between(1, 100)));
+    if let Err(problem) = check_text(name, true, 100) {
+        return Err(ApiError::field("name", problem));
     }
     let id = state.store.create_van(district, name).await?;
     Ok(HttpResponse::Created().json(NewId { id }))

@@ -646,6 +646,29 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
         );
     }
 
+    // Text is checked the same way on every database, before it gets there: a NUL or another
+    // control character, or a name that shows nothing, is refused (also by the CSV dry run).
+    for (name, code) in [
+        ("Wang\u{0}Li", "control_character"),
+        ("\u{200B}\u{FEFF} ", "chars_between"),
+    ] {
+        let body = json!({"name": name, "home": {"lon": 123.4, "lat": 41.8},
+                          "mobility": "walks", "dose": "none"});
+        let (got, e) = call!(&app, req("POST", "/api/elders", &sec, Some(body)));
+        assert_eq!(
+            (got, e["error"]["fields"][0]["code"].as_str()),
+            (400, Some(code)),
+            "{e}"
+        );
+    }
+    let csv = "name,phone,lon,lat,mobility,dose,day\nWang\u{0}Li,13800000001,123.4,41.8,walks,none,2099-04-21\n";
+    let dry = test::TestRequest::post()
+        .uri("/api/bookings/import?dry_run=true")
+        .insert_header(("authorization", sec.clone().unwrap()))
+        .set_payload(csv);
+    let (got, e) = call!(&app, dry);
+    assert_eq!((got, e["ok"].as_bool()), (200, Some(false)), "{e}");
+
     // Nothing of the refused requests was written.
     let (_, after_bookings) = call!(
         &app,

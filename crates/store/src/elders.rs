@@ -1,11 +1,12 @@
 //! Elders on the communities' rosters.
 
-use crate::problems::{chars_between, max_chars, range};
+use crate::problems::range;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use vaxride_dispatch::FieldError;
 use vaxride_dispatch::model::{Dose, Elder, Mobility, Point};
+use vaxride_dispatch::values::check_text;
 
 use crate::communities::community_filter;
 use crate::error::Result;
@@ -44,17 +45,15 @@ impl ElderInput {
                 format!("{path}.{name}")
             }
         };
-        if self.name.trim().is_empty() || self.name.chars().count() > 100 {
-            errors.push(FieldError::new(f("name"), chars_between(1, 100)));
-        }
-        if self.phone.chars().count() > 30 {
-            errors.push(FieldError::new(f("phone"), max_chars(30)));
-        }
-        if self.address.chars().count() > 200 {
-            errors.push(FieldError::new(f("address"), max_chars(200)));
-        }
-        if self.notes.chars().count() > 1000 {
-            errors.push(FieldError::new(f("notes"), max_chars(1000)));
+        for (name, text, required, max) in [
+            ("name", &self.name, true, 100),
+            ("phone", &self.phone, false, 30),
+            ("address", &self.address, false, 200),
+            ("notes", &self.notes, false, 1000),
+        ] {
+            if let Err(problem) = check_text(text, required, max) {
+                errors.push(FieldError::new(f(name), problem));
+            }
         }
         if !(0..=3).contains(&self.companions) {
             errors.push(FieldError::new(f("companions"), range(0, 3)));

@@ -12,11 +12,13 @@ mod calendar;
 mod clock;
 mod people;
 mod place;
+mod text;
 
 pub use calendar::{Day, Weekdays};
 pub use clock::{ClockTime, Window};
 pub use people::{Dose, Mobility, Role, Shot};
 pub use place::{Point, PointErrors};
+pub use text::check_text;
 
 #[cfg(test)]
 mod tests {
