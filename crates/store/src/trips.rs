@@ -195,14 +195,34 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
+        // The trips that are this driver's now: an event of any other trip (withdrawn,
+        // reassigned, replaced by a new plan) is replayed as that trip's cancellation, with
+        // its id only, never with the elders it carried.
+        let mine: std::collections::HashSet<i64> = sqlx::query_scalar(
+            "SELECT id FROM trips WHERE driver_id = $1 AND active = 1 AND status <> 'cancelled'",
+        )
+        .bind(driver)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .collect();
         rows.iter()
             .map(|r| {
                 let payload: String = r.try_get("payload")?;
+                let payload: Value = serde_json::from_str(&payload)
+                    .map_err(|_| StoreError::Database("bad stored event".into()))?;
+                let trip = payload.get("id").and_then(Value::as_i64);
+                let (kind, payload) = match trip {
+                    Some(t) if mine.contains(&t) => (r.try_get("kind")?, payload),
+                    _ => (
+                        "trip_cancelled".to_string(),
+                        serde_json::json!({ "id": trip }),
+                    ),
+                };
                 Ok(OutboxEvent {
                     seq: r.try_get("seq")?,
-                    kind: r.try_get("kind")?,
-                    payload: serde_json::from_str(&payload)
-                        .map_err(|_| StoreError::Database("bad stored event".into()))?,
+                    kind,
+                    payload,
                     created_at: r.try_get("created_at")?,
                 })
             })

@@ -885,7 +885,7 @@ async fn declined_trips_are_reassigned(store: Store) {
                     store.respond(scope, t.id, false, NOW).await.unwrap().status,
                     "declined"
                 );
-                declined = Some((t.id, t.vehicle_id));
+                declined = Some((t.id, t.vehicle_id, scope));
             } else {
                 store.respond(scope, t.id, true, NOW).await.unwrap();
                 // An accepted trip cannot be reassigned; a busy vehicle cannot take another.
@@ -896,7 +896,7 @@ async fn declined_trips_are_reassigned(store: Store) {
             }
         }
     }
-    let (trip, vehicle) = declined.expect("someone had a trip");
+    let (trip, vehicle, declined_by) = declined.expect("someone had a trip");
     let coordinator_view = store
         .trips(w.coordinator, Some(day().as_str()))
         .await
@@ -932,6 +932,14 @@ async fn declined_trips_are_reassigned(store: Store) {
         events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
         vec!["trip_offered"]
     );
+    // The driver who declined it replays their stream from the start: the trip is no longer
+    // theirs, so its events carry its id only, as a cancellation, and no elder's data.
+    let old = store.outbox_after(declined_by, 0, 100).await.unwrap();
+    assert!(!old.is_empty());
+    for e in &old {
+        assert_eq!(e.kind, "trip_cancelled", "{e:?}");
+        assert_eq!(e.payload, serde_json::json!({ "id": trip }), "{e:?}");
+    }
     assert_eq!(
         store
             .respond(spare_scope, trip, true, NOW)
