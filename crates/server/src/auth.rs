@@ -155,6 +155,7 @@ pub(crate) struct Login {
 )]
 pub(crate) async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<Login>,
 ) -> Result<HttpResponse, ApiError> {
     let Login { username, password } = body.into_inner();
@@ -164,13 +165,23 @@ pub(crate) async fn login(
             problems::credentials_too_long(),
         ));
     }
-    // Guessing passwords: a burst of attempts per username, then one every 12 s.
-    if state.logins.check_key(&username.to_lowercase()).is_err() {
+    // Guessing passwords: a budget per source address over all usernames, and a burst per
+    // username from one source, then one every 12 s; the user at another address is not
+    // locked out by a guesser.
+    let source = req
+        .peer_addr()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    let throttled = state.login_sources.check_key(&source).is_err()
+        || state
+            .logins
+            .check_key(&(username.to_lowercase(), source))
+            .is_err();
+    if throttled {
         tracing::warn!("login throttled");
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
-            "too many login attempts for this user: wait a minute",
+            "too many login attempts: wait a minute",
         ));
     }
     // Verification is deliberately slow: run it off the async threads, a few at a time.

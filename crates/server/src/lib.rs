@@ -54,8 +54,12 @@ pub struct AppState {
     pub network: Option<Arc<RoadNetwork>>,
     /// Password checks running at once.
     pub hashing: tokio::sync::Semaphore,
-    /// Login attempts per username: a burst of 5, then one every 12 s.
-    pub logins: governor::DefaultKeyedRateLimiter<String>,
+    /// Login attempts per username and source address: a burst of 5, then one every 12 s (a
+    /// guesser elsewhere does not lock the user out).
+    pub logins: governor::DefaultKeyedRateLimiter<(String, std::net::IpAddr)>,
+    /// Login attempts per source address, whatever the username: a burst of 60, then one a
+    /// second (guessing over many usernames).
+    pub login_sources: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
     /// Planning runs this instance solves at once (default: its cores).
     pub planning: Arc<tokio::sync::Semaphore>,
     /// How long a planning run may search.
@@ -82,6 +86,10 @@ impl AppState {
             logins: governor::RateLimiter::keyed(
                 governor::Quota::per_minute(std::num::NonZeroU32::new(5).expect("5 > 0"))
                     .allow_burst(std::num::NonZeroU32::new(5).expect("5 > 0")),
+            ),
+            login_sources: governor::RateLimiter::keyed(
+                governor::Quota::per_second(std::num::NonZeroU32::new(1).expect("1 > 0"))
+                    .allow_burst(std::num::NonZeroU32::new(60).expect("60 > 0")),
             ),
             planning: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),

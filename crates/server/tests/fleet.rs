@@ -14,6 +14,11 @@ mod support;
 /// Two districts, each with a community, its coordinator (`coord-0`, `coord-1`) and secretary
 /// (`sec-0`, `sec-1`).
 async fn setup() -> web::Data<AppState> {
+    web::Data::new(AppState::new(staffed().await, None, Duration::from_secs(1)))
+}
+
+/// A store with two districts, each with its coordinator and a secretary.
+async fn staffed() -> vaxride_store::Store {
     let store = support::fresh_store("fleet").await;
     for (k, name) in ["north", "south"].iter().enumerate() {
         let centre = Point {
@@ -29,7 +34,7 @@ async fn setup() -> web::Data<AppState> {
         )
         .await;
     }
-    web::Data::new(AppState::new(store, None, Duration::from_secs(1)))
+    store
 }
 
 fn site(name: &str) -> Value {
@@ -302,23 +307,40 @@ async fn coordinators_manage_sites_vans_vehicles_and_drivers() {
 }
 
 #[actix_web::test]
-async fn guessing_a_password_is_throttled_per_username() {
-    let app = test::init_service(build_app(setup().await)).await;
-    let attempt = |user: &str, pw: &str| {
+async fn guessing_a_password_is_throttled_per_username_and_per_source() {
+    let mut state = AppState::new(staffed().await, None, Duration::from_secs(1));
+    // A small budget per source, to reach it in a test.
+    state.login_sources = governor::RateLimiter::keyed(
+        governor::Quota::per_minute(std::num::NonZeroU32::new(1).unwrap())
+            .allow_burst(std::num::NonZeroU32::new(10).unwrap()),
+    );
+    let app = test::init_service(build_app(web::Data::new(state))).await;
+    let attempt = |user: &str, pw: &str, from: &str| {
         test::TestRequest::post()
             .uri("/api/login")
+            .peer_addr(format!("{from}:4000").parse().unwrap())
             .set_json(json!({"username": user, "password": pw}))
     };
+    let guesser = "203.0.113.7";
     for _ in 0..5 {
-        assert_eq!(call!(&app, attempt("coord-0", "guess")).0, 401);
+        assert_eq!(call!(&app, attempt("coord-0", "guess", guesser)).0, 401);
     }
-    let (status, e) = call!(&app, attempt("coord-0", "pw"));
+    let (status, e) = call!(&app, attempt("coord-0", "pw", guesser));
     assert_eq!(
         (status, e["error"]["code"].as_str()),
         (429, Some("too_many_attempts"))
     );
-    // Other users are not affected.
-    assert_eq!(call!(&app, attempt("sec-0", "pw")).0, 200);
+    // The user at their own address is not locked out; other users are not affected.
+    assert_eq!(call!(&app, attempt("coord-0", "pw", "198.51.100.2")).0, 200);
+    assert_eq!(call!(&app, attempt("sec-0", "pw", "198.51.100.2")).0, 200);
+    // Guessing over many usernames from one address runs out of that address's budget.
+    let mut refused = 0;
+    for k in 0..6 {
+        if call!(&app, attempt(&format!("nobody-{k}"), "guess", guesser)).0 == 429 {
+            refused += 1;
+        }
+    }
+    assert!(refused >= 2, "{refused} of 6 refused");
 }
 
 #[actix_web::test]
