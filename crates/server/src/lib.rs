@@ -64,6 +64,8 @@ pub struct AppState {
     pub planning: Arc<tokio::sync::Semaphore>,
     /// How long a planning run may search.
     pub plan_time: Duration,
+    /// The most bookings one planning run takes (default [`MAX_PLAN_BOOKINGS`]).
+    pub max_plan_bookings: usize,
     /// This instance's name on the job queue's leases (`VAXRIDE_INSTANCE`): an instance that
     /// starts again under the same name takes back at once the jobs it was running.
     pub instance: String,
@@ -95,6 +97,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             )),
             plan_time,
+            max_plan_bookings: MAX_PLAN_BOOKINGS,
             instance: format!(
                 "pid-{}-{}",
                 std::process::id(),

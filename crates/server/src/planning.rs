@@ -13,11 +13,11 @@ use vaxride_dispatch::values::Role;
 use vaxride_solver::{Budget, Cost};
 use vaxride_store::{JobView, NewJob, Scope};
 
+use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::problems;
 use crate::sse;
-use crate::{AppState, MAX_PLAN_BOOKINGS};
 
 /// A job's progress as streamed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
@@ -113,10 +113,10 @@ pub(crate) async fn run(
         return Err(ApiError::field("seconds", problems::at_least(1)));
     }
     let input = state.store.plan_input(district, &day).await?;
-    if input.bookings.len() > MAX_PLAN_BOOKINGS {
+    if input.bookings.len() > state.max_plan_bookings {
         return Err(ApiError::field(
             "day",
-            problems::plan_too_large(input.bookings.len(), MAX_PLAN_BOOKINGS),
+            problems::plan_too_large(input.bookings.len(), state.max_plan_bookings),
         ));
     }
     let run = NewJob {

@@ -176,7 +176,14 @@ async fn world(store: &Store) -> (i64, Vec<i64>) {
 }
 
 async fn instance(store: Store) -> String {
-    let state = actix_web::web::Data::new(AppState::new(store, None, Duration::from_secs(2)));
+    instance_with(store, |_| {}).await
+}
+
+/// An instance whose settings `f` changes first.
+async fn instance_with(store: Store, f: impl FnOnce(&mut AppState)) -> String {
+    let mut state = AppState::new(store, None, Duration::from_secs(2));
+    f(&mut state);
+    let state = actix_web::web::Data::new(state);
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let app = Application::build(state, listener, Some(2)).unwrap();
     let url = app.local_url();
@@ -526,6 +533,24 @@ async fn jobs(url: String) {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 201);
+    // A day larger than an instance takes is refused before it is queued, naming the limit.
+    let small = instance_with(Store::open(&url).await.unwrap(), |s| {
+        s.max_plan_bookings = 2
+    })
+    .await;
+    let (status, e) = Client::login(&small, "coord")
+        .await
+        .post("/api/plans/run", json!({"day": DAY, "seconds": 1}))
+        .await;
+    assert_eq!(
+        (
+            status,
+            e["error"]["fields"][0]["code"].clone(),
+            e["error"]["fields"][0]["params"]["max"].clone()
+        ),
+        (400, json!("plan_too_large"), json!("2")),
+        "{e}"
+    );
     let coord_a = Client::login(&w.base, "coord").await;
     let (status, started) = coord_a
         .post("/api/plans/run", json!({"day": DAY, "seconds": 60}))
