@@ -142,7 +142,9 @@ async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result<TripView> 
     })
 }
 
-/// Writes an outbox event for `driver` carrying the trip as it now is (in `tx`).
+/// Writes an outbox event for `driver` carrying the trip as it now is (in `tx`). A
+/// cancellation takes the trip from the driver: it carries the trip's id only, and the elders'
+/// data in the driver's earlier events of that trip is erased (nothing of it is kept for them).
 pub(crate) async fn push_trip(
     tx: &mut Tx,
     driver: i64,
@@ -150,7 +152,12 @@ pub(crate) async fn push_trip(
     kind: &str,
     now: i64,
 ) -> Result<i64> {
-    let view = trip_view(tx, trip).await?;
+    let payload = if kind == "trip_cancelled" {
+        forget_trip(tx, driver, trip).await?;
+        serde_json::json!({ "id": trip }).to_string()
+    } else {
+        serde_json::to_string(&trip_view(tx, trip).await?).expect("trip serialises")
+    };
     let seq: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM driver_outbox WHERE driver_id = $1",
     )
@@ -163,11 +170,37 @@ pub(crate) async fn push_trip(
     .bind(driver)
     .bind(seq)
     .bind(kind)
-    .bind(serde_json::to_string(&view).expect("trip serialises"))
+    .bind(payload)
     .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(seq)
+}
+
+/// Erases the trip's data from `driver`'s earlier events: each keeps its place in the stream
+/// and the trip's id.
+async fn forget_trip(tx: &mut Tx, driver: i64, trip: i64) -> Result<()> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT seq, payload FROM driver_outbox WHERE driver_id = $1")
+            .bind(driver)
+            .fetch_all(&mut **tx)
+            .await?;
+    let bare = serde_json::json!({ "id": trip }).to_string();
+    for (seq, payload) in rows {
+        let of_trip = serde_json::from_str::<Value>(&payload)
+            .ok()
+            .and_then(|p| p.get("id").and_then(Value::as_i64))
+            == Some(trip);
+        if of_trip && payload != bare {
+            sqlx::query("UPDATE driver_outbox SET payload = $1 WHERE driver_id = $2 AND seq = $3")
+                .bind(&bare)
+                .bind(driver)
+                .bind(seq)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 fn driver_of(scope: Scope) -> Result<i64> {
