@@ -1,15 +1,19 @@
 //! Clustered against whole-day solving on the demo street office (or any seed of it).
 //!
-//! `cargo run --release -p vaxride-benches --bin plan_day -- SECONDS [SEED] [--threads N] [--iterations N]`
-//! (`--iterations`: a deterministic budget, split between the stages as the seconds are)
-//! prints one JSON line per mode: bookings, served, unserved by reason, vehicles used, driver
-//! hours, mean ride, wall time, clusters.
+//! `cargo run --release -p vaxride-benches --bin plan_day -- SECONDS [SEED] [--threads N] [--iterations N]
+//! [--osm FILE] [--offices N --requests R --office K] [--mode clustered|whole]`
+//! (`--iterations`: a deterministic budget, split between the stages as the seconds are;
+//! `--osm`: the office on a real extract's roads instead of the generated town's; `--offices`,
+//! `--requests`, `--office`: office K (from 0) of a demo city district of N offices with R
+//! bookings each, as `serve --demo-offices N --demo-requests R` seeds it; `--mode`: one mode
+//! only) prints one JSON line per mode: bookings, served, unserved by reason, vehicles used,
+//! driver hours, mean ride, wall time, clusters.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use vaxride_demo::{office, road_anchors, town_roads};
-use vaxride_dispatch::model::Day;
+use vaxride_demo::{OfficeSize, city, road_anchors, town_roads};
+use vaxride_dispatch::model::{Day, Point};
 use vaxride_dispatch::plan::{PlanBooking, PlanInput};
 use vaxride_dispatch::planning::{Iterations, PlanStage, Progress, plan_day};
 use vaxride_dispatch::solve::PlanOptions;
@@ -43,22 +47,39 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let seconds: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(30.0);
     let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2022);
-    let threads: usize = args
-        .iter()
-        .position(|a| a == "--threads")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2);
+    let flag = |name: &str| -> Option<&String> {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
+    let number = |name: &str| flag(name).and_then(|s| s.parse::<usize>().ok());
+    let threads = number("--threads").unwrap_or(2);
     // An iteration budget instead of seconds: a deterministic run (same seed, same plan).
-    let iterations: Option<u64> = args
-        .iter()
-        .position(|a| a == "--iterations")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse().ok());
-    let ways = town_roads(seed);
-    let net = RoadNetwork::from_car_ways(&ways).expect("the demo town has roads");
+    let iterations: Option<u64> = flag("--iterations").and_then(|s| s.parse().ok());
+    let (net, anchors) = match flag("--osm") {
+        Some(path) => {
+            let bytes = std::fs::read(path).expect("the OSM file");
+            let net = RoadNetwork::from_osm(&bytes, &Default::default()).expect("a network");
+            let g = net.graph();
+            let anchors = (0..g.node_count() as u32)
+                .map(|i| {
+                    let [lon, lat] = g.node(i);
+                    Point { lon, lat }
+                })
+                .collect();
+            (net, anchors)
+        }
+        None => {
+            let ways = town_roads(seed);
+            let net = RoadNetwork::from_car_ways(&ways).expect("the demo town has roads");
+            (net, road_anchors(&ways))
+        }
+    };
     let day = Day::parse("2022-04-18").expect("a date");
-    let o = office(seed, &day, &road_anchors(&ways));
+    let size = number("--requests").map_or(OfficeSize::DEMO, OfficeSize::for_requests);
+    let offices = number("--offices").unwrap_or(1);
+    let k = number("--office").unwrap_or(0);
+    let o = city(seed, &day, &anchors, offices, size).swap_remove(k);
     let sites: Vec<_> = o
         .sites
         .iter()
@@ -106,7 +127,12 @@ fn main() {
         sites,
         vehicles,
     };
-    for clustered in [true, false] {
+    let modes: &[bool] = match flag("--mode").map(String::as_str) {
+        Some("clustered") => &[true],
+        Some("whole") => &[false],
+        _ => &[true, false],
+    };
+    for &clustered in modes {
         let options = PlanOptions {
             seed: 1,
             threads,

@@ -23,6 +23,11 @@ impl Area {
     /// the median of all anchors; all anchors when that leaves too few. Invalid anchors are
     /// ignored; without any, [`TOWN_CENTRE`] is the only anchor.
     pub(crate) fn new(anchors: &[Point]) -> Area {
+        Area::around(anchors, AREA_HALF_M)
+    }
+
+    /// Like [`Area::new`], with a square of half side `half_m` metres.
+    pub(crate) fn around(anchors: &[Point], half_m: f64) -> Area {
         let mut valid: Vec<Point> = anchors
             .iter()
             .copied()
@@ -57,7 +62,7 @@ impl Area {
             .copied()
             .filter(|p| {
                 let [x, y] = frame.xy(*p);
-                x.abs() <= AREA_HALF_M && y.abs() <= AREA_HALF_M
+                x.abs() <= half_m && y.abs() <= half_m
             })
             .collect();
         let points = if near.len() >= MIN_AREA_ANCHORS {

@@ -18,6 +18,11 @@
 //! `area` (the anchors the office is placed among), `names` and `people` (who lives there), and
 //! [`office`] (communities, elders, sites, fleet, bookings and users, drawn in that order from
 //! one random stream).
+//!
+//! A city district is several such offices side by side ([`city`]): the anchors shared out
+//! into one region per office, each office in its own region and sized to its day's requests
+//! ([`OfficeSize::for_requests`]: elders, sites and vans, vehicles). One office of the demo's
+//! size is the demo office itself.
 
 mod area;
 mod frame;
@@ -26,7 +31,10 @@ pub mod office;
 mod people;
 pub mod roads;
 
-pub use office::{DemoBooking, DemoCommunity, DemoDriver, DemoElder, DemoOffice, DemoUser, office};
+pub use office::{
+    DemoBooking, DemoCommunity, DemoDriver, DemoElder, DemoOffice, DemoUser, OfficeSize, city,
+    office,
+};
 pub use roads::{TOWN_CENTRE, road_anchors, town_roads};
 
 #[cfg(test)]

@@ -18,6 +18,73 @@ pub(crate) const COMMUNITIES: [&str; 8] = [
     "京畿路社区",
 ];
 
+/// Street offices of the city district, the demo's own first (Shenyang's 沈河区 and its
+/// neighbours); the offices of a city after the last are numbered.
+pub(crate) const DISTRICTS: [&str; 16] = [
+    "皇城街道",
+    "大西街道",
+    "山东庙街道",
+    "朱剪炉街道",
+    "滨河街道",
+    "万莲街道",
+    "大南街道",
+    "风雨坛街道",
+    "五里河街道",
+    "泉园街道",
+    "新北站街道",
+    "南塔街道",
+    "太原街街道",
+    "北市场街道",
+    "南市场街道",
+    "集贤街道",
+];
+
+/// Community names common in the city, for the offices after the demo's own (eight each, in
+/// turn).
+pub(crate) const CITY_COMMUNITIES: [&str; 24] = [
+    "和平社区",
+    "新华社区",
+    "光明社区",
+    "幸福社区",
+    "建设社区",
+    "友谊社区",
+    "团结社区",
+    "胜利社区",
+    "民主社区",
+    "文化社区",
+    "长青社区",
+    "春晓社区",
+    "东风社区",
+    "红旗社区",
+    "朝阳社区",
+    "向阳社区",
+    "南湖社区",
+    "北陵社区",
+    "青年社区",
+    "大学社区",
+    "滨河社区",
+    "万泉社区",
+    "五爱社区",
+    "惠工社区",
+];
+
+/// The name of the city's street office number `k` (from 0: the demo's own).
+pub(crate) fn district(k: usize) -> String {
+    match k / DISTRICTS.len() {
+        0 => DISTRICTS[k].to_string(),
+        round => format!("{}（{}）", DISTRICTS[k % DISTRICTS.len()], round + 1),
+    }
+}
+
+/// The communities of street office number `k`: the source articles' for the demo's own, the
+/// city's common names for the others.
+pub(crate) fn communities(k: usize) -> [&'static str; 8] {
+    if k == 0 {
+        return COMMUNITIES;
+    }
+    std::array::from_fn(|c| CITY_COMMUNITIES[(8 * (k - 1) + c) % CITY_COMMUNITIES.len()])
+}
+
 /// Communities that run a temporary vaccination point (疫苗加油站), by index.
 pub(crate) const POINT_COMMUNITIES: [usize; 2] = [3, 4];
 

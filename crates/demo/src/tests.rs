@@ -40,6 +40,20 @@ fn near_anchor(p: Point, anchors: &[Point]) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// `n` anchors scattered at random over 30 km × 30 km around the town's centre.
+fn scattered(seed: u64, n: usize) -> Vec<Point> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let frame = Frame::new(TOWN_CENTRE);
+    (0..n)
+        .map(|_| {
+            frame.point([
+                rng.random_range(-15_000.0..15_000.0),
+                rng.random_range(-15_000.0..15_000.0),
+            ])
+        })
+        .collect()
+}
+
 #[test]
 fn demo_roads_are_deterministic() {
     let (a, b, c) = (town_roads(7), town_roads(7), town_roads(8));
@@ -265,16 +279,7 @@ fn demo_users_have_every_role() {
 #[test]
 fn a_large_extract_is_cut_to_a_street_office() {
     // Anchors over 30 km × 30 km: the office stays within a few kilometres.
-    let mut rng = StdRng::seed_from_u64(1);
-    let frame = Frame::new(TOWN_CENTRE);
-    let anchors: Vec<Point> = (0..20_000)
-        .map(|_| {
-            frame.point([
-                rng.random_range(-15_000.0..15_000.0),
-                rng.random_range(-15_000.0..15_000.0),
-            ])
-        })
-        .collect();
+    let anchors = scattered(1, 20_000);
     let o = office(1, &day(), &anchors);
     let hub = o.sites[0].location;
     for e in &o.elders {
@@ -289,4 +294,162 @@ fn a_large_extract_is_cut_to_a_street_office() {
         lat: 1.0,
     };
     assert_eq!(office(1, &day(), &[nan]).communities[0].centre, TOWN_CENTRE);
+}
+
+/// Every place of an office: community centres, homes, sites and vehicle starts.
+fn places(o: &DemoOffice) -> Vec<Point> {
+    o.communities
+        .iter()
+        .map(|c| c.centre)
+        .chain(o.elders.iter().map(|e| e.home))
+        .chain(o.sites.iter().map(|s| s.location))
+        .chain(o.vehicles.iter().map(|v| v.start))
+        .collect()
+}
+
+/// The places elders can book on `day`: the slots' capacities, summed.
+fn slot_places(o: &DemoOffice) -> u32 {
+    o.sites
+        .iter()
+        .flat_map(|s| s.slots(&day()))
+        .map(|s| s.capacity)
+        .sum()
+}
+
+#[test]
+fn one_office_of_the_demo_size_is_the_demo_office() {
+    let (_, anchors, o) = town_office(4);
+    assert_eq!(city(4, &day(), &anchors, 1, OfficeSize::DEMO), vec![o]);
+}
+
+#[test]
+fn a_sized_office_books_its_requests_with_room_to_spare() {
+    let anchors = road_anchors(&town_roads(3));
+    for requests in [60, 220, 500, 1000] {
+        let size = OfficeSize::for_requests(requests);
+        let [o] = &city(3, &day(), &anchors, 1, size)[..] else {
+            panic!("one office")
+        };
+        assert_eq!(o.bookings.len(), requests);
+        assert!(o.elders.len() as f64 >= requests as f64 / 0.7);
+        assert_eq!(o.vehicles.len(), requests.div_ceil(8).max(4));
+        assert_eq!(o.drivers.len(), o.vehicles.len());
+        let places = slot_places(o) as f64;
+        assert!(places >= 1.3 * requests as f64, "{requests}: {places}");
+        let ramps = o.vehicles.iter().filter(|v| v.wheelchairs > 0).count();
+        assert!(ramps * 25 >= 4 * o.vehicles.len(), "{requests}: {ramps}");
+        // The vans' stops: three each, no two vans in one community at the same time.
+        assert_eq!(o.vans.len(), size.vans);
+        let stops: Vec<_> = o
+            .sites
+            .iter()
+            .filter(|s| s.kind == SiteKind::VanStop)
+            .collect();
+        assert_eq!(stops.len(), 3 * size.vans);
+        if size.vans <= 6 {
+            for (i, a) in stops.iter().enumerate() {
+                for b in &stops[i + 1..] {
+                    let place = |n: &str| n.split('·').nth(1).map(str::to_string);
+                    assert!(
+                        a.open_from != b.open_from || place(&a.name) != place(&b.name),
+                        "{} {}",
+                        a.name,
+                        b.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_city_is_street_offices_in_disjoint_regions() {
+    let anchors = road_anchors(&town_roads(2022));
+    let offices = city(2022, &day(), &anchors, 10, OfficeSize::for_requests(500));
+    let regions = office::city::regions(2022, &anchors, 10);
+    assert_eq!((offices.len(), regions.len()), (10, 10));
+    let districts: HashSet<&str> = offices.iter().map(|o| o.district.as_str()).collect();
+    assert_eq!(districts.len(), 10);
+    // The regions share out the anchors: no anchor in two.
+    let mut seen = HashSet::new();
+    for r in &regions {
+        assert!(r.len() >= 30, "{}", r.len());
+        for p in r {
+            assert!(
+                seen.insert((p.lon.to_bits(), p.lat.to_bits())),
+                "{p:?} twice"
+            );
+        }
+    }
+    for (o, region) in offices.iter().zip(&regions) {
+        assert_eq!(o.bookings.len(), 500);
+        assert!(slot_places(o) >= 650, "{}: {}", o.district, slot_places(o));
+        for p in places(o) {
+            assert!(near_anchor(p, region) <= 10.0, "{} {p:?}", o.district);
+        }
+    }
+    // Logins: one admin; each office its coordinator, secretaries and drivers, no name twice.
+    let users: Vec<&DemoUser> = offices.iter().flat_map(|o| &o.users).collect();
+    let names: HashSet<&str> = users.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(names.len(), users.len());
+    assert_eq!(users.iter().filter(|u| u.role == Role::Admin).count(), 1);
+    for (k, o) in offices.iter().enumerate() {
+        let prefix = if k == 0 {
+            String::new()
+        } else {
+            format!("o{}-", k + 1)
+        };
+        let coordinator = format!("{prefix}coordinator");
+        assert!(
+            o.users
+                .iter()
+                .any(|u| u.username == coordinator && u.role == Role::Coordinator),
+            "{coordinator}"
+        );
+        let secretaries = o.users.iter().filter(|u| u.role == Role::Secretary);
+        assert!(secretaries.clone().all(|u| u.username.starts_with(&prefix)));
+        assert_eq!(secretaries.count(), o.communities.len());
+    }
+    assert_eq!(offices[0].district, "皇城街道");
+    assert!(names.contains("o10-driver-63"));
+}
+
+#[test]
+fn a_city_is_deterministic() {
+    let anchors = road_anchors(&town_roads(8));
+    let size = OfficeSize::for_requests(120);
+    let a = city(8, &day(), &anchors, 4, size);
+    assert_eq!(a, city(8, &day(), &anchors, 4, size));
+    assert_ne!(a, city(9, &day(), &anchors, 4, size));
+}
+
+#[test]
+fn a_large_extract_is_cut_to_a_city_district() {
+    // Anchors over 30 km × 30 km: ten offices within the 6.3 km square of the city.
+    let anchors = scattered(2, 40_000);
+    let frame = Frame::new(TOWN_CENTRE);
+    let offices = city(2, &day(), &anchors, 10, OfficeSize::for_requests(200));
+    let all: Vec<Point> = offices.iter().flat_map(places).collect();
+    let (xs, ys): (Vec<f64>, Vec<f64>) = all
+        .iter()
+        .map(|p| {
+            let [x, y] = frame.xy(*p);
+            (x, y)
+        })
+        .unzip();
+    let span = |v: &[f64]| {
+        v.iter().copied().fold(f64::MIN, f64::max) - v.iter().copied().fold(f64::MAX, f64::min)
+    };
+    assert!(
+        span(&xs) < 6_400.0 && span(&ys) < 6_400.0,
+        "{} {}",
+        span(&xs),
+        span(&ys)
+    );
+    assert!(
+        span(&xs) > 5_000.0 && span(&ys) > 5_000.0,
+        "{} {}",
+        span(&xs),
+        span(&ys)
+    );
 }

@@ -12,9 +12,15 @@ use super::{DemoBooking, DemoElder, hm};
 /// Bookings for the demo day.
 pub(crate) const BOOKINGS: usize = 220;
 
-/// About [`BOOKINGS`] bookings of elders who can travel and still need a dose; windows in the
-/// morning, the afternoon or an hour; some ask for a site that gives their dose.
-pub(super) fn draw(elders: &Elders, sites: &[Site], rng: &mut StdRng) -> Vec<DemoBooking> {
+/// `count` bookings (the demo's [`BOOKINGS`]; fewer when fewer elders can book) of elders who
+/// can travel and still need a dose; windows in the morning, the afternoon or an hour; some
+/// ask for a site that gives their dose.
+pub(super) fn draw(
+    elders: &Elders,
+    sites: &[Site],
+    count: usize,
+    rng: &mut StdRng,
+) -> Vec<DemoBooking> {
     let (care_home_elders, elders) = (&elders.care_home, &elders.list);
     let can_book =
         |e: &DemoElder| e.mobility != Mobility::Bedridden && e.dose.next_shot().is_some();
@@ -27,7 +33,7 @@ pub(super) fn draw(elders: &Elders, sites: &[Site], rng: &mut StdRng) -> Vec<Dem
         .filter(|i| can_book(&elders[*i]) && !chosen.contains(i))
         .collect();
     others.shuffle(rng);
-    let room = BOOKINGS.saturating_sub(chosen.len());
+    let room = count.saturating_sub(chosen.len());
     chosen.extend(others.into_iter().take(room));
     chosen.sort_unstable();
     let mut bookings = Vec::with_capacity(chosen.len());

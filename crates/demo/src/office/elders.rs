@@ -8,7 +8,7 @@ use rand::rngs::StdRng;
 use super::DemoElder;
 use crate::area::Area;
 use crate::frame::nudge;
-use crate::names::{COMMUNITIES, ESTATES, STREETS, phone};
+use crate::names::{ESTATES, STREETS, phone};
 use crate::people::person;
 
 /// Elders in the office.
@@ -29,27 +29,34 @@ pub(crate) struct Elders {
 }
 
 impl Elders {
-    /// About 300 / 8 elders per community (sizes drawn around the mean), homes among the
-    /// community's anchors; one community drawn to hold the institution.
-    pub(super) fn draw(area: &Area, clusters: &[Vec<usize>], rng: &mut StdRng) -> Elders {
-        let weights: Vec<f64> = (0..COMMUNITIES.len())
+    /// `total` elders (the demo's [`ELDERS`]), about the same number in each of the
+    /// communities `names` (sizes drawn around the mean), homes among the community's anchors;
+    /// one community drawn to hold the institution.
+    pub(super) fn draw(
+        area: &Area,
+        clusters: &[Vec<usize>],
+        names: &[&str],
+        total: usize,
+        rng: &mut StdRng,
+    ) -> Elders {
+        let weights: Vec<f64> = (0..names.len())
             .map(|_| rng.random_range(0.75..1.25))
             .collect();
-        let total: f64 = weights.iter().sum();
+        let weight: f64 = weights.iter().sum();
         let mut counts: Vec<usize> = weights
             .iter()
-            .map(|w| (ELDERS as f64 * w / total) as usize)
+            .map(|w| (total as f64 * w / weight) as usize)
             .collect();
-        let short = ELDERS - counts.iter().sum::<usize>();
+        let short = total - counts.iter().sum::<usize>();
         for c in counts.iter_mut().take(short) {
             *c += 1;
         }
-        let care_community = rng.random_range(0..COMMUNITIES.len());
+        let care_community = rng.random_range(0..names.len());
         let mut phones = HashSet::new();
-        let mut elders = Vec::with_capacity(ELDERS);
+        let mut elders = Vec::with_capacity(total);
         let mut care_home_elders = Vec::new();
         for (c, (&count, cluster)) in counts.iter().zip(clusters).enumerate() {
-            let short_name = COMMUNITIES[c].trim_end_matches("社区");
+            let short_name = names[c].trim_end_matches("社区");
             let estates = [format!("{short_name}小区"), ESTATES[c].to_string()];
             let streets = [STREETS[2 * c], STREETS[2 * c + 1]];
             let reach = cluster.len().min((count * 4).max(30));

@@ -1,5 +1,5 @@
-//! The volunteer fleet: 25 vehicles (four with a ramp, five partner seven-seaters, private
-//! cars), each with its driver and shift.
+//! The volunteer fleet: 25 vehicles in the demo (four with a ramp, five partner seven-seaters,
+//! private cars; a larger fleet in the same shares), each with its driver and shift.
 
 use std::collections::HashSet;
 
@@ -11,9 +11,13 @@ use super::{DemoDriver, hm};
 use crate::area::Area;
 use crate::names::{phone, plate, younger_name};
 
-/// The vehicles and their drivers; drivers' phones are added to `phones`.
+/// Vehicles of the demo office.
+pub(crate) const VEHICLES: usize = 25;
+
+/// `count` vehicles and their drivers; drivers' phones are added to `phones`.
 pub(super) fn draw(
     area: &Area,
+    count: usize,
     phones: &mut HashSet<String>,
     rng: &mut StdRng,
 ) -> (Vec<Vehicle>, Vec<DemoDriver>) {
@@ -22,11 +26,16 @@ pub(super) fn draw(
     let full = (hm(7, 30), hm(17, 30));
     let mut vehicles = Vec::new();
     let mut drivers = Vec::new();
-    for v in 0..25 {
-        let (kind, seats, wheelchairs) = match v {
-            0..4 => ("无障碍车", 5, 1),
-            4..9 => ("合作单位七座车", 7, 0),
-            _ => ("私家车", 4, 0),
+    // The demo's shares: 4 in 25 with a ramp, 5 in 25 partner seven-seaters.
+    let ramps = (4 * count).div_ceil(VEHICLES);
+    let partners = ramps + (5 * count).div_ceil(VEHICLES);
+    for v in 0..count {
+        let (kind, seats, wheelchairs) = if v < ramps {
+            ("无障碍车", 5, 1)
+        } else if v < partners {
+            ("合作单位七座车", 7, 0)
+        } else {
+            ("私家车", 4, 0)
         };
         let shift = match v {
             0 | 3 => full,

@@ -1,12 +1,16 @@
 //! The demo street office: its records and [`office`], which draws them in a fixed order from
 //! one random stream (communities, elders, sites, fleet, bookings, users), so that the same
-//! seed and anchors always give the same office.
+//! seed and anchors always give the same office; [`OfficeSize`] scales an office to a day's
+//! requests, and [`city`] places several offices side by side.
 
 pub(crate) mod bookings;
+pub(crate) mod city;
 pub(crate) mod elders;
 mod fleet;
 mod sites;
 mod users;
+
+pub use city::city;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -14,7 +18,7 @@ use vaxride_dispatch::model::{Day, Dose, Mobility, Point, Site, TimeOfDay, Vehic
 use vaxride_dispatch::values::{Role, Window};
 
 use crate::area::Area;
-use crate::names::COMMUNITIES;
+use crate::names;
 
 /// Seeds are mixed with this so that the roads and the office draw from different streams.
 const OFFICE_SALT: u64 = 0x7a78_7269_6465_0002;
@@ -121,8 +125,71 @@ pub struct DemoOffice {
     pub drivers: Vec<DemoDriver>,
     /// Ride requests for the demo day.
     pub bookings: Vec<DemoBooking>,
-    /// Logins: an admin, a coordinator, a secretary per community, a driver login per driver.
+    /// Logins: an admin (the demo's own office only), a coordinator, a secretary per community,
+    /// a driver login per driver.
     pub users: Vec<DemoUser>,
+}
+
+/// How big a street office is: the demo's own size, or one scaled to a day's requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfficeSize {
+    /// Elders in the ledger.
+    pub elders: usize,
+    /// Bookings on the day (fewer only when too few elders can travel and need a dose).
+    pub bookings: usize,
+    /// Vehicles, one driver each.
+    pub vehicles: usize,
+    /// Fixed sites open all day: the health centre in the middle, a plaza, and any more spread
+    /// over the area (at least the first two).
+    pub fixed_sites: usize,
+    /// Community health stations (社区卫生服务站, small, open all day), one in each of as many
+    /// communities (at most eight).
+    pub stations: usize,
+    /// Mobile vaccination vans, three stops each on the day.
+    pub vans: usize,
+}
+
+impl OfficeSize {
+    /// The demo office: 300 elders, 220 bookings, 25 vehicles, two fixed sites, no station,
+    /// two vans.
+    pub const DEMO: OfficeSize = OfficeSize {
+        elders: elders::ELDERS,
+        bookings: bookings::BOOKINGS,
+        vehicles: fleet::VEHICLES,
+        fixed_sites: 2,
+        stations: 0,
+        vans: 2,
+    };
+
+    /// An office sized for `requests` bookings (at least 1): elders `requests / 0.7` (about
+    /// nine in ten can travel and still need a dose, so the bookings are a choice among them);
+    /// a vehicle per 8 requests (the 500-request, 60-vehicle day of the solver's benchmark;
+    /// the demo has one per 8.8); a van per 250 requests (at least two); a health station in
+    /// every community; and as many fixed sites as it takes for the slots to offer about 1.9
+    /// places per request, as the demo's do (420 for 220).
+    ///
+    /// The stations are what keeps a larger office servable: an elder is offered the four
+    /// nearest sites that give the dose, open or not at the time asked for, and in a dense
+    /// office without them those four are often the community points and van stops of the
+    /// morning (measured on Heidelberg's roads: up to 28 of 500 bookings left without an open
+    /// slot; with a station in each community, none).
+    pub fn for_requests(requests: usize) -> OfficeSize {
+        let requests = requests.max(1);
+        let vans = ((requests + 125) / 250).max(2);
+        let stations = names::COMMUNITIES.len();
+        let places = sites::places(2, stations, vans);
+        let wanted = 19 * requests / 10;
+        OfficeSize {
+            elders: (requests as f64 / 0.7).ceil() as usize,
+            bookings: requests,
+            vehicles: requests.div_ceil(8).max(4),
+            fixed_sites: 2 + wanted
+                .saturating_sub(places)
+                .div_ceil(sites::SPREAD_SITE_PLACES),
+            stations,
+            vans,
+        }
+    }
 }
 
 /// The demo street office on `day`, placed among `anchors` (see the module documentation).
@@ -133,12 +200,27 @@ pub struct DemoOffice {
 /// elders who can travel and still need a dose, and the users of every role. Only the anchors
 /// within about 2.2 km of the anchor nearest to their median are used (all of them when that
 /// leaves fewer than 30); an empty or invalid list falls back to [`TOWN_CENTRE`].
+///
+/// [`TOWN_CENTRE`]: crate::TOWN_CENTRE
 pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
+    draw(seed, day, anchors, 0, OfficeSize::DEMO)
+}
+
+/// Street office number `k` of a city (0: the demo's own names and logins), of `size`, on
+/// `day` among `anchors`.
+pub(crate) fn draw(
+    seed: u64,
+    day: &Day,
+    anchors: &[Point],
+    k: usize,
+    size: OfficeSize,
+) -> DemoOffice {
     let mut rng = StdRng::seed_from_u64(seed ^ OFFICE_SALT);
     let area = Area::new(anchors);
-    let centres = area.spread(COMMUNITIES.len(), &mut rng);
+    let names = names::communities(k);
+    let centres = area.spread(names.len(), &mut rng);
     let clusters = area.clusters(&centres);
-    let communities: Vec<DemoCommunity> = COMMUNITIES
+    let communities: Vec<DemoCommunity> = names
         .iter()
         .zip(&centres)
         .map(|(name, &c)| DemoCommunity {
@@ -146,13 +228,22 @@ pub fn office(seed: u64, day: &Day, anchors: &[Point]) -> DemoOffice {
             centre: area.points[c],
         })
         .collect();
-    let mut elders = elders::Elders::draw(&area, &clusters, &mut rng);
-    let (sites, vans) = sites::draw(&area, &clusters, &communities, day, &mut rng);
-    let (vehicles, drivers) = fleet::draw(&area, &mut elders.phones, &mut rng);
-    let bookings = bookings::draw(&elders, &sites, &mut rng);
-    let users = users::draw(&drivers, &mut rng);
+    let district = names::district(k);
+    let mut elders = elders::Elders::draw(&area, &clusters, &names, size.elders, &mut rng);
+    let (sites, vans) = sites::draw(
+        &area,
+        &clusters,
+        &communities,
+        &district,
+        size,
+        day,
+        &mut rng,
+    );
+    let (vehicles, drivers) = fleet::draw(&area, size.vehicles, &mut elders.phones, &mut rng);
+    let bookings = bookings::draw(&elders, &sites, size.bookings, &mut rng);
+    let users = users::draw(k, &district, &communities, &drivers, &mut rng);
     DemoOffice {
-        district: "皇城街道".into(),
+        district,
         communities,
         elders: elders.list,
         sites,
