@@ -111,6 +111,20 @@ enum Command {
         /// Seed the demo and exit (for CI and scripted set-ups).
         #[arg(long)]
         seed_only: bool,
+        /// Seed a demo city district of this many street offices, side by side on the roads
+        /// (each its own district; office N's logins are oN-coordinator, oN-sec-1, …).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
+        demo_offices: u16,
+        /// Bookings of each demo office on the day, with its elders, sites, vans and vehicles
+        /// scaled to them (default: the demo office's own size, 220).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(10..=5000))]
+        demo_requests: Option<u16>,
+        /// Planning runs this instance solves at once (default: its cores).
+        #[arg(long, env = "VAXRIDE_PLAN_SLOTS", value_parser = clap::value_parser!(u16).range(1..))]
+        plan_slots: Option<u16>,
+        /// Threads one planning run solves its clusters on (default: the cores).
+        #[arg(long, env = "VAXRIDE_PLAN_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
+        plan_threads: Option<u16>,
         /// A raster tile server under the maps, e.g. https://tiles.example.org/{z}/{x}/{y}.png
         /// (its origin is added to the page's Content-Security-Policy). Without one the base
         /// map is the road network.
@@ -203,6 +217,10 @@ fn main() {
             plan_seconds,
             instance,
             seed_only,
+            demo_offices,
+            demo_requests,
+            plan_slots,
+            plan_threads,
             tile_url,
             tile_attribution,
             cache,
@@ -212,7 +230,13 @@ fn main() {
             database_url,
             osm,
             demo: !no_demo,
+            demo_offices: demo_offices.into(),
+            demo_size: demo_requests.map_or(vaxride_server::seed::OfficeSize::DEMO, |r| {
+                vaxride_server::seed::OfficeSize::for_requests(r.into())
+            }),
             plan_seconds,
+            plan_slots: plan_slots.map_or_else(vaxride_server::cores, usize::from),
+            plan_threads: plan_threads.map_or_else(vaxride_server::cores, usize::from),
             seed_only,
             tiles: tile_url.map(|t| t.with_attribution(tile_attribution)),
             cache_dir: cache.dir(),

@@ -1,5 +1,5 @@
 //! `vaxride serve`: the service on SQLite (default) or PostgreSQL, with the demo street office
-//! seeded into an empty database.
+//! (or a demo city district of several) seeded into an empty database.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,7 +16,11 @@ pub struct Options {
     pub database_url: String,
     pub osm: Option<PathBuf>,
     pub demo: bool,
+    pub demo_offices: usize,
+    pub demo_size: vaxride_server::seed::OfficeSize,
     pub plan_seconds: u64,
+    pub plan_slots: usize,
+    pub plan_threads: usize,
     pub instance: String,
     pub seed_only: bool,
     pub tiles: Option<vaxride_server::ui::TileSource>,
@@ -46,8 +50,22 @@ pub fn run(o: Options) -> anyhow::Result<()> {
             .await
             .with_context(|| "cannot open the database (check --database-url / DATABASE_URL)")?;
         if o.demo && !store.has_users().await? {
-            let logins = seed::seed_demo(&store, &network, o.osm.is_some()).await?;
-            println!("Demo street office seeded. Logins (username / password):");
+            let logins = seed::seed_city(
+                &store,
+                &network,
+                o.osm.is_some(),
+                o.demo_offices,
+                o.demo_size,
+            )
+            .await?;
+            if o.demo_offices > 1 {
+                println!(
+                    "Demo city district seeded: {} street offices. Logins (username / password):",
+                    o.demo_offices
+                );
+            } else {
+                println!("Demo street office seeded. Logins (username / password):");
+            }
             for (role, user, password) in logins {
                 println!("  {role:<12} {user:<14} {password}");
             }
@@ -67,6 +85,8 @@ pub fn run(o: Options) -> anyhow::Result<()> {
                 database_url: o.database_url,
                 plan_seconds: o.plan_seconds,
                 instance: o.instance,
+                plan_slots: o.plan_slots,
+                plan_threads: o.plan_threads,
                 tiles: o.tiles,
             },
             store,

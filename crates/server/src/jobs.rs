@@ -267,11 +267,12 @@ async fn plan_and_save(
         stop: stop.clone(),
     };
     let clustered = job.run.clustered;
+    let threads = state.plan_threads;
     let progress = shared.clone();
     let checked = tokio::task::spawn_blocking(move || {
         let options = PlanOptions {
             clustered,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            threads,
             ..PlanOptions::default()
         };
         crate::with_travel(net.as_deref(), |times| {

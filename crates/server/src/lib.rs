@@ -62,6 +62,8 @@ pub struct AppState {
     pub login_sources: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
     /// Planning runs this instance solves at once (default: its cores).
     pub planning: Arc<tokio::sync::Semaphore>,
+    /// Threads one planning run solves its clusters on (default: the cores).
+    pub plan_threads: usize,
     /// How long a planning run may search.
     pub plan_time: Duration,
     /// The most bookings one planning run takes (default [`MAX_PLAN_BOOKINGS`]).
@@ -93,9 +95,8 @@ impl AppState {
                 governor::Quota::per_second(std::num::NonZeroU32::new(1).expect("1 > 0"))
                     .allow_burst(std::num::NonZeroU32::new(60).expect("60 > 0")),
             ),
-            planning: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(1, |n| n.get()),
-            )),
+            planning: Arc::new(tokio::sync::Semaphore::new(cores())),
+            plan_threads: cores(),
             plan_time,
             max_plan_bookings: MAX_PLAN_BOOKINGS,
             instance: format!(
@@ -120,6 +121,11 @@ impl AppState {
     pub fn now(&self) -> i64 {
         (self.clock)()
     }
+}
+
+/// The cores this process may use.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Runs `f` with the travel times of the loaded road network, or by straight line without one.
@@ -165,6 +171,10 @@ pub struct ServeConfig {
     pub plan_seconds: u64,
     /// This instance's name on the planning queue's leases.
     pub instance: String,
+    /// Planning runs this instance solves at once.
+    pub plan_slots: usize,
+    /// Threads one planning run solves its clusters on.
+    pub plan_threads: usize,
     /// A tile server for the maps' base layer (else the road network alone).
     pub tiles: Option<ui::TileSource>,
 }
@@ -182,6 +192,14 @@ pub async fn serve(
     );
     state.tiles = config.tiles;
     state.instance = config.instance;
+    state.planning = Arc::new(tokio::sync::Semaphore::new(config.plan_slots.max(1)));
+    state.plan_threads = config.plan_threads.max(1);
+    tracing::info!(
+        instance = %state.instance,
+        plan_slots = config.plan_slots.max(1),
+        plan_threads = state.plan_threads,
+        "planning"
+    );
     let listener = std::net::TcpListener::bind(&config.addr)?;
     let app = Application::build(web::Data::new(state), listener, None)?;
     tracing::info!(addr = %config.addr, "listening");

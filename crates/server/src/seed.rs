@@ -1,7 +1,10 @@
-//! The demo street office: seeded into an empty database on first start, on the generated
-//! town's roads or on a real extract's.
+//! The demo street office, or a demo city district of several offices: seeded into an empty
+//! database on first start, on the generated town's roads or on a real extract's.
 
-use vaxride_demo::{office, road_anchors, town_roads};
+use std::collections::HashMap;
+
+pub use vaxride_demo::OfficeSize;
+use vaxride_demo::{DemoOffice, city, road_anchors, town_roads};
 use vaxride_dispatch::model::{Day, Point};
 use vaxride_dispatch::values::Role;
 use vaxride_roadnet::RoadNetwork;
@@ -32,6 +35,20 @@ pub async fn seed_demo(
     network: &RoadNetwork,
     real_extract: bool,
 ) -> anyhow::Result<Vec<(String, String, String)>> {
+    seed_city(store, network, real_extract, 1, OfficeSize::DEMO).await
+}
+
+/// Seeds a demo city district: `offices` street offices of `size` side by side on the
+/// network (`vaxride_demo::city`; one office of the demo's size is the demo street office),
+/// each its own district with today's bookings. Returns the logins to print as (role,
+/// username, password): every role of the first office, the coordinator of each other.
+pub async fn seed_city(
+    store: &Store,
+    network: &RoadNetwork,
+    real_extract: bool,
+    offices: usize,
+    size: OfficeSize,
+) -> anyhow::Result<Vec<(String, String, String)>> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_secs() as i64;
@@ -47,7 +64,28 @@ pub async fn seed_demo(
     } else {
         road_anchors(&town_roads(SEED))
     };
-    let o = office(SEED, &day, &anchors);
+    let mut hashes = HashMap::new();
+    let mut logins = Vec::new();
+    for (k, o) in city(SEED, &day, &anchors, offices, size).iter().enumerate() {
+        let office_logins = seed_office(store, o, &day, now, &mut hashes).await?;
+        logins.extend(
+            office_logins
+                .into_iter()
+                .filter(|(role, _, _)| k == 0 || *role == Role::Coordinator.to_string()),
+        );
+    }
+    Ok(logins)
+}
+
+/// Seeds one street office on `day`; returns one login per role and every secretary's.
+/// `hashes` keeps the password hashes made so far (one per demo password).
+async fn seed_office(
+    store: &Store,
+    o: &DemoOffice,
+    day: &Day,
+    now: i64,
+    hashes: &mut HashMap<String, String>,
+) -> anyhow::Result<Vec<(String, String, String)>> {
     let district = store.create_district(&o.district).await?;
     let mut communities = Vec::new();
     for c in &o.communities {
@@ -122,8 +160,7 @@ pub async fn seed_demo(
         );
     }
     let mut logins = Vec::new();
-    let mut hashes: std::collections::HashMap<String, String> = Default::default();
-    let mut secretary_of: std::collections::HashMap<usize, i64> = Default::default();
+    let mut secretary_of: HashMap<usize, i64> = HashMap::new();
     for u in &o.users {
         let role = u.role;
         let hash = hashes
@@ -174,6 +211,7 @@ pub async fn seed_demo(
             .await?;
     }
     tracing::info!(
+        district,
         communities = communities.len(),
         elders = elders.len(),
         bookings = o.bookings.len(),
