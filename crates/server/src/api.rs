@@ -98,8 +98,10 @@ pub(crate) struct ReportAnswer {
 #[allow(dead_code)]
 pub(crate) struct Point {
     /// Longitude, degrees east.
+    #[schema(minimum = -180, maximum = 180)]
     lon: f64,
     /// Latitude, degrees north.
+    #[schema(minimum = -90, maximum = 90)]
     lat: f64,
 }
 
@@ -155,6 +157,45 @@ pub(crate) enum TimePreference {
     Afternoon,
     /// 07:00–18:00.
     Any,
+}
+
+/// A dose a site gives.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum Shot {
+    /// The first dose.
+    First,
+    /// The second dose.
+    Second,
+    /// A booster.
+    Booster,
+}
+
+/// A GeoJSON Polygon: rings of at least 4 positions `[lon, lat]` (at most 10,000), the first
+/// ring the outline.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct Polygon {
+    /// `Polygon`.
+    r#type: PolygonType,
+    /// The rings.
+    #[schema(min_items = 1)]
+    coordinates: Vec<Ring>,
+}
+
+/// A ring of a [`Polygon`]: 4 to 10,000 positions `[lon, lat]`.
+#[derive(ToSchema)]
+#[schema(min_items = 4, max_items = 10_000)]
+#[allow(dead_code)]
+pub(crate) struct Ring(Vec<[f64; 2]>);
+
+/// The GeoJSON type of a [`Polygon`].
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) enum PolygonType {
+    /// The only one taken.
+    Polygon,
 }
 
 /// What kind of vaccination site.

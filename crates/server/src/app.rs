@@ -35,10 +35,7 @@ pub fn build_app(
         )
         .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e)))
         .app_data(web::PayloadConfig::new(PAYLOAD_LIMIT))
-        // A path value that does not parse (`/api/elders/abc`) is a thing that does not exist.
-        .app_data(
-            web::PathConfig::default().error_handler(|_, _| error::ApiError::not_found().into()),
-        )
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
         .wrap(actix_web::middleware::ErrorHandlers::new().default_handler(error::json_errors))
         .wrap(actix_web::middleware::Compress::default())
         .wrap(actix_web::middleware::from_fn(metrics::observe))

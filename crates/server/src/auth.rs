@@ -136,7 +136,9 @@ impl FromRequest for Caller {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Login {
+    #[schema(max_length = 100)]
     username: String,
+    #[schema(max_length = 200)]
     password: String,
 }
 
@@ -151,15 +153,16 @@ pub(crate) struct Login {
         (status = 200, description = "Logged in; the session cookie is set too", body = crate::api::LoginAnswer),
         (status = 400, response = crate::api::Invalid),
         (status = 401, description = "Wrong username or password (`bad_credentials`)", body = crate::api::ErrorBody),
+        (status = 429, description = "Too many attempts from this address or for this user from it (`too_many_attempts`): wait a minute", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<Login>,
+    body: crate::json::Json<Login>,
 ) -> Result<HttpResponse, ApiError> {
     let Login { username, password } = body.into_inner();
-    if username.len() > 100 || password.len() > 200 {
+    if username.chars().count() > 100 || password.chars().count() > 200 {
         return Err(ApiError::field(
             "username",
             problems::credentials_too_long(),

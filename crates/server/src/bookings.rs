@@ -77,8 +77,10 @@ struct BookingBody {
     #[serde(default = "yes", rename = "return")]
     return_wanted: bool,
     #[serde(default = "thirty")]
+    #[schema(minimum = 0, maximum = 240)]
     dwell_minutes: i64,
     #[serde(default)]
+    #[schema(max_length = 500)]
     notes: String,
 }
 
@@ -152,7 +154,7 @@ pub(crate) fn created(ids: &[i64]) -> HttpResponse {
     path = "/api/bookings",
     tag = "bookings",
     params(
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body replay the first answer (1 to 100 characters)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body replay the first answer (1 to 100 characters)", min_length = 1, max_length = 100, pattern = "^[!-~]([ -~]*[!-~])?$"),
     ),
     request_body = BatchBody,
     responses(
@@ -175,7 +177,7 @@ pub(crate) async fn create_batch(
     if let Some(r) = replayed(&state, &caller, &idem).await? {
         return Ok(r);
     }
-    let batch: BatchBody = serde_json::from_slice(&body).map_err(|e| crate::error::bad_json(&e))?;
+    let batch: BatchBody = crate::json::parse(&body)?;
     if batch.bookings.is_empty() || batch.bookings.len() > crate::MAX_BATCH {
         return Err(ApiError::field(
             "bookings",

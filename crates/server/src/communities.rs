@@ -33,6 +33,7 @@ pub(crate) async fn communities(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CommunityBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
     #[schema(value_type = crate::api::Point)]
     centre: Point,
@@ -41,7 +42,7 @@ pub(crate) struct CommunityBody {
     crs: Crs,
     /// A GeoJSON Polygon (WGS-84, or `crs`), optional.
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<crate::api::Polygon>)]
     boundary: Option<serde_json::Value>,
 }
 
@@ -102,7 +103,7 @@ fn polygon(v: &serde_json::Value, crs: Crs, errors: &mut Vec<FieldError>) -> Opt
 pub(crate) async fn create_community(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CommunityBody>,
+    body: crate::json::Json<CommunityBody>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Coordinator])?;
     let district = caller.0.district_id.ok_or_else(ApiError::forbidden)?;

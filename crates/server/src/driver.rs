@@ -286,6 +286,7 @@ pub(crate) async fn events(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AckBody {
+    #[schema(minimum = 0)]
     seq: i64,
 }
 
@@ -304,7 +305,7 @@ pub(crate) struct AckBody {
 pub(crate) async fn ack(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<AckBody>,
+    body: crate::json::Json<AckBody>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = driver(&caller)?;
     if body.seq < 0 {
@@ -392,7 +393,7 @@ pub(crate) async fn report(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<ReportBody>,
+    body: crate::json::Json<ReportBody>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = driver(&caller)?;
     let status = state

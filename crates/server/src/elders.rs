@@ -16,10 +16,13 @@ use crate::error::ApiError;
 pub(crate) struct ElderBody {
     #[serde(default)]
     community_id: Option<i64>,
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
     #[serde(default)]
+    #[schema(max_length = 30)]
     phone: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     address: String,
     #[schema(value_type = crate::api::Point)]
     home: Point,
@@ -29,12 +32,15 @@ pub(crate) struct ElderBody {
     #[schema(value_type = crate::api::Mobility)]
     mobility: Mobility,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 3)]
     companions: i64,
     #[schema(value_type = crate::api::Dose)]
     dose: Dose,
     #[serde(default = "one")]
+    #[schema(minimum = 1, maximum = 5)]
     priority: i64,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     notes: String,
 }
 
@@ -121,7 +127,7 @@ pub(crate) async fn list_elders(
 pub(crate) async fn create_elder(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ElderBody>,
+    body: crate::json::Json<ElderBody>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(BOOKERS)?;
     let community = community_of(&caller, body.community_id)?;
@@ -176,7 +182,7 @@ pub(crate) async fn update_elder(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<ElderBody>,
+    body: crate::json::Json<ElderBody>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(BOOKERS)?;
     let input = body.input()?;

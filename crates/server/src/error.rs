@@ -282,18 +282,60 @@ pub(crate) fn json_errors<B>(
     ))
 }
 
+/// The methods of the routes whose pattern matches `path`, the most literal patterns only
+/// (`/api/plans/run` is not also `/api/plans/{id}`), and how many parameters those have.
+fn allowed_methods(path: &str) -> (usize, Vec<String>) {
+    let matching: Vec<&(&str, &str)> = crate::routes::API
+        .iter()
+        .filter(|(_, pattern)| actix_web::dev::ResourceDef::new(*pattern).is_match(path))
+        .collect();
+    let params = |pattern: &str| pattern.matches('{').count();
+    let fewest = matching.iter().map(|(_, p)| params(p)).min().unwrap_or(0);
+    let methods = matching
+        .iter()
+        .filter(|(_, p)| params(p) == fewest)
+        .map(|(method, _)| method.to_uppercase())
+        .collect();
+    (fewest, methods)
+}
+
+/// 405 with `Allow`, as JSON.
+fn method_not_allowed(allowed: &[String]) -> HttpResponse {
+    let mut answer = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take this method",
+    )
+    .error_response();
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
+        answer
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, v);
+    }
+    answer
+}
+
+/// A path value that does not parse (`/api/elders/abc`) names nothing: 404; but where the path
+/// is another route's literal path (`GET /api/plans/run`), the method is the wrong one: 405.
+pub(crate) fn path_error(
+    err: actix_web::error::PathError,
+    req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let here = req.match_pattern().map_or(0, |p| p.matches('{').count());
+    let (fewest, allowed) = allowed_methods(req.path());
+    if fewest < here && !allowed.is_empty() {
+        return actix_web::error::InternalError::from_response(err, method_not_allowed(&allowed))
+            .into();
+    }
+    ApiError::not_found().into()
+}
+
 /// What no route matched: under `/api`, 405 with `Allow` when the path is a route that takes
 /// other methods, else 404 (both made JSON by [`json_errors`]); elsewhere a plain 404.
 pub(crate) async fn unmatched(req: actix_web::HttpRequest) -> HttpResponse {
-    let allowed: Vec<String> = crate::routes::API
-        .iter()
-        .filter(|(_, pattern)| actix_web::dev::ResourceDef::new(*pattern).is_match(req.path()))
-        .map(|(method, _)| method.to_uppercase())
-        .collect();
+    let (_, allowed) = allowed_methods(req.path());
     if allowed.is_empty() {
         return HttpResponse::NotFound().finish();
     }
-    HttpResponse::MethodNotAllowed()
-        .insert_header((actix_web::http::header::ALLOW, allowed.join(", ")))
-        .finish()
+    method_not_allowed(&allowed)
 }

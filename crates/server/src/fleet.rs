@@ -30,6 +30,7 @@ fn times(field: &str, hours: &[String; 2], errors: &mut Vec<FieldError>) -> Opti
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SiteBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
     #[schema(value_type = crate::api::SiteKind)]
     kind: SiteKind,
@@ -39,16 +40,21 @@ pub(crate) struct SiteBody {
     #[schema(value_type = crate::api::Crs)]
     crs: Crs,
     #[serde(default)]
+    #[schema(max_length = 200)]
     address: String,
     #[serde(default = "every_day")]
     open_days: String,
     /// `["08:00", "17:00"]`.
     hours: [String; 2],
+    #[schema(minimum = 5, maximum = 240)]
     slot_minutes: i64,
+    #[schema(minimum = 1, maximum = 10_000)]
     capacity_per_slot: i64,
     #[serde(default = "all")]
+    #[schema(exclusive_minimum = 0, maximum = 1)]
     booked_share: f64,
     #[serde(default = "all_doses")]
+    #[schema(value_type = Vec<crate::api::Shot>)]
     doses: Vec<String>,
     #[serde(default)]
     day: Option<String>,
@@ -82,7 +88,7 @@ fn all_doses() -> Vec<String> {
 pub(crate) async fn create_site(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<SiteBody>,
+    body: crate::json::Json<SiteBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let new = site_of(&state, district, body.into_inner()).await?;
@@ -97,6 +103,9 @@ async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite
     let hours = times("hours", &b.hours, &mut errors);
     if let Err(problem) = check_text(&b.name, true, 100) {
         errors.push(FieldError::new("name", problem));
+    }
+    if let Err(problem) = check_text(&b.address, false, 200) {
+        errors.push(FieldError::new("address", problem));
     }
     if !(5..=240).contains(&b.slot_minutes) {
         errors.push(FieldError::new("slot_minutes", problems::range(5, 240)));
@@ -198,9 +207,12 @@ pub(crate) async fn list_sites(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VehicleBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
+    #[schema(minimum = 1, maximum = 60)]
     seats: i64,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10)]
     wheelchairs: i64,
     #[serde(default)]
     features: Vec<String>,
@@ -227,7 +239,7 @@ pub(crate) struct VehicleBody {
 pub(crate) async fn create_vehicle(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<VehicleBody>,
+    body: crate::json::Json<VehicleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let new = vehicle_of(body.into_inner())?;
@@ -246,9 +258,12 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     if !(0..=10).contains(&b.wheelchairs) {
         errors.push(FieldError::new("wheelchairs", problems::range(0, 10)));
     }
+    if let Err(problem) = check_text(&b.name, true, 100) {
+        errors.push(FieldError::new("name", problem));
+    }
     if b.features
         .iter()
-        .any(|f| f.is_empty() || f.contains(',') || f.len() > 30)
+        .any(|f| check_text(f, true, 30).is_err() || f.contains(','))
     {
         errors.push(FieldError::new("features", problems::features()));
     }
@@ -293,7 +308,9 @@ pub(crate) async fn list_vehicles(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DriverBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
+    #[schema(min_length = 1, max_length = 30)]
     phone: String,
     #[serde(default)]
     vehicle_id: Option<i64>,
@@ -315,7 +332,7 @@ pub(crate) struct DriverBody {
 pub(crate) async fn create_driver(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<DriverBody>,
+    body: crate::json::Json<DriverBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let id = state
@@ -364,7 +381,7 @@ pub(crate) async fn update_driver(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<DriverBody>,
+    body: crate::json::Json<DriverBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let new = driver_of(body.into_inner())?;
@@ -375,6 +392,7 @@ pub(crate) async fn update_driver(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VanBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
 }
 
@@ -394,7 +412,7 @@ pub(crate) struct VanBody {
 pub(crate) async fn create_van(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<VanBody>,
+    body: crate::json::Json<VanBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let name = body.name.trim();
@@ -448,7 +466,7 @@ pub(crate) async fn reassign(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<ReassignBody>,
+    body: crate::json::Json<ReassignBody>,
 ) -> Result<HttpResponse, ApiError> {
     district(&caller)?;
     let trip = state
@@ -475,7 +493,7 @@ pub(crate) async fn update_site(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<SiteBody>,
+    body: crate::json::Json<SiteBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let new = site_of(&state, district, body.into_inner()).await?;
@@ -521,7 +539,7 @@ pub(crate) async fn update_vehicle(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<VehicleBody>,
+    body: crate::json::Json<VehicleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let new = vehicle_of(body.into_inner())?;

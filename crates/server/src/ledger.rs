@@ -31,7 +31,7 @@ pub(crate) struct ImportQuery {
     tag = "bookings",
     params(
         ImportQuery,
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body replay the first answer (1 to 100 characters)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body replay the first answer (1 to 100 characters)", min_length = 1, max_length = 100, pattern = "^[!-~]([ -~]*[!-~])?$"),
     ),
     request_body(content = String, content_type = "text/csv", description = "The ledger CSV (UTF-8, Chinese or English headers)"),
     responses(

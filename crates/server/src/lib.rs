@@ -14,6 +14,7 @@ mod elders;
 pub mod error;
 mod fleet;
 mod jobs;
+mod json;
 mod ledger;
 pub mod metrics;
 mod openapi;

@@ -69,12 +69,16 @@ impl Budget for Deadline {
     }
 }
 
+/// The longest search a run may ask for, seconds.
+const MAX_SECONDS: u64 = 300;
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RunBody {
     day: String,
-    /// Seconds of search (default: the server's setting; at most 300).
+    /// Seconds of search (default: the server's setting).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 300)]
     seconds: Option<u64>,
     /// Solve clusters first (default true).
     #[serde(default)]
@@ -101,17 +105,20 @@ fn district(caller: &Caller) -> Result<i64, ApiError> {
 pub(crate) async fn run(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<RunBody>,
+    body: crate::json::Json<RunBody>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let day = Day::parse(&body.day).map_err(|m| ApiError::field("day", m))?;
-    let seconds = body
-        .seconds
-        .map_or(state.plan_time, Duration::from_secs)
-        .min(Duration::from_secs(300));
-    if seconds.is_zero() {
-        return Err(ApiError::field("seconds", problems::at_least(1)));
-    }
+    let seconds = match body.seconds {
+        None => state.plan_time.min(Duration::from_secs(MAX_SECONDS)),
+        Some(s @ 1..=MAX_SECONDS) => Duration::from_secs(s),
+        Some(_) => {
+            return Err(ApiError::field(
+                "seconds",
+                problems::range(1, MAX_SECONDS as i64),
+            ));
+        }
+    };
     let input = state.store.plan_input(district, &day).await?;
     if input.bookings.len() > state.max_plan_bookings {
         return Err(ApiError::field(

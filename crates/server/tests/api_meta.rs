@@ -199,6 +199,40 @@ async fn openapi_document_covers_every_route() {
     accepts::<SiteKind>(schemas, "SiteKind");
     accepts::<Report>(schemas, "Report");
     accepts::<vaxride_roadnet::Crs>(schemas, "Crs");
+    accepts::<vaxride_dispatch::values::Shot>(schemas, "Shot");
+
+    // The domain's parsers' rules are the document's patterns, wherever the value occurs.
+    use vaxride_dispatch::values::{ClockTime, Day, REQUIRED_TEXT_PATTERN, TEXT_PATTERN};
+    assert_eq!(
+        schemas["BookingBody"]["properties"]["day"]["pattern"],
+        Day::PATTERN
+    );
+    assert_eq!(
+        schemas["VehicleBody"]["properties"]["shift"]["items"]["pattern"],
+        ClockTime::PATTERN
+    );
+    assert_eq!(schemas["VehicleBody"]["properties"]["shift"]["maxItems"], 2);
+    assert_eq!(
+        schemas["ElderBody"]["properties"]["name"]["pattern"],
+        REQUIRED_TEXT_PATTERN
+    );
+    assert_eq!(
+        schemas["ElderBody"]["properties"]["notes"]["pattern"],
+        TEXT_PATTERN
+    );
+    assert_eq!(
+        schemas["ElderBody"]["properties"]["notes"]["maxLength"],
+        1000
+    );
+    assert!(schemas["Login"]["properties"]["password"]["pattern"].is_null());
+    let day_param = doc["paths"]["/api/bookings"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "day")
+        .unwrap();
+    assert_eq!(day_param["schema"]["pattern"], Day::PATTERN);
+    assert_eq!(schemas["ElderBody"]["additionalProperties"], false);
 }
 
 #[actix_web::test]
@@ -323,6 +357,16 @@ async fn every_error_under_api_is_the_json_error_body() {
             "{method}"
         );
         assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    }
+    // A literal route's path is not also the id route beside it: `GET /api/plans/run` is the
+    // wrong method for `POST /api/plans/run`, not plan "run" (schemathesis found both).
+    for method in ["GET", "OPTIONS"] {
+        let (status, code, allow, _) = answer!(&app, send(method, "/api/plans/run"));
+        assert_eq!(
+            (status, code.as_str(), allow.as_str()),
+            (405, "method_not_allowed", "POST"),
+            "{method}"
+        );
     }
     // A ledger over the limit: 413.
     let big = vec![b'a'; vaxride_server::PAYLOAD_LIMIT + 1];

@@ -661,6 +661,97 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
             "{e}"
         );
     }
+    // The same for every text field, also those that had no check (a vehicle's name, a feature,
+    // a site's address, a booking's notes): schemathesis sends these.
+    let coord = Some(login!(&app, "coord-1"));
+    let car = |name: &str, feature: &str| {
+        json!({"name": name, "seats": 4, "shift": ["08:00", "17:00"], "features": [feature],
+               "start": {"lon": 123.4, "lat": 41.8}})
+    };
+    for (body, field) in [
+        (car("Car\u{0}", "ramp"), "name"),
+        (car("Car", "ra\u{0}mp"), "features"),
+        (car("Car", "\u{200B}"), "features"),
+    ] {
+        let (got, e) = call!(&app, req("POST", "/api/vehicles", &coord, Some(body)));
+        assert_eq!(
+            (got, e["error"]["fields"][0]["field"].as_str()),
+            (400, Some(field)),
+            "{e}"
+        );
+    }
+    let site = json!({"name": "Site", "kind": "fixed", "location": {"lon": 123.4, "lat": 41.8},
+                      "address": "No.\u{7} 1", "hours": ["08:00", "17:00"],
+                      "slot_minutes": 15, "capacity_per_slot": 5});
+    let (got, e) = call!(&app, req("POST", "/api/sites", &coord, Some(site)));
+    assert_eq!(
+        (got, e["error"]["fields"][0]["code"].as_str()),
+        (400, Some("control_character")),
+        "{e}"
+    );
+    let notes = json!({"bookings": [{"elder_id": ids.elder_a, "day": "2099-04-21",
+                                     "notes": "ramp\u{0}"}]});
+    let (got, e) = call!(&app, req("POST", "/api/bookings", &sec, Some(notes)));
+    assert_eq!(
+        (got, e["error"]["fields"][0]["code"].as_str()),
+        (400, Some("control_character")),
+        "{e}"
+    );
+    // A planning run of more than 300 seconds is refused, not cut short without a word.
+    let (got, e) = call!(
+        &app,
+        req(
+            "POST",
+            "/api/plans/run",
+            &coord,
+            Some(json!({"day": DAY, "seconds": 301}))
+        )
+    );
+    assert_eq!(
+        (got, e["error"]["fields"][0]["code"].as_str()),
+        (400, Some("range")),
+        "{e}"
+    );
+    // A body that does not fit names the field; a whole number spelled `2.0` is that integer
+    // (the document is OpenAPI 3.1, where it is one).
+    let (got, e) = call!(
+        &app,
+        req(
+            "POST",
+            "/api/bookings",
+            &sec,
+            Some(json!({"bookings": [{"elder_id": 1.5, "day": DAY}]}))
+        )
+    );
+    assert_eq!(
+        (got, e["error"]["fields"][0]["field"].as_str()),
+        (400, Some("bookings[0].elder_id")),
+        "{e}"
+    );
+    let (got, e) = call!(
+        &app,
+        req(
+            "POST",
+            "/api/bookings",
+            &sec,
+            Some(
+                json!({"bookings": [{"elder_id": ids.elder_a as f64, "day": "2099-04-23",
+                                      "dwell_minutes": 30.0}]})
+            )
+        )
+    );
+    assert_eq!(got, 201, "{e}");
+    let (_, cancel) = call!(
+        &app,
+        req(
+            "POST",
+            &format!("/api/bookings/{}/cancel", e["created"][0]),
+            &sec,
+            None
+        )
+    );
+    assert_eq!(cancel["status"], "cancelled", "{cancel}");
+
     let csv = "name,phone,lon,lat,mobility,dose,day\nWang\u{0}Li,13800000001,123.4,41.8,walks,none,2099-04-21\n";
     let dry = test::TestRequest::post()
         .uri("/api/bookings/import?dry_run=true")

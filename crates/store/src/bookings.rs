@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use vaxride_dispatch::model::{BookingStatus, Day, Mobility, TimeOfDay};
-use vaxride_dispatch::values::Window;
+use vaxride_dispatch::values::{Window, check_text};
 use vaxride_dispatch::{FieldError, Problem};
 
 use crate::communities::community_filter;
@@ -472,8 +472,8 @@ async fn insert_bookings(
         if !(0..=240).contains(&b.dwell_minutes) {
             errors.push(err(k, "dwell_minutes", problems::range(0, 240)));
         }
-        if b.notes.chars().count() > 500 {
-            errors.push(err(k, "notes", problems::max_chars(500)));
+        if let Err(problem) = check_text(&b.notes, false, 500) {
+            errors.push(err(k, "notes", problem));
         }
         if let Some(site) = b.site_id {
             let ok: Option<i64> = sqlx::query_scalar(

@@ -11,6 +11,10 @@ use crate::problems;
 pub struct Day(String);
 
 impl Day {
+    /// [`Day::parse`] as a regular expression (for OpenAPI's `pattern`): the real dates of the
+    /// years 2000–2199.
+    pub const PATTERN: &str = "^(2[01][0-9]{2}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|2[01](0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)$";
+
     /// Parses `YYYY-MM-DD` (a real date of the Gregorian calendar, years 2000–2199).
     pub fn parse(s: &str) -> Result<Day, Problem> {
         let b = s.as_bytes();
@@ -114,6 +118,9 @@ pub struct Weekdays(u8);
 impl Weekdays {
     /// Monday to Sunday.
     pub const EVERY_DAY: Weekdays = Weekdays(0b111_1111);
+
+    /// [`Weekdays::parse`] as a regular expression (for OpenAPI's `pattern`).
+    pub const PATTERN: &str = "^\\s*[1-7]+\\s*$";
 
     /// Parses ISO weekday digits (`1` = Monday … `7` = Sunday), at least one, in any order.
     pub fn parse(s: &str) -> Result<Weekdays, Problem> {

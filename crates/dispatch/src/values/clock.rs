@@ -11,6 +11,9 @@ use crate::problems;
 pub struct ClockTime(TimeOfDay);
 
 impl ClockTime {
+    /// [`ClockTime::parse`] as a regular expression (for OpenAPI's `pattern`).
+    pub const PATTERN: &str = "^\\s*(([01]?[0-9]|2[0-3])[:：][0-5][0-9]|24[:：]00)\\s*$";
+
     /// Parses `H:MM` or `HH:MM` (an ASCII or a full-width colon), `00:00` to `24:00`.
     pub fn parse(s: &str) -> Result<ClockTime, Problem> {
         let bad = || problems::clock_time(s.trim());

@@ -18,12 +18,45 @@ pub use calendar::{Day, Weekdays};
 pub use clock::{ClockTime, Window};
 pub use people::{Dose, Mobility, Role, Shot};
 pub use place::{Point, PointErrors};
-pub use text::check_text;
+pub use text::{REQUIRED_TEXT_PATTERN, TEXT_PATTERN, check_text};
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The patterns the API document gives agree with the parsers.
+    #[test]
+    fn patterns_agree_with_parsers() {
+        let day = regex::Regex::new(Day::PATTERN).unwrap();
+        let mut d = 1_999 * 10_000;
+        while d < 2_201 * 10_000 {
+            for s in [
+                format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100),
+                format!("{:04}-{:02}-{:02} ", d / 10_000, d / 100 % 100, d % 100),
+            ] {
+                assert_eq!(day.is_match(&s), Day::parse(&s).is_ok(), "{s:?}");
+            }
+            d += 1;
+        }
+        let clock = regex::Regex::new(ClockTime::PATTERN).unwrap();
+        let weekdays = regex::Regex::new(Weekdays::PATTERN).unwrap();
+        for h in [
+            "", "0", "00", "8", "08", "19", "23", "24", "25", "99", "+8", "008", "٨",
+        ] {
+            for m in ["", "0", "00", "05", "59", "60", "5"] {
+                for sep in [":", "：", ".", ""] {
+                    for pad in ["", " ", "\u{3000}"] {
+                        let s = format!("{pad}{h}{sep}{m}{pad}");
+                        assert_eq!(clock.is_match(&s), ClockTime::parse(&s).is_ok(), "{s:?}");
+                    }
+                }
+            }
+        }
+        for s in ["1", "1234567", " 135 ", "", "0", "8", "12 3", "1,2", "١"] {
+            assert_eq!(weekdays.is_match(s), Weekdays::parse(s).is_ok(), "{s:?}");
+        }
+    }
 
     #[test]
     fn clock_times() {
