@@ -198,6 +198,21 @@ pub(crate) enum PolygonType {
     Polygon,
 }
 
+/// A user's role.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum RoleName {
+    /// Runs the service: districts and their coordinators.
+    Admin,
+    /// Runs a street office's campaign.
+    Coordinator,
+    /// Books rides for a community's elders.
+    Secretary,
+    /// Drives elders.
+    Driver,
+}
+
 /// What kind of vaccination site.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]

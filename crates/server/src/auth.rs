@@ -33,7 +33,7 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
-fn verify_password(password: &str, phc: &str) -> bool {
+pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| {
         Argon2::default()
             .verify_password(password.as_bytes(), &h)
@@ -45,6 +45,15 @@ fn token_hash(token: &str) -> String {
     let d = Sha256::digest(token.as_bytes());
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The stored hash of the caller's session token, if the request carries one.
+pub(crate) fn session_hash(req: &HttpRequest) -> Option<String> {
+    credential(req).map(|(Credential::Bearer(t) | Credential::Cookie(t))| token_hash(&t))
+}
+
+/// What a user whose password is a one-time one may do: say who they are, change it, log out.
+const BEFORE_OWN_PASSWORD: &[&str] =
+    &["/api/me", "/api/session", "/api/me/password", "/api/logout"];
 
 /// The caller: a logged-in user.
 #[derive(Debug, Clone)]
@@ -106,6 +115,7 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let credential = credential(req);
+        let path = req.path().to_string();
         // A change made with the cookie must come from the page itself (no cross-site request
         // forgery); a bearer token is never sent by a browser on its own.
         let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -128,6 +138,13 @@ impl FromRequest for Caller {
                 .session_user(&token_hash(&token), state.now())
                 .await?
                 .ok_or_else(ApiError::unauthorized)?;
+            if p.must_change_password && !BEFORE_OWN_PASSWORD.contains(&path.as_str()) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "password_change_required",
+                    "choose your own password first (PUT /api/me/password)",
+                ));
+            }
             Ok(Caller(p))
         })
     }

@@ -60,7 +60,7 @@ pub(crate) struct Inner<'a> {
 
 impl ApiError {
     /// Every error code an answer can carry (the page has an `err.<code>` entry for each).
-    pub const CODES: [&'static str; 13] = [
+    pub const CODES: [&'static str; 14] = [
         "invalid_input",
         "unauthorized",
         "bad_credentials",
@@ -73,6 +73,7 @@ impl ApiError {
         "too_many_attempts",
         "method_not_allowed",
         "cross_site",
+        "password_change_required",
         "internal",
     ];
 

@@ -28,6 +28,7 @@ use vaxride_dispatch::values::{ClockTime, Day, REQUIRED_TEXT_PATTERN, TEXT_PATTE
     tags(
         (name = "meta", description = "Health, this document, metrics"),
         (name = "auth", description = "Log in and out"),
+        (name = "accounts", description = "Districts, users, passwords"),
         (name = "bookings", description = "Secretaries: communities, elders, bookings"),
         (name = "fleet", description = "Coordinators: sites, vans, vehicles, drivers, reassigning trips"),
         (name = "planning", description = "Coordinators: planning runs and plans"),

@@ -40,6 +40,13 @@ registry! {
         post "/api/logout" => crate::auth::logout;
         get "/api/me" => crate::auth::me;
         get "/api/session" => crate::auth::session;
+        put "/api/me/password" => crate::users::change_password;
+        get "/api/districts" => crate::users::districts;
+        post "/api/districts" => crate::users::create_district;
+        get "/api/users" => crate::users::list;
+        post "/api/users" => crate::users::create;
+        post "/api/users/{id}/reset-password" => crate::users::reset_password;
+        put "/api/users/{id}/active" => crate::users::set_active;
         get "/api/roads" => crate::roads::roads;
         get "/api/communities" => crate::communities::communities;
         post "/api/communities" => crate::communities::create_community;

@@ -16,6 +16,8 @@ use vaxride_dispatch::values::{Role, Shot, Weekdays};
 use vaxride_server::{AppState, Application, auth::hash_password};
 use vaxride_store::{NewDriver, NewSite, NewUser, NewVehicle, Store};
 
+mod support;
+
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 async fn sqlite() -> String {
@@ -25,37 +27,6 @@ async fn sqlite() -> String {
     let path = dir.join("e2e.db");
     let _ = std::fs::remove_file(&path);
     format!("sqlite://{}", path.display())
-}
-
-async fn postgres() -> Option<String> {
-    let admin = std::env::var("VAXRIDE_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    sqlx::any::install_default_drivers();
-    let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await else {
-        assert!(
-            std::env::var("VAXRIDE_REQUIRE_PG").as_deref() != Ok("1"),
-            "PostgreSQL is required but not reachable at {admin}"
-        );
-        eprintln!("PostgreSQL not reachable: skipping its half");
-        return None;
-    };
-    let name = format!(
-        "vaxride_e2e_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-    Some(format!("{base}/{name}"))
 }
 
 struct World {
@@ -619,7 +590,7 @@ async fn end_to_end_on_postgres() {
 /// Runs `f` on a fresh PostgreSQL database, when one is reachable, and drops it (and the
 /// servers' connections to it) after.
 async fn on_postgres<F: std::future::Future<Output = ()>>(f: impl FnOnce(String) -> F) {
-    let Some(url) = postgres().await else {
+    let Some(url) = support::postgres_url("e2e").await else {
         return;
     };
     f(url.clone()).await;

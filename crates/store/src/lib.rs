@@ -39,7 +39,7 @@ pub use jobs::{ClaimedJob, JobEnd, JobStatus, JobUpdate, JobView, Lease, MAX_ATT
 pub use plans::{PlanSummary, PlanView};
 pub use sites::{NewSite, Retire};
 pub use trips::{OutboxEvent, TripStopView, TripView};
-pub use users::{NewUser, Principal};
+pub use users::{Account, District, NewUser, Principal};
 pub use vans::Van;
 pub use vehicles::NewVehicle;
 

@@ -45,6 +45,27 @@ pub struct Principal {
     pub community_id: Option<i64>,
     /// Driver (drivers).
     pub driver_id: Option<i64>,
+    /// Whether the password is a one-time one the user must replace before anything else.
+    pub must_change_password: bool,
+}
+
+/// A street office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct District {
+    /// Id.
+    pub id: i64,
+    /// Name, e.g. 皇城街道.
+    pub name: String,
+}
+
+/// A user as the people who manage accounts see it (never the password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// Who.
+    #[serde(flatten)]
+    pub user: Principal,
+    /// Whether they may log in.
+    pub active: bool,
 }
 
 impl Principal {
@@ -66,7 +87,7 @@ impl Principal {
 }
 
 const PRINCIPAL: &str = "u.id, u.username, u.display_name, u.role, u.district_id, \
-                         u.community_id, u.driver_id";
+                         u.community_id, u.driver_id, u.must_change_password";
 
 fn principal(row: &sqlx::any::AnyRow) -> Result<Principal> {
     let role: String = row.try_get("role")?;
@@ -78,16 +99,44 @@ fn principal(row: &sqlx::any::AnyRow) -> Result<Principal> {
         district_id: row.try_get("district_id")?,
         community_id: row.try_get("community_id")?,
         driver_id: row.try_get("driver_id")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+    })
+}
+
+/// The accounts a scope manages: all for an admin, the district's for a coordinator.
+fn account_filter(scope: Scope) -> String {
+    match scope {
+        Scope::Admin => String::new(),
+        Scope::District(d) => format!(" AND u.district_id = {d}"),
+        _ => " AND 1 = 0".into(),
+    }
+}
+
+fn account(row: &sqlx::any::AnyRow) -> Result<Account> {
+    Ok(Account {
+        user: principal(row)?,
+        active: row.try_get::<i64, _>("active")? != 0,
     })
 }
 
 impl Store {
     /// Creates a user; a taken username is a conflict.
     pub async fn create_user(&self, user: &NewUser) -> Result<i64> {
+        self.insert_user(user, false).await
+    }
+
+    /// Creates an account with a one-time password (`user.password_hash`), which the user must
+    /// replace at their first login; a taken username is a conflict.
+    pub async fn create_account(&self, user: &NewUser) -> Result<i64> {
+        self.insert_user(user, true).await
+    }
+
+    async fn insert_user(&self, user: &NewUser, one_time: bool) -> Result<i64> {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, password_hash, role, district_id, community_id, \
-             driver_id, display_name) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             driver_id, display_name, must_change_password) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(&user.username)
         .bind(&user.password_hash)
@@ -96,6 +145,7 @@ impl Store {
         .bind(user.community_id)
         .bind(user.driver_id)
         .bind(&user.display_name)
+        .bind(i64::from(one_time))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
@@ -104,6 +154,137 @@ impl Store {
         })?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The accounts `scope` manages, by username.
+    pub async fn accounts(&self, scope: Scope) -> Result<Vec<Account>> {
+        let rows = sqlx::query(sql!(
+            "SELECT {PRINCIPAL}, u.active FROM users u WHERE 1 = 1{} ORDER BY u.username",
+            account_filter(scope)
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(account).collect()
+    }
+
+    /// One account `scope` manages.
+    pub async fn account(&self, scope: Scope, id: i64) -> Result<Option<Account>> {
+        let row = sqlx::query(sql!(
+            "SELECT {PRINCIPAL}, u.active FROM users u WHERE u.id = $1{}",
+            account_filter(scope)
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(account).transpose()
+    }
+
+    /// Sets a user's password (a PHC hash); `one_time` when the user must replace it at the
+    /// next login. Every session of the user but `keep` (a token hash) is revoked.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        one_time: bool,
+        keep: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(i64::from(one_time))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE sessions SET revoked = 1 WHERE user_id = $1 AND token_hash <> COALESCE($2, '')",
+        )
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The password hash of a user (to check the current one before a change).
+    pub async fn password_hash(&self, user_id: i64) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The street offices, by name: `[{id, name}]`.
+    pub async fn districts(&self) -> Result<Vec<District>> {
+        let rows = sqlx::query("SELECT id, name FROM districts ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(District {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a district exists.
+    pub async fn district_exists(&self, id: i64) -> Result<bool> {
+        Ok(self.district_of("districts", id).await?.is_some())
+    }
+
+    /// The district of a community.
+    pub async fn community_district(&self, id: i64) -> Result<Option<i64>> {
+        self.district_of("communities", id).await
+    }
+
+    /// The district of a driver.
+    pub async fn driver_district(&self, id: i64) -> Result<Option<i64>> {
+        self.district_of("drivers", id).await
+    }
+
+    async fn district_of(&self, table: &'static str, id: i64) -> Result<Option<i64>> {
+        let column = if table == "districts" {
+            "id"
+        } else {
+            "district_id"
+        };
+        Ok(
+            sqlx::query_scalar(sql!("SELECT {column} FROM {table} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Whether a driver already has a login (active or not).
+    pub async fn driver_has_login(&self, driver: i64) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE driver_id = $1")
+            .bind(driver)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Lets a user log in again, or not; deactivating revokes their sessions at once.
+    pub async fn set_active(&self, user_id: i64, active: bool) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if !active {
+            sqlx::query("UPDATE sessions SET revoked = 1 WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The active user with this login name and their password hash.

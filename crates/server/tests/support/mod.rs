@@ -24,6 +24,43 @@ pub async fn fresh_store(tag: &str) -> Store {
         .unwrap()
 }
 
+static PG_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A new, empty PostgreSQL database (its URL) when PostgreSQL answers at `VAXRIDE_TEST_PG`
+/// (default the local server); `None` (the test skips its PostgreSQL half) when it does not,
+/// unless `VAXRIDE_REQUIRE_PG=1`. `tag` names the test file.
+pub async fn postgres_url(tag: &str) -> Option<String> {
+    use sqlx::Connection;
+    let admin = std::env::var("VAXRIDE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    sqlx::any::install_default_drivers();
+    let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await else {
+        assert!(
+            std::env::var("VAXRIDE_REQUIRE_PG").as_deref() != Ok("1"),
+            "PostgreSQL is required but not reachable at {admin}"
+        );
+        eprintln!("PostgreSQL not reachable: skipping its half");
+        return None;
+    };
+    let name = format!(
+        "vaxride_{tag}_{}_{}",
+        std::process::id(),
+        PG_COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Some(format!("{base}/{name}"))
+}
+
 /// `pw`, hashed once per test binary (hashing is deliberately slow).
 pub fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();

@@ -1,0 +1,3 @@
+-- Accounts made by people, not by the demo: a one-time password (made at creation or a reset)
+-- must be replaced by the user's own at the next login.
+ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0;
