@@ -13,6 +13,7 @@ mod netload;
 mod points;
 mod serve;
 mod solve;
+mod user;
 
 use netload::ms_since;
 
@@ -26,6 +27,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Accounts: `user add` makes the first admin of a fresh install.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Road network tools.
     Roadnet {
         #[command(subcommand)]
@@ -196,9 +202,57 @@ impl CacheArgs {
     }
 }
 
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Adds an admin (or a district's coordinator). The password comes from standard input when
+    /// piped; otherwise a one-time password is printed once, to be replaced at the first login.
+    Add {
+        /// Database URL: sqlite://FILE (default ./vaxride.db) or postgres://… (also $DATABASE_URL).
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://vaxride.db")]
+        database_url: String,
+        /// admin, or coordinator (with --district).
+        #[arg(long, value_parser = parse_role)]
+        role: vaxride_dispatch::values::Role,
+        /// Login name: 3 to 40 letters, digits, `.`, `_`, `-`.
+        #[arg(long)]
+        username: String,
+        /// The name the interface shows (default: the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// A coordinator's district id.
+        #[arg(long)]
+        district: Option<i64>,
+        /// Make a one-time password and print it, even when standard input is not a terminal.
+        #[arg(long)]
+        one_time_password: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<vaxride_dispatch::values::Role, String> {
+    vaxride_dispatch::values::Role::parse(s).map_err(|p| p.message)
+}
+
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    database_url,
+                    role,
+                    username,
+                    display_name,
+                    district,
+                    one_time_password,
+                },
+        } => user::add(user::AddUser {
+            database_url,
+            role,
+            username,
+            display_name,
+            district,
+            one_time: one_time_password,
+        }),
         Command::Roadnet {
             command: RoadnetCommand::Info { file, cache },
         } => info(&file, &cache),

@@ -25,7 +25,7 @@ pub mod routes;
 pub mod seed;
 mod sse;
 pub mod ui;
-mod users;
+pub mod users;
 
 pub use app::{Application, PAYLOAD_LIMIT, build_app};
 pub use planning::WallClock;
