@@ -33,6 +33,8 @@ crate::declare_problems! {
     csv_unreadable_header(detail) => "cannot read the header: {detail}";
     csv_unreadable_row(detail) => "cannot read the row: {detail}";
     csv_utf16() => "the file is UTF-16 (Excel's \"Unicode text\"), not UTF-8: save it as CSV UTF-8";
+    home_missing() => "give the home: search its address or tap it on the map";
+    home_off_roads(distance, limit) => "the home is {distance} m from the nearest road of the map: at most {limit} m (is the point right?)";
     lon_lat_swapped(value) => "{value} is not a latitude: it must be in [-90, 90] (are longitude and latitude swapped?)";
     max_chars(max) => "must be at most {max} characters";
     not_a_day(value) => "'{value}' is not a date like 2026-12-01";

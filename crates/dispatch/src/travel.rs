@@ -18,6 +18,25 @@ pub trait TravelTimes: Sync {
     fn line(&self, points: &[Point]) -> (Vec<[f64; 2]>, bool);
 }
 
+/// Checks an elder's home: not the `(0, 0)` of a form left blank (`home_missing`), and, with a
+/// road network, within [`DEFAULT_MAX_SNAP_M`] of its roads, the limit planning reaches a point
+/// by road (`home_off_roads`, saying how far it is).
+pub fn check_home(net: Option<&RoadNetwork>, home: Point) -> Result<(), crate::Problem> {
+    if home.lon == 0.0 && home.lat == 0.0 {
+        return Err(crate::problems::home_missing());
+    }
+    match net.map(|n| n.snap(home.lon, home.lat, DEFAULT_MAX_SNAP_M)) {
+        Some(Err(vaxride_roadnet::SnapError::TooFar {
+            distance_m,
+            limit_m,
+        })) => Err(crate::problems::home_off_roads(
+            distance_m.round() as i64,
+            limit_m.round() as i64,
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Straight lines at [`STRAIGHT_LINE_KMH`]: for when no road network is loaded, and for tests.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StraightLines;

@@ -49,13 +49,16 @@ fn one() -> i64 {
 }
 
 impl ElderBody {
-    fn input(&self) -> Result<ElderInput, ApiError> {
+    /// The elder as the store takes it; the home is checked against the loaded roads.
+    fn input(&self, net: Option<&vaxride_roadnet::RoadNetwork>) -> Result<ElderInput, ApiError> {
         let mut errors = Vec::new();
         self.home.validate("home", &mut errors);
         if !errors.is_empty() {
             return Err(ApiError::invalid(errors));
         }
         let (lon, lat) = self.crs.to_wgs84(self.home.lon, self.home.lat);
+        vaxride_dispatch::travel::check_home(net, Point { lon, lat })
+            .map_err(|p| ApiError::field("home", p))?;
         let input = ElderInput {
             name: self.name.trim().to_string(),
             phone: self.phone.trim().to_string(),
@@ -131,7 +134,7 @@ pub(crate) async fn create_elder(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(BOOKERS)?;
     let community = community_of(&caller, body.community_id)?;
-    let input = body.input()?;
+    let input = body.input(state.network.as_deref())?;
     let e = state
         .store
         .create_elder(caller.0.scope(), community, &input, state.now())
@@ -185,7 +188,7 @@ pub(crate) async fn update_elder(
     body: crate::json::Json<ElderBody>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(BOOKERS)?;
-    let input = body.input()?;
+    let input = body.input(state.network.as_deref())?;
     let e = state
         .store
         .update_elder(caller.0.scope(), *id, &input, state.now())

@@ -61,7 +61,7 @@ pub(crate) async fn import_csv(
         return Ok(r);
     }
     let community = community_of(&caller, q.community_id)?;
-    let checked = read_ledger(&body, &caller, state.now());
+    let checked = read_ledger(&body, &caller, state.now(), state.network.as_deref());
     if q.dry_run {
         // A check that finds problems has still done its job: 200 with the report, so that a
         // page checking a file does not see a failed request.
@@ -94,7 +94,12 @@ pub(crate) async fn import_csv(
 }
 
 /// Reads and checks a ledger CSV: its entries, or every problem by row and column.
-fn read_ledger(body: &[u8], caller: &Caller, now: i64) -> Result<Vec<LedgerEntry>, ApiError> {
+fn read_ledger(
+    body: &[u8],
+    caller: &Caller,
+    now: i64,
+    net: Option<&vaxride_roadnet::RoadNetwork>,
+) -> Result<Vec<LedgerEntry>, ApiError> {
     let rows = parse_ledger(body).map_err(ApiError::invalid)?;
     let entries: Vec<LedgerEntry> = rows
         .iter()
@@ -136,6 +141,11 @@ fn read_ledger(body: &[u8], caller: &Caller, now: i64) -> Result<Vec<LedgerEntry
         if let Some(el) = &e.elder {
             let mut errs = Vec::new();
             el.validate("", &mut errs);
+            if errs.is_empty()
+                && let Err(p) = vaxride_dispatch::travel::check_home(net, el.home)
+            {
+                errs.push(FieldError::new("lon", p));
+            }
             errors.extend(
                 errs.into_iter()
                     .map(|f| FieldError::cell(r.row, &f.field, f.problem)),

@@ -771,3 +771,77 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
     let (_, later) = call!(&app, req("GET", "/api/bookings?day=2099-04-22", &sec, None));
     assert_eq!(later, json!([]));
 }
+
+/// A home is a place on the district's roads: the `(0, 0)` of a blank form and a point far from
+/// every road are refused, saying how far; the same for a ledger row (issue 14).
+#[actix_web::test]
+async fn homes_must_be_on_the_roads() {
+    let store = support::fresh_store("homes").await;
+    let centre = vaxride_demo::TOWN_CENTRE;
+    support::district_with_staff(&store, "Town", centre, "coord-h", "sec-h").await;
+    let net = std::sync::Arc::new(vaxride_server::seed::demo_network().unwrap());
+    let state = web::Data::new(AppState::new(
+        store,
+        Some(net),
+        std::time::Duration::from_secs(1),
+    ));
+    let app = test::init_service(build_app(state)).await;
+    let sec = Some(login!(&app, "sec-h"));
+    let elder = |lon: f64, lat: f64| json!({"name": "王秀英", "home": {"lon": lon, "lat": lat}, "mobility": "walks", "dose": "none"});
+    let (got, e) = call!(
+        &app,
+        req("POST", "/api/elders", &sec, Some(elder(0.0, 0.0)))
+    );
+    assert_eq!(
+        (
+            got,
+            e["error"]["fields"][0]["field"].as_str(),
+            e["error"]["fields"][0]["code"].as_str()
+        ),
+        (400, Some("home"), Some("home_missing")),
+        "{e}"
+    );
+    // About 5.5 km north of the town's edge.
+    let (got, e) = call!(
+        &app,
+        req(
+            "POST",
+            "/api/elders",
+            &sec,
+            Some(elder(centre.lon, centre.lat + 0.07))
+        )
+    );
+    assert_eq!(
+        (got, e["error"]["fields"][0]["code"].as_str()),
+        (400, Some("home_off_roads")),
+        "{e}"
+    );
+    let far: f64 = e["error"]["fields"][0]["params"]["distance"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(far > 4_000.0 && far < 8_000.0, "{e}");
+    let (got, e) = call!(
+        &app,
+        req(
+            "POST",
+            "/api/elders",
+            &sec,
+            Some(elder(centre.lon, centre.lat))
+        )
+    );
+    assert_eq!(got, 201, "{e}");
+    let csv = format!(
+        "name,phone,lon,lat,mobility,dose,day\n李建国,13800000002,{},{},walks,none,2099-04-21\n",
+        centre.lon,
+        centre.lat + 0.07
+    );
+    let dry = test::TestRequest::post()
+        .uri("/api/bookings/import?dry_run=true")
+        .insert_header(("authorization", sec.clone().unwrap()))
+        .set_payload(csv);
+    let (got, e) = call!(&app, dry);
+    assert_eq!((got, e["ok"].as_bool()), (200, Some(false)), "{e}");
+    assert_eq!(e["error"]["fields"][0]["code"], "home_off_roads", "{e}");
+}
