@@ -375,6 +375,7 @@ fn driver_of(b: DriverBody) -> Result<NewDriver, ApiError> {
         (status = 400, description = "The input is wrong (`invalid_input`; `vehicle_id`: `no_such_vehicle`, `vehicle_has_driver`)", body = crate::api::ErrorBody),
         (status = 403, response = crate::api::Forbidden),
         (status = 404, description = "No such driver in your district (`not_found`)", body = crate::api::ErrorBody),
+        (status = 409, description = "The driver is on a trip (`conflict`, detail `driver_on_a_trip`): a driver moved to another vehicle takes its trips and leaves their old vehicle's, so not while on the road", body = crate::api::ErrorBody),
     )
 )]
 pub(crate) async fn update_driver(
@@ -385,7 +386,10 @@ pub(crate) async fn update_driver(
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let new = driver_of(body.into_inner())?;
-    state.store.update_driver(district, *id, &new).await?;
+    state
+        .store
+        .update_driver(district, *id, &new, state.now())
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -5,7 +5,10 @@ use vaxride_dispatch::FieldError;
 
 use crate::error::Result;
 use crate::problems;
+use crate::trips::push_trip;
 use crate::{Store, StoreError};
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// A driver as the coordinator sees them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,7 +138,13 @@ impl Store {
     /// Changes a driver of the district: name, phone, and the vehicle they drive (checked as
     /// for [`Store::create_driver`]; `None` = none). Trips already made keep their vehicle and
     /// driver.
-    pub async fn update_driver(&self, district: i64, id: i64, new: &NewDriver) -> Result<()> {
+    pub async fn update_driver(
+        &self,
+        district: i64,
+        id: i64,
+        new: &NewDriver,
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         let known: Option<i64> =
             sqlx::query_scalar("SELECT id FROM drivers WHERE id = $1 AND district_id = $2")
@@ -147,6 +156,11 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         check_driver_vehicle(&mut tx, district, new, Some(id)).await?;
+        let before: Option<i64> =
+            sqlx::query_scalar("SELECT vehicle_id FROM drivers WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
         sqlx::query(
             "UPDATE drivers SET name = $1, phone = $2, vehicle_id = $3 WHERE id = $4 AND district_id = $5",
         )
@@ -158,7 +172,67 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(vehicle_taken)?;
+        if before != new.vehicle_id {
+            move_trips(&mut tx, id, new.vehicle_id, now).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A driver moved to another vehicle (or to none): the trips of their old vehicle not yet ended
+/// leave them (their cancellation erases the elders' data from the driver's stream; the trips
+/// wait, unassigned, for the coordinator), and the trips of their new vehicle are offered to
+/// them. Refused while they are on a trip (one with a stop reported and not ended).
+async fn move_trips(tx: &mut Tx, driver: i64, vehicle: Option<i64>, now: i64) -> Result<()> {
+    let under_way: Option<i64> = sqlx::query_scalar(
+        "SELECT t.id FROM trips t WHERE t.driver_id = $1 AND t.active = 1 AND t.status = 'accepted' \
+         AND EXISTS (SELECT 1 FROM trip_stops ts JOIN reports r ON r.trip_stop_id = ts.id \
+                     WHERE ts.trip_id = t.id)",
+    )
+    .bind(driver)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(trip) = under_way {
+        return Err(StoreError::Conflict(problems::driver_on_a_trip(trip)));
+    }
+    let leaving: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM trips WHERE driver_id = $1 AND active = 1 \
+         AND status IN ('offered', 'accepted', 'declined')",
+    )
+    .bind(driver)
+    .fetch_all(&mut **tx)
+    .await?;
+    for trip in leaving {
+        sqlx::query(
+            "UPDATE trips SET driver_id = NULL, status = 'offered', updated_at = $1 WHERE id = $2",
+        )
+        .bind(now)
+        .bind(trip)
+        .execute(&mut **tx)
+        .await?;
+        push_trip(tx, driver, trip, "trip_cancelled", now).await?;
+    }
+    let Some(vehicle) = vehicle else {
+        return Ok(());
+    };
+    let coming: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM trips WHERE vehicle_id = $1 AND active = 1 \
+         AND status IN ('offered', 'accepted', 'declined')",
+    )
+    .bind(vehicle)
+    .fetch_all(&mut **tx)
+    .await?;
+    for trip in coming {
+        sqlx::query(
+            "UPDATE trips SET driver_id = $1, status = 'offered', updated_at = $2 WHERE id = $3",
+        )
+        .bind(driver)
+        .bind(now)
+        .bind(trip)
+        .execute(&mut **tx)
+        .await?;
+        push_trip(tx, driver, trip, "trip_offered", now).await?;
+    }
+    Ok(())
 }

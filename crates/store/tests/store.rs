@@ -976,6 +976,123 @@ both!(
     declined_trips_are_reassigned
 );
 
+/// A driver moved to another vehicle takes that vehicle's trips and leaves their old one's
+/// (issue 14): the old trips wait without a driver, their data erased from the driver's stream;
+/// moving them back offers the trips again; a driver on the road is not moved.
+async fn drivers_move_with_their_trips(store: Store) {
+    let w = world(&store).await;
+    let batch: Vec<NewBooking> = w.elders_a.iter().map(|&e| booking(e)).collect();
+    store
+        .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
+        .await
+        .unwrap();
+    let input = store.plan_input(w.district, &day()).await.unwrap();
+    let plan = store
+        .save_plan(w.district, &day(), &plan(&input, 200), NOW)
+        .await
+        .unwrap();
+    store.publish_plan(w.coordinator, plan, NOW).await.unwrap();
+    let scope = |d: i64| Scope::Driver {
+        district: w.district,
+        driver: d,
+    };
+    let mut with_trips = Vec::new();
+    for &d in &w.drivers {
+        if let Some(t) = store.trips(scope(d), None).await.unwrap().first() {
+            store.respond(scope(d), t.id, true, NOW).await.unwrap();
+            with_trips.push((d, t.clone()));
+        }
+    }
+    assert!(!with_trips.is_empty(), "a driver with a trip");
+    let (mover, trip) = with_trips[0].clone();
+    let empty = store
+        .create_vehicle(
+            w.district,
+            &NewVehicle {
+                vehicle: Vehicle {
+                    id: 0,
+                    name: "empty".into(),
+                    seats: 4,
+                    wheelchairs: 0,
+                    features: vec![],
+                    shift_from: 6 * 3600,
+                    shift_to: 18 * 3600,
+                    start: Point {
+                        lon: 123.4,
+                        lat: 41.8,
+                    },
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let me = store
+        .drivers(w.district)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.id == mover)
+        .unwrap();
+    let to = |v: Option<i64>| NewDriver {
+        name: me.name.clone(),
+        phone: me.phone.clone(),
+        vehicle_id: v,
+    };
+    store
+        .update_driver(w.district, mover, &to(Some(empty)), NOW + 1)
+        .await
+        .unwrap();
+    assert!(store.trips(scope(mover), None).await.unwrap().is_empty());
+    let left = store
+        .trips(w.coordinator, Some(day().as_str()))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.id == trip.id)
+        .unwrap();
+    assert_eq!((left.driver_id, left.status.as_str()), (None, "offered"));
+    let events = store.outbox_after(scope(mover), 0, 100).await.unwrap();
+    assert_eq!(events.last().unwrap().kind, "trip_cancelled");
+    for e in &events {
+        assert_eq!(e.payload, serde_json::json!({ "id": trip.id }), "{e:?}");
+    }
+    // Back to the old vehicle: its trip is offered to them again.
+    store
+        .update_driver(w.district, mover, &to(me.vehicle_id), NOW + 2)
+        .await
+        .unwrap();
+    let back = store.trips(scope(mover), None).await.unwrap();
+    assert_eq!(
+        back.iter()
+            .map(|t| (t.id, t.status.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(trip.id, "offered")]
+    );
+    let events = store.outbox_after(scope(mover), 0, 100).await.unwrap();
+    assert_eq!(events.last().unwrap().kind, "trip_offered");
+    // A driver on the road stays with their vehicle.
+    store
+        .respond(scope(mover), trip.id, true, NOW + 3)
+        .await
+        .unwrap();
+    store
+        .report(scope(mover), trip.stops[0].id, Report::Arrived, NOW + 3)
+        .await
+        .unwrap();
+    match store
+        .update_driver(w.district, mover, &to(None), NOW + 4)
+        .await
+    {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "driver_on_a_trip"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.trips(scope(mover), None).await.unwrap().len(), 1);
+}
+both!(
+    drivers_move_with_their_trips_on_both_databases,
+    drivers_move_with_their_trips
+);
+
 async fn drivers_change_and_keep_one_vehicle_each(store: Store) {
     let w = world(&store).await;
     let list = store.drivers(w.district).await.unwrap();
@@ -990,7 +1107,7 @@ async fn drivers_change_and_keep_one_vehicle_each(store: Store) {
         vehicle_id,
     };
     match store
-        .update_driver(w.district, first.id, &change(Some(taken)))
+        .update_driver(w.district, first.id, &change(Some(taken)), 0)
         .await
     {
         Err(StoreError::Invalid(fields)) => {
@@ -1007,15 +1124,15 @@ async fn drivers_change_and_keep_one_vehicle_each(store: Store) {
     ));
     // Their own vehicle is no conflict; `None` frees it for another.
     store
-        .update_driver(w.district, first.id, &change(first.vehicle_id))
+        .update_driver(w.district, first.id, &change(first.vehicle_id), 0)
         .await
         .unwrap();
     store
-        .update_driver(w.district, second.id, &change(None))
+        .update_driver(w.district, second.id, &change(None), 0)
         .await
         .unwrap();
     store
-        .update_driver(w.district, first.id, &change(Some(taken)))
+        .update_driver(w.district, first.id, &change(Some(taken)), 0)
         .await
         .unwrap();
     let now = store.drivers(w.district).await.unwrap();
@@ -1026,7 +1143,7 @@ async fn drivers_change_and_keep_one_vehicle_each(store: Store) {
     // Another district's coordinator sees no such driver.
     assert!(matches!(
         store
-            .update_driver(w.district + 1, first.id, &change(None))
+            .update_driver(w.district + 1, first.id, &change(None), 0)
             .await,
         Err(StoreError::NotFound)
     ));
@@ -1035,14 +1152,14 @@ async fn drivers_change_and_keep_one_vehicle_each(store: Store) {
         name: "Wang\0Lei".into(),
         ..change(None)
     };
-    match store.update_driver(w.district, first.id, &nul).await {
+    match store.update_driver(w.district, first.id, &nul, 0).await {
         Ok(()) => {}
         Err(StoreError::Invalid(f)) => assert_eq!(f[0].problem.code, "nul_character"),
         Err(other) => panic!("expected Ok or a field error, got {other:?}"),
     }
     // A retired vehicle frees its driver.
     store
-        .update_driver(w.district, first.id, &change(Some(taken)))
+        .update_driver(w.district, first.id, &change(Some(taken)), 0)
         .await
         .unwrap();
     store
