@@ -323,6 +323,18 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         moved["status"], "offered",
         "offered to the new driver ({lang:?})"
     );
+    // With no declined trip left, nothing stands in its place (the page printed "null").
+    let shown = b
+        .client
+        .execute(
+            "return document.getElementById('trip-box').textContent;",
+            vec![],
+        )
+        .await?;
+    assert!(
+        !shown.as_str().unwrap_or_default().contains("null"),
+        "the trips page shows no \"null\" ({lang:?}): {shown}"
+    );
     b.check_page(&format!("coordinator trips, reassigned ({lang:?})"))
         .await?;
     b.close().await?;

@@ -17,7 +17,7 @@
 // data-testid="trip-status-<id>", reassign selects #reassign-vehicle-<id>, buttons
 // data-testid="reassign-<id>") #trips-refreshed.
 
-import { h, s, clear, field, hhmm, today, table, twoTap } from './dom.js';
+import { h, s, clear, replace, field, hhmm, today, table, twoTap } from './dom.js';
 import { t, getLang, clockTime } from './i18n.js';
 import { CODES } from './codes.js';
 import { api, errorLine, errorText, fieldLines } from './api.js';
@@ -641,7 +641,7 @@ export function trips(main, ctx) {
       return free.filter((v) => v.seats >= seats && v.wheelchairs >= chairs
         && (first === null || (v.shift_from <= first && last <= v.shift_to)));
     };
-    clear(box).append(
+    replace(box,
       declined ? h('p', { class: 'error', id: 'trips-declined' }, t('trips.declined_count', { n: declined })) : null,
       list.length
         ? table({ id: 'trip-table' }, t('trips.caption', { n: list.length }),

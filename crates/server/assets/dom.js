@@ -28,6 +28,12 @@ export function s(tag, attrs, ...children) {
   return fill(document.createElementNS(SVG_NS, tag), attrs, children);
 }
 
+/** Replaces an element's children; null, undefined and false are skipped, as in `h`
+ * (`Element.append(null)` would print "null"). */
+export function replace(el, ...children) {
+  return fill(clear(el), {}, children);
+}
+
 /** Removes every child. */
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
