@@ -335,6 +335,37 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         !shown.as_str().unwrap_or_default().contains("null"),
         "the trips page shows no \"null\" ({lang:?}): {shown}"
     );
+    // A date being typed (the picker holds 0002-12-07 on its way to 2026-12-07) asks nothing
+    // until it is a whole day.
+    b.client
+        .execute(
+            "const i = document.getElementById('trips-day'); i.value = '0002-12-07'; \
+             i.dispatchEvent(new Event('change')); return true;",
+            vec![],
+        )
+        .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let asked = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').some((e) => e.name.includes('day=0002'));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        asked,
+        Value::Bool(false),
+        "no request for a half-typed day ({lang:?})"
+    );
+    b.client
+        .execute(
+            &format!(
+                "const i = document.getElementById('trips-day'); i.value = '{today}'; \
+                 i.dispatchEvent(new Event('change')); return true;"
+            ),
+            vec![],
+        )
+        .await?;
     b.check_page(&format!("coordinator trips, reassigned ({lang:?})"))
         .await?;
     b.close().await?;

@@ -17,7 +17,7 @@
 // data-testid="trip-status-<id>", reassign selects #reassign-vehicle-<id>, buttons
 // data-testid="reassign-<id>") #trips-refreshed.
 
-import { h, s, clear, replace, field, hhmm, today, table, twoTap } from './dom.js';
+import { h, s, clear, replace, field, hhmm, today, table, twoTap, wholeDay } from './dom.js';
 import { t, getLang, clockTime } from './i18n.js';
 import { CODES } from './codes.js';
 import { api, errorLine, errorText, fieldLines } from './api.js';
@@ -589,7 +589,7 @@ export function plan(main, ctx) {
     }
   }
   dayInput.addEventListener('change', () => {
-    if (!dayInput.value) return;
+    if (!wholeDay(dayInput.value)) return;
     sessionStorage.setItem('vaxride.day', dayInput.value);
     showDay();
   });
@@ -704,7 +704,7 @@ export function trips(main, ctx) {
   }
 
   dayInput.addEventListener('change', () => {
-    if (!dayInput.value) return;
+    if (!wholeDay(dayInput.value)) return;
     sessionStorage.setItem('vaxride.day', dayInput.value);
     refresh();
   });

@@ -59,6 +59,12 @@ export function today() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** Whether a date input holds a whole day vaxride takes (years 2000–2199; the server checks
+ * the rest): a date picker being typed into holds `0002-12-07` on its way to `2026-12-07`. */
+export function wholeDay(value) {
+  return /^2[01]\d\d-\d\d-\d\d$/.test(value || '');
+}
+
 /** A random key (Idempotency-Key, queue ids); works outside secure contexts too. */
 export function randomKey() {
   const b = new Uint8Array(16);

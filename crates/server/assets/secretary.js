@@ -11,7 +11,7 @@
 // data-testid="booking-row-<id>", status cells data-testid="booking-status-<id>", cancel
 // buttons data-testid="cancel-<id>") #booking-refreshed #export-csv.
 
-import { h, clear, field, hhmm, today, randomKey, download, csvCell, table, twoTap } from './dom.js';
+import { h, clear, field, hhmm, today, randomKey, download, csvCell, table, twoTap, wholeDay } from './dom.js';
 import { t, clockTime } from './i18n.js';
 import { CODES } from './codes.js';
 import { api, ApiError, errorLine, errorText, fieldLines, fieldMessage } from './api.js';
@@ -374,7 +374,7 @@ export function bookings(main, ctx) {
   }
 
   dayInput.addEventListener('change', () => {
-    if (!dayInput.value) return;
+    if (!wholeDay(dayInput.value)) return;
     st.day = dayInput.value;
     sessionStorage.setItem('vaxride.day', st.day);
     st.picked.clear();
