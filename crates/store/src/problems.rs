@@ -20,6 +20,7 @@ vaxride_dispatch::declare_problems! {
     plan_not_draft(plan_status) => "the plan is {plan_status}: only a draft can be published";
     ride_begun() => "the ride has begun: it can no longer be cancelled";
     driver_on_a_trip(trip) => "the driver is on trip {trip}: move them to another vehicle when it has ended";
+    van_elsewhere(name, site, from, to) => "the van is at {name} (site {site}) from {from} to {to} that day: one place at a time";
     ride_under_way(booking) => "a ride of this elder is under way (booking {booking}): retire them when it has ended";
     shift_does_not_cover() => "the driver's shift does not cover the trip";
     step_does_not_fit(step, kind) => "'{step}' does not fit a {kind} stop";

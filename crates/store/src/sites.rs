@@ -3,11 +3,13 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use vaxride_dispatch::FieldError;
 use vaxride_dispatch::model::{Point, Site, SiteKind};
-use vaxride_dispatch::values::{Shot, Weekdays};
+use vaxride_dispatch::values::{ClockTime, Shot, Weekdays};
 
 use crate::db::AnyQuery;
 use crate::error::Result;
+use crate::problems;
 use crate::{Store, StoreError};
 
 /// A site to create.
@@ -90,6 +92,7 @@ impl Store {
     /// Creates a site in a district.
     pub async fn create_site(&self, district: i64, new: &NewSite) -> Result<i64> {
         let mut tx = self.write().await?;
+        van_free(&mut tx, new, None).await?;
         let row = bind_site(
             sqlx::query(
                 "INSERT INTO sites (name, kind, lon, lat, address, open_days, open_from, open_to, \
@@ -109,6 +112,7 @@ impl Store {
     /// already made keep theirs).
     pub async fn update_site(&self, district: i64, id: i64, new: &NewSite) -> Result<()> {
         let mut tx = self.write().await?;
+        van_free(&mut tx, new, Some(id)).await?;
         let done = bind_site(
             sqlx::query(
                 "UPDATE sites SET name = $1, kind = $2, lon = $3, lat = $4, address = $5, open_days = $6, \
@@ -169,4 +173,39 @@ impl Store {
         .await?;
         rows.iter().map(site).collect()
     }
+}
+
+/// A van is in one place at a time: a stop of a van may not overlap another of its stops on the
+/// same day (`van_elsewhere`, naming that stop), checked in the transaction that writes it.
+async fn van_free(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    new: &NewSite,
+    id: Option<i64>,
+) -> Result<()> {
+    let (Some(van), Some(day)) = (new.van_id, new.site.day.as_ref()) else {
+        return Ok(());
+    };
+    let clash: Option<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, name, open_from, open_to FROM sites WHERE van_id = $1 AND day = $2 \
+         AND active = 1 AND id <> $3 AND open_from < $4 AND open_to > $5 ORDER BY open_from",
+    )
+    .bind(van)
+    .bind(day.as_str())
+    .bind(id.unwrap_or(0))
+    .bind(new.site.open_to)
+    .bind(new.site.open_from)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match clash {
+        Some((other, name, from, to)) => Err(StoreError::Invalid(vec![FieldError::new(
+            "hours",
+            problems::van_elsewhere(name, other, clock(from), clock(to)),
+        )])),
+        None => Ok(()),
+    }
+}
+
+/// `HH:MM` of stored seconds since midnight.
+fn clock(seconds: i64) -> String {
+    ClockTime::from_seconds(seconds).map_or_else(|| seconds.to_string(), |c| c.to_string())
 }

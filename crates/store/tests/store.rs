@@ -970,6 +970,38 @@ async fn declined_trips_are_reassigned(store: Store) {
     assert_eq!((vans.len(), vans[0].stops.len()), (1, 1));
     assert!(store.van_in(w.district, van).await.unwrap());
     assert!(!store.van_in(w.district + 1, van).await.unwrap());
+    // A van is in one place at a time: a second stop that day overlapping the first is refused
+    // naming it; one after it is taken; moving it onto the first is refused too (issue 14).
+    let first = vans[0].stops[0].clone();
+    let at = |from: i64, to: i64| {
+        let mut s = first.clone();
+        s.name = "Van 1 at the market".into();
+        s.open_from = from;
+        s.open_to = to;
+        NewSite {
+            site: s,
+            address: String::new(),
+            van_id: Some(van),
+        }
+    };
+    let overlapping = at(first.open_from + 1800, first.open_to + 1800);
+    match store.create_site(w.district, &overlapping).await {
+        Err(StoreError::Invalid(f)) => {
+            assert_eq!(
+                (f[0].field.as_str(), f[0].problem.code),
+                ("hours", "van_elsewhere")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let later = store
+        .create_site(w.district, &at(first.open_to, first.open_to + 3600))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.update_site(w.district, later, &overlapping).await,
+        Err(StoreError::Invalid(_))
+    ));
 }
 both!(
     declined_trips_are_reassigned_and_vans_keep_their_stops_on_both_databases,
