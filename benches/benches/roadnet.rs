@@ -4,7 +4,10 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use vaxride_benches::extract_and_points;
-use vaxride_roadnet::{CacheKey, CarProfile, DEFAULT_MAX_SNAP_M, RoadNetwork};
+use vaxride_roadnet::places::address_label;
+use vaxride_roadnet::{
+    CacheKey, CarProfile, DEFAULT_MAX_SNAP_M, Gazetteer, Place, PlaceKind, RoadNetwork,
+};
 
 const CITIES: [(&str, &str, &str); 2] = [
     (
@@ -60,5 +63,72 @@ fn roadnet(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, roadnet);
+/// Address search (the gazetteer): a real extract's, the demo town's (14,000 numbered houses)
+/// and a large city's (2,000 streets × 100 numbers = 200,000 addresses), for a street, a house
+/// number and a partial input; the goal is ≤ 50 ms per search.
+fn places(c: &mut Criterion) {
+    let mut g = c.benchmark_group("places");
+    g.sample_size(20);
+    if let Some((bytes, _)) = extract_and_points(CITIES[0].1, CITIES[0].2) {
+        let net = RoadNetwork::from_osm(&bytes, &CarProfile::default()).expect("network");
+        for q in ["hauptstr", "bergheimer str 12", "bhf"] {
+            g.bench_function(format!("heidelberg/{q}"), |b| {
+                b.iter(|| net.places().search(black_box(q), 8, None).len())
+            });
+        }
+    }
+    let town = RoadNetwork::from_car_ways(&vaxride_demo::town_roads(2022)).expect("town");
+    for q in ["正阳街 110", "北三路", "东顺 8"] {
+        g.bench_function(format!("town/{q}"), |b| {
+            b.iter(|| town.places().search(black_box(q), 8, None).len())
+        });
+    }
+    let city = large_city();
+    for q in ["和平路", "和平路 110", "平南 8"] {
+        g.bench_function(format!("city_200k/{q}"), |b| {
+            b.iter(|| city.search(black_box(q), 8, None).len())
+        });
+    }
+    g.finish();
+}
+
+/// 2,000 streets named from two lists of words and a suffix, 100 numbered houses each.
+fn large_city() -> Gazetteer {
+    const A: [&str; 40] = [
+        "和平", "新华", "光明", "幸福", "建设", "友谊", "团结", "胜利", "民主", "文化", "长青",
+        "春晓", "东风", "红旗", "朝阳", "向阳", "青年", "人民", "中山", "解放", "北京", "南京",
+        "黄河", "长江", "泰山", "华山", "松花", "辽河", "沈阳", "大连", "鞍山", "抚顺", "本溪",
+        "丹东", "锦州", "营口", "阜新", "辽阳", "铁岭", "朝日",
+    ];
+    const B: [&str; 25] = [
+        "", "东", "西", "南", "北", "中", "一", "二", "三", "四", "五", "六", "七", "八", "九",
+        "十", "新", "老", "前", "后", "上", "下", "大", "小", "外",
+    ];
+    const SUFFIX: [&str; 2] = ["路", "街"];
+    let mut places = Vec::new();
+    let mut lines = Vec::new();
+    for (i, a) in A.iter().enumerate() {
+        for (j, b) in B.iter().enumerate() {
+            for (k, s) in SUFFIX.iter().enumerate() {
+                let name = format!("{a}{b}{s}");
+                let lon = 123.0 + i as f64 * 0.01 + k as f64 * 0.003;
+                let lat = 41.5 + j as f64 * 0.01;
+                for n in 1..=100 {
+                    places.push(Place {
+                        kind: PlaceKind::Address,
+                        label: address_label(&name, &n.to_string()),
+                        lon: lon + n as f64 * 1e-5,
+                        lat,
+                    });
+                }
+                lines.push((name, vec![[lon, lat], [lon + 0.001, lat]]));
+            }
+        }
+    }
+    let lines: Vec<(&str, Vec<[f64; 2]>)> =
+        lines.iter().map(|(n, l)| (n.as_str(), l.clone())).collect();
+    Gazetteer::build(places, lines)
+}
+
+criterion_group!(benches, roadnet, places);
 criterion_main!(benches);

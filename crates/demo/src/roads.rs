@@ -1,12 +1,15 @@
-//! The built-in town's roads: a jittered grid with avenues, a ring and one-way streets.
+//! The built-in town's roads: a jittered grid with avenues, a ring and one-way streets, every
+//! street named and its houses numbered (odd on the left, even on the right, in the street's
+//! direction), so that the address search works on the demo as it does on a real extract.
 
 use std::collections::HashMap;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use vaxride_dispatch::model::Point;
-use vaxride_roadnet::CarProfile;
 use vaxride_roadnet::osm::{CarWay, CarWays};
+use vaxride_roadnet::places::address_label;
+use vaxride_roadnet::{CarProfile, Place, PlaceKind};
 
 use crate::frame::Frame;
 
@@ -27,6 +30,94 @@ const MID_JITTER_M: f64 = 5.0;
 /// Share of residential blocks whose street segment is missing (a cul-de-sac, a school yard).
 const REMOVED_SHARE: f64 = 0.08;
 
+/// Distance between house numbers along a street, metres.
+const HOUSE_SPACING_M: f64 = 30.0;
+/// From a street's centre line to its houses, metres.
+const HOUSE_SETBACK_M: f64 = 10.0;
+
+/// Chinese numerals for the numbered streets (一 … 十二).
+const NUMERALS: [&str; 12] = [
+    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+];
+
+/// The name of street line `k` of the grid (`east_west`: a line of constant latitude, numbered
+/// from the south; otherwise from the west): the ring, the avenues and the one-way streets by
+/// name, the residential streets numbered outwards from the centre.
+fn street_name(k: usize, east_west: bool) -> String {
+    let named = if east_west {
+        match k {
+            0 => Some("南环路"),
+            4 => Some("南顺城路"),
+            9 => Some("热闹路"),
+            13 => Some("市府大路"),
+            17 => Some("文艺路"),
+            22 => Some("北顺城路"),
+            26 => Some("北环路"),
+            _ => None,
+        }
+    } else {
+        match k {
+            0 => Some("西环街"),
+            4 => Some("西顺城街"),
+            9 => Some("朝阳街"),
+            13 => Some("正阳街"),
+            22 => Some("东顺城街"),
+            26 => Some("东环街"),
+            _ => None,
+        }
+    };
+    if let Some(name) = named {
+        return name.to_string();
+    }
+    let (side, n) = match (east_west, k < 13) {
+        (true, true) => ("南", 13 - k),
+        (true, false) => ("北", k - 13),
+        (false, true) => ("西", 13 - k),
+        (false, false) => ("东", k - 13),
+    };
+    let suffix = if east_west { "路" } else { "街" };
+    format!("{side}{}{suffix}", NUMERALS[n - 1])
+}
+
+/// The numbered houses along a street through `xy` (metres in `frame`): every
+/// [`HOUSE_SPACING_M`], odd numbers on the left and even on the right, [`HOUSE_SETBACK_M`] off
+/// the centre line.
+fn houses(name: &str, xy: &[[f64; 2]], frame: &Frame) -> Vec<Place> {
+    let mut out = Vec::new();
+    let mut next = HOUSE_SPACING_M / 2.0;
+    let mut walked = 0.0;
+    let mut k = 0;
+    for w in xy.windows(2) {
+        let (dx, dy) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len == 0.0 {
+            continue;
+        }
+        let (ux, uy) = (dx / len, dy / len);
+        while next <= walked + len {
+            let t = next - walked;
+            let c = [w[0][0] + ux * t, w[0][1] + uy * t];
+            for (side, number) in [(1.0, 2 * k + 1), (-1.0, 2 * k + 2)] {
+                // Left of the direction of travel is (-uy, ux).
+                let p = frame.point([
+                    c[0] - side * uy * HOUSE_SETBACK_M,
+                    c[1] + side * ux * HOUSE_SETBACK_M,
+                ]);
+                out.push(Place {
+                    kind: PlaceKind::Address,
+                    label: address_label(name, &number.to_string()),
+                    lon: p.lon,
+                    lat: p.lat,
+                });
+            }
+            k += 1;
+            next += HOUSE_SPACING_M;
+        }
+        walked += len;
+    }
+    out
+}
+
 /// Seeds are mixed with these so that roads and the office draw from different streams.
 const ROADS_SALT: u64 = 0x7a78_7269_6465_0001;
 
@@ -34,6 +125,8 @@ const ROADS_SALT: u64 = 0x7a78_7269_6465_0001;
 struct Line {
     nodes: Vec<(usize, usize)>,
     tags: Vec<(&'static str, &'static str)>,
+    /// The street's name.
+    name: String,
     /// Residential two-way street: segments may be missing, blocks get a mid-block node.
     minor: bool,
 }
@@ -82,7 +175,13 @@ pub fn town_roads(seed: u64) -> CarWays {
             minor = false;
         }
         let nodes = (0..n).map(|i| (i, j)).collect();
-        lines.push(Line { nodes, tags, minor });
+        let name = street_name(j, true);
+        lines.push(Line {
+            nodes,
+            tags,
+            name,
+            minor,
+        });
     }
     for i in 0..n {
         let (mut tags, mut minor) = street(i);
@@ -91,11 +190,18 @@ pub fn town_roads(seed: u64) -> CarWays {
             minor = false;
         }
         let nodes = (0..n).map(|j| (i, j)).collect();
-        lines.push(Line { nodes, tags, minor });
+        let name = street_name(i, false);
+        lines.push(Line {
+            nodes,
+            tags,
+            name,
+            minor,
+        });
     }
     lines.push(Line {
         nodes: (0..n).map(|k| (k, k)).collect(),
         tags: vec![("highway", "secondary")],
+        name: "中街路".to_string(),
         minor: false,
     });
 
@@ -134,8 +240,11 @@ pub fn town_roads(seed: u64) -> CarWays {
         }
     }
     let mut ways = Vec::new();
+    let mut places = Vec::new();
     let mut next_mid = 100_001i64;
     for (line, keep) in lines.iter().zip(&kept) {
+        let line_xy: Vec<[f64; 2]> = line.nodes.iter().map(|&(i, j)| xy[j * n + i]).collect();
+        places.extend(houses(&line.name, &line_xy, &frame));
         let attrs = profile.way(&line.tags).expect("town streets are routable");
         let mut runs: Vec<Vec<i64>> = Vec::new();
         let mut refs: Vec<i64> = Vec::new();
@@ -172,6 +281,7 @@ pub fn town_roads(seed: u64) -> CarWays {
                 id: ways.len() as i64 + 1,
                 refs,
                 attrs,
+                names: vec![line.name.clone()],
             });
         }
     }
@@ -180,6 +290,7 @@ pub fn town_roads(seed: u64) -> CarWays {
         ways,
         coords,
         missing_refs: 0,
+        places,
     }
 }
 

@@ -10,6 +10,8 @@
 //! * [`snap`] puts any point on the nearest road *segment* (R-tree).
 //! * [`ch`] contracts the graph (with `fast_paths`) and answers many-to-many queries with a
 //!   bucket search; [`RoadNetwork::route`] gives the geometry of one route.
+//! * [`places`] finds streets, addresses and named places by partial name (the gazetteer), and
+//!   the street at a point.
 //! * [`crs`] converts GCJ-02 and BD-09 (Chinese map apps) to WGS-84 and back.
 //! * [`cache`] frames the preprocessed network as bytes keyed by input and profile.
 //!
@@ -27,6 +29,7 @@ pub mod error;
 pub mod graph;
 mod network;
 pub mod osm;
+pub mod places;
 pub mod profile;
 pub mod snap;
 
@@ -35,5 +38,6 @@ pub use crs::Crs;
 pub use error::{CacheError, RoadnetError};
 pub use graph::{BuildReport, Weight};
 pub use network::{Matrix, RoadNetwork, Route};
+pub use places::{Gazetteer, Place, PlaceKind, StreetAt};
 pub use profile::CarProfile;
 pub use snap::{DEFAULT_MAX_SNAP_M, SnapError, Snapped};

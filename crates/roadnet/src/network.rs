@@ -9,6 +9,7 @@ use crate::dijkstra;
 use crate::error::{CacheError, RoadnetError};
 use crate::graph::{BuildReport, Edge, RoadGraph, Weight, weight_cm, weight_ms};
 use crate::osm::{self, CarWays, OsmFormat};
+use crate::places::{Gazetteer, StoredPlaces};
 use crate::profile::CarProfile;
 use crate::snap::{SnapError, SnapIndex, Snapped};
 
@@ -19,6 +20,7 @@ pub struct RoadNetwork {
     ch: Ch,
     report: BuildReport,
     snap: SnapIndex,
+    places: Gazetteer,
 }
 
 /// The part of a network that is cached; the snapping index is rebuilt on load.
@@ -27,6 +29,7 @@ struct Stored {
     graph: RoadGraph,
     ch: Ch,
     report: BuildReport,
+    places: StoredPlaces,
 }
 
 /// Travel costs between points, row-major.
@@ -101,7 +104,21 @@ impl RoadNetwork {
             return Err(RoadnetError::NoRoads);
         }
         let ch = Ch::prepare(graph.node_count(), graph.arcs());
-        Ok(RoadNetwork::assemble(Stored { graph, ch, report }))
+        let lines = ways.ways.iter().flat_map(|w| {
+            let points: Vec<[f64; 2]> = w
+                .refs
+                .iter()
+                .filter_map(|r| ways.coords.get(r).map(|&(lon, lat)| [lon, lat]))
+                .collect();
+            w.names.iter().map(move |n| (n.as_str(), points.clone()))
+        });
+        let places = StoredPlaces::new(ways.places.clone(), lines);
+        Ok(RoadNetwork::assemble(Stored {
+            graph,
+            ch,
+            report,
+            places,
+        }))
     }
 
     fn assemble(stored: Stored) -> RoadNetwork {
@@ -111,7 +128,13 @@ impl RoadNetwork {
             ch: stored.ch,
             report: stored.report,
             snap,
+            places: Gazetteer::new(stored.places),
         }
+    }
+
+    /// The streets, addresses and named places of the extract (see [`crate::places`]).
+    pub fn places(&self) -> &Gazetteer {
+        &self.places
     }
 
     /// What the build kept and dropped.
@@ -296,6 +319,7 @@ impl RoadNetwork {
             graph: &self.graph,
             ch: &self.ch,
             report: &self.report,
+            places: self.places.stored(),
         };
         let body = postcard::to_stdvec(&stored).expect("serializing to memory cannot fail");
         cache::frame(key, &body)
@@ -318,4 +342,5 @@ struct StoredRef<'a> {
     graph: &'a RoadGraph,
     ch: &'a Ch,
     report: &'a BuildReport,
+    places: &'a StoredPlaces,
 }

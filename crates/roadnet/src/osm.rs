@@ -1,13 +1,16 @@
 //! Reading OpenStreetMap data (PBF, XML, gzipped XML) into the ways a car may drive.
 //!
-//! Only what routing needs is kept: the coordinates of nodes referenced by car ways and, per way,
-//! its node references with the attributes the [`CarProfile`] derives from its tags. Everything
-//! else in the file (buildings, footpaths, relations) is skipped while reading.
+//! Only what routing and finding places need is kept: the coordinates of nodes referenced by car
+//! ways and, per way, its node references, its names and the attributes the [`CarProfile`]
+//! derives from its tags; and the addresses and named places of nodes and closed ways (see
+//! [`crate::places`]). Everything else in the file (footpaths, relations) is skipped while
+//! reading.
 
 use std::collections::HashMap;
 use std::io::Read;
 
 use crate::error::RoadnetError;
+use crate::places::{Place, PlaceKind, address_label};
 use crate::profile::{CarProfile, WayAttrs};
 
 /// The encoding of an OSM input.
@@ -44,6 +47,8 @@ pub struct CarWay {
     pub refs: Vec<i64>,
     /// What the profile made of the way's tags.
     pub attrs: WayAttrs,
+    /// The street's names (`name`, then `name:zh` when it differs); empty when unnamed.
+    pub names: Vec<String>,
 }
 
 /// The car ways of an extract and the coordinates of the nodes they use.
@@ -57,6 +62,105 @@ pub struct CarWays {
     pub ways_read: usize,
     /// Node references of car ways whose node is missing from the file (clipped extracts).
     pub missing_refs: usize,
+    /// Addresses and named places of nodes and closed ways (a way's place is the mean of its
+    /// nodes).
+    pub places: Vec<Place>,
+}
+
+/// The names a street goes by: `name`, then `name:zh` when it differs.
+fn street_names(tags: &[(&str, &str)]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for key in ["name", "name:zh"] {
+        if let Some((_, v)) = tags.iter().find(|(k, _)| *k == key) {
+            let v = v.trim();
+            if !v.is_empty() && !names.iter().any(|n| n == v) {
+                names.push(v.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// Tags that make a named element a place people would look for.
+const PLACE_KEYS: [&str; 9] = [
+    "place",
+    "amenity",
+    "building",
+    "shop",
+    "office",
+    "leisure",
+    "tourism",
+    "healthcare",
+    "historic",
+];
+
+/// The places an element's tags describe: its address (`addr:street` + `addr:housenumber`, or
+/// `addr:housename`) and its name when it is a place ([`PLACE_KEYS`], or a residential estate).
+fn tagged_places(tags: &[(&str, &str)], lon: f64, lat: f64) -> Vec<Place> {
+    let get = |key: &str| {
+        tags.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let mut out = Vec::new();
+    let mut push = |kind, label: String| {
+        out.push(Place {
+            kind,
+            label,
+            lon,
+            lat,
+        })
+    };
+    match (
+        get("addr:street"),
+        get("addr:housenumber"),
+        get("addr:housename"),
+    ) {
+        (Some(street), Some(number), _) => push(PlaceKind::Address, address_label(street, number)),
+        (_, _, Some(house)) => push(PlaceKind::Address, house.to_string()),
+        _ => {}
+    }
+    let is_place =
+        PLACE_KEYS.iter().any(|k| get(k).is_some()) || get("landuse") == Some("residential");
+    if is_place {
+        for name in street_names(tags) {
+            push(PlaceKind::Place, name);
+        }
+    }
+    out
+}
+
+/// An element whose place is the mean of its nodes, resolved once every node is read.
+type PendingWay = (Vec<i64>, Vec<(String, String)>);
+
+/// The places of closed (or any) non-car ways: the mean of their nodes that are in the file.
+fn way_places(pending: Vec<PendingWay>, coords: &HashMap<i64, (f64, f64)>) -> Vec<Place> {
+    let mut out = Vec::new();
+    for (refs, tags) in pending {
+        let pts: Vec<(f64, f64)> = refs.iter().filter_map(|r| coords.get(r).copied()).collect();
+        if pts.is_empty() {
+            continue;
+        }
+        // A closed way repeats its first node; count it once.
+        let pts = if pts.len() > 1 && refs.first() == refs.last() {
+            &pts[1..]
+        } else {
+            &pts[..]
+        };
+        let n = pts.len() as f64;
+        let lon = pts.iter().map(|p| p.0).sum::<f64>() / n;
+        let lat = pts.iter().map(|p| p.1).sum::<f64>() / n;
+        let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        out.extend(tagged_places(&tags, lon, lat));
+    }
+    out
+}
+
+/// Whether an element's tags may describe a place (so that they are worth keeping).
+fn may_be_place(tags: &[(&str, &str)]) -> bool {
+    tags.iter()
+        .any(|(k, _)| k.starts_with("addr:") || *k == "name")
 }
 
 /// Reads OSM data of the given format and keeps what a car may drive according to `profile`.
@@ -65,7 +169,7 @@ pub fn read_car_ways(
     format: OsmFormat,
     profile: &CarProfile,
 ) -> Result<CarWays, RoadnetError> {
-    let (ways, all_coords, ways_read) = match format {
+    let (ways, all_coords, ways_read, places) = match format {
         OsmFormat::Pbf => read_pbf(bytes, profile)?,
         OsmFormat::Xml => read_xml(bytes, profile)?,
         OsmFormat::XmlGz => {
@@ -99,26 +203,37 @@ pub fn read_car_ways(
         coords,
         ways_read,
         missing_refs,
+        places,
     })
 }
 
 /// A way being read from XML: id, node refs, tags.
 type XmlWay = (i64, Vec<i64>, Vec<(String, String)>);
 
-type Parsed = (Vec<CarWay>, HashMap<i64, (f64, f64)>, usize);
+type Parsed = (Vec<CarWay>, HashMap<i64, (f64, f64)>, usize, Vec<Place>);
 
 fn read_pbf(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> {
     use osmpbf::{Element, ElementReader};
     let mut coords = HashMap::new();
     let mut ways = Vec::new();
     let mut ways_read = 0;
+    let mut places = Vec::new();
+    let mut pending: Vec<PendingWay> = Vec::new();
+    let mut node = |id: i64, lon: f64, lat: f64, tags: &[(&str, &str)]| {
+        coords.insert(id, (lon, lat));
+        if may_be_place(tags) {
+            places.extend(tagged_places(tags, lon, lat));
+        }
+    };
     ElementReader::new(bytes)
         .for_each(|element| match element {
             Element::Node(n) => {
-                coords.insert(n.id(), (n.lon(), n.lat()));
+                let tags: Vec<(&str, &str)> = n.tags().collect();
+                node(n.id(), n.lon(), n.lat(), &tags);
             }
             Element::DenseNode(n) => {
-                coords.insert(n.id(), (n.lon(), n.lat()));
+                let tags: Vec<(&str, &str)> = n.tags().collect();
+                node(n.id(), n.lon(), n.lat(), &tags);
             }
             Element::Way(w) => {
                 ways_read += 1;
@@ -128,13 +243,23 @@ fn read_pbf(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
                         id: w.id(),
                         refs: w.refs().collect(),
                         attrs,
+                        names: street_names(&way_tags),
                     });
+                } else if may_be_place(&way_tags) {
+                    pending.push((
+                        w.refs().collect(),
+                        way_tags
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect(),
+                    ));
                 }
             }
             Element::Relation(_) => {}
         })
         .map_err(|e| RoadnetError::Osm(format!("pbf: {e}")))?;
-    Ok((ways, coords, ways_read))
+    places.extend(way_places(pending, &coords));
+    Ok((ways, coords, ways_read, places))
 }
 
 fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> {
@@ -175,8 +300,12 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
     let mut coords = HashMap::new();
     let mut ways = Vec::new();
     let mut ways_read = 0;
+    let mut places = Vec::new();
+    let mut pending: Vec<PendingWay> = Vec::new();
     // The way being read: id, refs, tags.
     let mut way: Option<XmlWay> = None;
+    // The node being read (one with child tags): position and tags.
+    let mut node: Option<XmlNode> = None;
     loop {
         let pos = reader.buffer_position();
         let event = reader
@@ -186,8 +315,10 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(e) => {
-                if e.name().as_ref() == "way" {
-                    finish_way(&mut way, profile, &mut ways);
+                match e.name().as_ref() {
+                    "way" => finish_way(&mut way, profile, &mut ways, &mut pending),
+                    "node" => finish_node(&mut node, &mut places),
+                    _ => {}
                 }
                 buf.clear();
                 continue;
@@ -204,12 +335,15 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
                 let lat: f64 = num(e, "lat", "node", pos)?;
                 let lon: f64 = num(e, "lon", "node", pos)?;
                 coords.insert(id, (lon, lat));
+                if !closes {
+                    node = Some((lon, lat, Vec::new()));
+                }
             }
             "way" => {
                 ways_read += 1;
                 way = Some((num(e, "id", "way", pos)?, Vec::new(), Vec::new()));
                 if closes {
-                    finish_way(&mut way, profile, &mut ways);
+                    finish_way(&mut way, profile, &mut ways, &mut pending);
                 }
             }
             "nd" => {
@@ -218,7 +352,11 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
                 }
             }
             "tag" => {
-                if let Some((_, _, tags)) = way.as_mut() {
+                let tags = match (way.as_mut(), node.as_mut()) {
+                    (Some((_, _, tags)), _) | (None, Some((_, _, tags))) => Some(tags),
+                    (None, None) => None,
+                };
+                if let Some(tags) = tags {
                     let k = attr(e, "k")?.unwrap_or_default();
                     let v = attr(e, "v")?.unwrap_or_default();
                     tags.push((k, v));
@@ -228,14 +366,40 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
         }
         buf.clear();
     }
-    Ok((ways, coords, ways_read))
+    places.extend(way_places(pending, &coords));
+    Ok((ways, coords, ways_read, places))
 }
 
-fn finish_way(way: &mut Option<XmlWay>, profile: &CarProfile, ways: &mut Vec<CarWay>) {
-    if let Some((id, refs, tags)) = way.take() {
+/// A node with child tags being read from XML: lon, lat, tags.
+type XmlNode = (f64, f64, Vec<(String, String)>);
+
+fn finish_node(node: &mut Option<XmlNode>, places: &mut Vec<Place>) {
+    if let Some((lon, lat, tags)) = node.take() {
         let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        if let Some(attrs) = profile.way(&tags) {
-            ways.push(CarWay { id, refs, attrs });
+        if may_be_place(&tags) {
+            places.extend(tagged_places(&tags, lon, lat));
+        }
+    }
+}
+
+fn finish_way(
+    way: &mut Option<XmlWay>,
+    profile: &CarProfile,
+    ways: &mut Vec<CarWay>,
+    pending: &mut Vec<PendingWay>,
+) {
+    if let Some((id, refs, tags)) = way.take() {
+        let view: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        if let Some(attrs) = profile.way(&view) {
+            let names = street_names(&view);
+            ways.push(CarWay {
+                id,
+                refs,
+                attrs,
+                names,
+            });
+        } else if may_be_place(&view) {
+            pending.push((refs, tags));
         }
     }
 }

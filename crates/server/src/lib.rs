@@ -18,6 +18,7 @@ mod json;
 mod ledger;
 pub mod metrics;
 mod openapi;
+mod places;
 mod planning;
 pub mod problems;
 mod roads;

@@ -21,7 +21,10 @@ fn round(x: f64) -> f64 {
 
 /// The district's bounding box `[min_lon, min_lat, max_lon, max_lat]` (its communities'
 /// centres and its sites, with a margin), or `None` when it has neither.
-async fn district_bbox(state: &AppState, district: i64) -> Result<Option<[f64; 4]>, ApiError> {
+pub(crate) async fn district_bbox(
+    state: &AppState,
+    district: i64,
+) -> Result<Option<[f64; 4]>, ApiError> {
     let mut points: Vec<(f64, f64)> = state
         .store
         .communities(Scope::District(district))

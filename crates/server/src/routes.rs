@@ -48,6 +48,8 @@ registry! {
         post "/api/users/{id}/reset-password" => crate::users::reset_password;
         put "/api/users/{id}/active" => crate::users::set_active;
         get "/api/roads" => crate::roads::roads;
+        get "/api/places" => crate::places::search;
+        get "/api/places/at" => crate::places::at;
         get "/api/communities" => crate::communities::communities;
         post "/api/communities" => crate::communities::create_community;
         get "/api/elders" => crate::elders::list_elders;

@@ -66,8 +66,12 @@ pub async fn seed_city(
     };
     let mut hashes = HashMap::new();
     let mut logins = Vec::new();
-    for (k, o) in city(SEED, &day, &anchors, offices, size).iter().enumerate() {
-        let office_logins = seed_office(store, o, &day, now, &mut hashes).await?;
+    for (k, mut o) in city(SEED, &day, &anchors, offices, size)
+        .into_iter()
+        .enumerate()
+    {
+        o.address_homes(network.places());
+        let office_logins = seed_office(store, &o, &day, now, &mut hashes).await?;
         logins.extend(
             office_logins
                 .into_iter()

@@ -845,3 +845,111 @@ async fn homes_must_be_on_the_roads() {
     assert_eq!((got, e["ok"].as_bool()), (200, Some(false)), "{e}");
     assert_eq!(e["error"]["fields"][0]["code"], "home_off_roads", "{e}");
 }
+
+/// A home is found without typing coordinates (issue 14): by address over the network's
+/// numbered houses and named streets (the demo town has them), or by a point tapped on the map
+/// or pasted from a Chinese map app, which answers with the road point, street and house number.
+#[actix_web::test]
+async fn homes_are_found_by_address_and_on_the_map() {
+    let store = support::fresh_store("places").await;
+    let centre = vaxride_demo::TOWN_CENTRE;
+    support::district_with_staff(&store, "Town", centre, "coord-p", "sec-p").await;
+    let net = std::sync::Arc::new(vaxride_server::seed::demo_network().unwrap());
+    let state = web::Data::new(AppState::new(
+        store,
+        Some(net),
+        std::time::Duration::from_secs(1),
+    ));
+    let app = test::init_service(build_app(state)).await;
+    let sec = Some(login!(&app, "sec-p"));
+    let get = |uri: &str| req("GET", uri, &sec, None);
+
+    let (got, found) = call!(&app, get("/api/places?q=%E6%AD%A3%E9%98%B3%E8%A1%97%20110"));
+    assert_eq!(got, 200, "{found}");
+    assert_eq!(found[0]["label"], "正阳街110号", "{found}");
+    assert_eq!(found[0]["kind"], "address", "{found}");
+    assert!(found.as_array().unwrap().len() <= 8, "{found}");
+    // Partial input: the street before its houses.
+    let (_, found) = call!(&app, get("/api/places?q=%E6%AD%A3%E9%98%B3&limit=3"));
+    assert_eq!(
+        (
+            found[0]["label"].as_str(),
+            found[0]["kind"].as_str(),
+            found.as_array().unwrap().len()
+        ),
+        (Some("正阳街"), Some("street"), 3),
+        "{found}"
+    );
+    for (uri, field) in [
+        ("/api/places?q=%20", "q"),
+        ("/api/places?q=a&limit=99", "limit"),
+        ("/api/places?q=a&limit=0", "limit"),
+    ] {
+        let (got, e) = call!(&app, get(uri));
+        assert_eq!(
+            (got, e["error"]["fields"][0]["field"].as_str()),
+            (400, Some(field)),
+            "{uri}: {e}"
+        );
+    }
+    let (got, _) = call!(&app, req("GET", "/api/places?q=a", &None, None));
+    assert_eq!(got, 401);
+
+    // The house found, asked about as a tap on the map.
+    let (_, found) = call!(&app, get("/api/places?q=%E6%AD%A3%E9%98%B3%E8%A1%97%20110"));
+    let (lon, lat) = (
+        found[0]["lon"].as_f64().unwrap(),
+        found[0]["lat"].as_f64().unwrap(),
+    );
+    let (got, here) = call!(&app, get(&format!("/api/places/at?lon={lon}&lat={lat}")));
+    assert_eq!(got, 200, "{here}");
+    assert_eq!(
+        (here["street"].as_str(), here["address"].as_str()),
+        (Some("正阳街"), Some("正阳街110号")),
+        "{here}"
+    );
+    let d = here["distance_m"].as_f64().unwrap();
+    assert!(
+        d > 5.0 && d < 15.0,
+        "houses stand 10 m off the street: {here}"
+    );
+    // The same point as AMap (GCJ-02) and Baidu (BD-09) give it: the same place in WGS-84.
+    for crs in [vaxride_roadnet::Crs::Gcj02, vaxride_roadnet::Crs::Bd09] {
+        let (x, y) = crs.from_wgs84(lon, lat);
+        let name = format!("{crs:?}").to_lowercase();
+        let (got, there) = call!(
+            &app,
+            get(&format!("/api/places/at?lon={x}&lat={y}&crs={name}"))
+        );
+        assert_eq!(got, 200, "{there}");
+        let (plon, plat) = (
+            there["point"]["lon"].as_f64().unwrap(),
+            there["point"]["lat"].as_f64().unwrap(),
+        );
+        assert!(
+            (plon - lon).abs() < 2e-5 && (plat - lat).abs() < 2e-5,
+            "{crs:?}: {there}"
+        );
+        assert_eq!(there["address"], "正阳街110号", "{there}");
+    }
+    for (uri, code) in [
+        ("/api/places/at?lon=0&lat=0".to_string(), "home_missing"),
+        (
+            format!(
+                "/api/places/at?lon={}&lat={}",
+                centre.lon,
+                centre.lat + 0.07
+            ),
+            "home_off_roads",
+        ),
+    ] {
+        let (got, e) = call!(&app, get(&uri));
+        assert_eq!(
+            (got, e["error"]["fields"][0]["code"].as_str()),
+            (400, Some(code)),
+            "{uri}: {e}"
+        );
+    }
+    let (got, e) = call!(&app, get("/api/places/at?lon=500&lat=1"));
+    assert_eq!(got, 400, "{e}");
+}

@@ -16,6 +16,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use vaxride_dispatch::model::{Day, Dose, Mobility, Point, Site, TimeOfDay, Vehicle};
 use vaxride_dispatch::values::{Role, Window};
+use vaxride_roadnet::Gazetteer;
 
 use crate::area::Area;
 use crate::names;
@@ -128,6 +129,28 @@ pub struct DemoOffice {
     /// Logins: an admin (the demo's own office only), a coordinator, a secretary per community,
     /// a driver login per driver.
     pub users: Vec<DemoUser>,
+}
+
+/// Farthest a home may be from the house whose number it takes, metres.
+pub const HOUSE_MATCH_M: f64 = 40.0;
+
+impl DemoOffice {
+    /// Gives each elder the street and number of the nearest numbered house within
+    /// [`HOUSE_MATCH_M`] of their home (the part of the address before the estate), where the
+    /// network has numbered houses: the demo town numbers all of them, a real extract those it
+    /// has. An elder with no house near keeps the drawn street and number.
+    pub fn address_homes(&mut self, places: &Gazetteer) {
+        for e in &mut self.elders {
+            if let Some((house, _)) = places.address_at(e.home.lon, e.home.lat, HOUSE_MATCH_M) {
+                let rest = e.address.split_once(' ').map_or("", |(_, rest)| rest);
+                e.address = if rest.is_empty() {
+                    house.label.clone()
+                } else {
+                    format!("{} {rest}", house.label)
+                };
+            }
+        }
+    }
 }
 
 /// How big a street office is: the demo's own size, or one scaled to a day's requests.

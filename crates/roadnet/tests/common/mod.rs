@@ -38,6 +38,7 @@ pub fn random_ways(seed: u64, side: usize) -> CarWays {
                 forward: !reverse,
                 backward: !oneway || reverse,
             },
+            names: Vec::new(),
         });
     };
     // Streets along rows and columns, cut into pieces of random length.
