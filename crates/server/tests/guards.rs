@@ -772,20 +772,26 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
     assert_eq!(later, json!([]));
 }
 
+/// A district in the demo town, with a coordinator and the secretary `sec`, served with the
+/// town's roads.
+async fn town_state(name: &str, sec: &str) -> web::Data<AppState> {
+    let store = support::fresh_store(name).await;
+    let coord = format!("coord-{name}");
+    support::district_with_staff(&store, "Town", vaxride_demo::TOWN_CENTRE, &coord, sec).await;
+    let net = std::sync::Arc::new(vaxride_server::seed::demo_network().unwrap());
+    web::Data::new(AppState::new(
+        store,
+        Some(net),
+        std::time::Duration::from_secs(1),
+    ))
+}
+
 /// A home is a place on the district's roads: the `(0, 0)` of a blank form and a point far from
 /// every road are refused, saying how far; the same for a ledger row (issue 14).
 #[actix_web::test]
 async fn homes_must_be_on_the_roads() {
-    let store = support::fresh_store("homes").await;
     let centre = vaxride_demo::TOWN_CENTRE;
-    support::district_with_staff(&store, "Town", centre, "coord-h", "sec-h").await;
-    let net = std::sync::Arc::new(vaxride_server::seed::demo_network().unwrap());
-    let state = web::Data::new(AppState::new(
-        store,
-        Some(net),
-        std::time::Duration::from_secs(1),
-    ));
-    let app = test::init_service(build_app(state)).await;
+    let app = test::init_service(build_app(town_state("homes", "sec-h").await)).await;
     let sec = Some(login!(&app, "sec-h"));
     let elder = |lon: f64, lat: f64| json!({"name": "王秀英", "home": {"lon": lon, "lat": lat}, "mobility": "walks", "dose": "none"});
     let (got, e) = call!(
@@ -851,16 +857,8 @@ async fn homes_must_be_on_the_roads() {
 /// or pasted from a Chinese map app, which answers with the road point, street and house number.
 #[actix_web::test]
 async fn homes_are_found_by_address_and_on_the_map() {
-    let store = support::fresh_store("places").await;
     let centre = vaxride_demo::TOWN_CENTRE;
-    support::district_with_staff(&store, "Town", centre, "coord-p", "sec-p").await;
-    let net = std::sync::Arc::new(vaxride_server::seed::demo_network().unwrap());
-    let state = web::Data::new(AppState::new(
-        store,
-        Some(net),
-        std::time::Duration::from_secs(1),
-    ));
-    let app = test::init_service(build_app(state)).await;
+    let app = test::init_service(build_app(town_state("places", "sec-p").await)).await;
     let sec = Some(login!(&app, "sec-p"));
     let get = |uri: &str| req("GET", uri, &sec, None);
 
