@@ -5,6 +5,7 @@
 mod common;
 mod coordinator;
 mod driver;
+mod homes;
 mod secretary;
 mod tiles;
 

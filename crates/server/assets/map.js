@@ -48,6 +48,8 @@ export function projector(bbox, width) {
     width, height,
     x: (lon) => +((lon - bbox[0]) * kx * scale).toFixed(1),
     y: (lat) => +((bbox[3] - lat) * scale).toFixed(1),
+    /** [lon, lat] of a point of the drawing. */
+    invert: (x, y) => [bbox[0] + x / (kx * scale), bbox[3] - y / scale],
     path(coords) {
       let d = '';
       coords.forEach(([lon, lat], i) => { d += `${i ? 'L' : 'M'}${this.x(lon)} ${this.y(lat)}`; });

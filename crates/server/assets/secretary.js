@@ -15,6 +15,7 @@ import { h, clear, field, hhmm, today, randomKey, download, csvCell, table, twoT
 import { t, clockTime } from './i18n.js';
 import { CODES } from './codes.js';
 import { api, ApiError, errorLine, errorText, fieldLines, fieldMessage } from './api.js';
+import { homeFinder } from './home.js';
 
 const MOBILITY = CODES.mobility;
 const DOSES = CODES.dose;
@@ -103,8 +104,20 @@ export function elders(main, ctx) {
     const home = v.home || {};
     const inp = (name, attrs = {}) => h('input', { 'data-field': name, ...attrs });
     const err = h('div', { id: 'elder-error', class: 'error', role: 'alert' });
+    // A home found by address, a tap on the map or a pasted pair fills the coordinates (and
+    // the address, when it is still empty).
+    const finder = homeFinder({
+      home: v.home,
+      onPick: ({ lon, lat, label }) => {
+        form.querySelector('#elder-lon').value = lon.toFixed(6);
+        form.querySelector('#elder-lat').value = lat.toFixed(6);
+        const address = form.querySelector('#elder-address');
+        if (label && !address.value.trim()) address.value = label;
+      },
+    });
     const form = h('form', { id: 'elder-form', class: 'card', novalidate: true },
       h('h2', {}, v.id ? t('elders.edit_title', { name: v.name }) : t('elders.add_title')),
+      finder,
       h('div', { class: 'grid' },
         field('elder-name', t('elder.name'), inp('name', { value: v.name || '', required: true, maxlength: 100, autocomplete: 'off' })),
         field('elder-phone', t('elder.phone'), inp('phone', { value: v.phone || '', type: 'tel', maxlength: 30, autocomplete: 'off' })),

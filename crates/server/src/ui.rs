@@ -165,6 +165,7 @@ const ASSETS: &[Asset] = &[
     asset!("codes.js", JS),
     asset!("map.js", JS),
     asset!("secretary.js", JS),
+    asset!("home.js", JS),
     asset!("coordinator.js", JS),
     asset!("driver.js", JS),
     asset!("icon.svg", "image/svg+xml"),

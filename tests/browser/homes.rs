@@ -1,0 +1,165 @@
+//! A secretary places homes without typing coordinates (issue 14), at phone size, in Chinese
+//! and in English: one elder found by address (the demo town numbers its houses), one by a tap
+//! on the map (put on the nearest road, the street named), one from a pasted coordinate pair.
+
+use anyhow::Context;
+use serde_json::json;
+use vaxride_tests::{Lang, PHONE, browser, demo_server};
+
+use crate::common::{Api, count, lang_prefix, log_in, set_value};
+
+/// The value of an input, as a number.
+async fn input_number(b: &vaxride_tests::Browser, css: &str) -> anyhow::Result<f64> {
+    let v = b
+        .client
+        .execute(
+            "return Number(document.querySelector(arguments[0]).value);",
+            vec![json!(css)],
+        )
+        .await?;
+    v.as_f64().with_context(|| format!("{css} holds no number"))
+}
+
+async fn open_form(b: &vaxride_tests::Browser, name: &str) -> anyhow::Result<()> {
+    b.wait_for("#elder-add").await?.click().await?;
+    b.wait_for("#elder-form").await?;
+    set_value(b, "#elder-name", name).await
+}
+
+async fn save(b: &vaxride_tests::Browser) -> anyhow::Result<()> {
+    b.wait_for("#elder-save").await?.click().await?;
+    b.wait_until("!document.getElementById('elder-form')", 10)
+        .await
+        .context("the form closes once the elder is saved")
+}
+
+async fn flow(lang: Lang) -> anyhow::Result<()> {
+    let code = lang_prefix(lang);
+    let server = demo_server(&format!("homes-{code}"), 2).await?;
+    let Some(b) = browser(PHONE).await? else {
+        return Ok(());
+    };
+    let api = Api::as_role(&server, "secretary").await?;
+    log_in(&b, &server, "secretary", lang).await?;
+    b.wait_for("#nav-secretary-elders").await?.click().await?;
+
+    // 1. By address: part of the street and the number, as a secretary would type it.
+    let found = api
+        .get("/api/places?q=%E6%AD%A3%E9%98%B3%E8%A1%97%20110")
+        .await?;
+    let (want_lon, want_lat) = (
+        found[0]["lon"].as_f64().unwrap(),
+        found[0]["lat"].as_f64().unwrap(),
+    );
+    open_form(&b, &format!("Address {code}")).await?;
+    b.wait_for("#home-search")
+        .await?
+        .send_keys("正阳街 110")
+        .await?;
+    b.wait_for("[data-testid=place-0]").await?.click().await?;
+    b.wait_until("document.getElementById('elder-lon').value !== ''", 5)
+        .await?;
+    let (lon, lat) = (
+        input_number(&b, "#elder-lon").await?,
+        input_number(&b, "#elder-lat").await?,
+    );
+    assert!(
+        (lon - want_lon).abs() < 1e-5 && (lat - want_lat).abs() < 1e-5,
+        "the picked address fills the home ({lang:?}): {lon},{lat}"
+    );
+    let address = b
+        .client
+        .execute(
+            "return document.getElementById('elder-address').value;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        address,
+        json!("正阳街110号"),
+        "and the empty address ({lang:?})"
+    );
+    b.wait_for("[data-testid=home-marker]").await?;
+    b.check_page(&format!("elder form with a found address ({lang:?})"))
+        .await?;
+    b.screenshot(&format!("secretary-home-phone-{code}"))
+        .await?;
+    save(&b).await?;
+
+    // 2. A tap on the map: the home goes on the nearest road and the street is named.
+    open_form(&b, &format!("Map {code}")).await?;
+    b.wait_for("[data-testid=home-map-svg]")
+        .await?
+        .click()
+        .await?;
+    b.wait_until(
+        "document.getElementById('elder-lon').value !== '' && \
+         document.getElementById('home-chosen').textContent.trim() !== ''",
+        5,
+    )
+    .await?;
+    let (lon, lat) = (
+        input_number(&b, "#elder-lon").await?,
+        input_number(&b, "#elder-lat").await?,
+    );
+    let here = api
+        .get(&format!("/api/places/at?lon={lon}&lat={lat}"))
+        .await?;
+    assert!(
+        here["distance_m"].as_f64().unwrap() < 0.5,
+        "the tapped home is on a road ({lang:?}): {here}"
+    );
+    let chosen = b
+        .client
+        .execute(
+            "return document.getElementById('home-chosen').textContent;",
+            vec![],
+        )
+        .await?;
+    if let Some(street) = here["street"].as_str() {
+        assert!(
+            chosen.as_str().unwrap_or("").contains(street) || here["address"].is_string(),
+            "the street is named ({lang:?}): {chosen} / {here}"
+        );
+    }
+    save(&b).await?;
+
+    // 3. A pair pasted from a GPS app (WGS-84 chosen in the form).
+    open_form(&b, &format!("Paste {code}")).await?;
+    set_value(&b, "#home-paste", &format!("{want_lon}, {want_lat}")).await?;
+    set_value(&b, "#home-crs", "wgs84").await?;
+    b.wait_for("#home-paste-use").await?.click().await?;
+    b.wait_until("document.getElementById('elder-lon').value !== ''", 5)
+        .await?;
+    let (lon, lat) = (
+        input_number(&b, "#elder-lon").await?,
+        input_number(&b, "#elder-lat").await?,
+    );
+    assert!(
+        (lon - want_lon).abs() < 1e-5 && (lat - want_lat).abs() < 1e-5,
+        "the pasted pair is the home ({lang:?}): {lon},{lat}"
+    );
+    save(&b).await?;
+
+    for name in ["Address", "Map", "Paste"] {
+        let n = count(
+            &server,
+            "SELECT COUNT(*) FROM elders WHERE name = $1 AND lon <> 0",
+            &[json!(format!("{name} {code}"))],
+        )
+        .await?;
+        assert_eq!(n, 1, "{name} saved ({lang:?})");
+    }
+    b.check_page(&format!("elders after three homes ({lang:?})"))
+        .await?;
+    b.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secretary_places_homes_by_address_map_and_paste() -> anyhow::Result<()> {
+    for lang in [Lang::Zh, Lang::En] {
+        flow(lang).await?;
+    }
+    Ok(())
+}
