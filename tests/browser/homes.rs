@@ -20,6 +20,26 @@ async fn input_number(b: &vaxride_tests::Browser, css: &str) -> anyhow::Result<f
     v.as_f64().with_context(|| format!("{css} holds no number"))
 }
 
+/// Waits for the form's home to be filled and checks it is `want` (within a metre).
+async fn home_is(
+    b: &vaxride_tests::Browser,
+    want: (f64, f64),
+    what: &str,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    b.wait_until("document.getElementById('elder-lon').value !== ''", 5)
+        .await?;
+    let (lon, lat) = (
+        input_number(b, "#elder-lon").await?,
+        input_number(b, "#elder-lat").await?,
+    );
+    assert!(
+        (lon - want.0).abs() < 1e-5 && (lat - want.1).abs() < 1e-5,
+        "{what} ({lang:?}): {lon},{lat}"
+    );
+    Ok(())
+}
+
 async fn open_form(b: &vaxride_tests::Browser, name: &str) -> anyhow::Result<()> {
     b.wait_for("#elder-add").await?.click().await?;
     b.wait_for("#elder-form").await?;
@@ -57,16 +77,13 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .send_keys("正阳街 110")
         .await?;
     b.wait_for("[data-testid=place-0]").await?.click().await?;
-    b.wait_until("document.getElementById('elder-lon').value !== ''", 5)
-        .await?;
-    let (lon, lat) = (
-        input_number(&b, "#elder-lon").await?,
-        input_number(&b, "#elder-lat").await?,
-    );
-    assert!(
-        (lon - want_lon).abs() < 1e-5 && (lat - want_lat).abs() < 1e-5,
-        "the picked address fills the home ({lang:?}): {lon},{lat}"
-    );
+    home_is(
+        &b,
+        (want_lon, want_lat),
+        "the picked address fills the home",
+        lang,
+    )
+    .await?;
     let address = b
         .client
         .execute(
@@ -129,16 +146,13 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     set_value(&b, "#home-paste", &format!("{want_lon}, {want_lat}")).await?;
     set_value(&b, "#home-crs", "wgs84").await?;
     b.wait_for("#home-paste-use").await?.click().await?;
-    b.wait_until("document.getElementById('elder-lon').value !== ''", 5)
-        .await?;
-    let (lon, lat) = (
-        input_number(&b, "#elder-lon").await?,
-        input_number(&b, "#elder-lat").await?,
-    );
-    assert!(
-        (lon - want_lon).abs() < 1e-5 && (lat - want_lat).abs() < 1e-5,
-        "the pasted pair is the home ({lang:?}): {lon},{lat}"
-    );
+    home_is(
+        &b,
+        (want_lon, want_lat),
+        "the pasted pair is the home",
+        lang,
+    )
+    .await?;
     save(&b).await?;
 
     for name in ["Address", "Map", "Paste"] {
