@@ -29,7 +29,7 @@ pub fn add(a: AddUser) -> anyhow::Result<()> {
         (Role::Coordinator, None) => bail!("--district: a coordinator works for one district"),
         _ => bail!(
             "--role: admin or coordinator here; secretaries and drivers are made by their \
-             coordinator (POST /api/users, or the fleet page)"
+             coordinator (POST /api/users, or the page #/coordinator/people)"
         ),
     }
     let mut stdin = std::io::stdin();

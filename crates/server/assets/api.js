@@ -13,9 +13,10 @@ export class ApiError extends Error {
   }
 }
 
-const hooks = { unauthorized: () => {}, ok: () => {} };
+const hooks = { unauthorized: () => {}, password_change_required: () => {}, ok: () => {} };
 
-/** What to do when the session is gone (401), and after any successful request. */
+/** What to do when the session is gone (401), when the user must first replace a one-time
+ * password (403 `password_change_required`), and after any successful request. */
 export function onApi(name, fn) {
   hooks[name] = fn;
 }
@@ -50,6 +51,7 @@ export async function api(method, path, opts = {}) {
     const code = err.code || (res.status === 413 ? 'too_large' : `http_${res.status}`);
     const e = new ApiError(res.status, code, err.message || res.statusText, err.fields, err.detail);
     if (res.status === 401 && path !== '/api/login') hooks.unauthorized(e);
+    if (res.status === 403 && code === 'password_change_required') hooks.password_change_required(e);
     throw e;
   }
   hooks.ok();

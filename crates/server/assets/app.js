@@ -6,7 +6,9 @@
 // coordinator.js and driver.js (each names its ids at the top).
 //
 // Routes: #/login, #/secretary/elders, #/secretary/bookings, #/coordinator/fleet,
-// #/coordinator/plan, #/coordinator/trips, #/driver.
+// #/coordinator/plan, #/coordinator/trips, #/coordinator/people, #/admin/accounts, #/driver,
+// #/account (every role: change my password; the only view while a one-time password must be
+// replaced).
 
 import { h, clear } from './dom.js';
 import { t, setLang, getLang, onLangChange } from './i18n.js';
@@ -15,6 +17,7 @@ import { setTiles } from './map.js';
 import * as secretary from './secretary.js';
 import * as coordinator from './coordinator.js';
 import * as driver from './driver.js';
+import * as accounts from './accounts.js';
 
 const ROUTES = {
   login: { roles: null, title: 'login.title', mount: mountLogin },
@@ -23,20 +26,29 @@ const ROUTES = {
   'coordinator/fleet': { roles: ['coordinator', 'admin'], title: 'nav.fleet', mount: coordinator.fleet },
   'coordinator/plan': { roles: ['coordinator', 'admin'], title: 'nav.plan', mount: coordinator.plan },
   'coordinator/trips': { roles: ['coordinator', 'admin'], title: 'nav.trips', mount: coordinator.trips },
+  'coordinator/people': { roles: ['coordinator'], title: 'nav.people', mount: accounts.people },
+  'admin/accounts': { roles: ['admin'], title: 'nav.accounts', mount: accounts.admin },
   driver: { roles: ['driver'], title: 'nav.driver', mount: driver.mount },
+  account: { roles: ['secretary', 'coordinator', 'admin', 'driver'], title: 'nav.account', mount: accounts.password },
 };
 
 const NAV = {
   secretary: ['secretary/bookings', 'secretary/elders'],
-  coordinator: ['coordinator/plan', 'coordinator/trips', 'coordinator/fleet'],
-  admin: ['coordinator/plan', 'coordinator/trips', 'coordinator/fleet'],
+  coordinator: ['coordinator/plan', 'coordinator/trips', 'coordinator/fleet', 'coordinator/people'],
+  admin: ['admin/accounts', 'coordinator/plan', 'coordinator/trips', 'coordinator/fleet'],
   driver: ['driver'],
 };
 
 const app = { me: null, route: null, unmount: null };
 
+// A user who logged in with a one-time password sees only the page that replaces it.
+function mustChange(me) {
+  return !!(me && me.must_change_password);
+}
+
 function home(me) {
-  return me ? NAV[me.role][0] : 'login';
+  if (!me) return 'login';
+  return mustChange(me) ? 'account' : NAV[me.role][0];
 }
 
 function go(route) {
@@ -64,7 +76,7 @@ function renderHeader() {
   const nav = document.getElementById('nav');
   nav.setAttribute('aria-label', t('nav.label'));
   clear(nav);
-  if (app.me) {
+  if (app.me && !mustChange(app.me)) {
     nav.append(h('ul', {}, NAV[app.me.role].map((r) => h('li', {},
       h('a', {
         href: `#/${r}`,
@@ -74,6 +86,11 @@ function renderHeader() {
   }
   const who = document.getElementById('user-name');
   who.textContent = app.me ? `${app.me.display_name || app.me.username} · ${t(`role.${app.me.role}`)}` : '';
+  const account = document.getElementById('account-link');
+  account.textContent = t('nav.account');
+  account.hidden = !app.me || mustChange(app.me);
+  if (app.route === 'account') account.setAttribute('aria-current', 'page');
+  else account.removeAttribute('aria-current');
   const out = document.getElementById('logout');
   out.textContent = t('logout');
   out.hidden = !app.me;
@@ -84,7 +101,7 @@ function render() {
   if (!ROUTES[route]) route = home(app.me);
   const def = ROUTES[route];
   if (!app.me && route !== 'login') route = 'login';
-  else if (app.me && (route === 'login' || (def.roles && !def.roles.includes(app.me.role)))) route = home(app.me);
+  else if (app.me && (route === 'login' || mustChange(app.me) || (def.roles && !def.roles.includes(app.me.role)))) route = home(app.me);
   if (`#/${route}` !== location.hash) {
     history.replaceState(null, '', `#/${route}`);
   }
@@ -96,7 +113,17 @@ function render() {
   const main = clear(document.getElementById('main'));
   main.dataset.view = route;
   document.title = `${t(ROUTES[route].title)} · ${t('app.title')}`;
-  app.unmount = ROUTES[route].mount(main, { me: app.me, notify, go }) || null;
+  app.unmount = ROUTES[route].mount(main, {
+    me: app.me,
+    notify,
+    go,
+    forced: mustChange(app.me),
+    // The one-time password is replaced: on to the role's own pages.
+    done: () => {
+      app.me = { ...app.me, must_change_password: false };
+      go(home(app.me));
+    },
+  }) || null;
 }
 
 function mountLogin(main) {
@@ -158,6 +185,13 @@ async function start() {
   document.getElementById('lang-select').addEventListener('change', (ev) => setLang(ev.target.value));
   document.getElementById('logout').addEventListener('click', logout);
   onLangChange(() => render());
+  onApi('password_change_required', () => {
+    if (app.me && !mustChange(app.me)) {
+      app.me = { ...app.me, must_change_password: true };
+      notify(t('err.password_change_required'), 'error');
+      go('account');
+    }
+  });
   onApi('unauthorized', () => {
     if (app.me) {
       app.me = null;

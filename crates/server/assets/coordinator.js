@@ -26,7 +26,7 @@ import { badge, reasonText } from './secretary.js';
 
 const REFRESH_MS = 5000;
 
-function errorInto(box, e) {
+export function errorInto(box, e) {
   clear(box).append(h('span', {}, errorText(e)));
   const lines = fieldLines(e);
   if (lines.length) box.append(h('ul', {}, lines.map((l) => h('li', {}, l))));
@@ -48,7 +48,7 @@ function dayOf() {
 /** A collapsible add form: fields, a save button, an error line; `submit(values)` posts. */
 // A form in a <details> that adds (POST) or, after `box.edit(id, name, values)`, changes
 // (PUT) one object; `submit(v, editingId)` sends it.
-function addForm(prefix, title, fields, submit) {
+export function addForm(prefix, title, fields, submit) {
   const err = h('div', { id: `${prefix}-error`, class: 'error', role: 'alert' });
   const note = h('p', { id: `${prefix}-editing`, class: 'muted', 'aria-live': 'polite' });
   const save = h('button', { id: `${prefix}-save`, type: 'submit', class: 'primary' }, t('add'));
@@ -108,7 +108,19 @@ function rowActions(prefix, id, name, ctx, onEdit, onRetire) {
   return h('td', {}, h('div', { class: 'row-actions' }, edit, retire));
 }
 
-const input = (attrs = {}) => h('input', { autocomplete: 'off', ...attrs });
+export const input = (attrs = {}) => h('input', { autocomplete: 'off', ...attrs });
+
+/** Reads each of `sources` ({key: API path}) into `data[key]`, all at once, then `render()`s;
+ * a failure is a notice. */
+export async function loadInto(data, sources, render, ctx) {
+  try {
+    const got = await Promise.all(Object.values(sources).map((path) => api('GET', path)));
+    Object.keys(sources).forEach((key, i) => { data[key] = got[i]; });
+    render();
+  } catch (e) {
+    ctx.notify(errorText(e), 'error');
+  }
+}
 
 // ---------------------------------------------------------------- fleet
 
@@ -166,15 +178,9 @@ export function fleet(main, ctx) {
     }
   }
 
-  async function load() {
-    try {
-      [data.sites, data.vans, data.vehicles, data.drivers] = await Promise.all(
-        ['/api/sites', '/api/vans', '/api/vehicles', '/api/drivers'].map((u) => api('GET', u)));
-      render();
-    } catch (e) {
-      ctx.notify(errorText(e), 'error');
-    }
-  }
+  const load = () => loadInto(data, {
+    sites: '/api/sites', vans: '/api/vans', vehicles: '/api/vehicles', drivers: '/api/drivers',
+  }, render, ctx);
 
   const kind = h('select', {}, CODES.site_kind.map((k) => h('option', { value: k }, t(`kind.${k}`))));
   const siteForm = addForm('site', t('fleet.add_site'), [

@@ -168,6 +168,7 @@ const ASSETS: &[Asset] = &[
     asset!("home.js", JS),
     asset!("coordinator.js", JS),
     asset!("driver.js", JS),
+    asset!("accounts.js", JS),
     asset!("icon.svg", "image/svg+xml"),
 ];
 
