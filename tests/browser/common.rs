@@ -59,6 +59,20 @@ pub fn lang_prefix(lang: Lang) -> &'static str {
     }
 }
 
+/// The page's words for `key` in `lang`, from the dictionaries the page loads.
+pub fn words(lang: Lang, key: &str) -> anyhow::Result<String> {
+    let file = format!(
+        "{}/../crates/server/assets/i18n.{}.json",
+        env!("CARGO_MANIFEST_DIR"),
+        lang.code()
+    );
+    let dict: Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
+    dict[key]
+        .as_str()
+        .map(str::to_string)
+        .with_context(|| format!("no {key} in {file}"))
+}
+
 /// The demo day (today, UTC, as the seed books it) shifted by `days`, as `YYYY-MM-DD`.
 pub fn day(days: i64) -> String {
     let now = std::time::SystemTime::now()

@@ -2,6 +2,7 @@
 //! loads without console errors, passes the accessibility check, and is photographed at phone
 //! and desktop size; then each role's flow (see the other modules).
 
+mod accounts;
 mod common;
 mod coordinator;
 mod driver;

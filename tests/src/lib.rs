@@ -1,5 +1,6 @@
-//! Harness of the system tests: a vaxride server on 127.0.0.1 with the demo street office, and
-//! a headless Chromium driven over WebDriver (Debian's `chromium` and `chromium-driver`).
+//! Harness of the system tests: a vaxride server on 127.0.0.1 with the demo street office (or
+//! empty, as a fresh install), and a headless Chromium driven over WebDriver (Debian's
+//! `chromium` and `chromium-driver`).
 //!
 //! Without chromedriver the browser tests skip, and say so, unless `VAXRIDE_REQUIRE_BROWSER=1`
 //! (CI sets it after installing both). `VAXRIDE_AXE_JS` names axe-core's `axe.min.js` for the
@@ -16,8 +17,9 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
+use vaxride_dispatch::values::Role;
 use vaxride_server::{AppState, Application, seed};
-use vaxride_store::Store;
+use vaxride_store::{NewUser, Store};
 
 /// A server on a fresh SQLite file, seeded with the demo street office.
 pub struct Server {
@@ -42,13 +44,32 @@ pub async fn demo_server_with_tiles(
     plan_seconds: u64,
     tiles: Option<vaxride_server::ui::TileSource>,
 ) -> anyhow::Result<Server> {
+    start(name, plan_seconds, tiles, true).await
+}
+
+/// A server as a fresh `vaxride serve --no-demo` install: the demo town's roads, an empty
+/// database, nobody to log in (see [`Server::bootstrap_admin`]).
+pub async fn empty_server(name: &str) -> anyhow::Result<Server> {
+    start(name, 2, None, false).await
+}
+
+async fn start(
+    name: &str,
+    plan_seconds: u64,
+    tiles: Option<vaxride_server::ui::TileSource>,
+    demo: bool,
+) -> anyhow::Result<Server> {
     let dir = std::env::temp_dir().join(format!("vaxride-browser-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("demo.db");
     let _ = std::fs::remove_file(&path);
     let store = Store::open(&format!("sqlite://{}", path.display())).await?;
     let network = seed::demo_network()?;
-    let logins = seed::seed_demo(&store, &network, false).await?;
+    let logins = if demo {
+        seed::seed_demo(&store, &network, false).await?
+    } else {
+        Vec::new()
+    };
     let mut state = AppState::new(
         store.clone(),
         Some(Arc::new(network)),
@@ -66,6 +87,27 @@ pub async fn demo_server_with_tiles(
         logins,
         db: path,
     })
+}
+
+impl Server {
+    /// The first admin of a fresh install, made as `vaxride user add --role admin` makes it
+    /// (straight into the store, with a one-time password to replace at the first login);
+    /// answers the one-time password.
+    pub async fn bootstrap_admin(&self, username: &str) -> anyhow::Result<String> {
+        let password = vaxride_server::users::one_time_password();
+        self.store
+            .create_account(&NewUser {
+                username: username.to_string(),
+                password_hash: vaxride_server::auth::hash_password(&password),
+                role: Role::Admin,
+                district_id: None,
+                community_id: None,
+                driver_id: None,
+                display_name: username.to_string(),
+            })
+            .await?;
+        Ok(password)
+    }
 }
 
 /// A stand-in tile server on 127.0.0.1 (another origin than the app's): every tile is the
