@@ -6,7 +6,7 @@ use anyhow::Context;
 use serde_json::json;
 use vaxride_tests::{Lang, PHONE, browser, demo_server};
 
-use crate::common::{Api, count, lang_prefix, log_in, set_value};
+use crate::common::{Api, count, day, lang_prefix, log_in, set_value};
 
 /// The value of an input, as a number.
 async fn input_number(b: &vaxride_tests::Browser, css: &str) -> anyhow::Result<f64> {
@@ -166,6 +166,54 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     }
     b.check_page(&format!("elders after three homes ({lang:?})"))
         .await?;
+
+    // 4. A ledger whose rows give addresses only: the check shows where each was found.
+    let csv = format!(
+        "name,phone,address,mobility,dose,day\n\
+         Ledger {code},1380000{n:04},正阳街110号 3号楼2单元,walks,none,{tomorrow}\n",
+        n = if lang == Lang::Zh { 41 } else { 42 },
+        tomorrow = day(1)
+    );
+    let dir = std::env::temp_dir().join(format!("vaxride-homes-{}-{code}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("ledger.csv");
+    std::fs::write(&file, csv)?;
+    b.wait_for("#nav-secretary-bookings").await?.click().await?;
+    b.wait_for("#csv-file")
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    b.wait_until("!document.getElementById('csv-check').disabled", 10)
+        .await?;
+    b.wait_for("#csv-check").await?.click().await?;
+    let row = b.wait_for("[data-testid=csv-match]").await?.text().await?;
+    assert!(
+        row.contains("正阳街110号"),
+        "the match is shown ({lang:?}): {row}"
+    );
+    b.check_page(&format!("ledger check with matched addresses ({lang:?})"))
+        .await?;
+    b.wait_until("!document.getElementById('csv-import').disabled", 10)
+        .await?;
+    b.wait_for("#csv-import").await?.click().await?;
+    // Imported: the check's report (with its matches) gives way to the count of bookings made.
+    b.wait_until(
+        "document.querySelector('#csv-result .ok-text') && !document.getElementById('csv-matches')",
+        15,
+    )
+    .await
+    .context("the import reports its bookings")?;
+    let found = api
+        .get(&format!("/api/elders?find=Ledger%20{code}"))
+        .await?;
+    let lon = found[0]["home"]["lon"]
+        .as_f64()
+        .with_context(|| format!("the ledger's elder is listed: {found}"))?;
+    assert!(
+        (lon - want_lon).abs() < 1e-6,
+        "the ledger's elder lives at the matched address ({lang:?}): {found}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     b.close().await?;
     Ok(())
 }

@@ -38,6 +38,6 @@ pub use crs::Crs;
 pub use error::{CacheError, RoadnetError};
 pub use graph::{BuildReport, Weight};
 pub use network::{Matrix, RoadNetwork, Route};
-pub use places::{Gazetteer, Place, PlaceKind, StreetAt};
+pub use places::{Gazetteer, Geocoded, Place, PlaceKind, StreetAt};
 pub use profile::CarProfile;
 pub use snap::{DEFAULT_MAX_SNAP_M, SnapError, Snapped};

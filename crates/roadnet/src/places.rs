@@ -75,6 +75,21 @@ pub struct Gazetteer {
     scale: [f64; 2],
 }
 
+/// The place an address was matched to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geocoded<'a> {
+    /// The place.
+    pub place: &'a Place,
+    /// The address names this place exactly (else: only its street was found).
+    pub exact: bool,
+}
+
+/// A label as compared whole: folded, without white space or a final `号`.
+fn key(s: &str) -> String {
+    let k: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    k.trim_end_matches('号').to_string()
+}
+
 /// Metres per degree of latitude.
 const M_PER_DEG: f64 = 111_320.0;
 
@@ -305,6 +320,46 @@ impl Gazetteer {
             .collect()
     }
 
+    /// The place a written address names, for a ledger row without coordinates: the house
+    /// (or place) whose label is the address, or the address's first words (a Chinese address
+    /// goes on with the estate, building and flat: `北中街110号 翠生小区3号楼…`), found by
+    /// [`Gazetteer::search`]; failing that, the longest street the address starts with
+    /// (`exact: false`). `None` when neither is in `bbox`.
+    pub fn geocode(&self, address: &str, bbox: Option<[f64; 4]>) -> Option<Geocoded<'_>> {
+        let parts: Vec<&str> = address.split_whitespace().collect();
+        for k in (1..=parts.len()).rev() {
+            let q = parts[..k].join(" ");
+            let want = key(&q);
+            if let Some(p) = self
+                .search(&q, 5, bbox)
+                .into_iter()
+                .find(|p| key(&p.label) == want)
+            {
+                return Some(Geocoded {
+                    place: p,
+                    exact: true,
+                });
+            }
+        }
+        let whole = key(address);
+        let inside = |p: &Place| {
+            bbox.is_none_or(|b| p.lon >= b[0] && p.lon <= b[2] && p.lat >= b[1] && p.lat <= b[3])
+        };
+        self.stored
+            .places
+            .iter()
+            .filter(|p| p.kind == PlaceKind::Street && inside(p))
+            .filter(|p| {
+                let k = key(&p.label);
+                !k.is_empty() && whole.starts_with(&k)
+            })
+            .max_by_key(|p| key(&p.label).chars().count())
+            .map(|place| Geocoded {
+                place,
+                exact: false,
+            })
+    }
+
     /// The named street nearest `(lon, lat)` within `max_m` metres.
     pub fn street_at(&self, lon: f64, lat: f64, max_m: f64) -> Option<StreetAt> {
         let p = [lon * self.scale[0], lat * self.scale[1]];
@@ -436,6 +491,28 @@ mod tests {
         assert_eq!(house.label, "北中街110号");
         assert!(d < 20.0, "{d}");
         assert!(g.address_at(123.5, 41.9, 50.0).is_none());
+    }
+
+    #[test]
+    fn a_written_address_is_matched_to_its_house_or_else_its_street() {
+        let g = sample();
+        let m = g
+            .geocode("北中街110号 翠生小区3号楼2单元301室", None)
+            .unwrap();
+        assert_eq!((m.place.label.as_str(), m.exact), ("北中街110号", true));
+        let m = g.geocode("北中街 11", None).unwrap();
+        assert_eq!((m.place.label.as_str(), m.exact), ("北中街11号", true));
+        // No such number: the street, said to be approximate.
+        let m = g.geocode("北中街999号", None).unwrap();
+        assert_eq!((m.place.label.as_str(), m.exact), ("北中街", false));
+        let m = g.geocode("Hauptstrasse 12a", None).unwrap();
+        assert_eq!((m.place.label.as_str(), m.exact), ("Hauptstraße 12a", true));
+        assert!(g.geocode("天安门广场", None).is_none());
+        assert!(g.geocode("", None).is_none());
+        assert!(
+            g.geocode("北中街110号", Some([8.0, 49.0, 9.0, 50.0]))
+                .is_none()
+        );
     }
 
     #[test]

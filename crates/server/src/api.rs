@@ -61,6 +61,26 @@ pub(crate) struct DryRun {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<crate::error::Inner<'static>>, nullable = false)]
     pub(crate) error: Option<serde_json::Value>,
+    /// Rows without coordinates whose address was found on the map, for the secretary to
+    /// confirm (a new elder's home is put there; an elder on the roster keeps theirs).
+    pub(crate) matches: Vec<AddressMatch>,
+}
+
+/// A ledger row's address and the place it was matched to.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AddressMatch {
+    /// Row in the file (1 = the first row after the header).
+    pub(crate) row: usize,
+    /// The address as written.
+    pub(crate) address: String,
+    /// The place found: a house number or named place, or only the street (`exact: false`).
+    pub(crate) label: String,
+    /// Whether the address names the place exactly.
+    pub(crate) exact: bool,
+    /// WGS-84 longitude.
+    pub(crate) lon: f64,
+    /// WGS-84 latitude.
+    pub(crate) lat: f64,
 }
 
 /// The id of what was made.

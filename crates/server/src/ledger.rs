@@ -4,11 +4,12 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use vaxride_dispatch::FieldError;
-use vaxride_dispatch::ledger::{Lang, parse_ledger, template as ledger_template};
+use vaxride_dispatch::ledger::{Lang, LedgerRow, parse_ledger, template as ledger_template};
+use vaxride_dispatch::model::Point;
 use vaxride_store::{ElderInput, LedgerEntry, NewBooking};
 
 use crate::AppState;
-use crate::api::DryRun;
+use crate::api::{AddressMatch, DryRun};
 use crate::auth::Caller;
 use crate::bookings::{BOOKERS, community_of, created, idempotency, refuse_past, replayed};
 use crate::error::ApiError;
@@ -61,24 +62,34 @@ pub(crate) async fn import_csv(
         return Ok(r);
     }
     let community = community_of(&caller, q.community_id)?;
-    let checked = read_ledger(&body, &caller, state.now(), state.network.as_deref());
+    let bbox = match caller.0.district_id {
+        Some(d) => crate::roads::district_bbox(&state, d).await?,
+        None => None,
+    };
+    let places = Places {
+        net: state.network.as_deref(),
+        bbox,
+    };
+    let checked = read_ledger(&body, &caller, state.now(), &places);
     if q.dry_run {
         // A check that finds problems has still done its job: 200 with the report, so that a
         // page checking a file does not see a failed request.
-        return Ok(HttpResponse::Ok().json(match &checked {
-            Ok(entries) => DryRun {
+        return Ok(HttpResponse::Ok().json(match checked {
+            Ok((entries, matches)) => DryRun {
                 rows: entries.len(),
                 ok: true,
                 error: None,
+                matches,
             },
             Err(e) => DryRun {
                 rows: 0,
                 ok: false,
                 error: Some(e.body()),
+                matches: Vec::new(),
             },
         }));
     }
-    let entries = checked?;
+    let (entries, _) = checked?;
     let ids = state
         .store
         .import_ledger(
@@ -93,21 +104,67 @@ pub(crate) async fn import_csv(
     Ok(created(&ids))
 }
 
-/// Reads and checks a ledger CSV: its entries, or every problem by row and column.
+/// The road network's places, and the box (the caller's district) addresses are matched in.
+struct Places<'a> {
+    net: Option<&'a vaxride_roadnet::RoadNetwork>,
+    bbox: Option<[f64; 4]>,
+}
+
+impl Places<'_> {
+    /// A row's home: its coordinates, else the place its address names (with the match).
+    fn home(&self, r: &LedgerRow) -> (Option<Point>, Option<AddressMatch>) {
+        if r.home.is_some() || r.address.trim().is_empty() {
+            return (r.home, None);
+        }
+        let Some(found) = self
+            .net
+            .and_then(|n| n.places().geocode(&r.address, self.bbox))
+        else {
+            return (None, None);
+        };
+        let p = found.place;
+        (
+            Some(Point {
+                lon: p.lon,
+                lat: p.lat,
+            }),
+            Some(AddressMatch {
+                row: r.row,
+                address: r.address.clone(),
+                label: p.label.clone(),
+                exact: found.exact,
+                lon: p.lon,
+                lat: p.lat,
+            }),
+        )
+    }
+}
+
+/// Reads and checks a ledger CSV: its entries and the addresses matched for rows without
+/// coordinates, or every problem by row and column.
 fn read_ledger(
     body: &[u8],
     caller: &Caller,
     now: i64,
-    net: Option<&vaxride_roadnet::RoadNetwork>,
-) -> Result<Vec<LedgerEntry>, ApiError> {
+    places: &Places<'_>,
+) -> Result<(Vec<LedgerEntry>, Vec<AddressMatch>), ApiError> {
+    let net = places.net;
     let rows = parse_ledger(body).map_err(ApiError::invalid)?;
+    let mut matches = Vec::new();
     let entries: Vec<LedgerEntry> = rows
         .iter()
-        .map(|r| LedgerEntry {
+        .map(|r| {
+            let (home, matched) = places.home(r);
+            let home_from_address = matched.is_some();
+            matches.extend(matched);
+            (r, home, home_from_address)
+        })
+        .map(|(r, home, home_from_address)| LedgerEntry {
             row: r.row,
             name: r.name.clone(),
             phone: r.phone.clone(),
-            elder: r.home.map(|home| ElderInput {
+            home_from_address,
+            elder: home.map(|home| ElderInput {
                 name: r.name.clone(),
                 phone: r.phone.clone(),
                 address: r.address.clone(),
@@ -155,7 +212,7 @@ fn read_ledger(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    Ok(entries)
+    Ok((entries, matches))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

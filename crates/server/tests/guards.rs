@@ -951,3 +951,67 @@ async fn homes_are_found_by_address_and_on_the_map() {
     let (got, e) = call!(&app, get("/api/places/at?lon=500&lat=1"));
     assert_eq!(got, 400, "{e}");
 }
+
+/// A ledger row with an address and no coordinates: the dry run shows the place the address
+/// was matched to, and the import puts a new elder's home there (issue 14).
+#[actix_web::test]
+async fn ledger_rows_with_only_an_address_are_matched() {
+    let app = test::init_service(build_app(town_state("ledger-addr", "sec-l").await)).await;
+    let sec = Some(login!(&app, "sec-l"));
+    let csv = "name,phone,address,mobility,dose,day\n\
+               赵桂兰,13800000031,正阳街110号 翠生小区3号楼2单元301室,walks,none,2099-04-21\n\
+               钱淑珍,13800000032,正阳街9999号,walks,none,2099-04-21\n";
+    let post = |dry: bool| {
+        test::TestRequest::post()
+            .uri(if dry {
+                "/api/bookings/import?dry_run=true"
+            } else {
+                "/api/bookings/import"
+            })
+            .insert_header(("authorization", sec.clone().unwrap()))
+            .set_payload(csv)
+    };
+    let (got, report) = call!(&app, post(true));
+    assert_eq!((got, report["ok"].as_bool()), (200, Some(true)), "{report}");
+    let m = &report["matches"];
+    assert_eq!(
+        (
+            m[0]["row"].as_i64(),
+            m[0]["label"].as_str(),
+            m[0]["exact"].as_bool()
+        ),
+        (Some(1), Some("正阳街110号"), Some(true)),
+        "{report}"
+    );
+    // No such number: only the street, said so.
+    assert_eq!(
+        (
+            m[1]["row"].as_i64(),
+            m[1]["label"].as_str(),
+            m[1]["exact"].as_bool()
+        ),
+        (Some(2), Some("正阳街"), Some(false)),
+        "{report}"
+    );
+    let (got, e) = call!(&app, post(false));
+    assert_eq!(got, 201, "{e}");
+    let (_, found) = call!(
+        &app,
+        req(
+            "GET",
+            "/api/elders?find=%E8%B5%B5%E6%A1%82%E5%85%B0",
+            &sec,
+            None
+        )
+    );
+    let home = &found[0]["home"];
+    assert!(
+        (home["lon"].as_f64().unwrap() - m[0]["lon"].as_f64().unwrap()).abs() < 1e-9
+            && (home["lat"].as_f64().unwrap() - m[0]["lat"].as_f64().unwrap()).abs() < 1e-9,
+        "the new elder lives where the address was matched: {found}"
+    );
+    assert_eq!(
+        found[0]["address"], "正阳街110号 翠生小区3号楼2单元301室",
+        "{found}"
+    );
+}

@@ -81,8 +81,12 @@ pub struct LedgerEntry {
     pub name: String,
     /// Phone, to find the elder.
     pub phone: String,
-    /// The elder's data, when the row has all of it (coordinates included).
+    /// The elder's data, when the row has all of it (coordinates, or an address they were
+    /// found from).
     pub elder: Option<ElderInput>,
+    /// The home was found from the row's address (it had no coordinates): it makes a new
+    /// elder, while an elder already on the roster keeps the roster's home and details.
+    pub home_from_address: bool,
     /// Site named in the row, if any.
     pub site_name: Option<String>,
     /// The booking (`elder_id` and `site_id` are filled in here).
@@ -222,6 +226,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let elder_id = match (found, &r.elder) {
+                (Some(id), Some(_)) if r.home_from_address => id,
                 (Some(id), Some(e)) => {
                     // The ledger is the secretary's truth: refresh what it says.
                     sqlx::query(

@@ -555,6 +555,7 @@ async fn ledger(store: Store) {
             phone: "137".into(),
             ..elder(name, 123.41, 41.8, Mobility::Walks)
         }),
+        home_from_address: false,
         site_name: site.map(str::to_string),
         booking: booking(0),
     };
