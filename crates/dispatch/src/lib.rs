@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod error;
 pub mod ledger;
 pub mod model;
+pub mod navigation;
 pub mod plan;
 pub mod planning;
 pub mod problems;

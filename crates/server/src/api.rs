@@ -264,3 +264,150 @@ pub(crate) enum Report {
     /// Home again.
     Home,
 }
+
+/// A trip as its driver (or the coordinator) sees it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct Trip {
+    /// Id.
+    id: i64,
+    /// The plan it belongs to.
+    plan_id: i64,
+    /// Day, YYYY-MM-DD.
+    day: String,
+    /// Vehicle id.
+    vehicle_id: i64,
+    /// Vehicle name.
+    vehicle: String,
+    /// The driver it is offered to (none when the vehicle has no driver).
+    driver_id: Option<i64>,
+    /// Where it stands.
+    status: TripStatus,
+    /// Whether it is part of the day's published plan.
+    active: bool,
+    /// The stops to make, in order.
+    stops: Vec<TripStop>,
+    /// The stops taken off the trip since it was offered, in order.
+    removed: Vec<RemovedStop>,
+    /// Only with `geometry=true`: the line along the roads through the stops (`[lon, lat]`,
+    /// WGS-84), or `null` when a leg cannot follow the roads.
+    geometry: Option<Vec<[f64; 2]>>,
+}
+
+/// One stop of a trip: the least personal data that does the job.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct TripStop {
+    /// Stop id (reports name it).
+    id: i64,
+    /// Its place in the trip's order.
+    position: i64,
+    /// What to do there.
+    kind: StopKind,
+    /// Booking.
+    booking_id: i64,
+    /// The elder's first name.
+    first_name: String,
+    /// The home's address, or the site's name at a site.
+    address: String,
+    /// The elder's phone, only while the trip is accepted and the stop not done.
+    phone: Option<String>,
+    /// Longitude (WGS-84).
+    lon: f64,
+    /// Latitude (WGS-84).
+    lat: f64,
+    /// Planned time, seconds of the day.
+    planned: i64,
+    /// The report that closed the stop.
+    done: Option<String>,
+    /// Family companions riding along.
+    companions: i64,
+    /// Whether the elder travels in a wheelchair.
+    wheelchair: bool,
+    /// Links that open the stop in a navigation app.
+    nav: NavLinks,
+}
+
+/// Links that open a stop in a navigation app, each in the app's own coordinate system. A
+/// home is given by its coordinates only; a site also by its name.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct NavLinks {
+    /// AMap (高德) route planning, GCJ-02: `https://uri.amap.com/navigation?to=lon,lat[,name]&mode=car…`.
+    amap: String,
+    /// Baidu (百度) route planning, BD-09: `https://api.map.baidu.com/direction?[origin=…&]destination=latlng:lat,lng[|name:…]&mode=driving&coord_type=bd09ll…`.
+    baidu: String,
+    /// Apple Maps driving directions, WGS-84: `https://maps.apple.com/?daddr=lat,lon&dirflg=d`.
+    apple: String,
+    /// `geo:lat,lon?q=lat,lon`, WGS-84.
+    geo: String,
+}
+
+/// A stop taken off its trip after the trip was offered: which one, and why; no phone, no
+/// home address, no coordinates.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct RemovedStop {
+    /// Stop id.
+    id: i64,
+    /// Its place in the trip's order.
+    position: i64,
+    /// What it was.
+    kind: StopKind,
+    /// Booking.
+    booking_id: i64,
+    /// The elder's first name.
+    first_name: String,
+    /// The site's name at a site; `null` at a home.
+    site: Option<String>,
+    /// Planned time, seconds of the day.
+    planned: i64,
+    /// Why: `cancelled` (by the community's secretary) or `no_show` (the elder was not there,
+    /// so the booking's later stops are off).
+    reason: RemovedReason,
+    /// When (Unix seconds).
+    at: i64,
+}
+
+/// Why a stop left its trip (the booking's status).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum RemovedReason {
+    /// The booking was cancelled.
+    Cancelled,
+    /// The elder was not there.
+    NoShow,
+}
+
+/// A trip's state.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum TripStatus {
+    /// Waiting for the driver's answer.
+    Offered,
+    /// The driver takes it.
+    Accepted,
+    /// The driver cannot; the coordinator reassigns it.
+    Declined,
+    /// Every stop made.
+    Done,
+    /// Withdrawn (a newer plan replaced it).
+    Cancelled,
+}
+
+/// What to do at a stop.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum StopKind {
+    /// Pick the elder up at home.
+    PickupHome,
+    /// Drop the elder at the site.
+    DropSite,
+    /// Pick the elder up at the site for the ride home.
+    PickupSite,
+    /// Bring the elder home.
+    DropHome,
+}

@@ -119,7 +119,7 @@ pub(crate) struct TripsQuery {
         TripsQuery,
     ),
     responses(
-        (status = 200, description = "Trips", body = [Object]),
+        (status = 200, description = "A driver's active trips (or the district's of the day for a coordinator): the stops to make, each with its navigation links, and the stops taken off since the trip was offered (`removed`, with the reason)", body = [crate::api::Trip]),
         (status = 400, response = crate::api::Invalid),
         (status = 403, response = crate::api::Forbidden),
     )
@@ -325,7 +325,7 @@ pub(crate) async fn ack(
         ("id" = i64, Path, description = "Trip id"),
     ),
     responses(
-        (status = 200, description = "The trip", body = Object),
+        (status = 200, description = "The trip", body = crate::api::Trip),
         (status = 403, response = crate::api::Forbidden),
         (status = 404, response = crate::api::NotFound),
         (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),
@@ -350,7 +350,7 @@ pub(crate) async fn accept(
         ("id" = i64, Path, description = "Trip id"),
     ),
     responses(
-        (status = 200, description = "The trip", body = Object),
+        (status = 200, description = "The trip", body = crate::api::Trip),
         (status = 403, response = crate::api::Forbidden),
         (status = 404, response = crate::api::NotFound),
         (status = 409, description = "Conflicts with the stored state (`conflict`)", body = crate::api::ErrorBody),

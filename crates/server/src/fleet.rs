@@ -460,7 +460,7 @@ pub(crate) struct ReassignBody {
     params(("id" = i64, Path, description = "Trip id")),
     request_body = ReassignBody,
     responses(
-        (status = 200, description = "The trip, offered to the new driver", body = Object),
+        (status = 200, description = "The trip, offered to the new driver", body = crate::api::Trip),
         (status = 400, description = "The vehicle cannot take it (`invalid_input`)", body = crate::api::ErrorBody),
         (status = 404, description = "No such trip in your district (`not_found`)", body = crate::api::ErrorBody),
         (status = 409, description = "The trip was accepted or is done (`conflict`)", body = crate::api::ErrorBody),

@@ -200,6 +200,63 @@ async fn openapi_document_covers_every_route() {
     accepts::<Report>(schemas, "Report");
     accepts::<vaxride_roadnet::Crs>(schemas, "Crs");
     accepts::<vaxride_dispatch::values::Shot>(schemas, "Shot");
+    accepts::<vaxride_dispatch::model::TripStatus>(schemas, "TripStatus");
+    accepts::<vaxride_dispatch::model::StopKind>(schemas, "StopKind");
+    accepts::<vaxride_dispatch::model::BookingStatus>(schemas, "RemovedReason");
+
+    // The trip's mirror names exactly the keys a trip is sent with (and `geometry`, added
+    // with `geometry=true`).
+    use vaxride_dispatch::model::{BookingStatus, StopKind};
+    use vaxride_dispatch::navigation::NavLinks;
+    use vaxride_dispatch::values::Point;
+    let here = Point {
+        lon: 123.4,
+        lat: 41.8,
+    };
+    let trip = serde_json::to_value(vaxride_store::TripView {
+        id: 1,
+        plan_id: 1,
+        day: "2026-12-01".into(),
+        vehicle_id: 1,
+        vehicle: "1".into(),
+        driver_id: Some(1),
+        status: "offered".into(),
+        active: true,
+        stops: vec![vaxride_store::TripStopView {
+            id: 1,
+            position: 0,
+            kind: StopKind::PickupHome,
+            booking_id: 1,
+            first_name: "Fang".into(),
+            address: "1 Road".into(),
+            phone: None,
+            lon: here.lon,
+            lat: here.lat,
+            planned: 32_400,
+            done: None,
+            companions: 0,
+            wheelchair: false,
+            nav: NavLinks::to(here, None, None),
+        }],
+        removed: vec![vaxride_store::RemovedStopView {
+            id: 2,
+            position: 1,
+            kind: StopKind::DropSite,
+            booking_id: 1,
+            first_name: "Fang".into(),
+            site: Some("Site".into()),
+            planned: 33_000,
+            reason: BookingStatus::Cancelled,
+            at: 0,
+        }],
+    })
+    .unwrap();
+    let mut sent = keys(&trip);
+    sent.insert("geometry".into());
+    assert_eq!(named("Trip"), sent);
+    assert_eq!(named("TripStop"), keys(&trip["stops"][0]));
+    assert_eq!(named("NavLinks"), keys(&trip["stops"][0]["nav"]));
+    assert_eq!(named("RemovedStop"), keys(&trip["removed"][0]));
 
     // The domain's parsers' rules are the document's patterns, wherever the value occurs.
     use vaxride_dispatch::values::{ClockTime, Day, REQUIRED_TEXT_PATTERN, TEXT_PATTERN};

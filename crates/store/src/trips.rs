@@ -5,67 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
 use vaxride_dispatch::Problem;
-use vaxride_dispatch::model::{Elder, Report, StopKind, TimeOfDay, TripStatus};
+use vaxride_dispatch::model::{Report, StopKind, TripStatus};
 
 use crate::error::Result;
 use crate::problems;
+use crate::trip_view::{TripView, trip_view};
 use crate::{Scope, Store, StoreError};
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
-
-/// One stop of a trip, as its driver sees it: the least personal data that does the job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TripStopView {
-    /// Stop id (reports name it).
-    pub id: i64,
-    /// Order in the trip.
-    pub position: i64,
-    /// What to do.
-    pub kind: StopKind,
-    /// Booking.
-    pub booking_id: i64,
-    /// The elder's first name.
-    pub first_name: String,
-    /// Pick-up or drop-off address (the site's name at a site).
-    pub address: String,
-    /// The elder's phone, only while the trip is accepted and the stop not done.
-    pub phone: Option<String>,
-    /// Longitude.
-    pub lon: f64,
-    /// Latitude.
-    pub lat: f64,
-    /// Planned time, seconds of the day.
-    pub planned: TimeOfDay,
-    /// The report that closed the stop.
-    pub done: Option<String>,
-    /// Companions riding along.
-    pub companions: i64,
-    /// Whether the elder travels in a wheelchair.
-    pub wheelchair: bool,
-}
-
-/// A trip as its driver (or the coordinator) sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TripView {
-    /// Id.
-    pub id: i64,
-    /// Plan.
-    pub plan_id: i64,
-    /// Day.
-    pub day: String,
-    /// Vehicle id.
-    pub vehicle_id: i64,
-    /// Vehicle name.
-    pub vehicle: String,
-    /// Driver.
-    pub driver_id: Option<i64>,
-    /// `offered`, `accepted`, `declined`, `done`, `cancelled`.
-    pub status: String,
-    /// Whether it is part of the published plan.
-    pub active: bool,
-    /// The stops in order.
-    pub stops: Vec<TripStopView>,
-}
 
 /// One event of a driver's stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,68 +25,6 @@ pub struct OutboxEvent {
     pub payload: Value,
     /// When (Unix seconds).
     pub created_at: i64,
-}
-
-async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result<TripView> {
-    let t = sqlx::query(
-        "SELECT t.id, t.plan_id, p.day, t.vehicle_id, v.name AS vehicle, t.driver_id, t.status, t.active \
-         FROM trips t JOIN plans p ON p.id = t.plan_id JOIN vehicles v ON v.id = t.vehicle_id WHERE t.id = $1",
-    )
-    .bind(trip)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let status: String = t.try_get("status")?;
-    let rows = sqlx::query(sql!(
-        "SELECT ts.id AS stop_id, ts.position, ts.kind, ts.booking_id, ts.lon AS stop_lon, \
-         ts.lat AS stop_lat, ts.planned, ts.done, s.name AS site_name, {} \
-         FROM trip_stops ts JOIN bookings b ON b.id = ts.booking_id JOIN elders e ON e.id = b.elder_id \
-         LEFT JOIN sites s ON s.id = ts.site_id WHERE ts.trip_id = $1 AND ts.active = 1 ORDER BY ts.position",
-        crate::elders::ELDER
-    ))
-    .bind(trip)
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut stops = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let e: Elder = crate::elders::elder(r)?;
-        let kind = StopKind::from_code(&r.try_get::<String, _>("kind")?)
-            .ok_or_else(|| StoreError::Database("bad stored stop kind".into()))?;
-        let done: Option<String> = r.try_get("done")?;
-        let site: Option<String> = r.try_get("site_name")?;
-        let at_home = matches!(kind, StopKind::PickupHome | StopKind::DropHome);
-        stops.push(TripStopView {
-            id: r.try_get("stop_id")?,
-            position: r.try_get("position")?,
-            kind,
-            booking_id: r.try_get("booking_id")?,
-            first_name: e.first_name(),
-            address: if at_home {
-                e.address.clone()
-            } else {
-                site.unwrap_or_default()
-            },
-            phone: (status == TripStatus::Accepted.code() && done.is_none())
-                .then(|| e.phone.clone()),
-            lon: r.try_get("stop_lon")?,
-            lat: r.try_get("stop_lat")?,
-            planned: r.try_get("planned")?,
-            done,
-            companions: e.companions,
-            wheelchair: e.mobility == vaxride_dispatch::model::Mobility::Wheelchair,
-        });
-    }
-    Ok(TripView {
-        id: t.try_get("id")?,
-        plan_id: t.try_get("plan_id")?,
-        day: t.try_get("day")?,
-        vehicle_id: t.try_get("vehicle_id")?,
-        vehicle: t.try_get("vehicle")?,
-        driver_id: t.try_get("driver_id")?,
-        status,
-        active: t.try_get::<i64, _>("active")? != 0,
-        stops,
-    })
 }
 
 /// Writes an outbox event for `driver` carrying the trip as it now is (in `tx`). A

@@ -828,6 +828,149 @@ both!(
     plan_publish_and_drive
 );
 
+/// The driver's trip `id` as it now is.
+async fn trip_of(store: &Store, driver: Scope, id: i64) -> vaxride_store::TripView {
+    let trips = store.trips(driver, None).await.unwrap();
+    trips.into_iter().find(|t| t.id == id).expect("the trip")
+}
+
+/// A stop taken off a trip after it was offered stays on the driver's trip as `removed`, with
+/// the reason and nothing personal beyond the first name: the secretary's cancellation, and
+/// the later stops of a no-show. The stops still to make carry their navigation links.
+async fn removed_stops_stay_on_the_trip_with_the_reason(store: Store) {
+    let w = world(&store).await;
+    let s = w.secretary_a;
+    let batch: Vec<NewBooking> = w.elders_a.iter().map(|&e| booking(e)).collect();
+    store
+        .create_bookings(s, w.community_a, w.user_a, &batch, None, NOW)
+        .await
+        .unwrap();
+    let input = store.plan_input(w.district, &day()).await.unwrap();
+    let plan_id = store
+        .save_plan(w.district, &day(), &plan(&input, 300), NOW)
+        .await
+        .unwrap();
+    store
+        .publish_plan(w.coordinator, plan_id, NOW + 10)
+        .await
+        .unwrap();
+    // A driver whose trip serves at least two bookings.
+    let mut found = None;
+    for &d in &w.drivers {
+        let driver = Scope::Driver {
+            district: w.district,
+            driver: d,
+        };
+        for t in store.trips(driver, None).await.unwrap() {
+            let mut bookings: Vec<i64> = t.stops.iter().map(|x| x.booking_id).collect();
+            bookings.dedup();
+            bookings.sort_unstable();
+            bookings.dedup();
+            if bookings.len() >= 2 {
+                found = Some((driver, t, bookings));
+            }
+        }
+    }
+    let (driver, trip, bookings) = found.expect("a trip with two bookings");
+    assert!(trip.removed.is_empty());
+    for st in &trip.stops {
+        assert!(
+            st.nav
+                .amap
+                .starts_with("https://uri.amap.com/navigation?to=")
+                && st
+                    .nav
+                    .baidu
+                    .starts_with("https://api.map.baidu.com/direction?")
+                && st.nav.apple.starts_with("https://maps.apple.com/?daddr=")
+                && st.nav.geo.starts_with("geo:"),
+            "{:?}",
+            st.nav
+        );
+        let home = matches!(st.kind, StopKind::PickupHome | StopKind::DropHome);
+        assert!(
+            !(home && st.nav.amap.contains("home")),
+            "no home's name in a link: {:?}",
+            st.nav
+        );
+    }
+    let before = store.outbox_after(driver, 0, 100).await.unwrap().len();
+
+    // The secretary cancels one booking: its stops are off, and say why.
+    let cancelled = bookings[0];
+    store.cancel_booking(s, cancelled, NOW + 20).await.unwrap();
+    let now = trip_of(&store, driver, trip.id).await;
+    let gone: Vec<_> = trip
+        .stops
+        .iter()
+        .filter(|x| x.booking_id == cancelled)
+        .collect();
+    assert!(!gone.is_empty());
+    assert!(now.stops.iter().all(|x| x.booking_id != cancelled));
+    assert_eq!(
+        now.removed
+            .iter()
+            .map(|r| (r.id, r.kind, r.planned, r.reason, r.at))
+            .collect::<Vec<_>>(),
+        gone.iter()
+            .map(|x| (x.id, x.kind, x.planned, BookingStatus::Cancelled, NOW + 20))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(now.removed[0].first_name, gone[0].first_name);
+    // The driver is told, with the trip as it now is; the stop carries no phone, address or
+    // coordinates.
+    let events = store.outbox_after(driver, 0, 100).await.unwrap();
+    assert_eq!(events.len(), before + 1);
+    let last = events.last().unwrap();
+    assert_eq!(last.kind, "trip_changed");
+    let removed = &last.payload["removed"][0];
+    assert_eq!(removed["reason"], "cancelled", "{removed}");
+    for key in ["phone", "address", "lon", "lat", "nav"] {
+        assert!(removed.get(key).is_none(), "{key} in {removed}");
+    }
+
+    // Accepted, and the next elder is not there: their later stops are off, as a no-show.
+    store
+        .respond(driver, trip.id, true, NOW + 30)
+        .await
+        .unwrap();
+    let other = bookings[1];
+    let pickup = now
+        .stops
+        .iter()
+        .find(|x| x.booking_id == other && x.kind == StopKind::PickupHome)
+        .unwrap();
+    store
+        .report(driver, pickup.id, Report::NoShow, NOW + 40)
+        .await
+        .unwrap();
+    let after = trip_of(&store, driver, trip.id).await;
+    let later: Vec<i64> = now
+        .stops
+        .iter()
+        .filter(|x| x.booking_id == other && x.id != pickup.id)
+        .map(|x| x.id)
+        .collect();
+    assert!(!later.is_empty(), "a ride home or a drop at the site");
+    for id in &later {
+        let r = after.removed.iter().find(|r| r.id == *id).unwrap();
+        assert_eq!(r.reason, BookingStatus::NoShow);
+    }
+    let stop = after.stops.iter().find(|x| x.id == pickup.id).unwrap();
+    assert_eq!(stop.done.as_deref(), Some("no_show"));
+    // In the trip's order.
+    assert!(
+        after
+            .removed
+            .windows(2)
+            .all(|p| p[0].position < p[1].position)
+    );
+}
+both!(
+    stops_taken_off_a_trip_stay_on_it_with_the_reason_on_both_databases,
+    removed_stops_stay_on_the_trip_with_the_reason
+);
+
 async fn declined_trips_are_reassigned(store: Store) {
     let w = world(&store).await;
     let batch: Vec<NewBooking> = w.elders_a.iter().map(|&e| booking(e)).collect();

@@ -1,0 +1,192 @@
+//! A trip as its driver (or the coordinator) sees it: the stops to make, with the least
+//! personal data that does the job and the links that open them in a navigation app, and the
+//! stops taken off it since it was offered, with the reason.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use vaxride_dispatch::model::{BookingStatus, Elder, StopKind, TimeOfDay, TripStatus};
+use vaxride_dispatch::navigation::NavLinks;
+use vaxride_dispatch::values::Point;
+
+use crate::StoreError;
+use crate::error::Result;
+
+/// One stop of a trip, as its driver sees it: the least personal data that does the job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TripStopView {
+    /// Stop id (reports name it).
+    pub id: i64,
+    /// Order in the trip.
+    pub position: i64,
+    /// What to do.
+    pub kind: StopKind,
+    /// Booking.
+    pub booking_id: i64,
+    /// The elder's first name.
+    pub first_name: String,
+    /// Pick-up or drop-off address (the site's name at a site).
+    pub address: String,
+    /// The elder's phone, only while the trip is accepted and the stop not done.
+    pub phone: Option<String>,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// Planned time, seconds of the day.
+    pub planned: TimeOfDay,
+    /// The report that closed the stop.
+    pub done: Option<String>,
+    /// Companions riding along.
+    pub companions: i64,
+    /// Whether the elder travels in a wheelchair.
+    pub wheelchair: bool,
+    /// Links that open the stop in AMap (GCJ-02), Baidu (BD-09), Apple Maps and `geo:`.
+    pub nav: NavLinks,
+}
+
+/// A stop taken off the trip after it was offered: the booking was cancelled by the
+/// community's secretary, or the elder was not there (the later stops of a no-show). Only
+/// what tells the driver which stop is off: no phone, no home address, no coordinates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemovedStopView {
+    /// Stop id.
+    pub id: i64,
+    /// Its place in the trip's order.
+    pub position: i64,
+    /// What it was.
+    pub kind: StopKind,
+    /// Booking.
+    pub booking_id: i64,
+    /// The elder's first name.
+    pub first_name: String,
+    /// The site's name at a site; `None` at a home.
+    pub site: Option<String>,
+    /// Planned time, seconds of the day.
+    pub planned: TimeOfDay,
+    /// Why: the booking's status, `cancelled` or `no_show`.
+    pub reason: BookingStatus,
+    /// When that happened (Unix seconds).
+    pub at: i64,
+}
+
+/// A trip as its driver (or the coordinator) sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TripView {
+    /// Id.
+    pub id: i64,
+    /// Plan.
+    pub plan_id: i64,
+    /// Day.
+    pub day: String,
+    /// Vehicle id.
+    pub vehicle_id: i64,
+    /// Vehicle name.
+    pub vehicle: String,
+    /// Driver.
+    pub driver_id: Option<i64>,
+    /// `offered`, `accepted`, `declined`, `done`, `cancelled`.
+    pub status: String,
+    /// Whether it is part of the published plan.
+    pub active: bool,
+    /// The stops in order.
+    pub stops: Vec<TripStopView>,
+    /// The stops taken off it since it was offered, in order.
+    #[serde(default)]
+    pub removed: Vec<RemovedStopView>,
+}
+
+/// The trip `trip` as it now is.
+pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result<TripView> {
+    let t = sqlx::query(
+        "SELECT t.id, t.plan_id, p.day, t.vehicle_id, v.name AS vehicle, t.driver_id, t.status, t.active \
+         FROM trips t JOIN plans p ON p.id = t.plan_id JOIN vehicles v ON v.id = t.vehicle_id WHERE t.id = $1",
+    )
+    .bind(trip)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let status: String = t.try_get("status")?;
+    // Every stop the trip ever had: the active ones, and those whose booking was cancelled
+    // or ended in a no-show after the trip was made.
+    let rows = sqlx::query(sql!(
+        "SELECT ts.id AS stop_id, ts.position, ts.kind, ts.booking_id, ts.lon AS stop_lon, \
+         ts.lat AS stop_lat, ts.planned, ts.done, ts.active AS stop_active, b.status AS booking_status, \
+         b.status_at, s.name AS site_name, {} \
+         FROM trip_stops ts JOIN bookings b ON b.id = ts.booking_id JOIN elders e ON e.id = b.elder_id \
+         LEFT JOIN sites s ON s.id = ts.site_id WHERE ts.trip_id = $1 ORDER BY ts.position",
+        crate::elders::ELDER
+    ))
+    .bind(trip)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut stops = Vec::with_capacity(rows.len());
+    let mut removed = Vec::new();
+    for r in &rows {
+        let e: Elder = crate::elders::elder(r)?;
+        let kind = StopKind::from_code(&r.try_get::<String, _>("kind")?)
+            .ok_or_else(|| StoreError::Database("bad stored stop kind".into()))?;
+        let done: Option<String> = r.try_get("done")?;
+        let site: Option<String> = r.try_get("site_name")?;
+        let at_home = matches!(kind, StopKind::PickupHome | StopKind::DropHome);
+        if r.try_get::<i64, _>("stop_active")? == 0 {
+            let booking = BookingStatus::from_code(&r.try_get::<String, _>("booking_status")?);
+            if let Some(reason @ (BookingStatus::Cancelled | BookingStatus::NoShow)) = booking {
+                removed.push(RemovedStopView {
+                    id: r.try_get("stop_id")?,
+                    position: r.try_get("position")?,
+                    kind,
+                    booking_id: r.try_get("booking_id")?,
+                    first_name: e.first_name(),
+                    site: if at_home { None } else { site },
+                    planned: r.try_get("planned")?,
+                    reason,
+                    at: r.try_get("status_at")?,
+                });
+            }
+            continue;
+        }
+        let point = Point {
+            lon: r.try_get("stop_lon")?,
+            lat: r.try_get("stop_lat")?,
+        };
+        // Baidu's route starts at the previous stop still on the trip.
+        let from = stops.last().map(|p: &TripStopView| Point {
+            lon: p.lon,
+            lat: p.lat,
+        });
+        let nav = NavLinks::to(point, if at_home { None } else { site.as_deref() }, from);
+        stops.push(TripStopView {
+            id: r.try_get("stop_id")?,
+            position: r.try_get("position")?,
+            kind,
+            booking_id: r.try_get("booking_id")?,
+            first_name: e.first_name(),
+            address: if at_home {
+                e.address.clone()
+            } else {
+                site.unwrap_or_default()
+            },
+            phone: (status == TripStatus::Accepted.code() && done.is_none())
+                .then(|| e.phone.clone()),
+            lon: point.lon,
+            lat: point.lat,
+            planned: r.try_get("planned")?,
+            done,
+            companions: e.companions,
+            wheelchair: e.mobility == vaxride_dispatch::model::Mobility::Wheelchair,
+            nav,
+        });
+    }
+    Ok(TripView {
+        id: t.try_get("id")?,
+        plan_id: t.try_get("plan_id")?,
+        day: t.try_get("day")?,
+        vehicle_id: t.try_get("vehicle_id")?,
+        vehicle: t.try_get("vehicle")?,
+        driver_id: t.try_get("driver_id")?,
+        status,
+        active: t.try_get::<i64, _>("active")? != 0,
+        stops,
+        removed,
+    })
+}
