@@ -248,3 +248,42 @@ pub async fn expect_console(b: &Browser, what: &str, expected: &[&str]) -> anyho
     }
     Ok(())
 }
+
+/// Phone-size layout checks: no sideways scroll (the page is no wider than the window), and
+/// every visible link, button and form control at least 44 px tall (a checkbox together with
+/// its label, which is what a finger hits).
+pub async fn check_phone_layout(b: &Browser, what: &str) -> anyhow::Result<()> {
+    let v = b
+        .client
+        .execute(
+            "const out = [];\
+             const w = document.documentElement.scrollWidth;\
+             if (w > innerWidth) {\
+               const wide = [...document.querySelectorAll('body *')]\
+                 .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)\
+                 .slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : ''));\
+               out.push(`page ${w} px wide in ${innerWidth} px: ${wide.join(' ')}`);\
+             }\
+             for (const e of document.querySelectorAll('a, button, select, input')) {\
+               if (!e.getClientRects().length) continue;\
+               let r = e.getBoundingClientRect();\
+               if (r.width === 0 || r.height === 0) continue;\
+               let height = r.height;\
+               if (e.type === 'checkbox' || e.type === 'radio') {\
+                 for (const l of e.labels || []) height = Math.max(height, l.getBoundingClientRect().height);\
+               }\
+               if (height < 44) {\
+                 const name = e.id || e.dataset.testid || (e.textContent || e.type || '').trim().slice(0, 30);\
+                 out.push(`${e.tagName.toLowerCase()} ${name}: ${height.toFixed(1)} px tall`);\
+               }\
+             }\
+             return out;",
+            vec![],
+        )
+        .await?;
+    let problems: Vec<String> = serde_json::from_value(v)?;
+    if !problems.is_empty() {
+        bail!("{what}: phone layout: {problems:#?}");
+    }
+    Ok(())
+}
