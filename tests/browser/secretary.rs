@@ -262,3 +262,63 @@ async fn secretary_books_a_batch_and_checks_a_csv_with_a_broken_row() -> anyhow:
     }
     Ok(())
 }
+
+/// The day's list shows each booking's site as soon as the list is there, even while the
+/// roster (a slower call) is still on its way: the site column used to stay empty until the
+/// next refresh, 5 s later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_column_is_filled_as_soon_as_the_day_s_list_is_there() -> anyhow::Result<()> {
+    let server = demo_server("secretary-sites", 2).await?;
+    let Some(b) = browser(DESKTOP).await? else {
+        return Ok(());
+    };
+    // The roster answers 4 s late (the list refreshes every 5 s).
+    b.before_each_page(
+        "const pass = window.fetch.bind(window);\
+         window.fetch = (url, init) => /^\\/api\\/elders(\\?|$)/.test(String(url))\
+           ? new Promise((ok) => setTimeout(ok, 4000)).then(() => pass(url, init))\
+           : pass(url, init);",
+    )
+    .await?;
+    let api = Api::as_role(&server, "secretary").await?;
+    let today = day(0);
+    let listed = api.get(&format!("/api/bookings?day={today}")).await?;
+    let with_site: Vec<i64> = listed
+        .as_array()
+        .context("bookings")?
+        .iter()
+        .filter(|x| !x["site_id"].is_null() || !x["planned_site_id"].is_null())
+        .filter_map(|x| x["id"].as_i64())
+        .collect();
+    assert!(
+        !with_site.is_empty(),
+        "the demo books some elders at a site"
+    );
+    log_in(&b, &server, "secretary", Lang::Zh).await?;
+    set_value(&b, "#booking-day", &today).await?;
+    b.wait_for(&format!("[data-testid=booking-row-{}]", with_site[0]))
+        .await?;
+    let filled = format!(
+        "[{}].every((id) => {{ const r = document.querySelector(`[data-testid=booking-row-${{id}}]`);\
+           return r && r.cells[3].textContent.trim() !== ''; }})",
+        with_site
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    b.wait_until(&filled, 1)
+        .await
+        .context("the site column is filled within 1 s of the list")?;
+    let roster = js_number(
+        &b,
+        "document.querySelectorAll('#pick-list input[type=checkbox]').length",
+    )
+    .await?;
+    assert_eq!(
+        roster, 0.0,
+        "the roster is still on its way: the test waited for nothing else"
+    );
+    b.close().await?;
+    Ok(())
+}

@@ -383,6 +383,23 @@ impl Browser {
         Ok(())
     }
 
+    /// Runs `script` in every page this session opens from now on, before the page's own
+    /// scripts (Chrome DevTools' `Page.addScriptToEvaluateOnNewDocument`): e.g. to slow one of
+    /// the page's requests down.
+    pub async fn before_each_page(&self, script: &str) -> anyhow::Result<()> {
+        self.client
+            .issue_cmd(Raw {
+                path: "goog/cdp/execute",
+                method: http::Method::POST,
+                body: Some(json!({
+                    "cmd": "Page.addScriptToEvaluateOnNewDocument",
+                    "params": {"source": script},
+                })),
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Runs axe-core (labels, contrast, names, landmarks…) on the page; the violations, each as
     /// "rule: target". `None` when `VAXRIDE_AXE_JS` is not set (CI sets it).
     pub async fn axe(&self) -> anyhow::Result<Option<Vec<String>>> {

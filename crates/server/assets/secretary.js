@@ -182,7 +182,7 @@ export function bookings(main, ctx) {
   const st = {
     day: sessionStorage.getItem('vaxride.day') || today(),
     elders: [], bookings: [], sites: new Map(), picked: new Set(), batchKey: randomKey(),
-    csvText: null, csvKey: null, csvChecked: false, timer: null, alive: true,
+    csvText: null, csvKey: null, csvChecked: false, timer: null, alive: true, loaded: false,
   };
   const dayInput = h('input', { type: 'date', value: st.day, required: true });
   const filter = h('input', { type: 'search', autocomplete: 'off' });
@@ -264,6 +264,7 @@ export function bookings(main, ctx) {
     try {
       st.bookings = await api('GET', `/api/bookings?day=${encodeURIComponent(st.day)}`);
       if (!st.alive) return;
+      st.loaded = true;
       renderStatus();
       renderPicks();
       refreshed.textContent = t('book.refreshed', { time: clockTime(new Date()) });
@@ -272,12 +273,19 @@ export function bookings(main, ctx) {
     }
   }
 
+  // The roster and the sites, each drawn as soon as it is there: the day's list may have come
+  // first, and its site column waits for the sites' names (not for the next refresh).
   async function loadStatic() {
-    try {
-      const [el, sites] = await Promise.all([api('GET', '/api/elders'), api('GET', '/api/sites')]);
+    const elders = api('GET', '/api/elders').then((el) => {
       st.elders = el;
-      st.sites = new Map(sites.map((x) => [x.id, x.name]));
-      renderPicks();
+      if (st.alive) renderPicks();
+    });
+    const sites = api('GET', '/api/sites').then((list) => {
+      st.sites = new Map(list.map((x) => [x.id, x.name]));
+      if (st.alive && st.loaded) renderStatus();
+    });
+    try {
+      await Promise.all([elders, sites]);
     } catch (e) {
       ctx.notify(errorText(e), 'error');
     }
