@@ -287,3 +287,50 @@ pub async fn check_phone_layout(b: &Browser, what: &str) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// The demo secretary who sees `booking` (`sec-1`, `sec-2`… one per community), logged in.
+pub async fn secretary_of(
+    server: &Server,
+    coordinator: &Api,
+    booking: i64,
+) -> anyhow::Result<(String, Api)> {
+    let (_, password) = login_of(server, "secretary");
+    let communities = coordinator.get("/api/communities").await?;
+    for c in 1..=communities.as_array().map_or(0, Vec::len) {
+        let name = format!("sec-{c}");
+        let api = Api::login(server, &name, &password).await?;
+        if api.status_of(&format!("/api/bookings/{booking}")).await? == 200 {
+            return Ok((name, api));
+        }
+    }
+    bail!("no secretary sees booking {booking}")
+}
+
+/// The demo drivers' logins (`driver-1`, `driver-2`…, in the order they were made) whose
+/// vehicle has a route in `plan`, with their driver ids.
+pub async fn drivers_with_routes(
+    coordinator: &Api,
+    plan: &Value,
+) -> anyhow::Result<Vec<(String, i64)>> {
+    let mut drivers: Vec<Value> = serde_json::from_value(coordinator.get("/api/drivers").await?)?;
+    drivers.sort_by_key(|d| d["id"].as_i64());
+    let routes = plan["routes"]["routes"]
+        .as_array()
+        .context("the plan's routes")?;
+    Ok(drivers
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            routes.iter().any(|r| {
+                r["vehicle_id"] == d["vehicle_id"]
+                    && r["stops"].as_array().is_some_and(|s| !s.is_empty())
+            })
+        })
+        .map(|(i, d)| {
+            (
+                format!("driver-{}", i + 1),
+                d["id"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect())
+}

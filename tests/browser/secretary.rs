@@ -67,9 +67,80 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         2
     );
 
+    // Cancelling a booking cannot be undone: the first tap only asks ("sure?"), Escape or
+    // 5 s take the question back, and the second tap cancels, also when the page has redrawn
+    // the list in between.
+    let api = Api::as_role(&server, "secretary").await?;
+    let listed = api.get(&format!("/api/bookings?day={tomorrow}")).await?;
+    let first = listed[0]["id"].as_i64().context("a booking id")?;
+    let cancel = format!("[data-testid=cancel-{first}]");
+    let armed = |yes: &str| format!("document.querySelector('{cancel}').dataset.armed === '{yes}'");
+    let status_of = |id: i64| {
+        let server = &server;
+        async move {
+            count(
+                server,
+                "SELECT COUNT(*) FROM bookings WHERE id = $1 AND status = 'cancelled'",
+                &[json!(id)],
+            )
+            .await
+        }
+    };
+    b.wait_for(&cancel).await?.click().await?;
+    b.wait_until(&armed("yes"), 2).await?;
+    b.wait_for(&cancel).await?.send_keys("\u{e00c}").await?;
+    b.wait_until(&armed("no"), 2)
+        .await
+        .with_context(|| format!("Escape takes the question back ({lang:?})"))?;
+    b.wait_for(&cancel).await?.click().await?;
+    b.wait_until(&armed("yes"), 2).await?;
+    b.wait_until(&armed("no"), 7)
+        .await
+        .with_context(|| format!("the question lapses after 5 s ({lang:?})"))?;
+    assert_eq!(
+        status_of(first).await?,
+        0,
+        "one tap cancels nothing ({lang:?})"
+    );
+    b.wait_for(&cancel).await?.click().await?;
+    b.wait_until(&armed("yes"), 2).await?;
+    // The list is drawn again (the day picked again): the new button is still asking.
+    b.client
+        .execute(
+            "document.querySelector(arguments[0]).dataset.old = 'yes';",
+            vec![json!(cancel)],
+        )
+        .await?;
+    set_value(&b, "#booking-day", &tomorrow).await?;
+    b.wait_until(
+        &format!(
+            "document.querySelector('{cancel}') && !document.querySelector('{cancel}').dataset.old"
+        ),
+        10,
+    )
+    .await?;
+    b.wait_until(&armed("yes"), 1)
+        .await
+        .with_context(|| format!("a redrawn list keeps the question ({lang:?})"))?;
+    assert_eq!(
+        status_of(first).await?,
+        0,
+        "one tap cancels nothing ({lang:?})"
+    );
+    b.wait_for(&cancel).await?.click().await?;
+    b.wait_until(
+        &format!("document.querySelector('[data-testid=booking-status-{first}]').dataset.status === 'cancelled'"),
+        10,
+    )
+    .await?;
+    assert_eq!(
+        status_of(first).await?,
+        1,
+        "the second tap cancels ({lang:?})"
+    );
+
     // The ledger CSV, from the template: one good row, one with a broken longitude and
     // mobility.
-    let api = Api::as_role(&server, "secretary").await?;
     let template = api.get_text("/api/bookings/template.csv?lang=en").await?;
     let mut lines = template.lines();
     let header = lines.next().expect("a header");

@@ -104,36 +104,69 @@ export function table(attrs, caption, heads, rows) {
       h('tbody', {}, rows)));
 }
 
+/** How long a two-tap button waits for its second tap. */
+export const CONFIRM_MS = 5000;
+
+// Armed two-tap buttons by test id, with the time they disarm: a view that redraws itself
+// (a refresh, an event) draws the button armed again, so the second tap is not lost.
+const ARMED = new Map();
+
 /**
- * A button that acts on its second tap within 5 s; the first tap changes its words and is
- * announced with `notify`. For steps that cannot be undone, such as retiring. `words` are
- * translated: { label, named, confirm, confirmNamed } (the named ones are the accessible names).
+ * A button for a step that cannot be undone (cancel, decline, no-show, retire): the first tap
+ * arms it (its words become the question, `data-armed="yes"`, announced with `notify`), the
+ * second within 5 s acts. Escape, leaving the button or 5 s without the second tap disarm it.
+ * `words` are translated: { label, named, confirm, confirmNamed } (the named ones are the
+ * accessible names); `opts.class` adds classes (`big`), `opts.disabled` disables it.
  */
-export function twoTap(testid, words, notify, action) {
-  const btn = h('button', { type: 'button', class: 'danger', 'data-testid': testid });
-  const idle = () => {
-    btn.textContent = words.label;
-    btn.setAttribute('aria-label', words.named);
+export function twoTap(testid, words, notify, action, opts = {}) {
+  const btn = h('button', {
+    type: 'button', class: ['danger', opts.class].filter(Boolean).join(' '), 'data-testid': testid,
+    disabled: opts.disabled,
+  });
+  let timer = null;
+  const show = (on) => {
+    btn.textContent = on ? words.confirm : words.label;
+    btn.setAttribute('aria-label', on ? words.confirmNamed : words.named);
+    btn.classList.toggle('armed', on);
+    btn.dataset.armed = on ? 'yes' : 'no';
   };
-  idle();
-  let armed = null;
+  const disarm = () => {
+    clearTimeout(timer);
+    timer = null;
+    if (btn.isConnected) ARMED.delete(testid);
+    show(false);
+  };
+  const arm = (ms) => {
+    clearTimeout(timer);
+    timer = setTimeout(disarm, ms);
+    show(true);
+  };
+  const left = (ARMED.get(testid) || 0) - Date.now();
+  if (left > 0 && !opts.disabled) arm(left);
+  else show(false);
   btn.addEventListener('click', async () => {
-    if (!armed) {
-      btn.textContent = words.confirm;
-      btn.setAttribute('aria-label', words.confirmNamed);
+    if (!timer) {
+      ARMED.set(testid, Date.now() + CONFIRM_MS);
+      arm(CONFIRM_MS);
       notify(words.confirmNamed);
-      armed = setTimeout(() => { armed = null; idle(); }, 5000);
       return;
     }
-    clearTimeout(armed);
-    armed = null;
+    disarm();
+    ARMED.delete(testid);
     btn.disabled = true;
     try {
       await action();
     } finally {
-      btn.disabled = false;
-      idle();
+      btn.disabled = Boolean(opts.disabled);
     }
   });
+  btn.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && timer) {
+      ev.preventDefault();
+      disarm();
+    }
+  });
+  // A redraw takes the button away (no disarming then); a tap elsewhere does disarm it.
+  btn.addEventListener('blur', () => setTimeout(() => { if (timer && btn.isConnected) disarm(); }, 0));
   return btn;
 }

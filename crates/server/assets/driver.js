@@ -4,14 +4,17 @@
 // network is down they wait for the `online` event (or the next request that succeeds). A
 // step leaves the queue only once the server has answered it, so it is not sent again.
 //
-// Ids: #net-status #queue-status #trip-list #driver-empty; per trip data-testid="trip-<id>",
-// "trip-status-<id>", "accept-<id>", "decline-<id>", "trip-map-<id>"; per stop
-// data-testid="stop-<id>", "call-<id>", "nav-<id>", "stop-done-<id>", "pending-<id>", and the
-// step buttons data-testid="report-<stopId>-<event>" (event: arrived, picked_up, no_show,
-// dropped_at_site, return_picked_up, home).
+// Ids: #net-status #queue-status #nav-app #trip-list #driver-empty; per trip
+// data-testid="trip-<id>", "trip-status-<id>", "accept-<id>", two-tap "decline-<id>",
+// "trip-map-<id>", "trip-changes-<id>" (what changed since last seen) with "changes-seen-<id>",
+// and for a declined trip "trip-summary-<id>" (one line; the rest folded away); per stop
+// data-testid="stop-<id>" (data-removed="cancelled"/"no_show" for a stop taken off the trip),
+// "call-<id>", "nav-<id>" (the chosen app's link), "stop-done-<id>", "pending-<id>", and the
+// step buttons data-testid="report-<stopId>-<event>" (event: arrived, picked_up, no_show —
+// two-tap —, dropped_at_site, return_picked_up, home).
 
-import { h, s, clear, hhmm, today, randomKey } from './dom.js';
-import { t } from './i18n.js';
+import { h, s, clear, hhmm, today, randomKey, twoTap } from './dom.js';
+import { t, getLang } from './i18n.js';
 import { CODES } from './codes.js';
 import { api, onApi, errorLine } from './api.js';
 import { bboxOf, pad, mapFigure, marker } from './map.js';
@@ -22,6 +25,8 @@ import { roads } from './coordinator.js';
 const STEPS = CODES.steps;
 const CLOSING = new Set(CODES.closing);
 const EVENTS = ['trip_offered', 'trip_changed', 'trip_cancelled'];
+/** The navigation apps a stop's links open (the server sends one link for each). */
+const NAV_APPS = ['amap', 'baidu', 'apple', 'geo'];
 
 function store(key, fallback) {
   try {
@@ -34,18 +39,39 @@ function store(key, fallback) {
 
 export function mount(main, ctx) {
   const user = ctx.me.user_id;
-  const K = { queue: `vaxride.queue.${user}`, seq: `vaxride.seq.${user}`, arrived: `vaxride.arrived.${user}` };
+  const K = {
+    queue: `vaxride.queue.${user}`, seq: `vaxride.seq.${user}`, arrived: `vaxride.arrived.${user}`,
+    seen: `vaxride.seen.${user}`, nav: `vaxride.nav.${user}`,
+  };
   const st = {
     trips: [], es: null, alive: true, flushing: false, reloadTimer: null, ackTimer: null,
-    pendingAck: 0, roads: null, flushTimer: null,
+    pendingAck: 0, roads: null, flushTimer: null, unfolded: new Set(),
   };
   const net = h('p', { id: 'net-status', class: 'net', role: 'status' });
+  // The driver's navigation app, remembered on this phone; by default AMap on a Chinese page
+  // and Apple Maps on an English one.
+  const navApp = () => {
+    const chosen = store(K.nav, null);
+    return NAV_APPS.includes(chosen) ? chosen : getLang().startsWith('zh') ? 'amap' : 'apple';
+  };
+  const navSelect = h('select', {
+    id: 'nav-app',
+    onchange: (ev) => { localStorage.setItem(K.nav, JSON.stringify(ev.target.value)); render(); },
+  }, NAV_APPS.map((a) => h('option', { value: a, selected: a === navApp() }, t(`nav_app.${a}`))));
   const queueBox = h('p', { id: 'queue-status', class: 'pending', 'aria-live': 'polite', hidden: true });
   const list = h('div', { id: 'trip-list' });
 
   const queue = () => store(K.queue, []);
   const saveQueue = (q) => localStorage.setItem(K.queue, JSON.stringify(q));
   const arrived = () => new Set(store(K.arrived, []));
+  // The removed stops the driver has seen (and said so): the rest are news.
+  const seen = () => new Set(store(K.seen, []));
+  function markSeen(trip) {
+    const all = seen();
+    for (const r of trip.removed || []) all.add(r.id);
+    localStorage.setItem(K.seen, JSON.stringify([...all]));
+    render();
+  }
 
   function setNet() {
     const on = navigator.onLine && (!st.es || st.es.readyState === EventSource.OPEN);
@@ -198,16 +224,31 @@ export function mount(main, ctx) {
     const mine = pending.filter((p) => p.stop === x.id);
     const closedHere = x.done || mine.some((p) => CLOSING.has(p.event));
     const accepted = trip.status === 'accepted';
+    const app = navApp();
+    const web = app !== 'geo';
     const links = h('div', { class: 'stop-links' },
       x.phone ? h('a', { href: `tel:${x.phone.replace(/[^0-9+]/g, '')}`, 'data-testid': `call-${x.id}` }, t('driver.call', { name: x.first_name })) : null,
-      h('a', { href: `geo:${x.lat},${x.lon}?q=${x.lat},${x.lon}`, 'data-testid': `nav-${x.id}` }, t('driver.navigate')));
+      x.nav ? h('a', {
+        href: x.nav[app], 'data-testid': `nav-${x.id}`, 'data-app': app,
+        target: web ? '_blank' : null, rel: web ? 'noopener noreferrer' : null,
+      }, t('driver.navigate_with', { app: t(`nav_app.${app}`) })) : null);
     const steps = accepted && !closedHere
       ? h('div', { class: 'steps' }, (STEPS[x.kind] || []).map((ev) => {
         const queued = mine.some((p) => p.event === ev);
         const done = ev === 'arrived' && wasArrived;
+        const testid = `report-${x.id}-${ev}`;
+        if (ev === 'no_show') {
+          // Nobody to drive: the elder's later stops leave the trip, so it asks once more.
+          return twoTap(testid, {
+            label: t(`step.${ev}`),
+            named: t('driver.no_show_named', { name: x.first_name }),
+            confirm: t('driver.no_show_confirm'),
+            confirmNamed: t('driver.no_show_confirm_named', { name: x.first_name }),
+          }, ctx.notify, () => report(x, ev), { class: 'big', disabled: queued });
+        }
         return h('button', {
-          type: 'button', class: `big ${ev === 'no_show' ? 'danger' : isNext ? 'primary' : ''}`,
-          'data-testid': `report-${x.id}-${ev}`, disabled: queued || done,
+          type: 'button', class: `big ${isNext ? 'primary' : ''}`,
+          'data-testid': testid, disabled: queued || done,
           onclick: () => report(x, ev),
         }, done ? `${t(`step.${ev}`)} ✓` : t(`step.${ev}`));
       }))
@@ -226,33 +267,87 @@ export function mount(main, ctx) {
       steps);
   }
 
+  /** One line for a stop taken off the trip: what it was, struck through, and why. */
+  function removedLine(r) {
+    return [hhmm(r.planned), t(`kind_stop.${r.kind}`), r.first_name, r.site].filter(Boolean).join(' · ');
+  }
+
+  function removedItem(r) {
+    return h('li', { 'data-testid': `stop-${r.id}`, class: 'removed', 'data-removed': r.reason },
+      h('div', { class: 'stop-head' }, h('s', {}, removedLine(r))),
+      h('p', { class: 'why' }, t(`driver.off.${r.reason}`, { name: r.first_name })));
+  }
+
+  // What changed since the driver last looked: the stops taken off that were not yet seen.
+  function changes(trip, known) {
+    const fresh = (trip.removed || []).filter((r) => !known.has(r.id));
+    if (!fresh.length) return null;
+    return h('div', { class: 'changes', role: 'status', 'data-testid': `trip-changes-${trip.id}` },
+      h('p', { class: 'changes-title' }, t('driver.changed', { n: fresh.length })),
+      h('ul', {}, fresh.map((r) => h('li', {}, `${removedLine(r)}: ${t(`driver.off.${r.reason}`, { name: r.first_name })}`))),
+      h('button', {
+        type: 'button', 'data-testid': `changes-seen-${trip.id}`, onclick: () => markSeen(trip),
+      }, t('driver.changes_seen')));
+  }
+
+  function tripCard(trip, pending, arr, known, day) {
+    let nextSet = false;
+    const stops = trip.stops.map((x) => ({ at: x.position, x }))
+      .concat((trip.removed || []).map((r) => ({ at: r.position, r })))
+      .sort((a, b) => a.at - b.at);
+    const items = stops.map(({ x, r }) => {
+      if (r) return removedItem(r);
+      const closed = x.done || pending.some((p) => p.stop === x.id && CLOSING.has(p.event));
+      const isNext = !closed && !nextSet;
+      if (isNext) nextSet = true;
+      return stopItem(trip, x, pending, isNext, arr.has(x.id));
+    });
+    const title = t('driver.trip_title', { id: trip.id, vehicle: trip.vehicle }) + (trip.day !== day ? ` · ${trip.day}` : '');
+    const body = [
+      changes(trip, known),
+      trip.status === 'offered'
+        ? h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'ok big', 'data-testid': `accept-${trip.id}`, onclick: () => respond(trip, true) }, t('driver.accept')),
+          twoTap(`decline-${trip.id}`, {
+            label: t('driver.decline'),
+            named: t('driver.decline_named', { id: trip.id }),
+            confirm: t('driver.decline_confirm'),
+            confirmNamed: t('driver.decline_confirm_named', { id: trip.id }),
+          }, ctx.notify, () => respond(trip, false), { class: 'big' }))
+        : null,
+      mapFigureWrap(trip, trip.stops.map((x) => [x.lon, x.lat])),
+      h('ol', { class: 'stops' }, items),
+    ];
+    if (trip.status === 'declined') {
+      // Declined: one line; the coordinator gives it to someone else. Unfolded on request.
+      const fold = h('details', { open: st.unfolded.has(trip.id) },
+        h('summary', { 'data-testid': `trip-summary-${trip.id}`, id: `trip-title-${trip.id}` },
+          h('span', { 'data-testid': `trip-status-${trip.id}` }, badge(trip.status)),
+          ` ${t('driver.declined_summary', { id: trip.id, n: trip.stops.length })}`),
+        body);
+      fold.addEventListener('toggle', () => {
+        if (fold.open) st.unfolded.add(trip.id); else st.unfolded.delete(trip.id);
+      });
+      return h('article', { class: 'trip folded', 'data-testid': `trip-${trip.id}`, 'aria-labelledby': `trip-title-${trip.id}` }, fold);
+    }
+    return h('article', { class: 'trip', 'data-testid': `trip-${trip.id}`, 'aria-labelledby': `trip-title-${trip.id}` },
+      h('h2', { id: `trip-title-${trip.id}` }, title),
+      h('p', { 'data-testid': `trip-status-${trip.id}` }, badge(trip.status),
+        ` ${t('driver.stops', { n: trip.stops.length })}`),
+      body);
+  }
+
   function render() {
     setNet();
     const pending = queue();
     const arr = arrived();
+    const known = seen();
     const trips = [...st.trips].sort((a, b) => (a.day === b.day ? a.id - b.id : a.day < b.day ? -1 : 1));
     const day = today();
-    clear(list).append(...[].concat(trips.length ? trips.map((trip) => {
-      let nextSet = false;
-      const items = trip.stops.map((x) => {
-        const closed = x.done || pending.some((p) => p.stop === x.id && CLOSING.has(p.event));
-        const isNext = !closed && !nextSet;
-        if (isNext) nextSet = true;
-        return stopItem(trip, x, pending, isNext, arr.has(x.id));
-      });
-      return h('article', { class: 'trip', 'data-testid': `trip-${trip.id}`, 'aria-labelledby': `trip-title-${trip.id}` },
-        h('h2', { id: `trip-title-${trip.id}` }, t('driver.trip_title', { id: trip.id, vehicle: trip.vehicle }),
-          trip.day !== day ? ` · ${trip.day}` : ''),
-        h('p', { 'data-testid': `trip-status-${trip.id}` }, badge(trip.status),
-          ` ${t('driver.stops', { n: trip.stops.length })}`),
-        trip.status === 'offered'
-          ? h('div', { class: 'actions' },
-            h('button', { type: 'button', class: 'ok big', 'data-testid': `accept-${trip.id}`, onclick: () => respond(trip, true) }, t('driver.accept')),
-            h('button', { type: 'button', class: 'danger big', 'data-testid': `decline-${trip.id}`, onclick: () => respond(trip, false) }, t('driver.decline')))
-          : null,
-        mapFigureWrap(trip, trip.stops.map((x) => [x.lon, x.lat])),
-        h('ol', { class: 'stops' }, items));
-    }) : h('p', { class: 'muted', id: 'driver-empty' }, t('driver.none'))));
+    navSelect.value = navApp();
+    clear(list).append(...[].concat(trips.length
+      ? trips.map((trip) => tripCard(trip, pending, arr, known, day))
+      : h('p', { class: 'muted', id: 'driver-empty' }, t('driver.none'))));
   }
 
   const onOnline = () => { setNet(); flush(); if (!st.es || st.es.readyState === EventSource.CLOSED) connect(); };
@@ -264,7 +359,9 @@ export function mount(main, ctx) {
   onApi('ok', () => { if (queue().length && !st.flushing) setTimeout(flush, 0); });
   st.flushTimer = setInterval(() => { if (queue().length) flush(); }, 15000);
 
-  main.append(h('div', { class: 'driver-view' }, h('h1', {}, t('driver.title')), net, queueBox, list));
+  main.append(h('div', { class: 'driver-view' }, h('h1', {}, t('driver.title')), net, queueBox,
+    h('div', { class: 'field nav-app' }, h('label', { for: 'nav-app' }, t('driver.nav_app')), navSelect),
+    list));
   setNet();
   roads().then((r) => { st.roads = r; if (st.alive) render(); }).catch(() => {});
   reload().then(() => flush());

@@ -241,11 +241,12 @@ export function bookings(main, ctx) {
           h('td', { 'data-testid': `booking-status-${b.id}`, 'data-status': b.status }, badge(b.status),
             b.unserved_reason ? h('div', { class: 'muted' }, reasonText(b.unserved_reason)) : null),
           h('td', {}, CANCELLABLE.includes(b.status)
-            ? h('button', {
-              type: 'button', class: 'danger', 'data-testid': `cancel-${b.id}`,
-              'aria-label': t('book.cancel_named', { name: b.elder_name }),
-              onclick: () => cancel(b),
-            }, t('book.cancel'))
+            ? twoTap(`cancel-${b.id}`, {
+              label: t('book.cancel'),
+              named: t('book.cancel_named', { name: b.elder_name }),
+              confirm: t('book.cancel_confirm'),
+              confirmNamed: t('book.cancel_confirm_named', { name: b.elder_name }),
+            }, ctx.notify, () => cancel(b))
             : null))))
       : h('p', { class: 'muted', id: 'booking-empty' }, t('book.none')));
   }
