@@ -10,12 +10,9 @@
 use anyhow::{Context, bail};
 use fantoccini::Locator;
 use serde_json::{Value, json};
-use vaxride_tests::{Browser, DESKTOP, Lang, Server, browser, empty_server};
+use vaxride_tests::{Browser, DESKTOP, IPHONE, Lang, Server, browser, empty_server};
 
 use crate::common::{Api, expect_console, lang_prefix, log_in_as, words};
-
-/// The phone of the walk-through in issue 14.
-const PHONE_390: (u32, u32) = (390, 844);
 
 /// Waits until the page shows `route`.
 async fn view(b: &Browser, route: &str) -> anyhow::Result<()> {
@@ -597,7 +594,7 @@ async fn flow(lang: Lang, size: (u32, u32), size_name: &str) -> anyhow::Result<(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fresh_install_gets_its_accounts_through_the_pages_on_a_phone() -> anyhow::Result<()> {
     for lang in [Lang::Zh, Lang::En] {
-        flow(lang, PHONE_390, "phone").await?;
+        flow(lang, IPHONE, "phone").await?;
     }
     Ok(())
 }
