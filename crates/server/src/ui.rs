@@ -365,6 +365,53 @@ mod tests {
         dict.into_keys().collect()
     }
 
+    /// One dose vocabulary (issue 14): every word the pages use for an elder's vaccination
+    /// status reads back as that status in the ledger, and a site's shot word reads as the
+    /// status of an elder who has had it, or, after `需`/`needs`, who still needs it.
+    #[test]
+    fn the_ledger_reads_every_dose_word_the_pages_show() {
+        use vaxride_dispatch::model::Dose;
+        use vaxride_dispatch::values::Shot;
+        for name in ["i18n.zh-CN.json", "i18n.en.json"] {
+            let dict: std::collections::BTreeMap<String, String> =
+                serde_json::from_str(asset(name)).expect("a JSON object of strings");
+            for dose in Dose::ALL {
+                let word = &dict[&format!("dose.{}", dose.code())];
+                assert_eq!(Dose::parse(word), Ok(dose), "{name}: {word}");
+            }
+            for shot in Shot::ALL {
+                let word = &dict[&format!("site_dose.{}", shot.code())];
+                let needs = Dose::ALL
+                    .into_iter()
+                    .find(|d| d.next_shot() == Some(shot))
+                    .expect("a dose before every shot");
+                let prefix = if name.starts_with("i18n.zh") {
+                    "需"
+                } else {
+                    "needs "
+                };
+                assert_eq!(
+                    Dose::parse(&format!("{prefix}{word}")),
+                    Ok(needs),
+                    "{name}: {word}"
+                );
+                let had = Dose::ALL
+                    .into_iter()
+                    .find(|d| d.next_shot() == needs_after(shot))
+                    .expect("a dose after every shot");
+                assert_eq!(Dose::parse(word), Ok(had), "{name}: {word}");
+            }
+        }
+        /// The shot after `shot`, if any.
+        fn needs_after(shot: Shot) -> Option<Shot> {
+            match shot {
+                Shot::First => Some(Shot::Second),
+                Shot::Second => Some(Shot::Booster),
+                Shot::Booster => None,
+            }
+        }
+    }
+
     #[test]
     fn both_languages_translate_every_string_the_pages_use() {
         let (zh, en) = (keys("i18n.zh-CN.json"), keys("i18n.en.json"));

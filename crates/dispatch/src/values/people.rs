@@ -77,22 +77,38 @@ impl Dose {
         }
     }
 
-    /// Parses a vaccination status: its code, or the words a community ledger uses
-    /// (`未接种`, `第一针`, `已全程`, `加强针`, …); case and spaces do not matter.
+    /// Parses a vaccination status: its code, the words of the interface in either language,
+    /// or the words a community ledger uses (`未接种`, `第一针`, `已全程`, `加强针`, …); case
+    /// and spaces do not matter. A shot's name alone is the shot the elder has had (`第二针`:
+    /// two doses, the full course); with `需`/`待`/`needs` it is the shot still to come
+    /// (`需第二针`: one dose so far) — the words a site's dose is given in read the same.
     pub fn parse(s: &str) -> Result<Dose, Problem> {
         let key: String = s
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_lowercase();
+        let needs = ["需要", "需打", "需", "待打", "待", "要打", "needs", "need"]
+            .iter()
+            .find_map(|p| key.strip_prefix(p));
+        if let Some(shot) = needs {
+            return match shot {
+                "第一针" | "一针" | "first" | "firstdose" => Ok(Dose::None),
+                "第二针" | "二针" | "second" | "seconddose" => Ok(Dose::First),
+                "加强针" | "booster" => Ok(Dose::Full),
+                _ => Err(problems::not_a_dose(s.trim())),
+            };
+        }
         match key.as_str() {
-            "none" | "未接种" | "没打" | "未打" | "0针" | "零针" => Ok(Dose::None),
-            "first" | "第一针" | "已接种第一针" | "已打一针" | "一针" | "1针" | "已接种1针" => {
-                Ok(Dose::First)
+            "none" | "未接种" | "没打" | "未打" | "0针" | "零针" | "notvaccinated" => {
+                Ok(Dose::None)
             }
-            "full" | "已全程" | "全程" | "全程接种" | "已接种两针" | "已打两针" | "两针"
-            | "二针" | "2针" => Ok(Dose::Full),
-            "booster" | "加强针" | "已加强" | "已接种加强针" | "三针" | "3针" => {
+            "first" | "第一针" | "已接种第一针" | "已打第一针" | "已打一针" | "一针" | "1针"
+            | "已接种1针" | "firstdose" => Ok(Dose::First),
+            "full" | "已全程" | "全程" | "全程接种" | "已全程接种" | "已接种两针" | "已打两针"
+            | "两针" | "二针" | "2针" | "第二针" | "已打第二针" | "已接种第二针" | "second"
+            | "seconddose" | "fullyvaccinated" => Ok(Dose::Full),
+            "booster" | "加强针" | "已加强" | "已接种加强针" | "已打加强针" | "三针" | "3针" => {
                 Ok(Dose::Booster)
             }
             _ => Err(problems::not_a_dose(s.trim())),
