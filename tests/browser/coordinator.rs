@@ -149,6 +149,9 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     ] {
         set_value(&b, css, &value).await?;
     }
+    // Features come from a fixed list, in the page's language (issue 14: "ramp" showed in
+    // English on the Chinese page, and any word typed was taken).
+    b.wait_for("#vehicle-features-ramp").await?.click().await?;
     b.wait_for("#vehicle-save").await?.click().await?;
     b.wait_until(
         &format!("[...document.querySelectorAll('#vehicle-table td')].some(td => td.textContent === '{van_name}')"),
@@ -186,9 +189,29 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .find(|v| v["id"] == van)
         .context("the van is still there")?;
     assert_eq!(
-        (stored["seats"].as_i64(), stored["wheelchairs"].as_i64()),
-        (Some(8), Some(2)),
+        (
+            stored["seats"].as_i64(),
+            stored["wheelchairs"].as_i64(),
+            &stored["features"]
+        ),
+        (Some(8), Some(2), &serde_json::json!(["ramp"])),
         "the edit changed the seats and kept the rest ({lang:?})"
+    );
+    let shown = b
+        .client
+        .execute(
+            "return document.querySelector(`[data-testid=vehicle-row-${arguments[0]}] td:nth-child(4)`).textContent;",
+            vec![serde_json::json!(van)],
+        )
+        .await?;
+    let words = match lang {
+        Lang::Zh => "轮椅坡道或升降梯",
+        Lang::En => "wheelchair ramp or lift",
+    };
+    assert_eq!(
+        shown,
+        serde_json::json!(words),
+        "the feature in the page's language"
     );
     assert_eq!(stored["name"], van_name.as_str());
     assert_eq!(

@@ -51,6 +51,7 @@ crate::declare_problems! {
     range(min, max) => "must be {min} to {max}";
     too_long(chars, max) => "too long: {chars} characters, at most {max}";
     unknown_role(value) => "'{value}' is not a role: write admin, coordinator, secretary or driver";
+    unknown_feature(value) => "'{value}' is not a vehicle feature: write ramp or low_step";
     unknown_shot(value) => "'{value}' is not a shot: write first, second or booster";
     weekdays(value) => "'{value}' is not a list of ISO weekdays like 12345 (Monday to Friday)";
     window_empty() => "must end after it starts";

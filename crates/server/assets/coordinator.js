@@ -48,6 +48,26 @@ function dayOf() {
 /** A collapsible add form: fields, a save button, an error line; `submit(values)` posts. */
 // A form in a <details> that adds (POST) or, after `box.edit(id, name, values)`, changes
 // (PUT) one object; `submit(v, editingId)` sends it.
+/** A feature's words in the page's language (a code the list does not know, as it is). */
+function featureName(code) {
+  return CODES.feature.includes(code) ? t(`feature.${code}`) : code;
+}
+
+/**
+ * The vehicle's features: one checkbox per feature of the fixed list. Its `value` is the
+ * checked codes joined by commas, so that `addForm` reads and sets it like an input.
+ */
+function featurePicker(id) {
+  const boxes = CODES.feature.map((f) => h('input', { type: 'checkbox', value: f, id: `${id}-${f}` }));
+  const set = h('fieldset', { id, class: 'checks' }, h('legend', {}, t('vehicle.features')),
+    boxes.map((b) => h('label', { class: 'check', for: b.id }, b, ` ${t(`feature.${b.value}`)}`)));
+  Object.defineProperty(set, 'value', {
+    get: () => boxes.filter((b) => b.checked).map((b) => b.value).join(','),
+    set: (v) => { const on = String(v).split(','); for (const b of boxes) b.checked = on.includes(b.value); },
+  });
+  return set;
+}
+
 export function addForm(prefix, title, fields, submit) {
   const err = h('div', { id: `${prefix}-error`, class: 'error', role: 'alert' });
   const note = h('p', { id: `${prefix}-editing`, class: 'muted', 'aria-live': 'polite' });
@@ -148,9 +168,9 @@ export function fleet(main, ctx) {
       [t('vehicle.name'), t('vehicle.seats'), t('vehicle.wheelchairs'), t('vehicle.features'), t('vehicle.shift'), t('fleet.actions')],
       data.vehicles.map((v) => h('tr', { 'data-testid': `vehicle-row-${v.id}` },
         h('td', {}, v.name), h('td', { class: 'num' }, v.seats), h('td', { class: 'num' }, v.wheelchairs),
-        h('td', {}, (v.features || []).join(', ')), h('td', {}, `${hhmm(v.shift_from)}–${hhmm(v.shift_to)}`),
+        h('td', {}, (v.features || []).map(featureName).join(', ')), h('td', {}, `${hhmm(v.shift_from)}–${hhmm(v.shift_to)}`),
         rowActions('vehicle', v.id, v.name, ctx, () => vehicleForm.edit(v.id, v.name, {
-          name: v.name, seats: v.seats, wheelchairs: v.wheelchairs, features: (v.features || []).join(', '),
+          name: v.name, seats: v.seats, wheelchairs: v.wheelchairs, features: (v.features || []).join(','),
           from: hhmm(v.shift_from), to: hhmm(v.shift_to), lon: v.start.lon, lat: v.start.lat,
         }), () => retireOne('vehicles', v.id))))));
     clear(boxes.drivers).append(table({ id: 'driver-table' }, t('fleet.drivers_caption', { n: data.drivers.length }),
@@ -222,7 +242,7 @@ export function fleet(main, ctx) {
     field('vehicle-name', t('vehicle.name'), input({ required: true, maxlength: 100 })),
     field('vehicle-seats', t('vehicle.seats'), input({ type: 'number', min: 1, max: 60, value: 4 })),
     field('vehicle-wheelchairs', t('vehicle.wheelchairs'), input({ type: 'number', min: 0, max: 10, value: 0 })),
-    field('vehicle-features', t('vehicle.features_hint'), input({})),
+    featurePicker('vehicle-features'),
     field('vehicle-from', t('vehicle.from'), input({ type: 'time', value: '07:00', required: true })),
     field('vehicle-to', t('vehicle.to'), input({ type: 'time', value: '18:00', required: true })),
     field('vehicle-lon', t('vehicle.start_lon'), input({ inputmode: 'decimal', required: true })),
@@ -231,7 +251,7 @@ export function fleet(main, ctx) {
     await api(editing ? 'PUT' : 'POST', editing ? `/api/vehicles/${editing}` : '/api/vehicles', {
       json: {
         name: v('name'), seats: Number(v('seats')), wheelchairs: Number(v('wheelchairs')),
-        features: v('features').split(/[,，\s]+/).filter(Boolean), shift: [v('from'), v('to')],
+        features: v('features').split(',').filter(Boolean), shift: [v('from'), v('to')],
         start: { lon: Number(v('lon')), lat: Number(v('lat')) },
       },
     });

@@ -138,6 +138,17 @@ pub(crate) enum Crs {
     Bd09,
 }
 
+/// What a vehicle has for elders who cannot climb in.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum Feature {
+    /// A ramp or lift for a wheelchair.
+    Ramp,
+    /// A low step or step stool.
+    LowStep,
+}
+
 /// How an elder moves.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]

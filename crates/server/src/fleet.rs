@@ -215,6 +215,7 @@ pub(crate) struct VehicleBody {
     #[schema(minimum = 0, maximum = 10)]
     wheelchairs: i64,
     #[serde(default)]
+    #[schema(value_type = Vec<crate::api::Feature>)]
     features: Vec<String>,
     shift: [String; 2],
     #[schema(value_type = crate::api::Point)]
@@ -261,11 +262,10 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     if let Err(problem) = check_text(&b.name, true, 100) {
         errors.push(FieldError::new("name", problem));
     }
-    if b.features
-        .iter()
-        .any(|f| check_text(f, true, 30).is_err() || f.contains(','))
-    {
-        errors.push(FieldError::new("features", problems::features()));
+    for (i, f) in b.features.iter().enumerate() {
+        if let Err(p) = vaxride_dispatch::values::Feature::parse(f) {
+            errors.push(FieldError::new(&format!("features[{i}]"), p));
+        }
     }
     let Some(shift) = shift else {
         return Err(ApiError::invalid(errors));
@@ -279,7 +279,12 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
         name: b.name,
         seats: b.seats,
         wheelchairs: b.wheelchairs,
-        features: b.features,
+        features: {
+            let mut f: Vec<String> = b.features.iter().map(|f| f.trim().to_string()).collect();
+            f.sort();
+            f.dedup();
+            f
+        },
         shift_from: shift.from(),
         shift_to: shift.to(),
         start: Point { lon, lat },

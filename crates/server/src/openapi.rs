@@ -133,12 +133,10 @@ impl Modify for Security {
 /// parsers' own constants, each tested against its parser in `vaxride-dispatch`.
 struct Rules;
 
-/// What a named value is: one string, a pair `[from, to]` of clock times, or a list of words
-/// (free text of at most this many characters, without commas).
+/// What a named value is: one string, or a pair `[from, to]` of clock times.
 enum Rule {
     One(&'static str),
     Pair(&'static str),
-    Words(usize),
 }
 
 const NAMED: &[(&str, Rule)] = &[
@@ -147,7 +145,6 @@ const NAMED: &[(&str, Rule)] = &[
     ("hours", Rule::Pair(ClockTime::PATTERN)),
     ("shift", Rule::Pair(ClockTime::PATTERN)),
     ("window", Rule::Pair(ClockTime::PATTERN)),
-    ("features", Rule::Words(30)),
 ];
 
 /// Bodies whose strings are not text a person reads (credentials are compared, not kept).
@@ -171,16 +168,6 @@ impl Rules {
                     && let RefOr::T(Schema::Object(o)) = item.as_mut()
                 {
                     o.pattern = Some(pattern.to_string());
-                }
-            }
-            (Some(Rule::Words(max)), Schema::Array(a)) => {
-                if let ArrayItems::RefOrSchema(item) = &mut a.items
-                    && let RefOr::T(Schema::Object(o)) = item.as_mut()
-                {
-                    o.min_length = Some(1);
-                    o.max_length = Some(*max);
-                    // Every character class of the text rule also leaves out the comma.
-                    o.pattern = Some(REQUIRED_TEXT_PATTERN.replace("[^", "[^,"));
                 }
             }
             (Some(_), Schema::OneOf(one)) => {

@@ -14,7 +14,6 @@ vaxride_dispatch::declare_problems! {
     district_needed() => "a coordinator works for a district: name it";
     driver_has_login() => "this driver has a login already";
     event_id() => "must be an event id (a number)";
-    features() => "short names without commas, e.g. ramp";
     idempotency_key(max) => "must be 1 to {max} visible characters";
     log_in_as_coordinator() => "log in as a coordinator";
     negative() => "must not be negative";

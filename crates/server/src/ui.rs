@@ -275,6 +275,7 @@ fn codes() -> &'static (String, Bytes) {
         let body = serde_json::json!({
             "mobility": Mobility::ALL.map(Mobility::code),
             "dose": Dose::ALL.map(Dose::code),
+            "feature": vaxride_dispatch::values::Feature::ALL.map(|f| f.code()),
             "site_kind": SiteKind::ALL.map(SiteKind::code),
             "time_preference": TimePreference::ALL.map(TimePreference::code),
             "cancellable": BookingStatus::ALL

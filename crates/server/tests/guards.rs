@@ -670,8 +670,10 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
     };
     for (body, field) in [
         (car("Car\u{0}", "ramp"), "name"),
-        (car("Car", "ra\u{0}mp"), "features"),
-        (car("Car", "\u{200B}"), "features"),
+        (car("Car", "ra\u{0}mp"), "features[0]"),
+        (car("Car", "\u{200B}"), "features[0]"),
+        // Features come from a fixed list (issue 14): the words of a page are not codes.
+        (car("Car", "坡道"), "features[0]"),
     ] {
         let (got, e) = call!(&app, req("POST", "/api/vehicles", &coord, Some(body)));
         assert_eq!(

@@ -16,7 +16,7 @@ mod text;
 
 pub use calendar::{Day, Weekdays};
 pub use clock::{ClockTime, Window};
-pub use people::{Dose, Mobility, Role, Shot};
+pub use people::{Dose, Feature, Mobility, Role, Shot};
 pub use place::{Point, PointErrors};
 pub use text::{REQUIRED_TEXT_PATTERN, TEXT_PATTERN, check_text};
 

@@ -116,6 +116,38 @@ impl Dose {
     }
 }
 
+/// What a vehicle has for elders who cannot climb in: a fixed list, so that every page names
+/// each in its own language and the planning knows what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    /// A ramp or lift for a wheelchair: a wheelchair user rides only in a vehicle with one.
+    Ramp,
+    /// A low step or a step stool: easier for elders who walk with difficulty.
+    LowStep,
+}
+
+impl Feature {
+    /// Every feature, in order.
+    pub const ALL: [Feature; 2] = [Feature::Ramp, Feature::LowStep];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Feature::Ramp => "ramp",
+            Feature::LowStep => "low_step",
+        }
+    }
+
+    /// From its code: `ramp` or `low_step`.
+    pub fn parse(s: &str) -> Result<Feature, Problem> {
+        Feature::ALL
+            .into_iter()
+            .find(|f| f.code() == s.trim())
+            .ok_or_else(|| problems::unknown_feature(s.trim()))
+    }
+}
+
 /// Which shot: what a site gives, and what an elder needs next
 /// ([`Dose::next_shot`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
