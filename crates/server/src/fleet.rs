@@ -264,7 +264,7 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     }
     for (i, f) in b.features.iter().enumerate() {
         if let Err(p) = vaxride_dispatch::values::Feature::parse(f) {
-            errors.push(FieldError::new(&format!("features[{i}]"), p));
+            errors.push(FieldError::new(format!("features[{i}]"), p));
         }
     }
     let Some(shift) = shift else {
