@@ -53,6 +53,48 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     );
     b.wait_for("#plan-map [data-testid=osm-attribution]")
         .await?;
+    // One readable size for every site's slot chart (issue 14: a van stop's was 920 px tall
+    // with 50 px text), and a capacity below the site's says why.
+    b.wait_for("[data-testid^=slot-chart-]").await?;
+    let tallest = js_number(
+        &b,
+        "Math.max(...[...document.querySelectorAll('[data-testid^=slot-chart-]')].map(s => s.getBoundingClientRect().height))",
+    )
+    .await?;
+    assert!(
+        tallest <= 260.0,
+        "slot charts are at most 260 px tall ({lang:?}): {tallest}"
+    );
+    let below: Vec<Value> = serde_json::from_value(
+        b.client
+            .execute(
+                "return [...document.querySelectorAll('#slot-chart figure')]\
+                   .filter(f => !f.querySelector('[data-testid=capacity-note]')).map(f => f.querySelector('svg').dataset.testid);",
+                vec![],
+            )
+            .await?,
+    )?;
+    let sites: Vec<Value> = serde_json::from_value(
+        Api::as_role(&server, "coordinator")
+            .await?
+            .get("/api/sites")
+            .await?,
+    )?;
+    for chart in below {
+        let id: i64 = chart
+            .as_str()
+            .unwrap_or("")
+            .trim_start_matches("slot-chart-")
+            .parse()?;
+        let site = sites
+            .iter()
+            .find(|x| x["id"] == id)
+            .context("the chart's site")?;
+        assert!(
+            site["booked_share"].as_f64() == Some(1.0),
+            "a site keeping places for walk-ins says so under its chart ({lang:?}): {site}"
+        );
+    }
     b.wait_until("!document.getElementById('plan-publish').disabled", 10)
         .await?;
     b.wait_for("#plan-publish").await?.click().await?;

@@ -597,7 +597,7 @@ export function plan(main, ctx) {
         h('div', {}, figures, unserved, h('div', { class: 'actions' }, publish))),
       h('section', { 'aria-labelledby': 'h-chart' },
         h('h3', { id: 'h-chart' }, t('plan.chart_title')),
-        slotCharts(fg.slots, (id) => (siteById.get(id) || { name: `#${id}` }).name)));
+        slotCharts(fg.slots, (id) => siteById.get(id) || { name: `#${id}` })));
   }
 
   main.append(h('h1', {}, t('plan.title')), form, listBox, result);

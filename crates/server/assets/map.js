@@ -172,11 +172,17 @@ export function label(p, [lon, lat], text, size) {
   return s('text', { x: p.x(lon), y: p.y(lat), 'font-size': size, 'text-anchor': 'middle', class: 'map-label' }, text);
 }
 
+/** Pixels per unit of a slot chart: one readable size whatever a site's opening hours. */
+const CHART_SCALE = 1.6;
+
 /**
  * The load of each site's slots against their capacity: one small bar chart per site.
- * slots: [{site_id, start, end, capacity, planned}], siteName(id) → name.
+ * slots: [{site_id, start, end, capacity, planned}], siteOf(id) → {name, capacity_per_slot,
+ * booked_share} (the capacity a slot takes from bookings is the booked share of it; the rest
+ * is kept for walk-ins, and the caption says so).
  */
-export function slotCharts(slots, siteName) {
+export function slotCharts(slots, siteOf) {
+  const siteName = (id) => siteOf(id).name;
   const bySite = new Map();
   for (const sl of slots || []) {
     if (!bySite.has(sl.site_id)) bySite.set(sl.site_id, []);
@@ -195,6 +201,7 @@ export function slotCharts(slots, siteName) {
     const y = (v) => 8 + hgt - (v / top) * hgt;
     const svg = s('svg', {
       viewBox: `0 0 ${width} ${hgt + 34}`, role: 'img',
+      width: Math.round(width * CHART_SCALE), height: Math.round((hgt + 34) * CHART_SCALE),
       'aria-label': t('plan.chart_label', { site: siteName(site) }),
       'data-testid': `slot-chart-${site}`,
     });
@@ -213,8 +220,13 @@ export function slotCharts(slots, siteName) {
         svg.append(s('text', { x: x + bw / 2, y: hgt + 24, 'font-size': 10, 'text-anchor': 'middle', fill: '#1a1a1a' }, hhmm(sl.start)));
       }
     });
+    const info = siteOf(site);
+    const booked = Math.max(...list.map((x) => x.capacity));
+    const note = info.capacity_per_slot && booked < info.capacity_per_slot
+      ? t('plan.capacity_note', { booked, per_slot: info.capacity_per_slot, share: Math.round((info.booked_share || 1) * 100) })
+      : null;
     out.append(h('figure', { class: 'slot-site' },
-      h('figcaption', {}, siteName(site)), svg));
+      h('figcaption', {}, siteName(site), note ? h('span', { class: 'muted', 'data-testid': 'capacity-note' }, ` · ${note}`) : null), svg));
   }
   out.append(h('ul', { class: 'legend' },
     h('li', {}, h('span', { class: 'swatch swatch-planned' }), t('plan.legend_planned')),
