@@ -42,6 +42,36 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     )
     .await?;
     assert!(routes >= 1.0, "routes on the map ({lang:?})");
+    // Every vehicle's route has its own colour (issue 14: the palette repeated after 12), the
+    // legend says what its number counts, and pressing an entry fades the other routes.
+    let colours = js_number(
+        &b,
+        "new Set([...document.querySelectorAll('#plan-map path[data-testid^=route-]')].map(p => p.dataset.testid + '|')).size \
+         - new Set([...document.querySelectorAll('#plan-map path[data-testid^=route-]')].map(p => p.getAttribute('stroke'))).size",
+    )
+    .await?;
+    assert_eq!(colours, 0.0, "as many colours as routes ({lang:?})");
+    let entry = b
+        .wait_for("#plan-legend button[data-testid^=legend-]")
+        .await?;
+    let words = entry.text().await?;
+    let stops = match lang {
+        Lang::Zh => "个停靠点",
+        Lang::En => " stops",
+    };
+    assert!(
+        words.contains(stops),
+        "the legend names its count ({lang:?}): {words}"
+    );
+    entry.click().await?;
+    b.wait_until(
+        "document.querySelectorAll('#plan-map path.faded').length === \
+         document.querySelectorAll('#plan-map path[data-testid^=route-]').length - \
+         document.querySelectorAll(`#plan-map path[data-testid=route-${document.querySelector('#plan-legend button[aria-pressed=true]').dataset.testid.slice(7)}]`).length",
+        5,
+    )
+    .await
+    .context("one route highlighted from the legend")?;
     assert_eq!(
         js_number(
             &b,

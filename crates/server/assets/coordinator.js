@@ -544,11 +544,25 @@ export function plan(main, ctx) {
         return g;
       },
     });
+    // One route at a time: a legend entry pressed fades the other routes.
+    const highlight = (vehicleId, btn) => {
+      const on = btn.getAttribute('aria-pressed') !== 'true';
+      for (const b of legend.querySelectorAll('button[aria-pressed]')) b.setAttribute('aria-pressed', 'false');
+      btn.setAttribute('aria-pressed', String(on));
+      for (const path of map.querySelectorAll('path[data-testid^=route-]')) {
+        path.classList.toggle('faded', on && path.dataset.testid !== `route-${vehicleId}`);
+      }
+    };
     const legend = h('ul', { class: 'legend', id: 'plan-legend' },
       routes.map((rt, i) => {
         const sw = h('span', { class: 'swatch' });
         sw.style.background = colour(i);
-        return h('li', {}, sw, `${vehicleName.get(rt.vehicle_id) || `#${rt.vehicle_id}`} (${rt.stops.length})`);
+        const name = vehicleName.get(rt.vehicle_id) || `#${rt.vehicle_id}`;
+        return h('li', {}, h('button', {
+          type: 'button', class: 'quiet legend-route', 'aria-pressed': 'false',
+          'data-testid': `legend-${rt.vehicle_id}`,
+          onclick: (ev) => highlight(rt.vehicle_id, ev.currentTarget),
+        }, sw, `${name} · ${t('plan.legend_stops', { n: rt.stops.length })}`));
       }),
       h('li', {}, t('plan.legend_symbols')));
     const fg = p.figures || {};

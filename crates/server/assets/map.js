@@ -10,8 +10,14 @@ import { t } from './i18n.js';
 export const PALETTE = ['#1f5fa8', '#c0392b', '#1e7b34', '#7b3fa0', '#a0522d', '#b0106a',
   '#0e7c7b', '#5d6d00', '#c44d00', '#34495e', '#6c3483', '#2e6b30'];
 
+/**
+ * The colour of route `i`: the palette first, then hues a golden angle apart at a lightness
+ * dark enough for 3:1 against the map, so that no two of a district's routes look alike.
+ */
 export function colour(i) {
-  return PALETTE[i % PALETTE.length];
+  if (i < PALETTE.length) return PALETTE[i];
+  const hue = Math.round((i * 137.508) % 360);
+  return `hsl(${hue}, 75%, ${i % 2 ? 30 : 38}%)`;
 }
 
 const ROAD_STYLE = {
