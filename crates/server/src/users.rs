@@ -32,6 +32,18 @@ pub fn one_time_password() -> String {
         .collect()
 }
 
+/// A fresh one-time password and its hash (hashed off the async threads).
+async fn new_one_time_password() -> Result<(String, String), ApiError> {
+    let password = one_time_password();
+    let hash = web::block({
+        let p = password.clone();
+        move || hash_password(&p)
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    Ok((password, hash))
+}
+
 /// Checks a password a user chose.
 pub fn check_password(password: &str) -> Result<(), vaxride_dispatch::Problem> {
     let n = password.chars().count();
@@ -234,13 +246,7 @@ pub(crate) async fn create(
     {
         return Err(ApiError::conflict(problems::driver_has_login()));
     }
-    let password = one_time_password();
-    let hash = web::block({
-        let p = password.clone();
-        move || hash_password(&p)
-    })
-    .await
-    .map_err(|_| ApiError::internal())?;
+    let (password, hash) = new_one_time_password().await?;
     let id = state
         .store
         .create_account(&NewUser {
@@ -295,13 +301,7 @@ pub(crate) async fn reset_password(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = managed(&state, &caller, *id).await?;
-    let password = one_time_password();
-    let hash = web::block({
-        let p = password.clone();
-        move || hash_password(&p)
-    })
-    .await
-    .map_err(|_| ApiError::internal())?;
+    let (password, hash) = new_one_time_password().await?;
     state.store.set_password(id, &hash, true, None).await?;
     let account = state
         .store
