@@ -6,7 +6,7 @@ use serde::Deserialize;
 use vaxride_dispatch::FieldError;
 use vaxride_dispatch::ledger::{Lang, LedgerRow, parse_ledger, template as ledger_template};
 use vaxride_dispatch::model::Point;
-use vaxride_store::{ElderInput, LedgerEntry, NewBooking};
+use vaxride_store::{ElderInput, LedgerEntry, NewBooking, StoreError};
 
 use crate::AppState;
 use crate::api::{AddressMatch, DryRun};
@@ -74,6 +74,27 @@ pub(crate) async fn import_csv(
     if q.dry_run {
         // A check that finds problems has still done its job: 200 with the report, so that a
         // page checking a file does not see a failed request.
+        // What only the stored state shows (a new elder whose address was not found, a site
+        // nobody has, a full slot) is checked by the import itself, rolled back.
+        let checked = match checked {
+            Ok((entries, matches)) => match state
+                .store
+                .check_ledger(
+                    caller.0.scope(),
+                    community,
+                    caller.0.user_id,
+                    &entries,
+                    state.now(),
+                )
+                .await
+            {
+                Ok(()) => Ok((entries, matches)),
+                Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_))) => Err(e.into()),
+                // Not the file's problem (out of scope, the database): the request's.
+                Err(e) => return Err(e.into()),
+            },
+            Err(e) => Err(e),
+        };
         return Ok(HttpResponse::Ok().json(match checked {
             Ok((entries, matches)) => DryRun {
                 rows: entries.len(),

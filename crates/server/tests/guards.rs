@@ -956,6 +956,18 @@ async fn homes_are_found_by_address_and_on_the_map() {
 
 /// A ledger row with an address and no coordinates: the dry run shows the place the address
 /// was matched to, and the import puts a new elder's home there (issue 14).
+/// `POST /api/bookings/import` of `csv` as `who`, checked only (`dry`) or saved.
+fn import_ledger(who: &Option<String>, csv: &'static str, dry: bool) -> test::TestRequest {
+    test::TestRequest::post()
+        .uri(if dry {
+            "/api/bookings/import?dry_run=true"
+        } else {
+            "/api/bookings/import"
+        })
+        .insert_header(("authorization", who.clone().expect("logged in")))
+        .set_payload(csv)
+}
+
 #[actix_web::test]
 async fn ledger_rows_with_only_an_address_are_matched() {
     let app = test::init_service(build_app(town_state("ledger-addr", "sec-l").await)).await;
@@ -963,16 +975,7 @@ async fn ledger_rows_with_only_an_address_are_matched() {
     let csv = "name,phone,address,mobility,dose,day\n\
                赵桂兰,13800000031,正阳街110号 翠生小区3号楼2单元301室,walks,none,2099-04-21\n\
                钱淑珍,13800000032,正阳街9999号,walks,none,2099-04-21\n";
-    let post = |dry: bool| {
-        test::TestRequest::post()
-            .uri(if dry {
-                "/api/bookings/import?dry_run=true"
-            } else {
-                "/api/bookings/import"
-            })
-            .insert_header(("authorization", sec.clone().unwrap()))
-            .set_payload(csv)
-    };
+    let post = |dry: bool| import_ledger(&sec, csv, dry);
     let (got, report) = call!(&app, post(true));
     assert_eq!((got, report["ok"].as_bool()), (200, Some(true)), "{report}");
     let m = &report["matches"];
@@ -1016,4 +1019,47 @@ async fn ledger_rows_with_only_an_address_are_matched() {
         found[0]["address"], "正阳街110号 翠生小区3号楼2单元301室",
         "{found}"
     );
+}
+
+/// The dry run finds what the import would refuse, also what only the stored state shows: a
+/// new elder whose address names nothing the map knows, a site nobody has. It saves nothing.
+#[actix_web::test]
+async fn the_dry_run_finds_what_the_import_would_refuse() {
+    let app = test::init_service(build_app(town_state("ledger-dry", "sec-d").await)).await;
+    let sec = Some(login!(&app, "sec-d"));
+    let csv = "name,phone,address,mobility,dose,day,site\n\
+               孙玉兰,13800000051,正阳街110号,walks,none,2099-04-21,\n\
+               李秀英,13800000052,火星路1号,walks,none,2099-04-21,\n\
+               周桂芳,13800000053,正阳街110号,walks,none,2099-04-21,没有的站点\n";
+    let post = |dry: bool| import_ledger(&sec, csv, dry);
+    let (got, report) = call!(&app, post(true));
+    assert_eq!(
+        (got, report["ok"].as_bool()),
+        (200, Some(false)),
+        "{report}"
+    );
+    let fields = report["error"]["fields"].as_array().expect("fields");
+    let at = |row: i64, code: &str| {
+        fields
+            .iter()
+            .any(|f| f["row"].as_i64() == Some(row) && f["code"] == code)
+    };
+    assert!(at(2, "new_elder_needs_home"), "{report}");
+    assert!(at(3, "no_site_named"), "{report}");
+    assert!(
+        !fields.iter().any(|f| f["row"].as_i64() == Some(1)),
+        "{report}"
+    );
+    let (_, found) = call!(&app, req("GET", "/api/elders", &sec, None));
+    assert!(
+        !found
+            .as_array()
+            .expect("elders")
+            .iter()
+            .any(|e| e["name"] == "孙玉兰"),
+        "the dry run saved nothing: {found}"
+    );
+    // The import refuses the same rows.
+    let (got, e) = call!(&app, post(false));
+    assert_eq!(got, 400, "{e}");
 }

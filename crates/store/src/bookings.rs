@@ -154,6 +154,14 @@ fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+/// What a ledger run does with what it finds sound.
+enum Ledger<'a> {
+    /// Saves it (with the request's idempotency key, if any).
+    Save(Option<&'a Idempotency>),
+    /// Only checks it: the transaction is rolled back.
+    Check,
+}
+
 impl Store {
     /// What an idempotency key already says, if it was used by this user.
     pub async fn replay(&self, user_id: i64, idem: &Idempotency) -> Result<Option<Replay>> {
@@ -205,6 +213,35 @@ impl Store {
         user_id: i64,
         rows: &[LedgerEntry],
         idem: Option<&Idempotency>,
+        now: i64,
+    ) -> Result<Vec<i64>> {
+        self.ledger(scope, community, user_id, rows, Ledger::Save(idem), now)
+            .await
+    }
+
+    /// Checks a ledger as [`Store::import_ledger`] would save it, and saves nothing (the dry
+    /// run): the same problems by row and column, including those only the stored state shows
+    /// (a new elder whose address was not found, a site nobody has, a full slot).
+    pub async fn check_ledger(
+        &self,
+        scope: Scope,
+        community: i64,
+        user_id: i64,
+        rows: &[LedgerEntry],
+        now: i64,
+    ) -> Result<()> {
+        self.ledger(scope, community, user_id, rows, Ledger::Check, now)
+            .await
+            .map(|_| ())
+    }
+
+    async fn ledger(
+        &self,
+        scope: Scope,
+        community: i64,
+        user_id: i64,
+        rows: &[LedgerEntry],
+        mode: Ledger<'_>,
         now: i64,
     ) -> Result<Vec<i64>> {
         let mut tx = self.write().await?;
@@ -306,8 +343,13 @@ impl Store {
                 ),
                 other => other,
             })?;
-        store_key(&mut tx, user_id, idem, &ids, now).await?;
-        tx.commit().await?;
+        match mode {
+            Ledger::Save(idem) => {
+                store_key(&mut tx, user_id, idem, &ids, now).await?;
+                tx.commit().await?;
+            }
+            Ledger::Check => tx.rollback().await?,
+        }
         Ok(ids)
     }
 
