@@ -87,8 +87,18 @@ async fn check(b: &Browser, what: &str, phone: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Clicks the `<summary>` of the `<details>` holding `form`.
+/// Opens the `<details>` holding `form` (a click on its `<summary>`), unless it is open.
 async fn open_form(b: &Browser, form: &str) -> anyhow::Result<()> {
+    let open = b
+        .client
+        .execute(
+            &format!("return !!document.querySelector('details[open] {form}');"),
+            vec![],
+        )
+        .await?;
+    if open == json!(true) {
+        return Ok(());
+    }
     b.wait_for(&format!("details:has({form}) > summary"))
         .await?
         .click()
@@ -424,16 +434,24 @@ async fn flow(lang: Lang, size: (u32, u32), size_name: &str) -> anyhow::Result<(
     check(&b, &what("people, empty"), phone).await?;
     let network = vaxride_server::seed::demo_network()?;
     let [lon, lat] = network.graph().node(0);
-    submit_form(
-        &b,
-        "community",
-        &[
-            ("name", "北中社区"),
-            ("lon", &lon.to_string()),
-            ("lat", &lat.to_string()),
-        ],
+    // The centre by address, as an elder's home (no numbers typed).
+    open_form(&b, "#community-form").await?;
+    b.wait_for("#community-form #home-search")
+        .await?
+        .send_keys("正阳街 110")
+        .await?;
+    b.wait_for("#community-form [data-testid=place-0]")
+        .await?
+        .click()
+        .await?;
+    b.wait_until(
+        "document.getElementById('community-lon').value !== '' && \
+         document.getElementById('community-lat').value !== ''",
+        5,
     )
-    .await?;
+    .await
+    .context("the found centre fills the coordinates")?;
+    submit_form(&b, "community", &[("name", "北中社区")]).await?;
     b.wait_for("#community-table [data-testid^=community-row-]")
         .await?;
     let secretary = format!("li-{code}");

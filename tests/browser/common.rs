@@ -334,3 +334,126 @@ pub async fn drivers_with_routes(
         })
         .collect())
 }
+
+/// The map whose view is `view` (a `.map-view`) pans and zooms and comes back (issue 14): its
+/// zoom buttons are named in the page's language and at least 44 px, the buttons, the mouse
+/// wheel and a drag move it, and the fit button shows the whole area again.
+pub async fn map_moves(b: &Browser, view: &str, lang: Lang) -> anyhow::Result<()> {
+    let el = format!("document.querySelector('{view}')");
+    b.wait_until(&format!("{el} && {el}.dataset.zoom"), 20)
+        .await
+        .context("the map is drawn and fitted")?;
+    let state = || async {
+        let v = b
+            .client
+            .execute(
+                &format!(
+                    "const d = {el}.dataset; return [Number(d.zoom), ...d.centre.split(',').map(Number)];"
+                ),
+                vec![],
+            )
+            .await?;
+        anyhow::Ok(serde_json::from_value::<[f64; 3]>(v)?)
+    };
+    let fitted = state().await?;
+    let title: String = serde_json::from_value(
+        b.client
+            .execute(
+                &format!("return {el}.querySelector('.leaflet-control-zoom-in').title;"),
+                vec![],
+            )
+            .await?,
+    )?;
+    let want = match lang {
+        Lang::Zh => "放大",
+        Lang::En => "Zoom in",
+    };
+    assert_eq!(title, want, "the zoom button's name ({lang:?})");
+    let smallest = js_number(
+        b,
+        &format!(
+            "Math.min(...[...{el}.querySelectorAll('.leaflet-bar a, .map-fit button')]\
+             .flatMap(x => {{ const r = x.getBoundingClientRect(); return [r.width, r.height]; }}))"
+        ),
+    )
+    .await?;
+    assert!(
+        smallest >= 44.0,
+        "map buttons ≥ 44 px ({lang:?}): {smallest}"
+    );
+    // The buttons.
+    b.wait_for(&format!("{view} .leaflet-control-zoom-in"))
+        .await?
+        .click()
+        .await?;
+    b.wait_until(&format!("Number({el}.dataset.zoom) > {}", fitted[0]), 5)
+        .await
+        .context("zoom in with the button")?;
+    let after_button = state().await?;
+    // The wheel, over the middle of the map.
+    b.client
+        .execute(
+            &format!(
+                "const v = {el}; const r = v.getBoundingClientRect();\
+                 v.dispatchEvent(new WheelEvent('wheel', {{ deltaY: -400, deltaMode: 0, bubbles: true, cancelable: true,\
+                   clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 }}));"
+            ),
+            vec![],
+        )
+        .await?;
+    b.wait_until(
+        &format!("Number({el}.dataset.zoom) > {}", after_button[0]),
+        5,
+    )
+    .await
+    .context("zoom in with the mouse wheel")?;
+    let zoomed = state().await?;
+    // A drag to the left and up, with the mouse.
+    {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let element = b.wait_for(view).await?;
+        let drag = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(300)),
+                x: -96.0,
+                y: -64.0,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        b.client.perform_actions(drag).await?;
+        b.client.release_actions().await?;
+    }
+    b.wait_until(
+        &format!(
+            "{el}.dataset.centre !== '{:.5},{:.5}'",
+            zoomed[1], zoomed[2]
+        ),
+        5,
+    )
+    .await
+    .context("pan with a drag")?;
+    // Fit: the whole area again, as first shown.
+    b.wait_for(&format!("{view} [data-testid=map-fit]"))
+        .await?
+        .click()
+        .await?;
+    b.wait_until(&format!("Number({el}.dataset.zoom) === {}", fitted[0]), 5)
+        .await
+        .context("fit to the area")?;
+    let back = state().await?;
+    assert!(
+        (back[1] - fitted[1]).abs() < 1e-4 && (back[2] - fitted[2]).abs() < 1e-4,
+        "the fit button brings back the first view ({lang:?}): {back:?} vs {fitted:?}"
+    );
+    Ok(())
+}

@@ -7,7 +7,7 @@ use anyhow::Context;
 use serde_json::{Value, json};
 use vaxride_tests::{DESKTOP, Lang, browser, demo_server};
 
-use crate::common::{Api, day, js_number, lang_prefix, log_in, login_of, set_value};
+use crate::common::{Api, day, js_number, lang_prefix, log_in, login_of, map_moves, set_value};
 
 async fn flow(lang: Lang) -> anyhow::Result<()> {
     let code = lang_prefix(lang);
@@ -72,6 +72,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     )
     .await
     .context("one route highlighted from the legend")?;
+    map_moves(&b, "#plan-map .map-view", lang).await?;
     assert_eq!(
         js_number(
             &b,

@@ -6,7 +6,7 @@ use anyhow::Context;
 use serde_json::json;
 use vaxride_tests::{Lang, PHONE, browser, demo_server};
 
-use crate::common::{Api, count, day, lang_prefix, log_in, set_value};
+use crate::common::{Api, count, day, lang_prefix, log_in, map_moves, set_value};
 
 /// The value of an input, as a number.
 async fn input_number(b: &vaxride_tests::Browser, css: &str) -> anyhow::Result<f64> {
@@ -97,6 +97,17 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         "and the empty address ({lang:?})"
     );
     b.wait_for("[data-testid=home-marker]").await?;
+    // The found home is brought into view, close up.
+    b.wait_until(
+        &format!(
+            "(() => {{ const d = document.querySelector('#home-map .map-view').dataset;\
+               const [lon, lat] = (d.centre || '').split(',').map(Number);\
+               return Number(d.zoom) >= 16 && Math.abs(lon - {want_lon}) < 1e-4 && Math.abs(lat - {want_lat}) < 1e-4; }})()"
+        ),
+        5,
+    )
+    .await
+    .context("the map shows the found home")?;
     b.check_page(&format!("elder form with a found address ({lang:?})"))
         .await?;
     b.screenshot(&format!("secretary-home-phone-{code}"))
@@ -105,7 +116,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
 
     // 2. A tap on the map: the home goes on the nearest road and the street is named.
     open_form(&b, &format!("Map {code}")).await?;
-    b.wait_for("[data-testid=home-map-svg]")
+    b.wait_for("[data-testid=home-map-view]")
         .await?
         .click()
         .await?;
@@ -139,6 +150,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
             "the street is named ({lang:?}): {chosen} / {here}"
         );
     }
+    map_moves(&b, "#home-map .map-view", lang).await?;
     save(&b).await?;
 
     // 3. A pair pasted from a GPS app (WGS-84 chosen in the form).

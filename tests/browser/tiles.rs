@@ -21,10 +21,11 @@ async fn a_configured_tile_server_draws_under_the_plan_map() -> anyhow::Result<(
     };
     log_in(&b, &server, "coordinator", Lang::En).await?;
     // No plan chosen in this tab: the page shows the day's newest plan, tiles underneath.
-    b.wait_for("#plan-map [data-testid=tiles] image").await?;
+    b.wait_for("#plan-map [data-testid=tiles] img.leaflet-tile")
+        .await?;
     let images = js_number(
         &b,
-        "document.querySelectorAll('#plan-map [data-testid=tiles] image').length",
+        "document.querySelectorAll('#plan-map [data-testid=tiles] img.leaflet-tile').length",
     )
     .await?;
     assert!((1.0..=64.0).contains(&images), "{images} tiles");
@@ -34,16 +35,23 @@ async fn a_configured_tile_server_draws_under_the_plan_map() -> anyhow::Result<(
     )
     .await?;
     assert!(tiles.served.load(Ordering::SeqCst) >= 1, "tiles fetched");
-    // Tiles are under the roads and the routes: the first layer after the background.
-    let first: String = serde_json::from_value(
+    // Tiles are under the roads, and the roads under the routes: the tiles' pane is drawn
+    // first, then the roads' pane, then the routes'.
+    let order: Vec<f64> = serde_json::from_value(
         b.client
             .execute(
-                "return document.querySelector('#plan-map svg').children[1].dataset.testid;",
+                "const z = (el) => Number(getComputedStyle(el.closest('.leaflet-pane')).zIndex);\
+                 const m = document.getElementById('plan-map');\
+                 return [z(m.querySelector('[data-testid=tiles]')), z(m.querySelector('.leaflet-roads-pane')),\
+                         z(m.querySelector('path[data-testid^=route-]'))];",
                 vec![],
             )
             .await?,
     )?;
-    assert_eq!(first, "tiles");
+    assert!(
+        order[0] < order[1] && order[1] < order[2],
+        "tiles, roads, routes from the bottom: {order:?}"
+    );
     // The provider's credit follows the OpenStreetMap one.
     let credit: String = serde_json::from_value(
         b.client

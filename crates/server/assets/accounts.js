@@ -10,7 +10,7 @@
 // #district-error) #district-table (rows data-testid="district-row-<id>") #coordinator-form
 // (#coordinator-district #coordinator-username #coordinator-display #coordinator-save
 // #coordinator-error) #account-district (which office's accounts are listed); people:
-// #community-form (#community-name #community-lon #community-lat #community-save
+// #community-form (#community-name, the centre finder of home.js, #community-lon #community-lat #community-save
 // #community-error) #community-table (rows data-testid="community-row-<id>") #secretary-form
 // (#secretary-username #secretary-display #secretary-community #secretary-save
 // #secretary-error) #driver-login-form (#driver-login-username #driver-login-driver
@@ -22,6 +22,7 @@ import { h, clear, field, table, twoTap } from './dom.js';
 import { t } from './i18n.js';
 import { api, errorText, fieldMessage } from './api.js';
 import { addForm, errorInto, input, loadInto } from './coordinator.js';
+import { homeFinder } from './home.js';
 
 // ---------------------------------------------------------------- my password
 
@@ -334,6 +335,15 @@ export function people(main, ctx) {
     communities: '/api/communities', users: '/api/users', drivers: '/api/drivers', vehicles: '/api/vehicles',
   }, render, ctx);
 
+  // The centre found by address, a tap on the map or a pasted pair (the home finder's ways).
+  const centreFinder = homeFinder({
+    home: null,
+    what: 'centre',
+    onPick: ({ lon, lat }) => {
+      communityForm.querySelector('#community-lon').value = lon.toFixed(6);
+      communityForm.querySelector('#community-lat').value = lat.toFixed(6);
+    },
+  });
   const communityForm = addForm('community', t('people.add_community'), [
     field('community-name', t('people.community'), input({ required: true, maxlength: 100 })),
     field('community-lon', t('people.centre_lon'), input({ inputmode: 'decimal', required: true })),
@@ -345,6 +355,7 @@ export function people(main, ctx) {
     ctx.notify(t('saved'));
     await load();
   });
+  communityForm.querySelector('form .grid').before(centreFinder);
   const secretaryForm = addForm('secretary', t('people.add_secretary'), [
     field('secretary-username', t('account.username'), input({ required: true, maxlength: 40, autocapitalize: 'none', spellcheck: 'false' })),
     field('secretary-display', t('account.display_name'), input({ required: true, maxlength: 100 })),

@@ -10,18 +10,18 @@
 // #vehicle-error), #driver-form (#driver-name #driver-phone #driver-vehicle #driver-save
 // #driver-error; in the table: driver-edit-<id>).
 // plan: #plan-day #plan-seconds #plan-run #plan-progress #plan-stage #plan-best #plan-result
-// #plan-map (svg data-testid="plan-map-svg", route paths data-testid="route-<vehicleId>")
+// #plan-map (map data-testid="plan-map-view", route paths data-testid="route-<vehicleId>")
 // #plan-legend #plan-figures (values data-testid="fig-<name>") #plan-unserved #slot-chart
 // (data-testid="slot-chart-<siteId>") #plan-publish #plan-status.
 // trips: #trips-day #trip-table (rows data-testid="trip-row-<id>", status
 // data-testid="trip-status-<id>", reassign selects #reassign-vehicle-<id>, buttons
 // data-testid="reassign-<id>") #trips-refreshed.
 
-import { h, s, clear, replace, field, hhmm, today, table, twoTap, wholeDay } from './dom.js';
+import { h, clear, replace, field, hhmm, today, table, twoTap, wholeDay } from './dom.js';
 import { t, getLang, clockTime } from './i18n.js';
 import { CODES } from './codes.js';
 import { api, errorLine, errorText, fieldLines } from './api.js';
-import { bboxOf, pad, mapFigure, marker, label, colour, slotCharts } from './map.js';
+import { bboxOf, pad, mapFigure, marker, label, line, ring, colour, roads, slotCharts } from './map.js';
 import { badge, reasonText } from './secretary.js';
 
 const REFRESH_MS = 5000;
@@ -281,13 +281,6 @@ export function fleet(main, ctx) {
 
 // ---------------------------------------------------------------- planning
 
-let roadsCache = null;
-/** The road network around the district (fetched once per page load). */
-export async function roads() {
-  if (!roadsCache) roadsCache = api('GET', '/api/roads').catch((e) => { roadsCache = null; throw e; });
-  return roadsCache;
-}
-
 function minutes(sec) {
   return Math.round((sec || 0) / 60);
 }
@@ -503,47 +496,38 @@ export function plan(main, ctx) {
     for (const c of communities) pts.push([c.centre.lon, c.centre.lat]);
     for (const u of geo.unserved || []) pts.push([u.point.lon, u.point.lat]);
     const bbox = pad(bboxOf(pts) || (roadNet && roadNet.bbox) || [0, 0, 0.01, 0.01]);
-    const map = mapFigure({
-      id: 'plan-map', label: t('plan.map_label', { n: routes.length }), bbox, roads: roadNet, width: 1000,
-      draw: (pj) => {
-        const g = s('g', {});
-        const r = 5;
-        clusters.forEach((c, i) => {
-          g.append(s('circle', {
-            cx: pj.x(c.centre.lon), cy: pj.y(c.centre.lat), r: 38, fill: 'none', stroke: '#4d4d4d',
-            'stroke-width': 1.5, 'stroke-dasharray': '6 4', 'vector-effect': 'non-scaling-stroke', 'data-testid': 'cluster',
-          }, s('title', {}, t('plan.cluster_title', { n: i + 1, bookings: c.bookings, vehicles: c.vehicles }))));
-        });
-        for (const f of geo.features) {
-          const i = routeIndex.get(f.properties.vehicle_id) ?? 0;
-          g.append(s('path', {
-            d: pj.path(f.geometry.coordinates), fill: 'none', stroke: colour(i), 'stroke-width': 3,
-            'stroke-linejoin': 'round', 'stroke-opacity': 0.9, 'vector-effect': 'non-scaling-stroke',
-            'data-testid': `route-${f.properties.vehicle_id}`,
-          }, s('title', {}, vehicleName.get(f.properties.vehicle_id) || `#${f.properties.vehicle_id}`)));
-        }
-        routes.forEach((rt, i) => {
-          for (const stop of rt.stops) {
-            if (stop.kind !== 'pickup_home') continue;
-            g.append(marker(pj, [stop.point.lon, stop.point.lat], 'elder', colour(i), r,
-              `${elderOf.get(stop.booking_id) || `#${stop.booking_id}`} · ${hhmm(stop.start)}`));
-          }
-        });
-        const reasonOf = new Map((p.unserved || []).map((u) => [u.booking_id, u.reason]));
-        for (const u of geo.unserved || []) {
-          g.append(marker(pj, [u.point.lon, u.point.lat], 'unserved', '#ffffff', r,
-            `${elderOf.get(u.booking_id) || `#${u.booking_id}`}: ${reasonText(reasonOf.get(u.booking_id))}`));
-        }
-        for (const x of sites) {
-          g.append(marker(pj, [x.location.lon, x.location.lat], x.kind === 'van_stop' ? 'van' : 'site', '#1a1a1a', r + 2,
-            `${x.name} (${t(`kind.${x.kind}`)})`));
-        }
-        for (const c of communities) {
-          g.append(label(pj, [c.centre.lon, c.centre.lat], c.name, 24));
-        }
-        return g;
-      },
+    const { figure: map, overlay } = mapFigure({
+      id: 'plan-map', label: t('plan.map_label', { n: routes.length }), bbox, roads: roadNet, size: 'large',
     });
+    clusters.forEach((c, i) => {
+      overlay.addLayer(ring([c.centre.lon, c.centre.lat], 30,
+        t('plan.cluster_title', { n: i + 1, bookings: c.bookings, vehicles: c.vehicles }), 'cluster'));
+    });
+    for (const f of geo.features) {
+      const i = routeIndex.get(f.properties.vehicle_id) ?? 0;
+      overlay.addLayer(line(f.geometry.coordinates, {
+        colour: colour(i), title: vehicleName.get(f.properties.vehicle_id) || `#${f.properties.vehicle_id}`,
+        attrs: { 'data-testid': `route-${f.properties.vehicle_id}` },
+      }));
+    }
+    const r = 5;
+    routes.forEach((rt, i) => {
+      for (const stop of rt.stops) {
+        if (stop.kind !== 'pickup_home') continue;
+        overlay.addLayer(marker([stop.point.lon, stop.point.lat], 'elder', colour(i), r,
+          `${elderOf.get(stop.booking_id) || `#${stop.booking_id}`} · ${hhmm(stop.start)}`));
+      }
+    });
+    const reasonOf = new Map((p.unserved || []).map((u) => [u.booking_id, u.reason]));
+    for (const u of geo.unserved || []) {
+      overlay.addLayer(marker([u.point.lon, u.point.lat], 'unserved', '#ffffff', r,
+        `${elderOf.get(u.booking_id) || `#${u.booking_id}`}: ${reasonText(reasonOf.get(u.booking_id))}`));
+    }
+    for (const x of sites) {
+      overlay.addLayer(marker([x.location.lon, x.location.lat], x.kind === 'van_stop' ? 'van' : 'site', '#1a1a1a', r + 2,
+        `${x.name} (${t(`kind.${x.kind}`)})`));
+    }
+    for (const c of communities) overlay.addLayer(label([c.centre.lon, c.centre.lat], c.name));
     // One route at a time: a legend entry pressed fades the other routes.
     const highlight = (vehicleId, btn) => {
       const on = btn.getAttribute('aria-pressed') !== 'true';

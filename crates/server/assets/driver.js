@@ -13,13 +13,12 @@
 // step buttons data-testid="report-<stopId>-<event>" (event: arrived, picked_up, no_show —
 // two-tap —, dropped_at_site, return_picked_up, home).
 
-import { h, s, clear, hhmm, today, randomKey, twoTap } from './dom.js';
+import { h, clear, hhmm, today, randomKey, twoTap } from './dom.js';
 import { t, getLang } from './i18n.js';
 import { CODES } from './codes.js';
 import { api, onApi, errorLine } from './api.js';
-import { bboxOf, pad, mapFigure, marker } from './map.js';
+import { bboxOf, pad, mapFigure, marker, line, roads } from './map.js';
 import { badge } from './secretary.js';
-import { roads } from './coordinator.js';
 
 /** The steps that fit each kind of stop (as the server checks them). */
 const STEPS = CODES.steps;
@@ -46,6 +45,9 @@ export function mount(main, ctx) {
   const st = {
     trips: [], es: null, alive: true, flushing: false, reloadTimer: null, ackTimer: null,
     pendingAck: 0, roads: null, flushTimer: null, unfolded: new Set(),
+    // Each trip's map, kept across renders while what it shows is the same (so a report does
+    // not undo the driver's pan and zoom).
+    maps: new Map(),
   };
   const net = h('p', { id: 'net-status', class: 'net', role: 'status' });
   // The driver's navigation app, remembered on this phone; by default AMap on a Chinese page
@@ -197,24 +199,25 @@ export function mount(main, ctx) {
   // The line follows the roads when the server sent one (`geometry`), else joins the stops.
   function mapFigureWrap(trip, pts) {
     try {
-      const line = Array.isArray(trip.geometry) && trip.geometry.length >= 2 ? trip.geometry : pts;
-      return mapFigure({
+      const road = Array.isArray(trip.geometry) && trip.geometry.length >= 2;
+      const path = road ? trip.geometry : pts;
+      const key = JSON.stringify([path.length, trip.stops.map((x) => [x.lon, x.lat, x.done]), !!st.roads]);
+      const kept = st.maps.get(trip.id);
+      if (kept && kept.key === key) return kept.figure;
+      const { figure, overlay } = mapFigure({
         id: `trip-map-${trip.id}`, label: t('driver.map_label', { n: trip.stops.length }),
-        bbox: pad(bboxOf(line.concat(pts)), 0.15), roads: st.roads, width: 400,
-        draw: (p) => {
-          const g = s('g', {});
-          g.append(s('path', {
-            d: p.path(line), fill: 'none', stroke: '#1f5fa8', 'stroke-width': 3, 'vector-effect': 'non-scaling-stroke',
-            'stroke-dasharray': line === pts ? '7 4' : null, 'data-testid': `trip-line-${trip.id}`,
-            'data-road': line === pts ? 'no' : 'yes',
-          }));
-          trip.stops.forEach((x, i) => {
-            const site = x.kind === 'drop_site' || x.kind === 'pickup_site';
-            g.append(marker(p, [x.lon, x.lat], site ? 'site' : 'elder', x.done ? '#4d4d4d' : '#1f5fa8', 6, `${i + 1}. ${x.address}`));
-          });
-          return g;
-        },
+        bbox: pad(bboxOf(path.concat(pts)), 0.15), roads: st.roads, size: 'small',
       });
+      overlay.addLayer(line(path, {
+        colour: '#1f5fa8', dashed: !road,
+        attrs: { 'data-testid': `trip-line-${trip.id}`, 'data-road': road ? 'yes' : 'no' },
+      }));
+      trip.stops.forEach((x, i) => {
+        const site = x.kind === 'drop_site' || x.kind === 'pickup_site';
+        overlay.addLayer(marker([x.lon, x.lat], site ? 'site' : 'elder', x.done ? '#4d4d4d' : '#1f5fa8', 6, `${i + 1}. ${x.address}`));
+      });
+      st.maps.set(trip.id, { key, figure });
+      return figure;
     } catch (e) {
       return null;
     }

@@ -3,23 +3,29 @@
 // (GET /api/places/at: the point on the nearest road, its street and house number), or by a
 // coordinate pair pasted from AMap/Tencent (GCJ-02), Baidu (BD-09) or a GPS app (WGS-84).
 //
-// Ids: #home-search #home-results (buttons data-testid="place-<n>") #home-map (its svg
-// data-testid="home-map-svg", the chosen home data-testid="home-marker") #home-paste #home-crs
+// Ids: #home-search #home-results (buttons data-testid="place-<n>") #home-map (its map
+// data-testid="home-map-view", the chosen home data-testid="home-marker") #home-paste #home-crs
 // #home-paste-use #home-chosen.
 
-import { h, s, clear, field, replace } from './dom.js';
+import { h, clear, field, replace } from './dom.js';
 import { t } from './i18n.js';
 import { api, errorLine } from './api.js';
-import { mapFigure, marker, pad } from './map.js';
+import { mapFigure, marker, pad, roads } from './map.js';
 
 const CRS = ['gcj02', 'bd09', 'wgs84'];
-const SEARCH_DELAY_MS = 200;
 
-let roadsCache = null;
-function roads() {
-  if (!roadsCache) roadsCache = api('GET', '/api/roads').catch(() => { roadsCache = null; return null; });
-  return roadsCache;
-}
+/** What the finder says, for an elder's home or for a community's centre. */
+const WORDS = {
+  home: {
+    title: 'home.title', hint: 'home.map_hint', map: 'home.map_label', marker: 'home.marker',
+    chosen: 'home.chosen', point: 'home.chosen_point',
+  },
+  centre: {
+    title: 'centre.title', hint: 'centre.map_hint', map: 'centre.map_label', marker: 'centre.marker',
+    chosen: 'centre.chosen', point: 'centre.chosen_point',
+  },
+};
+const SEARCH_DELAY_MS = 200;
 
 /** Two numbers in any of the ways map apps copy them: "123.45,41.8", "123.45 41.8", "lat,lon" is not guessed. */
 export function parsePair(text) {
@@ -32,8 +38,10 @@ export function parsePair(text) {
 /**
  * The home finder. `home` is the current {lon, lat} or null; `onPick({lon, lat, label})` is
  * called with the chosen home (WGS-84) and what it is called (an address, or the street).
+ * `what` is 'home' (an elder's) or 'centre' (a community's): only the words differ.
  */
-export function homeFinder({ home, onPick }) {
+export function homeFinder({ home, onPick, what = 'home' }) {
+  const w = WORDS[what];
   let chosen = home && Number.isFinite(home.lon) && home.lon !== 0 ? { ...home } : null;
   let timer = null;
   let seq = 0;
@@ -44,25 +52,23 @@ export function homeFinder({ home, onPick }) {
   const paste = h('input', { autocomplete: 'off', inputmode: 'decimal', placeholder: '123.4561,41.8012' });
   const crs = h('select', {}, CRS.map((c) => h('option', { value: c }, t(`crs.${c}`))));
   const problem = h('p', { class: 'error', role: 'alert' });
-  let marks = null;
-  let projection = null;
+  let view = null;
 
-  function pick(p, label) {
+  // `show`: bring the home into view (a found address may be off screen; a tap is not).
+  function pick(p, label, show) {
     chosen = { lon: p.lon, lat: p.lat };
-    replace(chosenLine, label ? t('home.chosen', { label }) : t('home.chosen_point'));
+    replace(chosenLine, label ? t(w.chosen, { label }) : t(w.point));
     problem.textContent = '';
-    drawMark();
+    drawMark(show);
     onPick({ ...chosen, label });
   }
 
-  function drawMark() {
-    if (!marks || !projection) return;
-    clear(marks);
-    if (chosen) {
-      const m = marker(projection, [chosen.lon, chosen.lat], 'elder', '#c0392b', Math.max(projection.width / 45, 8), t('home.marker'));
-      m.setAttribute('data-testid', 'home-marker');
-      marks.append(m);
-    }
+  function drawMark(show) {
+    if (!view || !view.map) return;
+    view.overlay.clearLayers();
+    if (!chosen) return;
+    view.overlay.addLayer(marker([chosen.lon, chosen.lat], 'elder', '#c0392b', 9, t(w.marker), 'home-marker'));
+    if (show) view.map.setView([chosen.lat, chosen.lon], Math.max(view.map.getZoom() || 0, 16), { animate: false });
   }
 
   // What is at a point: the road point for a tap, the point itself for a pasted pair.
@@ -72,7 +78,7 @@ export function homeFinder({ home, onPick }) {
       const here = await api('GET', `/api/places/at?${q}`);
       const p = useRoad ? here.road : here.point;
       const label = here.address || (here.street ? t('home.on_street', { street: here.street }) : '');
-      pick(p, label);
+      pick(p, label, !useRoad);
     } catch (e) {
       problem.textContent = errorLine(e);
     }
@@ -88,7 +94,7 @@ export function homeFinder({ home, onPick }) {
       clear(results).append(...(found.length ? found.map((p, i) => h('li', {},
         h('button', {
           type: 'button', class: 'place', 'data-testid': `place-${i}`,
-          onclick: () => { pick(p, p.label); clear(results); search.value = p.label; },
+          onclick: () => { pick(p, p.label, true); clear(results); search.value = p.label; },
         }, p.label, h('span', { class: 'muted' }, ` · ${t(`place.${p.kind}`)}`))))
         : [h('li', { class: 'muted' }, t('home.none'))]));
     } catch (e) {
@@ -113,32 +119,23 @@ export function homeFinder({ home, onPick }) {
     },
   }, t('home.paste_use'));
 
-  roads().then((net) => {
+  roads().catch(() => null).then((net) => {
     const box = net && net.bbox;
     if (!box) return;
-    const bbox = pad(box, 0.02);
-    mapBox.append(mapFigure({
-      id: 'home-map', label: t('home.map_label'), bbox, roads: net, width: 1000,
-      draw: (p) => { projection = p; marks = s('g', { class: 'home-marks' }); return marks; },
-    }));
-    drawMark();
-    const svg = mapBox.querySelector('svg');
-    svg.classList.add('pickable');
-    svg.addEventListener('click', (ev) => {
-      const m = svg.getScreenCTM();
-      if (!m || !projection) return;
-      const pt = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(m.inverse());
-      const [lon, lat] = projection.invert(pt.x, pt.y);
-      lookUp(lon.toFixed(6), lat.toFixed(6), 'wgs84', true);
+    view = mapFigure({
+      id: 'home-map', label: t(w.map), bbox: pad(box, 0.02), roads: net, size: 'medium',
+      onClick: (lon, lat) => lookUp(lon.toFixed(6), lat.toFixed(6), 'wgs84', true),
     });
+    mapBox.append(view.figure);
+    drawMark(false);
   });
 
-  if (chosen) replace(chosenLine, t('home.chosen_point'));
+  if (chosen) replace(chosenLine, t(w.point));
   return h('fieldset', { class: 'home-finder' },
-    h('legend', {}, t('home.title')),
+    h('legend', {}, t(w.title)),
     field('home-search', t('home.search'), search),
     results,
-    h('p', { class: 'muted' }, t('home.map_hint')),
+    h('p', { class: 'muted' }, t(w.hint)),
     mapBox,
     h('div', { class: 'row' },
       field('home-paste', t('home.paste'), paste),

@@ -1,10 +1,13 @@
-// Maps and charts drawn as SVG from the server's GeoJSON: the road network as the base layer
-// (GET /api/roads), routes, elders, sites and clusters on top. Raster tiles go underneath
-// only when the deployment configures a tile server (`serve --tile-url`, given to the page by
-// GET /api/session); otherwise nothing is fetched from outside.
+// Maps and charts. A map is a Leaflet map (vendored: assets/vendor/, loaded by index.html before
+// the page's modules) over the road network from the server's GeoJSON (GET /api/roads), with
+// routes, elders, sites and clusters as SVG shapes on top; it pans and zooms (wheel, drag,
+// pinch, its buttons) and fits the district whenever it first gets its size. Raster tiles go
+// underneath only when the deployment configures a tile server (`serve --tile-url`, given to the
+// page by GET /api/session); otherwise nothing is fetched from outside. Slot charts are SVG.
 
 import { h, s, hhmm } from './dom.js';
 import { t } from './i18n.js';
+import { api } from './api.js';
 
 /** Route colours: distinct, each at least 3:1 against the light map background. */
 export const PALETTE = ['#1f5fa8', '#c0392b', '#1e7b34', '#7b3fa0', '#a0522d', '#b0106a',
@@ -43,47 +46,11 @@ export function pad(b, share = 0.05) {
   return [b[0] - dx, b[1] - dy, b[2] + dx, b[3] + dy];
 }
 
-/** An equirectangular projection of `bbox` onto a box `width` wide. */
-export function projector(bbox, width) {
-  const mid = ((bbox[1] + bbox[3]) / 2) * (Math.PI / 180);
-  const kx = Math.cos(mid);
-  const w = Math.max((bbox[2] - bbox[0]) * kx, 1e-9);
-  const scale = width / w;
-  const height = Math.max(Math.round((bbox[3] - bbox[1]) * scale), 80);
-  return {
-    width, height,
-    x: (lon) => +((lon - bbox[0]) * kx * scale).toFixed(1),
-    y: (lat) => +((bbox[3] - lat) * scale).toFixed(1),
-    /** [lon, lat] of a point of the drawing. */
-    invert: (x, y) => [bbox[0] + x / (kx * scale), bbox[3] - y / scale],
-    path(coords) {
-      let d = '';
-      coords.forEach(([lon, lat], i) => { d += `${i ? 'L' : 'M'}${this.x(lon)} ${this.y(lat)}`; });
-      return d;
-    },
-  };
-}
-
-function inBox(b, [x, y]) {
-  return x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
-}
-
-/** The road layer: one path per road class, lines with a point in the box. */
-export function roadLayer(roads, p, bbox) {
-  const g = s('g', { class: 'roads', 'aria-hidden': 'true' });
-  for (const f of (roads && roads.features) || []) {
-    const [w, c] = ROAD_STYLE[f.properties.class] || [1.2, '#cfcfcf'];
-    let d = '';
-    for (const line of f.geometry.coordinates) {
-      if (bbox && !line.some((pt) => inBox(bbox, pt))) continue;
-      d += p.path(line);
-    }
-    if (d) {
-      g.append(s('path', { d, fill: 'none', stroke: c, 'stroke-width': w, 'stroke-linecap': 'round',
-        'stroke-linejoin': 'round', 'vector-effect': 'non-scaling-stroke' }));
-    }
-  }
-  return g;
+let roadsCache = null;
+/** The road network around the district (fetched once per page load; again after a failure). */
+export function roads() {
+  if (!roadsCache) roadsCache = api('GET', '/api/roads').catch((e) => { roadsCache = null; throw e; });
+  return roadsCache;
 }
 
 let tileTemplate = null;
@@ -94,88 +61,193 @@ export function setTiles(template, credit) {
   tileCredit = tileTemplate && typeof credit === 'string' && credit ? credit : null;
 }
 
-const MAX_TILES = 64;
+/** Leaflet, once its script has run (null if it failed to load: the page goes on without maps). */
+function leaflet() {
+  return globalThis.L || null;
+}
+
+/** A Leaflet layer's element gets these attributes whenever it is drawn. */
+function tag(layer, attrs) {
+  layer.on('add', () => {
+    const el = layer.getElement ? layer.getElement() : layer.getContainer();
+    if (!el) return;
+    for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, v);
+  });
+  return layer;
+}
+
+/** A hover/tap text on a layer, as a text node: never parsed as HTML. */
+function tip(layer, text, options) {
+  if (text) layer.bindTooltip(h('span', {}, text), { direction: 'top', ...options });
+  return layer;
+}
+
+let Shape = null;
+/** Circle markers drawn as another shape: a square, a diamond, or a crossed circle. */
+function shapeClass(L) {
+  if (Shape) return Shape;
+  Shape = L.CircleMarker.extend({
+    _updatePath() {
+      const { shape } = this.options;
+      if (!shape || shape === 'circle' || this._empty()) {
+        L.CircleMarker.prototype._updatePath.call(this);
+        return;
+      }
+      const { x, y } = this._point;
+      const r = this._radius;
+      let d;
+      if (shape === 'square') {
+        d = `M${x - r} ${y - r}h${2 * r}v${2 * r}h${-2 * r}z`;
+      } else if (shape === 'diamond') {
+        const q = r * 1.3;
+        d = `M${x} ${y - q}L${x + q} ${y}L${x} ${y + q}L${x - q} ${y}z`;
+      } else {
+        const c = r / 2;
+        d = `M${x - r} ${y}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0z`
+          + `M${x - c} ${y - c}L${x + c} ${y + c}M${x + c} ${y - c}L${x - c} ${y + c}`;
+      }
+      this._renderer._setPath(this, d);
+    },
+  });
+  return Shape;
+}
+
+const SHAPES = { site: 'square', van: 'diamond', unserved: 'crossed', elder: 'circle' };
 
 /**
- * Web-Mercator tiles covering `bbox`, at the zoom whose tiles are about 256 map units wide (a
- * zoom out while that takes more than MAX_TILES), each placed by its corners (close enough to
- * the equirectangular view at a district's size).
+ * A point marker: circle (elder), square (site), diamond (van stop), crossed circle (unserved
+ * elder), `r` pixels across at any zoom, with its title on hover or tap.
  */
-export function tileLayer(template, p, bbox) {
-  const g = s('g', { class: 'tiles', 'aria-hidden': 'true', 'data-testid': 'tiles' });
-  const span = Math.max(bbox[2] - bbox[0], 1e-6);
-  let z = Math.min(Math.max(Math.round(Math.log2((360 * p.width) / (256 * span))), 0), 19);
-  let n;
-  let range;
-  const tile = (lon, lat) => {
-    const r = (Math.max(Math.min(lat, 85.05), -85.05) * Math.PI) / 180;
-    return [Math.floor(((lon + 180) / 360) * n),
-      Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
-  };
-  for (;;) {
-    n = 2 ** z;
-    const [x0, y0] = tile(bbox[0], bbox[3]);
-    const [x1, y1] = tile(bbox[2], bbox[1]);
-    range = [Math.max(x0, 0), Math.min(x1, n - 1), Math.max(y0, 0), Math.min(y1, n - 1)];
-    if ((range[1] - range[0] + 1) * (range[3] - range[2] + 1) <= MAX_TILES || z === 0) break;
-    z -= 1;
-  }
-  const lonOf = (x) => (x / n) * 360 - 180;
-  const latOf = (y) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
-  for (let x = range[0]; x <= range[1]; x += 1) {
-    for (let y = range[2]; y <= range[3]; y += 1) {
-      const left = p.x(lonOf(x));
-      const top = p.y(latOf(y));
-      const href = template.replaceAll('{z}', z).replaceAll('{x}', x).replaceAll('{y}', y);
-      g.append(s('image', {
-        href, x: left, y: top, width: +(p.x(lonOf(x + 1)) - left).toFixed(1),
-        height: +(p.y(latOf(y + 1)) - top).toFixed(1), preserveAspectRatio: 'none',
-      }));
-    }
-  }
-  return g;
+export function marker([lon, lat], kind, fill, r, title, testid) {
+  const L = leaflet();
+  const Cls = shapeClass(L);
+  const unserved = kind === 'unserved';
+  const layer = new Cls([lat, lon], {
+    shape: SHAPES[kind] || 'circle', radius: r, fillColor: fill, fillOpacity: 1,
+    color: unserved ? '#4d4d4d' : '#ffffff', weight: Math.max(r / 3, 1.5), opacity: 1,
+  });
+  return tip(tag(layer, { 'data-testid': testid || (unserved ? 'unserved' : null) }), title);
 }
 
-/** A map: an <svg> in a <figure> with the attribution underneath. `draw(p)` returns the layers above the roads. */
-export function mapFigure({ id, label, bbox, roads, width = 1000, draw }) {
-  const p = projector(bbox, width);
-  const svg = s('svg', {
-    viewBox: `0 0 ${p.width} ${p.height}`, role: 'img', 'aria-label': label,
-    'data-testid': id ? `${id}-svg` : null,
-  },
-  s('rect', { x: 0, y: 0, width: p.width, height: p.height, fill: '#fbfbf8' }),
-  tileTemplate ? tileLayer(tileTemplate, p, bbox) : null,
-  roadLayer(roads, p, bbox),
-  draw(p));
-  return h('figure', { class: 'map-box', id },
-    svg,
+/** A line along [lon, lat] points; `attrs` go on its SVG path. */
+export function line(coords, { colour: stroke, weight = 3, dashed = false, title, attrs = {} }) {
+  const L = leaflet();
+  const layer = L.polyline(coords.map(([lon, lat]) => [lat, lon]), {
+    color: stroke, weight, opacity: 0.9, lineJoin: 'round', dashArray: dashed ? '7 4' : null,
+  });
+  return tip(tag(layer, attrs), title, { sticky: true });
+}
+
+/** A dashed ring `r` pixels across around a point (a cluster of bookings). */
+export function ring([lon, lat], r, title, testid) {
+  const L = leaflet();
+  const layer = L.circleMarker([lat, lon], {
+    radius: r, fill: false, color: '#4d4d4d', weight: 1.5, dashArray: '6 4', opacity: 1,
+  });
+  return tip(tag(layer, { 'data-testid': testid }), title);
+}
+
+/** A text label with a white halo, always shown. */
+export function label([lon, lat], text) {
+  const L = leaflet();
+  return L.tooltip({ permanent: true, direction: 'center', className: 'map-label', interactive: false })
+    .setLatLng([lat, lon]).setContent(h('span', {}, text));
+}
+
+/** The road layer: one line per road class, under everything else. */
+function roadLayer(L, roads) {
+  return L.geoJSON(roads, {
+    pane: 'roads',
+    interactive: false,
+    style: (f) => {
+      const [weight, color] = ROAD_STYLE[f.properties && f.properties.class] || [1.2, '#cfcfcf'];
+      return { weight, color, opacity: 1, lineCap: 'round', lineJoin: 'round' };
+    },
+  });
+}
+
+/** A button on the map that brings the whole `bbox` back into view. */
+function fitControl(L, fit) {
+  const Fit = L.Control.extend({
+    options: { position: 'topleft' },
+    onAdd() {
+      const bar = h('div', { class: 'leaflet-bar map-fit' },
+        h('button', {
+          type: 'button', title: t('map.fit'), 'aria-label': t('map.fit'), 'data-testid': 'map-fit',
+          onclick: fit,
+        }, '\u2922'));
+      L.DomEvent.disableClickPropagation(bar);
+      return bar;
+    },
+  });
+  return new Fit();
+}
+
+/**
+ * A map in a <figure> with the attribution underneath, fitted to `bbox` ([w, s, e, n]) when it
+ * first gets its size. `size` is 'large' (the plan), 'medium' (the home finder) or 'small' (a
+ * trip). `onClick(lon, lat)` makes it a picker (no double-click zoom, a cross-hair cursor).
+ * Returns the figure, the Leaflet map (null without Leaflet) and the layer group to draw on.
+ */
+export function mapFigure({ id, label: name, bbox, roads, size = 'large', onClick }) {
+  const view = h('div', {
+    class: `map-view map-${size}${onClick ? ' pickable' : ''}`, role: 'region', 'aria-label': name,
+    'data-testid': id ? `${id}-view` : null,
+  });
+  const figure = h('figure', { class: 'map-box', id },
+    view,
     h('figcaption', { class: 'attribution', 'data-testid': 'osm-attribution' },
       t('map.attribution'), tileCredit ? ` · ${tileCredit}` : null));
-}
-
-/** A point marker: circle (elder), square (site), diamond (van stop), crossed circle (unserved elder). */
-export function marker(p, [lon, lat], kind, fill, r, title) {
-  const x = p.x(lon);
-  const y = p.y(lat);
-  let el;
-  if (kind === 'site') {
-    el = s('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, fill, stroke: '#fff', 'stroke-width': r / 3 });
-  } else if (kind === 'van') {
-    el = s('path', { d: `M${x} ${y - r * 1.3}L${x + r * 1.3} ${y}L${x} ${y + r * 1.3}L${x - r * 1.3} ${y}Z`, fill, stroke: '#fff', 'stroke-width': r / 3 });
-  } else if (kind === 'unserved') {
-    el = s('g', { 'data-testid': 'unserved' },
-      s('circle', { cx: x, cy: y, r, fill, stroke: '#4d4d4d', 'stroke-width': r / 3 }),
-      s('path', { d: `M${x - r / 2} ${y - r / 2}L${x + r / 2} ${y + r / 2}M${x + r / 2} ${y - r / 2}L${x - r / 2} ${y + r / 2}`, stroke: '#4d4d4d', 'stroke-width': r / 4 }));
-  } else {
-    el = s('circle', { cx: x, cy: y, r, fill, stroke: '#fff', 'stroke-width': r / 3 });
+  const L = leaflet();
+  if (!L) {
+    view.append(h('p', { class: 'muted' }, t('map.unavailable')));
+    const none = { addLayer() { return none; }, clearLayers() { return none; } };
+    return { figure, map: null, overlay: none };
   }
-  if (title) el.append(s('title', {}, title));
-  return el;
-}
-
-/** A text label with a white halo. */
-export function label(p, [lon, lat], text, size) {
-  return s('text', { x: p.x(lon), y: p.y(lat), 'font-size': size, 'text-anchor': 'middle', class: 'map-label' }, text);
+  const map = L.map(view, {
+    attributionControl: false, zoomControl: false, zoomSnap: 0.25, zoomDelta: 0.5,
+    wheelPxPerZoomLevel: 90, maxZoom: 19, doubleClickZoom: !onClick,
+    // A small map on a phone scrolls with the page; two fingers still zoom it.
+    dragging: !(size === 'small' && L.Browser.mobile),
+  });
+  const bounds = L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]);
+  const fit = () => map.fitBounds(bounds, { animate: false });
+  L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
+  fitControl(L, fit).addTo(map);
+  const pane = map.createPane('roads');
+  pane.style.zIndex = 350;
+  pane.style.pointerEvents = 'none';
+  if (tileTemplate) {
+    tag(L.tileLayer(tileTemplate, { className: 'tiles', maxZoom: 19 }), { 'data-testid': 'tiles' }).addTo(map);
+  }
+  if (roads && roads.features) roadLayer(L, roads).addTo(map);
+  const overlay = L.layerGroup().addTo(map);
+  if (onClick) map.on('click', (ev) => onClick(ev.latlng.lng, ev.latlng.lat));
+  // The view on the element, for tests and for anyone reading the page's state.
+  map.on('moveend', () => {
+    const c = map.getCenter();
+    view.dataset.zoom = String(map.getZoom());
+    view.dataset.centre = `${c.lng.toFixed(5)},${c.lat.toFixed(5)}`;
+  });
+  // Leaflet measures its box: draw when there is one, fit the first time (unless a view was
+  // set already, such as a found home), let go when removed.
+  let placed = false;
+  map.whenReady(() => { placed = true; });
+  let shown = false;
+  const seen = new ResizeObserver(() => {
+    if (!view.isConnected) {
+      if (shown) { seen.disconnect(); map.remove(); }
+      return;
+    }
+    if (!view.clientWidth || !view.clientHeight) return;
+    map.invalidateSize({ animate: false });
+    if (!shown) {
+      shown = true;
+      if (!placed) fit();
+    }
+  });
+  seen.observe(view);
+  return { figure, map, overlay };
 }
 
 /** Pixels per unit of a slot chart: one readable size whatever a site's opening hours. */

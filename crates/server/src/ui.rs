@@ -136,26 +136,50 @@ impl TileSource {
 
 /// One embedded file.
 struct Asset {
+    /// Its name under `/assets/`.
     name: &'static str,
+    /// Its path under `assets/` (and under `VAXRIDE_ASSETS_DIR`).
+    path: &'static str,
     content_type: &'static str,
     body: &'static str,
+    /// A third party's file, copied verbatim (`assets/vendor/README.md`): its hash is checked,
+    /// the page's own rules are not (the tests' business only).
+    #[cfg(test)]
+    vendored: bool,
 }
 
 macro_rules! asset {
     ($name:literal, $type:expr) => {
         Asset {
             name: $name,
+            path: $name,
             content_type: $type,
             body: include_str!(concat!("../assets/", $name)),
+            #[cfg(test)]
+            vendored: false,
+        }
+    };
+    (vendor $name:literal, $type:expr) => {
+        Asset {
+            name: $name,
+            path: concat!("vendor/", $name),
+            content_type: $type,
+            body: include_str!(concat!("../assets/vendor/", $name)),
+            #[cfg(test)]
+            vendored: true,
         }
     };
 }
+
+const CSS: &str = "text/css; charset=utf-8";
 
 const JS: &str = "text/javascript; charset=utf-8";
 
 /// Every asset the page uses.
 const ASSETS: &[Asset] = &[
-    asset!("app.css", "text/css; charset=utf-8"),
+    asset!(vendor "leaflet.css", CSS),
+    asset!(vendor "leaflet.js", JS),
+    asset!("app.css", CSS),
     asset!("app.js", JS),
     asset!("api.js", JS),
     asset!("i18n.js", JS),
@@ -304,7 +328,7 @@ pub(crate) async fn asset(req: HttpRequest, name: web::Path<String>) -> HttpResp
     match ASSETS.iter().position(|a| a.name == name.as_str()) {
         Some(i) => {
             let a = &ASSETS[i];
-            let (tag, body) = from_dir(a.name)
+            let (tag, body) = from_dir(a.path)
                 .unwrap_or_else(|| (etags()[i].clone(), Bytes::from_static(a.body.as_bytes())));
             answer(&req, &tag, a.content_type, body)
         }
@@ -320,7 +344,10 @@ mod tests {
 
     #[test]
     fn every_module_the_page_imports_is_embedded() {
-        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
+        for a in ASSETS
+            .iter()
+            .filter(|a| a.name.ends_with(".js") && !a.vendored)
+        {
             for line in a.body.lines() {
                 let l = line.trim();
                 if !(l.starts_with("import ") || l.starts_with("} from ")) {
@@ -424,7 +451,10 @@ mod tests {
             "only zh: {only_zh:?}; only en: {only_en:?}"
         );
         let mut missing = Vec::new();
-        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
+        for a in ASSETS
+            .iter()
+            .filter(|a| a.name.ends_with(".js") && !a.vendored)
+        {
             // t('key'…) and keys written as plain strings ('nav.plan', 'kind_stop.drop_site').
             for piece in a.body.split('\'').skip(1).step_by(2) {
                 let looks_like_key = piece.contains('.')
@@ -491,10 +521,43 @@ mod tests {
         }
     }
 
+    /// Vendored files are the published ones, byte for byte (`assets/vendor/README.md`).
+    #[test]
+    fn vendored_files_are_the_published_ones() {
+        const PUBLISHED: &[(&str, usize, &str)] = &[
+            (
+                "leaflet.js",
+                147_552,
+                "db49d009c841f5ca34a888c96511ae936fd9f5533e90d8b2c4d57596f4e5641a",
+            ),
+            (
+                "leaflet.css",
+                14_806,
+                "a7837102824184820dfa198d1ebcd109ff6d0ff9a2672a074b9a1b4d147d04c6",
+            ),
+        ];
+        let readme = include_str!("../assets/vendor/README.md");
+        let vendored: Vec<_> = ASSETS.iter().filter(|a| a.vendored).collect();
+        assert_eq!(vendored.len(), PUBLISHED.len());
+        for (name, len, sha) in PUBLISHED {
+            let a = vendored.iter().find(|a| a.name == *name).expect(name);
+            let got: String = Sha256::digest(a.body.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!((a.body.len(), got.as_str()), (*len, *sha), "{name}");
+            assert!(
+                readme.contains(sha),
+                "{name}'s hash is in the vendor README"
+            );
+        }
+    }
+
     #[test]
     fn the_page_loads_nothing_from_elsewhere_and_runs_no_inline_script() {
         for (name, body) in ASSETS
             .iter()
+            .filter(|a| !a.vendored)
             .map(|a| (a.name, a.body))
             .chain(std::iter::once(("index.html", INDEX)))
         {
@@ -514,6 +577,10 @@ mod tests {
             }
         }
         assert!(!INDEX.contains("<script>") && !INDEX.contains(" style="));
+        // The vendored library comes before the page's own style and code, which use it.
+        let at = |needle: &str| INDEX.find(needle).unwrap_or_else(|| panic!("{needle}"));
+        assert!(at("/assets/leaflet.css") < at("/assets/app.css"));
+        assert!(at("<script defer src=\"/assets/leaflet.js\">") < at("/assets/app.js"));
         assert!(INDEX.contains("<html lang=\"zh-CN\">"));
     }
 }
