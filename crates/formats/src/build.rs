@@ -80,6 +80,7 @@ pub(crate) fn push_pair(
             load: Load::seats(load),
             kind,
             request: r,
+            keep: None,
         });
     }
     requests.push(Request::single(
@@ -198,6 +199,7 @@ pub(crate) fn vrptw(src: Src<'_>, v: Vrptw) -> Result<Instance, FormatError> {
             load: Load::seats(demand),
             kind: StopKind::Delivery,
             request: r,
+            keep: None,
         });
     }
     let Some(depot) = v.nodes.get(v.depot) else {

@@ -297,6 +297,7 @@ pub fn build(name: &str, doc: &Doc) -> Result<Instance, FormatError> {
                     load,
                     kind,
                     request: i,
+                    keep: None,
                 });
                 stops.len() - 1
             };
@@ -349,6 +350,7 @@ pub fn build(name: &str, doc: &Doc) -> Result<Instance, FormatError> {
             priority: r.priority,
             max_ride: r.max_ride,
             needs,
+            vehicle: None,
         });
     }
     let problem = Problem {

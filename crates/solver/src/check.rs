@@ -100,6 +100,16 @@ pub enum CheckError {
         /// Route index.
         route: usize,
     },
+    /// A request pinned to one vehicle served by another.
+    #[error("request {request} is pinned to vehicle {pinned}, but route {route} serves it")]
+    Pinned {
+        /// Request index.
+        request: usize,
+        /// The vehicle it is pinned to.
+        pinned: usize,
+        /// Route index.
+        route: usize,
+    },
     /// More elders booked into a site slot than it takes.
     #[error("slot {slot}: {count} elders for {capacity} places")]
     SlotFull {
@@ -278,6 +288,20 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<Objective, Vec<Ch
                     request: stop.request,
                     route: ri,
                 });
+            }
+            if let Some(pinned) = request.vehicle
+                && pinned != route.vehicle
+            {
+                errors.push(CheckError::Pinned {
+                    request: stop.request,
+                    pinned,
+                    route: ri,
+                });
+            }
+            if let Some(k) = stop.keep
+                && k.vehicle != route.vehicle
+            {
+                objective.disruption += k.cost;
             }
             placed.entry(stop.request).or_default().push((ri, pos, s));
             cost += m.cost(prev_loc, stop.loc);

@@ -18,8 +18,8 @@ pub mod solution;
 
 pub use check::{CheckError, check};
 pub use problem::{
-    Choice, Cost, Leg, Load, Matrix, Problem, ProblemError, Request, Slot, Stop, StopKind, Time,
-    Vehicle,
+    Choice, Cost, Keep, Leg, Load, Matrix, Problem, ProblemError, Request, Slot, Stop, StopKind,
+    Time, Vehicle,
 };
 pub use search::{
     Budget, IterationBudget, SearchStats, SolveParams, cheapest_insertion, solve, solve_from,

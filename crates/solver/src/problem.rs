@@ -142,6 +142,16 @@ pub enum StopKind {
     Dropoff,
 }
 
+/// Where a stop was in the plan a repair starts from: the vehicle that served it, and what
+/// serving it with another vehicle costs (a driver told of a change). Added to the travel cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keep {
+    /// Index into `Problem::vehicles`.
+    pub vehicle: usize,
+    /// Cost of moving the stop to another vehicle.
+    pub cost: Cost,
+}
+
 /// One place a vehicle must visit for a request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stop {
@@ -159,6 +169,8 @@ pub struct Stop {
     pub kind: StopKind,
     /// The request the stop belongs to.
     pub request: usize,
+    /// The vehicle that had it in the plan being repaired, if any.
+    pub keep: Option<Keep>,
 }
 
 /// One leg of a request: `[delivery]`, or `[pickup, dropoff]` driven by one vehicle.
@@ -204,6 +216,9 @@ pub struct Request {
     pub max_ride: Option<Time>,
     /// Features the vehicle must have.
     pub needs: u64,
+    /// The only vehicle that may serve it (index into `Problem::vehicles`): an elder already
+    /// on board when a plan is repaired.
+    pub vehicle: Option<usize>,
 }
 
 impl Request {
@@ -221,7 +236,14 @@ impl Request {
             priority,
             max_ride,
             needs,
+            vehicle: None,
         }
+    }
+
+    /// Whether vehicle `index` may serve it: it has the features, and the request is not
+    /// pinned to another.
+    pub fn allows(&self, index: usize, vehicle: &Vehicle) -> bool {
+        self.needs & !vehicle.features == 0 && self.vehicle.is_none_or(|v| v == index)
     }
 
     /// Every stop of every choice.
@@ -300,9 +322,19 @@ pub enum ProblemError {
         "request {0}: every choice needs legs of one delivery, or one pick-up then one drop-off, with stops of its own"
     )]
     Shape(String),
-    /// Negative load or service time.
-    #[error("stop {0} has a negative load or service time")]
+    /// Negative load, service time or cost of moving.
+    #[error("stop {0} has a negative load, service time or cost of moving")]
     Negative(String),
+    /// A request pinned to, or a stop kept for, a vehicle that does not exist.
+    #[error("{what} refers to vehicle {vehicle}, but there are {n}")]
+    VehicleRef {
+        /// Which stop or request.
+        what: String,
+        /// The bad index.
+        vehicle: usize,
+        /// Vehicles.
+        n: usize,
+    },
 }
 
 impl Problem {
@@ -353,12 +385,33 @@ impl Problem {
                     close: s.window.1,
                 });
             }
-            if s.service < 0 || s.load.0.iter().any(|l| *l < 0) {
+            if s.service < 0
+                || s.load.0.iter().any(|l| *l < 0)
+                || s.keep.is_some_and(|k| k.cost < 0)
+            {
                 errors.push(ProblemError::Negative(s.id.clone()));
+            }
+            if let Some(k) = s.keep
+                && k.vehicle >= self.vehicles.len()
+            {
+                errors.push(ProblemError::VehicleRef {
+                    what: format!("stop {}", s.id),
+                    vehicle: k.vehicle,
+                    n: self.vehicles.len(),
+                });
             }
         }
         let mut owner = vec![false; self.stops.len()];
         for (ix, r) in self.requests.iter().enumerate() {
+            if let Some(v) = r.vehicle
+                && v >= self.vehicles.len()
+            {
+                errors.push(ProblemError::VehicleRef {
+                    what: format!("request {}", r.id),
+                    vehicle: v,
+                    n: self.vehicles.len(),
+                });
+            }
             let mut ok = !r.choices.is_empty();
             for c in &r.choices {
                 ok &= !c.legs.is_empty() && c.slot.is_none_or(|s| s < self.slots.len());

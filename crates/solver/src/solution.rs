@@ -86,6 +86,9 @@ pub struct Objective {
     pub vehicles: usize,
     /// Travel cost plus fixed costs of the vehicles used.
     pub cost: Cost,
+    /// Cost of the stops served by another vehicle than the one that had them in the plan
+    /// being repaired (`Stop::keep`); weighed with `cost`.
+    pub disruption: Cost,
     /// Total time from departure to return, over all routes (earliest-start schedule).
     pub duration: Time,
 }
@@ -179,6 +182,13 @@ impl Solution {
             let s = Schedule::of(problem, r);
             o.vehicles += 1;
             o.cost += s.cost + problem.vehicles[r.vehicle].fixed_cost;
+            o.disruption += r
+                .stops
+                .iter()
+                .filter_map(|&x| problem.stops[x].keep)
+                .filter(|k| k.vehicle != r.vehicle)
+                .map(|k| k.cost)
+                .sum::<Cost>();
             o.duration += s.arrival - s.departure;
         }
         let left: std::collections::HashSet<usize> =

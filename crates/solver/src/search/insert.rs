@@ -55,16 +55,22 @@ pub(crate) fn best_placement(
 ) -> Option<Placement> {
     let v = &problem.vehicles[route.vehicle];
     let req = &problem.requests[problem.stops[leg[0]].request];
-    if req.needs & !v.features != 0 {
+    if !req.allows(route.vehicle, v) {
         return None;
     }
+    // Taking the leg's stops from the vehicle that had them costs the same at every position.
+    let moved: Cost = leg
+        .iter()
+        .map(|&s| super::route::moved_cost(&problem.stops[s], route.vehicle))
+        .sum();
     let m = &problem.matrix;
     let k = route.len();
     let mut best: Option<Placement> = None;
     let exact = route.exact || req.max_ride.is_some();
     // Candidates for the exact check, in scan order (ties then go to the earlier position).
     let mut candidates: Vec<Placement> = Vec::new();
-    let mut consider = |p: Placement, best: &mut Option<Placement>| {
+    let mut consider = |mut p: Placement, best: &mut Option<Placement>| {
+        p.delta += moved;
         if p.delta >= bound {
             return;
         }

@@ -57,8 +57,18 @@ impl Default for SolveParams {
     }
 }
 
-/// Everything that makes two empty vehicles interchangeable.
-type VehicleKey = (usize, usize, (i64, i64), [i64; 2], Option<i64>, u64, i64);
+/// Everything that makes two empty vehicles interchangeable (the last part: the vehicle itself
+/// when a request is pinned to it or a stop kept for it).
+type VehicleKey = (
+    usize,
+    usize,
+    (i64, i64),
+    [i64; 2],
+    Option<i64>,
+    u64,
+    i64,
+    Option<usize>,
+);
 
 /// What the operators share: neighbour lists and vehicle groups.
 pub(crate) struct Context {
@@ -93,11 +103,19 @@ impl Context {
             v.truncate(60);
             neighbours[a] = v;
         }
+        let mut named = vec![false; problem.vehicles.len()];
+        for v in problem.requests.iter().filter_map(|r| r.vehicle) {
+            named[v] = true;
+        }
+        for k in problem.stops.iter().filter_map(|s| s.keep) {
+            named[k.vehicle] = true;
+        }
         let mut kinds: Vec<VehicleKey> = Vec::new();
         let vehicle_kind = problem
             .vehicles
             .iter()
-            .map(|v| {
+            .enumerate()
+            .map(|(i, v)| {
                 let key = (
                     v.start,
                     v.end,
@@ -106,6 +124,7 @@ impl Context {
                     v.max_duration,
                     v.features,
                     v.fixed_cost,
+                    named[i].then_some(i),
                 );
                 kinds.iter().position(|k| *k == key).unwrap_or_else(|| {
                     kinds.push(key);
@@ -125,7 +144,14 @@ impl Context {
             .max()
             .unwrap_or(0);
         let fixed: Cost = problem.vehicles.iter().map(|v| v.fixed_cost).sum();
-        let penalty = 2 * max_arc * (n as Cost + 2) + fixed + 1;
+        // Serving one more request always beats any travel, any fleet and any disturbance.
+        let moves: Cost = problem
+            .stops
+            .iter()
+            .filter_map(|s| s.keep)
+            .map(|k| k.cost)
+            .sum();
+        let penalty = 2 * max_arc * (n as Cost + 2) + fixed + moves + 1;
         Context {
             neighbours,
             stops_at,
@@ -434,7 +460,7 @@ fn diagnose(
 ) -> UnassignedReason {
     let req = &problem.requests[request];
     let with_features: Vec<usize> = (0..problem.vehicles.len())
-        .filter(|&v| req.needs & !problem.vehicles[v].features == 0)
+        .filter(|&v| req.allows(v, &problem.vehicles[v]))
         .collect();
     if with_features.is_empty() {
         return UnassignedReason::NoVehicleWithFeatures;

@@ -28,10 +28,20 @@ pub(crate) struct RouteState {
     pub load: Vec<Load>,
     /// `max(load[0..=p])`.
     pub max_load_prefix: Vec<Load>,
-    /// Travel cost of the route.
+    /// Travel cost of the route, plus the cost of the stops it took from another vehicle
+    /// (`Stop::keep`).
     pub cost: Cost,
     /// Whether the route needs the exact (slow) check: ride times or a duration limit.
     pub exact: bool,
+}
+
+/// What serving `stop` with `vehicle` costs beyond the travel: its `keep` cost when the plan
+/// being repaired had it with another vehicle.
+#[inline]
+pub(crate) fn moved_cost(stop: &crate::problem::Stop, vehicle: usize) -> Cost {
+    stop.keep
+        .filter(|k| k.vehicle != vehicle)
+        .map_or(0, |k| k.cost)
 }
 
 impl RouteState {
@@ -76,9 +86,11 @@ impl RouteState {
         open.clear();
         open.push(v.shift.0);
         let mut initial = Load::ZERO;
+        let mut moved: Cost = 0;
         self.exact = v.max_duration.is_some();
         for &s in &self.stops {
             let st = &problem.stops[s];
+            moved += moved_cost(st, self.vehicle);
             self.loc.push(st.loc);
             self.svc.push(st.service);
             self.close.push(st.window.1);
@@ -103,7 +115,7 @@ impl RouteState {
         self.max_load_prefix.resize(n, Load::ZERO);
         self.es[0] = v.shift.0;
         self.cum[0] = 0;
-        self.cost = 0;
+        self.cost = moved;
         self.load[0] = initial;
         self.max_load_prefix[0] = initial;
         for p in 1..n {

@@ -38,6 +38,7 @@ pub fn random_problem(
             load: Load::seats(rng.random_range(1..4)),
             kind: StopKind::Delivery,
             request: id,
+            keep: None,
         });
         requests.push(Request::single(
             format!("r{id}"),
@@ -69,6 +70,7 @@ pub fn random_problem(
                 load: Load::seats(q),
                 kind,
                 request: id,
+                keep: None,
             });
         }
         requests.push(Request::single(
@@ -265,6 +267,7 @@ pub fn random_elder_day(
                     load,
                     kind,
                     request: e,
+                    keep: None,
                 });
                 stops.len() - 1
             };
@@ -307,6 +310,7 @@ pub fn random_elder_day(
             priority: rng.random_range(1..4),
             max_ride: Some(120),
             needs: 0,
+            vehicle: None,
         });
     }
     let n = pts.len();
