@@ -14,6 +14,7 @@ pub mod planning;
 pub mod problems;
 pub mod solve;
 pub mod travel;
+pub mod underway;
 pub mod values;
 
 pub use error::{DispatchError, FieldError, Fields, Problem};

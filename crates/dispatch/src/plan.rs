@@ -69,9 +69,9 @@ pub struct PlanInput {
 pub struct Layout {
     /// Matrix locations: vehicle starts, then sites, then distinct homes.
     pub points: Vec<Point>,
-    vehicle_loc: Vec<usize>,
-    site_loc: HashMap<i64, usize>,
-    home_loc: Vec<usize>,
+    pub(crate) vehicle_loc: Vec<usize>,
+    pub(crate) site_loc: HashMap<i64, usize>,
+    pub(crate) home_loc: Vec<usize>,
     /// The day's slots, in the order of the problem's slots.
     pub slots: Vec<SiteSlot>,
 }
@@ -86,14 +86,17 @@ pub enum RefusalReason {
     NoSiteForDose,
     /// The sites that give it have no slot open in the window.
     NoOpenSlot,
+    /// Picked up, but no ride home (or to the site) could be planned: the coordinator must act.
+    NoRideHome,
 }
 
 impl RefusalReason {
     /// Every reason, in order.
-    pub const ALL: [RefusalReason; 3] = [
+    pub const ALL: [RefusalReason; 4] = [
         RefusalReason::HomeVisit,
         RefusalReason::NoSiteForDose,
         RefusalReason::NoOpenSlot,
+        RefusalReason::NoRideHome,
     ];
 
     /// The stable code.
@@ -102,6 +105,7 @@ impl RefusalReason {
             RefusalReason::HomeVisit => "home_visit",
             RefusalReason::NoSiteForDose => "no_site_for_dose",
             RefusalReason::NoOpenSlot => "no_open_slot",
+            RefusalReason::NoRideHome => "no_ride_home",
         }
     }
 }
@@ -130,6 +134,15 @@ pub struct DayInstance {
     pub refused: Vec<Refused>,
     points: Vec<Point>,
     direct: HashMap<i64, i64>,
+    /// Per request: whether its first leg is a ride home (an elder at the site or on the way
+    /// home when a day under way is planned again).
+    pub(crate) returns_first: Vec<bool>,
+    /// Per request: its site when no slot says it (an elder on board to a site).
+    pub(crate) site_of: Vec<Option<i64>>,
+    /// The stops done or under way, per vehicle, that the plan keeps first (a day under way).
+    pub(crate) prefixes: Vec<PlannedRoute>,
+    /// Bookings finished or fully under way in the prefixes (served, and not in the problem).
+    pub(crate) finished: Vec<i64>,
 }
 
 fn key(p: Point) -> (u64, u64) {
@@ -293,6 +306,7 @@ impl Layout {
         let problem = vaxride_formats::json::build("plan", &doc)
             .expect("the planner builds only valid problems")
             .problem;
+        let n = booking_of.len();
         DayInstance {
             problem,
             booking_of,
@@ -301,6 +315,10 @@ impl Layout {
             refused,
             points: self.points.clone(),
             direct,
+            returns_first: vec![false; n],
+            site_of: vec![None; n],
+            prefixes: Vec::new(),
+            finished: Vec::new(),
         }
     }
 }
@@ -395,6 +413,20 @@ pub struct PlanResult {
 }
 
 impl DayInstance {
+    /// The slot of `site` that `at` falls in.
+    fn slot_at(&self, site: Option<i64>, at: TimeOfDay) -> Option<usize> {
+        let site = site?;
+        self.slots
+            .iter()
+            .position(|s| s.site_id == site && s.start <= at && at < s.end)
+    }
+
+    /// Whether request `r` carries an elder already picked up (on board, or waiting at the
+    /// site for the ride home).
+    fn picked_up(&self, r: usize) -> bool {
+        self.returns_first[r] || self.problem.requests[r].vehicle.is_some()
+    }
+
     /// Reads a solution of [`problem`](Self::problem) back into a plan.
     pub fn plan(&self, solution: &Solution) -> PlanResult {
         let p = &self.problem;
@@ -403,10 +435,22 @@ impl DayInstance {
         let mut rides: Vec<(i64, i64)> = Vec::new(); // (on board, direct)
         let mut picked: HashMap<(i64, bool), TimeOfDay> = HashMap::new();
         let mut driver_seconds = 0;
+        // A day under way: each vehicle's stops done or under way come first, as they were.
+        let mut prefix_of: HashMap<i64, &PlannedRoute> =
+            self.prefixes.iter().map(|r| (r.vehicle_id, r)).collect();
+        for r in &self.prefixes {
+            for s in r.stops.iter().filter(|s| s.kind == StopKind::DropSite) {
+                if let Some(k) = self.slot_at(s.site_id, s.start) {
+                    planned_in_slot[k] += 1;
+                }
+            }
+        }
         for route in &solution.routes {
             let schedule = Schedule::of(p, route);
-            driver_seconds += schedule.arrival - schedule.departure;
-            let mut stops = Vec::new();
+            let prefix = prefix_of.remove(&self.vehicle_of[route.vehicle]);
+            let departure = prefix.map_or(schedule.departure, |r| r.departure);
+            driver_seconds += schedule.arrival - departure;
+            let mut stops: Vec<PlannedStop> = prefix.map(|r| r.stops.clone()).unwrap_or_default();
             for v in &schedule.visits {
                 let stop = &p.stops[v.stop];
                 let req = &p.requests[stop.request];
@@ -422,7 +466,7 @@ impl DayInstance {
                             .map(|li| (ci, li))
                     })
                     .expect("every stop belongs to a leg");
-                let outbound = leg == 0;
+                let outbound = leg == 0 && !self.returns_first[stop.request];
                 let kind = match (outbound, stop.kind) {
                     (true, SolverStop::Pickup) => StopKind::PickupHome,
                     (true, _) => StopKind::DropSite,
@@ -432,9 +476,10 @@ impl DayInstance {
                 let slot = req.choices[choice].slot;
                 let site_id = slot
                     .map(|s| self.slots[s].site_id)
+                    .or(self.site_of[stop.request])
                     .filter(|_| matches!(kind, StopKind::DropSite | StopKind::PickupSite));
                 if kind == StopKind::DropSite
-                    && let Some(s) = slot
+                    && let Some(s) = slot.or_else(|| self.slot_at(site_id, v.start))
                 {
                     planned_in_slot[s] += 1;
                 }
@@ -460,10 +505,17 @@ impl DayInstance {
             }
             routes.push(PlannedRoute {
                 vehicle_id: self.vehicle_of[route.vehicle],
-                departure: schedule.departure,
+                departure,
                 arrival: schedule.arrival,
                 stops,
             });
+        }
+        // Vehicles with nothing more to do than what is under way.
+        let mut rest: Vec<&PlannedRoute> = prefix_of.into_values().collect();
+        rest.sort_by_key(|r| r.vehicle_id);
+        for r in rest {
+            driver_seconds += r.arrival - r.departure;
+            routes.push(r.clone());
         }
         let mut unserved: Vec<UnservedBooking> = self
             .refused
@@ -474,18 +526,33 @@ impl DayInstance {
             })
             .chain(solution.unassigned.iter().map(|u| UnservedBooking {
                 booking_id: self.booking_of[u.request],
-                reason: u.reason.code().to_string(),
+                // An elder already picked up: the coordinator must act, whatever the cause.
+                reason: if self.picked_up(u.request) {
+                    RefusalReason::NoRideHome.code().to_string()
+                } else {
+                    u.reason.code().to_string()
+                },
             }))
             .collect();
         unserved.sort_by_key(|u| u.booking_id);
+        unserved.dedup_by_key(|u| u.booking_id);
         let mut unserved_by_reason = BTreeMap::new();
         for u in &unserved {
             *unserved_by_reason.entry(u.reason.clone()).or_insert(0) += 1;
         }
         let count = rides.len().max(1) as i64;
+        // Bookings, not requests: a day under way may split one (on board, then home).
+        let requested: std::collections::BTreeSet<i64> = self
+            .booking_of
+            .iter()
+            .chain(self.refused.iter().map(|r| &r.booking_id))
+            .chain(&self.finished)
+            .copied()
+            .collect();
+        let left: std::collections::BTreeSet<i64> = unserved.iter().map(|u| u.booking_id).collect();
         let figures = Figures {
-            requested: self.booking_of.len() + self.refused.len(),
-            served: self.booking_of.len() - solution.unassigned.len(),
+            requested: requested.len(),
+            served: requested.len() - left.len(),
             unserved_by_reason,
             vehicles_used: routes.len(),
             driver_seconds,

@@ -16,6 +16,7 @@ use crate::model::Point;
 use crate::plan::{Layout, PlanInput, PlanResult};
 use crate::solve::{PlanOptions, SolvedDay, Stage, solve_day};
 use crate::travel::TravelTimes;
+use crate::underway::DayUnderWay;
 
 /// What the pipeline is doing, as reported to [`Progress::stage`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +143,9 @@ pub enum PlanError {
     /// input's fault).
     #[error("the plan failed its check ({0} problems)")]
     Check(usize),
+    /// Elders picked up whose ride the plan neither has nor names as unserved (a bug).
+    #[error("bookings {0:?} were picked up, and the plan neither carries them on nor says why")]
+    Stranded(Vec<i64>),
 }
 
 /// Plans a day: travel times between the plan's points from `times`, clusters solved alone
@@ -185,6 +189,55 @@ pub fn plan_day(
         return Err(PlanError::Check(errors.len()));
     }
     let result = solved.instance.plan(&solved.solution);
+    let geometry = geometry(times, input, &solved, &result);
+    Ok(CheckedPlan { result, geometry })
+}
+
+/// Plans the rest of a day under way ([`crate::underway`]): every stop done or under way stays
+/// first, as it was; the rest is solved again from the published plan (a warm start), each
+/// stop kept with its vehicle at `day.keep_cost` when given (a repair changes as little as it
+/// must), or free to move (a full re-plan). Checked by the independent checker, and by the
+/// invariant that every elder picked up has their ride planned or is named with the reason
+/// `no_ride_home`.
+pub fn plan_under_way(
+    input: &PlanInput,
+    day: &DayUnderWay,
+    times: &dyn TravelTimes,
+    options: PlanOptions,
+    budgets: &dyn Budgets,
+    progress: &dyn Progress,
+) -> Result<CheckedPlan, PlanError> {
+    progress.stage(PlanStage::Matrix, 5);
+    let layout = Layout::new(input);
+    let durations = times.durations(&layout.points);
+    progress.stage(PlanStage::Solving, 10);
+    let (instance, warm) = layout.instance_under_way(input, day, &durations);
+    let last = AtomicI64::new(10);
+    let mut budget = Reporting {
+        inner: budgets.budget(1.0),
+        span: (10.0, 95.0),
+        progress,
+        last: &last,
+    };
+    let params = vaxride_solver::SolveParams {
+        seed: options.seed,
+        ..vaxride_solver::SolveParams::default()
+    };
+    let solution = vaxride_solver::solve_from(&instance.problem, &warm, params, &mut budget);
+    progress.stage(PlanStage::Checking, 95);
+    if let Err(errors) = vaxride_solver::check(&instance.problem, &solution) {
+        return Err(PlanError::Check(errors.len()));
+    }
+    let result = instance.plan(&solution);
+    let stranded = crate::underway::stranded(input, day, &result);
+    if !stranded.is_empty() {
+        return Err(PlanError::Stranded(stranded));
+    }
+    let solved = SolvedDay {
+        instance,
+        solution,
+        clusters: Vec::new(),
+    };
     let geometry = geometry(times, input, &solved, &result);
     Ok(CheckedPlan { result, geometry })
 }

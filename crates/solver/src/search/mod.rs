@@ -364,7 +364,13 @@ fn start_from(problem: &Problem, routes: &mut [RouteState], initial: &[Route]) -
             .stops
             .iter()
             .copied()
-            .filter(|&s| s < problem.stops.len() && !std::mem::replace(&mut seen[s], true))
+            // A stop of a request this vehicle may not serve (features, a pin) is left out.
+            .filter(|&s| {
+                s < problem.stops.len()
+                    && problem.requests[problem.stops[s].request]
+                        .allows(r.vehicle, &problem.vehicles[r.vehicle])
+            })
+            .filter(|&s| !std::mem::replace(&mut seen[s], true))
             .collect();
         routes[r.vehicle].stops = stops;
     }
@@ -387,6 +393,10 @@ fn start_from(problem: &Problem, routes: &mut [RouteState], initial: &[Route]) -
             route.stops.retain(|&s| problem.stops[s].request != bad);
             routed[bad] = false;
         }
+    }
+    // A request out of one route is out of every route (its other legs too).
+    for route in routes.iter_mut() {
+        route.stops.retain(|&s| routed[problem.stops[s].request]);
     }
     // Requests that lost a leg on another route, and slots over capacity, go out too.
     for (q, req) in problem.requests.iter().enumerate() {
