@@ -457,3 +457,21 @@ pub async fn map_moves(b: &Browser, view: &str, lang: Lang) -> anyhow::Result<()
     );
     Ok(())
 }
+
+/// Writes `csv` to a file of its own (`name` tells the test's runs apart) and chooses it in
+/// the ledger form (`#csv-file`), then waits until it can be checked.
+pub async fn choose_csv(b: &Browser, name: &str, csv: &str) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("vaxride-browser-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join(format!("{name}.csv"));
+    std::fs::write(&file, csv)?;
+    b.wait_for("#csv-file")
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    b.wait_until("!document.getElementById('csv-check').disabled", 10)
+        .await?;
+    // The page has read it.
+    let _ = std::fs::remove_file(&file);
+    Ok(())
+}

@@ -6,7 +6,7 @@ use anyhow::Context;
 use serde_json::json;
 use vaxride_tests::{Lang, PHONE, browser, demo_server};
 
-use crate::common::{Api, count, day, lang_prefix, log_in, map_moves, set_value};
+use crate::common::{Api, choose_csv, count, day, lang_prefix, log_in, map_moves, set_value};
 
 /// The value of an input, as a number.
 async fn input_number(b: &vaxride_tests::Browser, css: &str) -> anyhow::Result<f64> {
@@ -186,17 +186,8 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         n = if lang == Lang::Zh { 41 } else { 42 },
         tomorrow = day(1)
     );
-    let dir = std::env::temp_dir().join(format!("vaxride-homes-{}-{code}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let file = dir.join("ledger.csv");
-    std::fs::write(&file, csv)?;
     b.wait_for("#nav-secretary-bookings").await?.click().await?;
-    b.wait_for("#csv-file")
-        .await?
-        .send_keys(&file.display().to_string())
-        .await?;
-    b.wait_until("!document.getElementById('csv-check').disabled", 10)
-        .await?;
+    choose_csv(&b, &format!("homes-{code}"), &csv).await?;
     b.wait_for("#csv-check").await?.click().await?;
     let row = b.wait_for("[data-testid=csv-match]").await?.text().await?;
     assert!(
@@ -225,7 +216,6 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         (lon - want_lon).abs() < 1e-6,
         "the ledger's elder lives at the matched address ({lang:?}): {found}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
     b.close().await?;
     Ok(())
 }

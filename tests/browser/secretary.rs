@@ -7,7 +7,7 @@ use fantoccini::Locator;
 use serde_json::json;
 use vaxride_tests::{DESKTOP, Lang, browser, demo_server};
 
-use crate::common::{Api, count, day, js_number, lang_prefix, log_in, set_value};
+use crate::common::{Api, choose_csv, count, day, js_number, lang_prefix, log_in, set_value};
 
 async fn flow(lang: Lang) -> anyhow::Result<()> {
     let code = lang_prefix(lang);
@@ -152,22 +152,10 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .replace("123.4105", "east")
         .replace(",walks,", ",flying,");
     let csv = format!("{header}\n{good}\n{broken}\n");
-    let dir = std::env::temp_dir().join(format!(
-        "vaxride-browser-{}-secretary-{code}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir)?;
-    let file = dir.join("ledger.csv");
-    std::fs::write(&file, csv)?;
 
     let bookings_before = count(&server, "SELECT COUNT(*) FROM bookings", &[]).await?;
     let elders_before = count(&server, "SELECT COUNT(*) FROM elders", &[]).await?;
-    b.wait_for("#csv-file")
-        .await?
-        .send_keys(&file.display().to_string())
-        .await?;
-    b.wait_until("!document.getElementById('csv-check').disabled", 10)
-        .await?;
+    choose_csv(&b, &format!("secretary-{code}"), &csv).await?;
     b.wait_for("#csv-check").await?.click().await?;
     b.wait_for("[data-testid=csv-error]").await?;
     // The text of one column of the error table, row by row.
@@ -236,17 +224,14 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .replace("13800000002", "13800000099")
         .replace("east", "123.4110")
         .replace(",flying,", ",walks,");
-    let fixed = dir.join("ledger-fixed.csv");
-    std::fs::write(&fixed, format!("{header}\n{good}\n{mended}\n"))?;
-    b.wait_for("#csv-file")
-        .await?
-        .send_keys(&fixed.display().to_string())
-        .await?;
-    b.wait_until(
-        "!document.getElementById('csv-check').disabled && !document.querySelector('#csv-result *')",
-        10,
+    choose_csv(
+        &b,
+        &format!("secretary-fixed-{code}"),
+        &format!("{header}\n{good}\n{mended}\n"),
     )
     .await?;
+    b.wait_until("!document.querySelector('#csv-result *')", 10)
+        .await?;
     b.wait_for("#csv-check").await?.click().await?;
     b.wait_until("!document.getElementById('csv-import').disabled", 20)
         .await?;
@@ -322,7 +307,6 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     b.check_page(&format!("secretary elders after a retirement ({lang:?})"))
         .await?;
     b.close().await?;
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
