@@ -65,9 +65,10 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     );
     entry.click().await?;
     b.wait_until(
-        "document.querySelectorAll('#plan-map path.faded').length === \
-         document.querySelectorAll('#plan-map path[data-testid^=route-]').length - \
-         document.querySelectorAll(`#plan-map path[data-testid=route-${document.querySelector('#plan-legend button[aria-pressed=true]').dataset.testid.slice(7)}]`).length",
+        "(() => { const on = document.querySelector('#plan-legend button[aria-pressed=true]').dataset.testid.slice(7);\
+           const all = [...document.querySelectorAll('#plan-map path[data-route]')];\
+           return all.some(p => !p.dataset.testid) \
+             && all.every(p => p.classList.contains('faded') === (p.dataset.route !== on)); })()",
         5,
     )
     .await

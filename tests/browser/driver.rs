@@ -69,6 +69,17 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         "#trip-map-{trip_id} [data-testid=trip-line-{trip_id}][data-road=yes]"
     ))
     .await?;
+    // The driver zooms in on it; reports to come must not undo that (issue 14 walk-through).
+    let view = format!("document.querySelector('#trip-map-{trip_id} .map-view')");
+    b.wait_until(&format!("{view}.dataset.zoom"), 20).await?;
+    let fitted = js_number(&b, &format!("Number({view}.dataset.zoom)")).await?;
+    b.wait_for(&format!("#trip-map-{trip_id} .leaflet-control-zoom-in"))
+        .await?
+        .click()
+        .await?;
+    b.wait_until(&format!("Number({view}.dataset.zoom) > {fitted}"), 5)
+        .await?;
+    let zoomed = js_number(&b, &format!("Number({view}.dataset.zoom)")).await?;
 
     b.wait_for(&format!("[data-testid=accept-{trip_id}]"))
         .await?
@@ -107,6 +118,11 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     b.set_offline(false).await?;
     b.wait_until("document.getElementById('queue-status').hidden", 40)
         .await?;
+    assert_eq!(
+        js_number(&b, &format!("Number({view}.dataset.zoom)")).await?,
+        zoomed,
+        "the trip's map keeps the driver's zoom through accept, arrived and picked up ({lang:?})"
+    );
     for event in ["arrived", "picked_up"] {
         let n = count(
             &server,

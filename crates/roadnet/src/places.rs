@@ -86,7 +86,10 @@ pub struct Geocoded<'a> {
 
 /// A label as compared whole: folded, without white space or a final `号`.
 fn key(s: &str) -> String {
-    let k: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let k: String = fold(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ',' | '，' | '、' | ';' | '；'))
+        .collect();
     k.trim_end_matches('号').to_string()
 }
 
@@ -333,7 +336,10 @@ impl Gazetteer {
             if let Some(p) = self
                 .search(&q, 5, bbox)
                 .into_iter()
-                .find(|p| key(&p.label) == want)
+                // A street alone matches only the whole text (else its number is looked for).
+                .find(|p| {
+                    key(&p.label) == want && (p.kind != PlaceKind::Street || k == parts.len())
+                })
             {
                 return Some(Geocoded {
                     place: p,
@@ -341,23 +347,69 @@ impl Gazetteer {
                 });
             }
         }
+        // A street named anywhere in the text (a district or city before it, a building or
+        // flat after it, no spaces between): the longest such name, then the house number
+        // written right after it.
         let whole = key(address);
         let inside = |p: &Place| {
             bbox.is_none_or(|b| p.lon >= b[0] && p.lon <= b[2] && p.lat >= b[1] && p.lat <= b[3])
         };
-        self.stored
+        let (street, at, len) = self
+            .stored
             .places
             .iter()
             .filter(|p| p.kind == PlaceKind::Street && inside(p))
-            .filter(|p| {
+            .filter_map(|p| {
                 let k = key(&p.label);
-                !k.is_empty() && whole.starts_with(&k)
+                let at = if k.is_empty() { None } else { whole.find(&k) }?;
+                Some((p, at, k.len()))
             })
-            .max_by_key(|p| key(&p.label).chars().count())
-            .map(|place| Geocoded {
-                place,
-                exact: false,
-            })
+            .max_by_key(|&(_, at, len)| (len, std::cmp::Reverse(at)))?;
+        let rest = &whole[at + len..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            // `12a` before `12`.
+            let letter = rest[digits.len()..]
+                .chars()
+                .next()
+                .filter(char::is_ascii_lowercase);
+            let numbers = letter
+                .map(|c| format!("{digits}{c}"))
+                .into_iter()
+                .chain(std::iter::once(digits.clone()));
+            for number in numbers {
+                let label = address_label(&street.label, &number);
+                let want = key(&label);
+                if let Some(p) = self
+                    .search(&label, 5, bbox)
+                    .into_iter()
+                    .find(|p| p.kind == PlaceKind::Address && key(&p.label) == want)
+                {
+                    return Some(Geocoded {
+                        place: p,
+                        exact: true,
+                    });
+                }
+            }
+        }
+        Some(Geocoded {
+            place: street,
+            exact: false,
+        })
+    }
+
+    /// What a search box shows for `query`: the fuzzy search's places, or, when it finds
+    /// nothing (a whole written address: `和平区正阳街110号3单元201`), the house or street the
+    /// address names, as the ledger matches it.
+    pub fn find(&self, query: &str, limit: usize, bbox: Option<[f64; 4]>) -> Vec<&Place> {
+        let found = self.search(query, limit, bbox);
+        if !found.is_empty() || limit == 0 {
+            return found;
+        }
+        self.geocode(query, bbox)
+            .map(|g| g.place)
+            .into_iter()
+            .collect()
     }
 
     /// The named street nearest `(lon, lat)` within `max_m` metres.
@@ -508,6 +560,33 @@ mod tests {
         let m = g.geocode("Hauptstrasse 12a", None).unwrap();
         assert_eq!((m.place.label.as_str(), m.exact), ("Hauptstraße 12a", true));
         assert!(g.geocode("天安门广场", None).is_none());
+        // A district before the street, a flat after the number, no spaces (as ledgers are
+        // typed); a city after a German address.
+        for written in [
+            "和平区北中街110号3单元201",
+            "沈阳市和平区北中街110号",
+            "北中街110号翠生小区",
+        ] {
+            let m = g.geocode(written, None).unwrap();
+            assert_eq!(
+                (m.place.label.as_str(), m.exact),
+                ("北中街110号", true),
+                "{written}"
+            );
+        }
+        let m = g
+            .geocode("Hauptstraße 12a, 69117 Heidelberg", None)
+            .unwrap();
+        assert_eq!((m.place.label.as_str(), m.exact), ("Hauptstraße 12a", true));
+        let m = g.geocode("和平区正阳街5号", None).unwrap();
+        assert_eq!((m.place.label.as_str(), m.exact), ("正阳街", false));
+        // The search box falls back to the same reading of a whole address.
+        let found: Vec<&str> = g
+            .find("北中街110号 翠生小区15号楼4单元501室", 8, None)
+            .iter()
+            .map(|p| p.label.as_str())
+            .collect();
+        assert_eq!(found, ["北中街110号"]);
         assert!(g.geocode("", None).is_none());
         assert!(
             g.geocode("北中街110号", Some([8.0, 49.0, 9.0, 50.0]))

@@ -294,6 +294,9 @@ export function plan(main, ctx) {
   const cancelBtn = h('button', { id: 'plan-cancel', type: 'button', hidden: true }, t('plan.cancel'));
   const progress = h('progress', { id: 'plan-progress', max: 100, value: 0, 'aria-labelledby': 'plan-stage' });
   const stage = h('p', { id: 'plan-stage', 'aria-live': 'polite' }, t('plan.idle'));
+  // While the page cannot reach the server during a run (it goes on there, and is followed
+  // again when the server answers).
+  const link = h('p', { id: 'plan-link', class: 'warn-text', role: 'status' });
   const best = h('p', { id: 'plan-best', class: 'muted' });
   const result = h('div', { id: 'plan-result' });
   const runErr = h('div', { id: 'plan-error', class: 'error', role: 'alert' });
@@ -376,12 +379,14 @@ export function plan(main, ctx) {
   }
 
   function closeStream() {
+    link.textContent = '';
     if (st.es) { st.es.close(); st.es = null; }
     cancelBtn.hidden = true;
     cancelBtn.onclick = null;
   }
 
   function showProgress(p) {
+    link.textContent = '';
     progress.value = p.percent || 0;
     progress.textContent = `${p.percent || 0}%`;
     stage.textContent = t('plan.stage', { stage: t(`stage.${p.stage}`), percent: p.percent || 0 });
@@ -394,7 +399,7 @@ export function plan(main, ctx) {
       field('plan-seconds', t('plan.seconds'), secs),
       runBtn, cancelBtn),
     runErr,
-    h('div', { class: 'progress-box' }, stage, progress, best));
+    h('div', { class: 'progress-box' }, stage, progress, best, link));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clear(runErr);
@@ -452,7 +457,8 @@ export function plan(main, ctx) {
     });
     es.onerror = () => {
       // The stream is re-opened by the browser; after the end it is closed above.
-      if (es.readyState === EventSource.CLOSED) { runBtn.disabled = false; st.es = null; }
+      if (es.readyState === EventSource.CLOSED) { runBtn.disabled = false; st.es = null; return; }
+      link.textContent = t('plan.reconnecting');
     };
   }
 
@@ -507,7 +513,7 @@ export function plan(main, ctx) {
       const i = routeIndex.get(f.properties.vehicle_id) ?? 0;
       overlay.addLayer(line(f.geometry.coordinates, {
         colour: colour(i), title: vehicleName.get(f.properties.vehicle_id) || `#${f.properties.vehicle_id}`,
-        attrs: { 'data-testid': `route-${f.properties.vehicle_id}` },
+        attrs: { 'data-testid': `route-${f.properties.vehicle_id}`, 'data-route': f.properties.vehicle_id },
       }));
     }
     const r = 5;
@@ -515,7 +521,8 @@ export function plan(main, ctx) {
       for (const stop of rt.stops) {
         if (stop.kind !== 'pickup_home') continue;
         overlay.addLayer(marker([stop.point.lon, stop.point.lat], 'elder', colour(i), r,
-          `${elderOf.get(stop.booking_id) || `#${stop.booking_id}`} · ${hhmm(stop.start)}`));
+          `${elderOf.get(stop.booking_id) || `#${stop.booking_id}`} · ${hhmm(stop.start)}`, null,
+          { 'data-route': rt.vehicle_id }));
       }
     });
     const reasonOf = new Map((p.unserved || []).map((u) => [u.booking_id, u.reason]));
@@ -533,8 +540,9 @@ export function plan(main, ctx) {
       const on = btn.getAttribute('aria-pressed') !== 'true';
       for (const b of legend.querySelectorAll('button[aria-pressed]')) b.setAttribute('aria-pressed', 'false');
       btn.setAttribute('aria-pressed', String(on));
-      for (const path of map.querySelectorAll('path[data-testid^=route-]')) {
-        path.classList.toggle('faded', on && path.dataset.testid !== `route-${vehicleId}`);
+      // The other routes' lines and their elders' markers.
+      for (const path of map.querySelectorAll('path[data-route]')) {
+        path.classList.toggle('faded', on && path.dataset.route !== String(vehicleId));
       }
     };
     const legend = h('ul', { class: 'legend', id: 'plan-legend' },

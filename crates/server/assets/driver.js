@@ -201,9 +201,15 @@ export function mount(main, ctx) {
     try {
       const road = Array.isArray(trip.geometry) && trip.geometry.length >= 2;
       const path = road ? trip.geometry : pts;
-      const key = JSON.stringify([path.length, trip.stops.map((x) => [x.lon, x.lat, x.done]), !!st.roads]);
+      // The same trip on the same roads: the same map (the driver's view kept), its stops
+      // recoloured as they are done.
+      const key = JSON.stringify([path.length, trip.stops.map((x) => [x.id, x.lon, x.lat]), !!st.roads]);
+      const colourOf = (x) => (x.done ? '#4d4d4d' : '#1f5fa8');
       const kept = st.maps.get(trip.id);
-      if (kept && kept.key === key) return kept.figure;
+      if (kept && kept.key === key) {
+        trip.stops.forEach((x, i) => kept.marks[i].setStyle({ fillColor: colourOf(x) }));
+        return kept.figure;
+      }
       const { figure, overlay } = mapFigure({
         id: `trip-map-${trip.id}`, label: t('driver.map_label', { n: trip.stops.length }),
         bbox: pad(bboxOf(path.concat(pts)), 0.15), roads: st.roads, size: 'small',
@@ -212,11 +218,13 @@ export function mount(main, ctx) {
         colour: '#1f5fa8', dashed: !road,
         attrs: { 'data-testid': `trip-line-${trip.id}`, 'data-road': road ? 'yes' : 'no' },
       }));
-      trip.stops.forEach((x, i) => {
+      const marks = trip.stops.map((x, i) => {
         const site = x.kind === 'drop_site' || x.kind === 'pickup_site';
-        overlay.addLayer(marker([x.lon, x.lat], site ? 'site' : 'elder', x.done ? '#4d4d4d' : '#1f5fa8', 6, `${i + 1}. ${x.address}`));
+        const m = marker([x.lon, x.lat], site ? 'site' : 'elder', colourOf(x), 6, `${i + 1}. ${x.address}`);
+        overlay.addLayer(m);
+        return m;
       });
-      st.maps.set(trip.id, { key, figure });
+      st.maps.set(trip.id, { key, figure, marks });
       return figure;
     } catch (e) {
       return null;

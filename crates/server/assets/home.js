@@ -127,7 +127,8 @@ export function homeFinder({ home, onPick, what = 'home' }) {
       onClick: (lon, lat) => lookUp(lon.toFixed(6), lat.toFixed(6), 'wgs84', true),
     });
     mapBox.append(view.figure);
-    drawMark(false);
+    // Editing an elder: their home, close up.
+    drawMark(true);
   });
 
   if (chosen) replace(chosenLine, t(w.point));

@@ -118,7 +118,7 @@ const SHAPES = { site: 'square', van: 'diamond', unserved: 'crossed', elder: 'ci
  * A point marker: circle (elder), square (site), diamond (van stop), crossed circle (unserved
  * elder), `r` pixels across at any zoom, with its title on hover or tap.
  */
-export function marker([lon, lat], kind, fill, r, title, testid) {
+export function marker([lon, lat], kind, fill, r, title, testid, attrs = {}) {
   const L = leaflet();
   const Cls = shapeClass(L);
   const unserved = kind === 'unserved';
@@ -126,7 +126,7 @@ export function marker([lon, lat], kind, fill, r, title, testid) {
     shape: SHAPES[kind] || 'circle', radius: r, fillColor: fill, fillOpacity: 1,
     color: unserved ? '#4d4d4d' : '#ffffff', weight: Math.max(r / 3, 1.5), opacity: 1,
   });
-  return tip(tag(layer, { 'data-testid': testid || (unserved ? 'unserved' : null) }), title);
+  return tip(tag(layer, { 'data-testid': testid || (unserved ? 'unserved' : null), ...attrs }), title);
 }
 
 /** A line along [lon, lat] points; `attrs` go on its SVG path. */

@@ -350,20 +350,24 @@ export function bookings(main, ctx) {
     checkBtn.disabled = true;
     try {
       const r = await api('POST', '/api/bookings/import?dry_run=true', { body: st.csvText, type: 'text/csv; charset=utf-8' });
-      if (!r.ok) {
-        const err = r.error || {};
-        throw new ApiError(400, err.code || 'invalid_input', err.message || '', err.fields);
-      }
-      csvResult.append(h('p', { class: 'ok-text' }, t('csv.ok', { n: r.rows })));
-      // Rows with an address and no coordinates: where the address was found, to confirm.
-      if (r.matches && r.matches.length) {
-        csvResult.append(table({ id: 'csv-matches' }, t('csv.matches', { n: r.matches.length }),
+      // Rows with an address and no coordinates: where the address was found, to confirm
+      // (shown with the other rows' problems too).
+      const matches = r.matches && r.matches.length
+        ? [table({ id: 'csv-matches' }, t('csv.matches', { n: r.matches.length }),
           [t('csv.row'), t('elder.address'), t('csv.matched')],
           r.matches.map((m) => h('tr', { 'data-testid': 'csv-match' },
             h('td', { class: 'num' }, m.row), h('td', {}, m.address),
             h('td', {}, m.label, m.exact ? null : h('span', { class: 'warn-text' }, ` · ${t('csv.street_only')}`))))),
-        h('p', { class: 'muted' }, t('csv.matches_hint')));
+        h('p', { class: 'muted' }, t('csv.matches_hint'))]
+        : [];
+      if (!r.ok) {
+        const err = r.error || {};
+        showCsvErrors(new ApiError(400, err.code || 'invalid_input', err.message || '', err.fields));
+        csvResult.append(...matches);
+        checkBtn.disabled = false;
+        return;
       }
+      csvResult.append(h('p', { class: 'ok-text' }, t('csv.ok', { n: r.rows })), ...matches);
       st.csvChecked = true;
       importBtn.disabled = false;
       importBtn.focus();

@@ -76,7 +76,7 @@ pub(crate) async fn import_csv(
         // page checking a file does not see a failed request.
         // What only the stored state shows (a new elder whose address was not found, a site
         // nobody has, a full slot) is checked by the import itself, rolled back.
-        let checked = match checked {
+        let report = match checked {
             Ok((entries, matches)) => match state
                 .store
                 .check_ledger(
@@ -88,19 +88,21 @@ pub(crate) async fn import_csv(
                 )
                 .await
             {
-                Ok(()) => Ok((entries, matches)),
-                Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_))) => Err(e.into()),
+                Ok(()) => DryRun {
+                    rows: entries.len(),
+                    ok: true,
+                    error: None,
+                    matches,
+                },
+                // The rows' problems, and where the others' addresses were found.
+                Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_))) => DryRun {
+                    rows: entries.len(),
+                    ok: false,
+                    error: Some(ApiError::from(e).body()),
+                    matches,
+                },
                 // Not the file's problem (out of scope, the database): the request's.
                 Err(e) => return Err(e.into()),
-            },
-            Err(e) => Err(e),
-        };
-        return Ok(HttpResponse::Ok().json(match checked {
-            Ok((entries, matches)) => DryRun {
-                rows: entries.len(),
-                ok: true,
-                error: None,
-                matches,
             },
             Err(e) => DryRun {
                 rows: 0,
@@ -108,7 +110,8 @@ pub(crate) async fn import_csv(
                 error: Some(e.body()),
                 matches: Vec::new(),
             },
-        }));
+        };
+        return Ok(HttpResponse::Ok().json(report));
     }
     let (entries, _) = checked?;
     let ids = state
@@ -185,6 +188,8 @@ fn read_ledger(
             name: r.name.clone(),
             phone: r.phone.clone(),
             home_from_address,
+            unmatched_address: (home.is_none() && !r.address.trim().is_empty())
+                .then(|| r.address.trim().to_string()),
             elder: home.map(|home| ElderInput {
                 name: r.name.clone(),
                 phone: r.phone.clone(),

@@ -5,8 +5,9 @@
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
+use vaxride_dispatch::FieldError;
 use vaxride_dispatch::model::Point;
-use vaxride_dispatch::values::check_text;
+use vaxride_dispatch::values::{check_text, parse_coordinate, parse_crs};
 use vaxride_roadnet::{Crs, DEFAULT_MAX_SNAP_M, PlaceKind};
 
 use crate::AppState;
@@ -34,8 +35,8 @@ pub(crate) struct Search {
     #[param(min_length = 1, max_length = 100)]
     q: String,
     /// Most results (1–20, default 8).
-    #[param(minimum = 1, maximum = 20)]
-    limit: Option<i64>,
+    #[param(minimum = 1, maximum = 20, value_type = Option<i64>)]
+    limit: Option<String>,
 }
 
 /// One place found.
@@ -70,10 +71,19 @@ pub(crate) async fn search(
     caller.require(BOOKERS)?;
     let query = q.q.trim();
     check_text(query, true, MAX_QUERY).map_err(|p| ApiError::field("q", p))?;
-    let limit = match q.limit {
-        None => DEFAULT_LIMIT,
-        Some(n @ 1..=MAX_LIMIT) => n,
-        Some(_) => return Err(ApiError::field("limit", problems::range(1, MAX_LIMIT))),
+    let limit = match q.limit.as_deref().map(str::trim) {
+        None | Some("") => DEFAULT_LIMIT,
+        Some(s) => match s.parse::<i64>() {
+            Ok(n @ 1..=MAX_LIMIT) => n,
+            Ok(_) => return Err(ApiError::field("limit", problems::range(1, MAX_LIMIT))),
+            Err(_) => {
+                let shown: String = s.chars().take(20).collect();
+                return Err(ApiError::field(
+                    "limit",
+                    problems::not_a_whole_number(shown, 1, MAX_LIMIT),
+                ));
+            }
+        },
     };
     let bbox = match caller.0.district_id {
         Some(d) => district_bbox(&state, d).await?,
@@ -85,7 +95,7 @@ pub(crate) async fn search(
     let query = query.to_string();
     let found = web::block(move || {
         net.places()
-            .search(&query, limit as usize, bbox)
+            .find(&query, limit as usize, bbox)
             .into_iter()
             .map(|p| Found {
                 kind: p.kind,
@@ -104,15 +114,15 @@ pub(crate) async fn search(
 #[into_params(parameter_in = Query)]
 pub(crate) struct At {
     /// Longitude in `crs`.
-    #[param(minimum = -180, maximum = 180)]
-    lon: f64,
+    #[param(minimum = -180, maximum = 180, value_type = f64)]
+    lon: Option<String>,
     /// Latitude in `crs`.
-    #[param(minimum = -90, maximum = 90)]
-    lat: f64,
+    #[param(minimum = -90, maximum = 90, value_type = f64)]
+    lat: Option<String>,
     /// The coordinate system of `lon`/`lat`: `wgs84` (default; GPS, OpenStreetMap), `gcj02`
     /// (AMap, Tencent) or `bd09` (Baidu).
     #[param(value_type = Option<crate::api::Crs>)]
-    crs: Option<Crs>,
+    crs: Option<String>,
 }
 
 /// What is at a point.
@@ -148,16 +158,31 @@ pub(crate) async fn at(
     q: web::Query<At>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(BOOKERS)?;
+    // Each parameter by the one parser of its value, each problem under its own name.
     let mut errors = Vec::new();
-    let given = Point {
-        lon: q.lon,
-        lat: q.lat,
+    let mut number = |name: &str, v: &Option<String>| match v.as_deref().map(str::trim) {
+        None | Some("") => {
+            errors.push(FieldError::new(name, problems::home_missing()));
+            None
+        }
+        Some(s) => parse_coordinate(s)
+            .map_err(|p| errors.push(FieldError::new(name, p)))
+            .ok(),
     };
-    given.validate("", &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+    let (lon, lat) = (number("lon", &q.lon), number("lat", &q.lat));
+    let crs = match q.crs.as_deref().map(str::trim) {
+        None | Some("") => Ok(Crs::default()),
+        Some(s) => parse_crs(s),
     }
-    let (lon, lat) = q.crs.unwrap_or_default().to_wgs84(q.lon, q.lat);
+    .map_err(|p| errors.push(FieldError::new("crs", p)))
+    .ok();
+    if let (Some(lon), Some(lat)) = (lon, lat) {
+        Point { lon, lat }.validate("", &mut errors);
+    }
+    let (Some(lon), Some(lat), Some(crs), true) = (lon, lat, crs, errors.is_empty()) else {
+        return Err(ApiError::invalid(errors));
+    };
+    let (lon, lat) = crs.to_wgs84(lon, lat);
     let point = Point { lon, lat };
     let net = state.network.clone();
     vaxride_dispatch::travel::check_home(net.as_deref(), point)

@@ -880,16 +880,45 @@ async fn homes_are_found_by_address_and_on_the_map() {
         (Some("正阳街"), Some("street"), 3),
         "{found}"
     );
-    for (uri, field) in [
-        ("/api/places?q=%20", "q"),
-        ("/api/places?q=a&limit=99", "limit"),
-        ("/api/places?q=a&limit=0", "limit"),
+    // A whole written address (a district before it, a flat after it) finds its house too.
+    let (_, found) = call!(
+        &app,
+        get(
+            "/api/places?q=%E5%92%8C%E5%B9%B3%E5%8C%BA%E6%AD%A3%E9%98%B3%E8%A1%97110%E5%8F%B7%203%E5%8F%B7%E6%A5%BC2%E5%8D%95%E5%85%83301%E5%AE%A4"
+        )
+    );
+    assert_eq!(found[0]["label"], "正阳街110号", "{found}");
+    // Every bad parameter is named, with the code of its value's one parser.
+    for (uri, field, code) in [
+        ("/api/places?q=%20", "q", "chars_between"),
+        ("/api/places?q=a&limit=99", "limit", "range"),
+        ("/api/places?q=a&limit=0", "limit", "range"),
+        ("/api/places?q=a&limit=abc", "limit", "not_a_whole_number"),
+        ("/api/places?q=a&limit=1e2", "limit", "not_a_whole_number"),
+        ("/api/places/at?lon=abc&lat=41.8", "lon", "not_a_number"),
+        ("/api/places/at?lat=41.8", "lon", "home_missing"),
+        ("/api/places/at?lon=123.4&lat=", "lat", "home_missing"),
+        (
+            "/api/places/at?lon=123.4&lat=41.8&crs=foo",
+            "crs",
+            "csv_bad_crs",
+        ),
+        (
+            "/api/places/at?lon=1e308&lat=41.8",
+            "lon",
+            "not_a_longitude",
+        ),
     ] {
         let (got, e) = call!(&app, get(uri));
+        let f = &e["error"]["fields"][0];
         assert_eq!(
-            (got, e["error"]["fields"][0]["field"].as_str()),
-            (400, Some(field)),
+            (got, f["field"].as_str(), f["code"].as_str()),
+            (400, Some(field), Some(code)),
             "{uri}: {e}"
+        );
+        assert!(
+            f["message"].as_str().unwrap_or("").len() < 200,
+            "{uri}: a short message: {e}"
         );
     }
     let (got, _) = call!(&app, req("GET", "/api/places?q=a", &None, None));
@@ -1044,7 +1073,9 @@ async fn the_dry_run_finds_what_the_import_would_refuse() {
             .iter()
             .any(|f| f["row"].as_i64() == Some(row) && f["code"] == code)
     };
-    assert!(at(2, "new_elder_needs_home"), "{report}");
+    assert!(at(2, "address_not_found"), "{report}");
+    // The rows that were found still show where.
+    assert_eq!(report["matches"][0]["row"], 1, "{report}");
     assert!(at(3, "no_site_named"), "{report}");
     assert!(
         !fields.iter().any(|f| f["row"].as_i64() == Some(1)),

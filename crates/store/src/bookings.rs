@@ -87,6 +87,9 @@ pub struct LedgerEntry {
     /// The home was found from the row's address (it had no coordinates): it makes a new
     /// elder, while an elder already on the roster keeps the roster's home and details.
     pub home_from_address: bool,
+    /// The address the row gave without coordinates, when the map has nothing it names: a new
+    /// elder is refused with `address_not_found` on it (an elder on the roster keeps their home).
+    pub unmatched_address: Option<String>,
     /// Site named in the row, if any.
     pub site_name: Option<String>,
     /// The booking (`elder_id` and `site_id` are filled in here).
@@ -286,6 +289,15 @@ impl Store {
                 }
                 (Some(id), None) => id,
                 (None, Some(e)) => insert_elder(&mut tx, scope, community, e, now).await?,
+                (None, None) if r.unmatched_address.is_some() => {
+                    let address = r.unmatched_address.as_deref().unwrap_or_default();
+                    errors.push(FieldError::cell(
+                        r.row,
+                        "address",
+                        problems::address_not_found(address),
+                    ));
+                    continue;
+                }
                 (None, None) => {
                     errors.push(FieldError::cell(
                         r.row,

@@ -556,6 +556,7 @@ async fn ledger(store: Store) {
             ..elder(name, 123.41, 41.8, Mobility::Walks)
         }),
         home_from_address: false,
+        unmatched_address: None,
         site_name: site.map(str::to_string),
         booking: booking(0),
     };

@@ -1,9 +1,6 @@
-//! The ledger's cell grammars: phone numbers, numbers, coordinate systems, mobility, dates as
-//! Excel writes them, time preferences or windows, yes or no (in Chinese or English).
-
-use std::str::FromStr;
-
-use vaxride_roadnet::Crs;
+//! The ledger's cell grammars: phone numbers, whole numbers, mobility, dates as Excel writes
+//! them, time preferences or windows, yes or no (in Chinese or English). Coordinates and their
+//! systems are read by `values::place`'s parsers, as everywhere.
 
 use crate::error::Problem;
 use crate::model::{Day, Mobility, TimePreference};
@@ -36,30 +33,10 @@ pub(super) fn parse_phone(s: &str) -> Result<String, Problem> {
     Ok(s.to_string())
 }
 
-pub(super) fn parse_number(s: &str) -> Result<f64, Problem> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(problems::not_a_number(s)),
-    }
-}
-
 pub(super) fn parse_int(s: &str, min: i64, max: i64) -> Result<i64, Problem> {
     match s.parse::<i64>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
         _ => Err(problems::not_a_whole_number(s, min, max)),
-    }
-}
-
-pub(super) fn parse_crs(s: &str) -> Result<Crs, Problem> {
-    if let Ok(crs) = Crs::from_str(s) {
-        return Ok(crs);
-    }
-    match key(s).as_str() {
-        "gps" | "天地图" | "osm" => Ok(Crs::Wgs84),
-        "高德" | "高德地图" | "amap" | "gaode" | "腾讯" | "腾讯地图" | "tencent" | "火星"
-        | "国测局" => Ok(Crs::Gcj02),
-        "百度" | "百度地图" | "baidu" => Ok(Crs::Bd09),
-        _ => Err(problems::csv_bad_crs(s)),
     }
 }
 

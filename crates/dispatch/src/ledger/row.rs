@@ -93,9 +93,13 @@ impl<'a> RowParser<'a> {
         let name = self.field(Col::Name, None, |s| Ok(s.to_string()));
         let phone = self.field(Col::Phone, None, parse_phone);
         let address = self.field(Col::Address, Some(String::new()), |s| Ok(s.to_string()));
-        let lon = self.field(Col::Lon, Some(None), |s| parse_number(s).map(Some));
-        let lat = self.field(Col::Lat, Some(None), |s| parse_number(s).map(Some));
-        let crs = self.field(Col::Crs, Some(Crs::Wgs84), parse_crs);
+        let lon = self.field(Col::Lon, Some(None), |s| {
+            crate::values::parse_coordinate(s).map(Some)
+        });
+        let lat = self.field(Col::Lat, Some(None), |s| {
+            crate::values::parse_coordinate(s).map(Some)
+        });
+        let crs = self.field(Col::Crs, Some(Crs::Wgs84), crate::values::parse_crs);
         let mobility = self.field(Col::Mobility, None, parse_mobility);
         let companions = self.field(Col::Companions, Some(0), |s| parse_int(s, 0, 3));
         let dose = self.field(Col::Dose, None, Dose::parse);

@@ -17,7 +17,7 @@ mod text;
 pub use calendar::{Day, Weekdays};
 pub use clock::{ClockTime, Window};
 pub use people::{Dose, Feature, Mobility, Role, Shot};
-pub use place::{Point, PointErrors};
+pub use place::{Point, PointErrors, parse_coordinate, parse_crs};
 pub use text::{REQUIRED_TEXT_PATTERN, TEXT_PATTERN, check_text};
 
 #[cfg(test)]
