@@ -42,6 +42,11 @@ pub enum StopState {
         /// When the driver reported it.
         at: TimeOfDay,
     },
+    /// The vehicle came and the elder was not there (a no-show): nobody boarded.
+    Missed {
+        /// When the driver reported it.
+        at: TimeOfDay,
+    },
 }
 
 /// One stop of a published route, with where it stands.
@@ -106,7 +111,7 @@ fn step(kind: StopKind) -> u8 {
 /// When a prefix stop's service ends: reported, or expected (not before `now`).
 fn ends(s: &StopUnderWay, now: TimeOfDay) -> TimeOfDay {
     match s.state {
-        StopState::Done { at } => at + BOARDING,
+        StopState::Done { at } | StopState::Missed { at } => at + BOARDING,
         _ => s.stop.start.max(now) + BOARDING,
     }
 }
@@ -161,7 +166,10 @@ impl Layout {
             if k == 0 {
                 continue;
             }
-            for s in &r.stops[..k] {
+            for s in r.stops[..k]
+                .iter()
+                .filter(|s| !matches!(s.state, StopState::Missed { .. }))
+            {
                 let c = came.entry(s.stop.booking_id).or_default();
                 let reached = step(s.stop.kind);
                 if reached < c.step {
@@ -544,7 +552,10 @@ pub fn stranded(input: &PlanInput, day: &DayUnderWay, plan: &PlanResult) -> Vec<
         if k > 0 && !kept {
             bad.extend(r.stops[..k].iter().map(|s| s.stop.booking_id));
         }
-        for s in &r.stops[..k] {
+        for s in r.stops[..k]
+            .iter()
+            .filter(|s| !matches!(s.state, StopState::Missed { .. }))
+        {
             let e = reached.entry(s.stop.booking_id).or_default();
             *e = (*e).max(step(s.stop.kind));
         }

@@ -418,3 +418,61 @@ fn a_step_a_driver_forgot_to_report_is_implied_by_a_later_one() {
     }
     panic!("no day with a ride home on another vehicle");
 }
+
+/// A no-show: the driver came, nobody boarded. The stop stays in the route as it was, nobody is
+/// carried for it, and the day goes on.
+#[test]
+fn a_no_show_is_kept_as_the_stop_it_was_and_carries_nobody() {
+    let mut input = day(5, 16, 3);
+    let plan = first_plan(&input);
+    let route = &plan.routes[0];
+    let pick = route
+        .stops
+        .iter()
+        .position(|s| s.kind == StopKind::PickupHome)
+        .expect("a pick-up");
+    let gone = route.stops[pick].booking_id;
+    let mut day = under_way(
+        &plan,
+        &HashMap::from([(route.vehicle_id, pick + 1)]),
+        false,
+        route.stops[pick].start + 60,
+        Some(600),
+    );
+    // As the store has it: the stop missed, the booking's later stops off the trip, the
+    // booking no longer planned.
+    for r in &mut day.routes {
+        r.stops
+            .retain(|s| s.stop.booking_id != gone || s.stop.kind == StopKind::PickupHome);
+        for s in &mut r.stops {
+            if s.stop.booking_id == gone {
+                s.state = StopState::Missed {
+                    at: s.stop.start + 30,
+                };
+            }
+        }
+    }
+    input.bookings.retain(|b| b.booking_id != gone);
+    let again = plan_under_way(
+        &input,
+        &day,
+        &StraightLines,
+        options(),
+        &Iterations(1500),
+        &Silent,
+    )
+    .expect("a checked plan");
+    let stops: Vec<StopKind> = again
+        .result()
+        .routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .filter(|s| s.booking_id == gone)
+        .map(|s| s.kind)
+        .collect();
+    assert_eq!(
+        stops,
+        [StopKind::PickupHome],
+        "only the visit that was made"
+    );
+}

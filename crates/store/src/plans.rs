@@ -4,11 +4,18 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
-use vaxride_dispatch::model::{BookingStatus, Day, Mobility};
-use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlanResult};
+use vaxride_dispatch::model::{BookingStatus, Day, Mobility, Point, Report, StopKind, TripStatus};
+use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlanResult, PlannedStop};
 use vaxride_dispatch::planning::CheckedPlan;
+use vaxride_dispatch::underway::{DayUnderWay, RouteUnderWay, StopState, StopUnderWay};
 
 use crate::elders::ELDER;
+
+/// The bookings a plan of a day not begun carries.
+const NOT_BEGUN: &str = "'booked', 'planned', 'unserved', 'confirmed'";
+/// The bookings a plan of a day under way carries: those not begun, and those on their way.
+const UNDER_WAY: &str = "'booked', 'planned', 'unserved', 'confirmed', 'driver_arrived', \
+                         'picked_up', 'at_site', 'return_picked_up'";
 use crate::error::Result;
 use crate::problems;
 use crate::{Scope, Store, StoreError};
@@ -91,11 +98,123 @@ impl Store {
     /// What planning a day works on: the district's live bookings that have not begun, its
     /// sites and its vehicles.
     pub async fn plan_input(&self, district: i64, day: &Day) -> Result<PlanInput> {
+        self.input(district, day, NOT_BEGUN).await
+    }
+
+    /// The day as it stands, when the district has a published plan for it: the bookings
+    /// still to serve or under way, and every active trip's stops with where they stand — done
+    /// (or missed: a no-show), under way (the driver is at the door, or driving to the next stop
+    /// of an accepted trip whose earlier stop is done), or open. `None` without a published plan.
+    /// The trips of earlier versions still holding stops done are part of it, in order. Times
+    /// are of the day (reports' Unix times less the day's start), as plans have them.
+    pub async fn day_under_way(
+        &self,
+        district: i64,
+        day: &Day,
+        now_unix: i64,
+    ) -> Result<Option<(PlanInput, DayUnderWay)>> {
+        let of_day = |t: i64| t - day.start_unix();
+        let published: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM plans WHERE district_id = $1 AND day = $2 AND status = 'published'",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        if published.is_none() {
+            return Ok(None);
+        }
+        let input = self.input(district, day, UNDER_WAY).await?;
+        let rows = sqlx::query(
+            "SELECT t.id AS trip_id, t.vehicle_id, t.status AS trip_status, ts.booking_id, ts.kind, \
+             ts.site_id, ts.lon, ts.lat, ts.planned, ts.done, ts.done_at, \
+             (SELECT COUNT(*) FROM reports r WHERE r.trip_stop_id = ts.id AND r.event = 'arrived') AS arrived \
+             FROM trips t JOIN plans p ON p.id = t.plan_id JOIN trip_stops ts ON ts.trip_id = t.id \
+             WHERE p.district_id = $1 AND p.day = $2 AND t.active = 1 AND ts.active = 1 \
+             AND t.status IN ('offered', 'accepted', 'done') \
+             ORDER BY t.vehicle_id, t.id, ts.position",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut routes: Vec<RouteUnderWay> = Vec::new();
+        let mut accepted: Vec<bool> = Vec::new();
+        for r in &rows {
+            let vehicle: i64 = r.try_get("vehicle_id")?;
+            let kind = StopKind::from_code(&r.try_get::<String, _>("kind")?)
+                .ok_or_else(|| StoreError::Database("bad stored stop kind".into()))?;
+            let planned: i64 = r.try_get("planned")?;
+            let done: Option<String> = r.try_get("done")?;
+            let done_at: Option<i64> = r.try_get("done_at")?;
+            let state = match (done.as_deref(), done_at) {
+                (Some(d), at) if d == Report::NoShow.code() => StopState::Missed {
+                    at: at.map_or(planned, of_day),
+                },
+                (Some(_), at) => StopState::Done {
+                    at: at.map_or(planned, of_day),
+                },
+                (None, _) if r.try_get::<i64, _>("arrived")? > 0 => StopState::UnderWay,
+                (None, _) => StopState::Open,
+            };
+            if routes.last().is_none_or(|x| x.vehicle_id != vehicle) {
+                routes.push(RouteUnderWay {
+                    vehicle_id: vehicle,
+                    departure: planned,
+                    stops: Vec::new(),
+                });
+                accepted.push(false);
+            }
+            if r.try_get::<String, _>("trip_status")? == TripStatus::Accepted.code() {
+                *accepted.last_mut().expect("a route") = true;
+            }
+            routes
+                .last_mut()
+                .expect("a route")
+                .stops
+                .push(StopUnderWay {
+                    stop: PlannedStop {
+                        booking_id: r.try_get("booking_id")?,
+                        kind,
+                        site_id: r.try_get("site_id")?,
+                        point: Point {
+                            lon: r.try_get("lon")?,
+                            lat: r.try_get("lat")?,
+                        },
+                        arrival: planned,
+                        start: planned,
+                    },
+                    state,
+                });
+        }
+        // An accepted trip that has begun is driving to its first stop still open.
+        for (route, accepted) in routes.iter_mut().zip(accepted) {
+            let k = route
+                .stops
+                .iter()
+                .take_while(|s| s.state != StopState::Open)
+                .count();
+            if accepted && k > 0 && k < route.stops.len() {
+                route.stops[k].state = StopState::UnderWay;
+            }
+        }
+        Ok(Some((
+            input,
+            DayUnderWay {
+                now: of_day(now_unix),
+                routes,
+                keep_cost: None,
+            },
+        )))
+    }
+
+    /// The district's bookings of the day in `statuses` (an SQL list), its sites and vehicles.
+    async fn input(&self, district: i64, day: &Day, statuses: &str) -> Result<PlanInput> {
         let rows = sqlx::query(sql!(
             "SELECT b.id AS booking_id, b.window_from, b.window_to, b.site_id, b.return_wanted, \
              b.dwell_minutes, b.status, {ELDER} FROM bookings b JOIN elders e ON e.id = b.elder_id \
              JOIN communities c ON c.id = b.community_id \
-             WHERE c.district_id = $1 AND b.day = $2 AND b.status IN ('booked', 'planned', 'unserved', 'confirmed') \
+             WHERE c.district_id = $1 AND b.day = $2 AND b.status IN ({statuses}) \
              ORDER BY b.id"
         ))
         .bind(district)

@@ -1588,3 +1588,126 @@ both!(
     planning_jobs_are_a_durable_queue_on_both_databases,
     job_queue
 );
+
+/// A day under way read as it stands (issue 15): after the driver picked the first elder up,
+/// her booking is carried (on her way), her stop is done and the driver's next stop is under way;
+/// the other vehicle's stops are open. Planned again from there, she is dropped by the same
+/// vehicle and, wanting it, brought home.
+async fn day_under_way(store: Store) {
+    let w = world(&store).await;
+    let batch: Vec<NewBooking> = w.elders_a.iter().map(|&e| booking(e)).collect();
+    store
+        .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .day_under_way(w.district, &day(), day().start_unix() + 9 * 3600)
+            .await
+            .unwrap()
+            .is_none(),
+        "no published plan: nothing under way"
+    );
+    let input = store.plan_input(w.district, &day()).await.unwrap();
+    let plan_id = store
+        .save_plan(w.district, &day(), &plan(&input, 300), NOW)
+        .await
+        .unwrap();
+    store
+        .publish_plan(w.coordinator, plan_id, NOW + 10)
+        .await
+        .unwrap();
+    // A driver with a trip.
+    let mut with_trip = None;
+    for &d in &w.drivers {
+        let driver = Scope::Driver {
+            district: w.district,
+            driver: d,
+        };
+        if let Some(t) = store
+            .trips(driver, Some(day().as_str()))
+            .await
+            .unwrap()
+            .first()
+        {
+            with_trip = Some((driver, t.clone()));
+            break;
+        }
+    }
+    let (driver, trip) = with_trip.expect("a driver with a trip");
+    store
+        .respond(driver, trip.id, true, NOW + 20)
+        .await
+        .unwrap();
+    let first = &trip.stops[0];
+    for r in [Report::Arrived, Report::PickedUp] {
+        store.report(driver, first.id, r, NOW + 30).await.unwrap();
+    }
+    let (input, day_now) = store
+        .day_under_way(w.district, &day(), day().start_unix() + 9 * 3600)
+        .await
+        .unwrap()
+        .expect("a published plan");
+    assert!(
+        input
+            .bookings
+            .iter()
+            .any(|b| b.booking_id == first.booking_id),
+        "the elder on her way is carried: {:?}",
+        input.bookings
+    );
+    let vehicle = trip.vehicle_id;
+    let mine = day_now
+        .routes
+        .iter()
+        .find(|r| r.vehicle_id == vehicle)
+        .expect("the driver's route");
+    assert!(matches!(
+        mine.stops[0].state,
+        vaxride_dispatch::underway::StopState::Done { at } if at == NOW + 30 - day().start_unix()
+    ));
+    if mine.stops.len() > 1 {
+        assert_eq!(
+            mine.stops[1].state,
+            vaxride_dispatch::underway::StopState::UnderWay,
+            "driving to the next stop"
+        );
+    }
+    assert!(
+        day_now
+            .routes
+            .iter()
+            .filter(|r| r.vehicle_id != vehicle)
+            .flat_map(|r| &r.stops)
+            .all(|s| s.state == vaxride_dispatch::underway::StopState::Open),
+        "the trip not accepted has not begun"
+    );
+    let again = vaxride_dispatch::planning::plan_under_way(
+        &input,
+        &day_now,
+        &StraightLines,
+        PlanOptions::default(),
+        &Iterations(600),
+        &Silent,
+    )
+    .expect("a checked plan with nobody stranded");
+    let carried = |kind: StopKind| {
+        again
+            .result()
+            .routes
+            .iter()
+            .find(|r| {
+                r.stops
+                    .iter()
+                    .any(|s| s.booking_id == first.booking_id && s.kind == kind)
+            })
+            .map(|r| r.vehicle_id)
+    };
+    assert_eq!(carried(StopKind::DropSite), Some(vehicle));
+    assert!(carried(StopKind::DropHome).is_some(), "and home again");
+}
+
+both!(
+    a_day_under_way_is_read_as_it_stands_on_both_databases,
+    day_under_way
+);

@@ -77,17 +77,27 @@ impl Day {
 
     /// ISO weekday, 1 = Monday … 7 = Sunday.
     pub fn weekday(&self) -> u32 {
+        // 1970-01-01 was a Thursday.
+        ((self.days_since_epoch() + 3).rem_euclid(7) + 1) as u32
+    }
+
+    /// The Unix time of the day's start (00:00 UTC): a Unix time minus it is the time of day
+    /// the plans use.
+    pub fn start_unix(&self) -> i64 {
+        self.days_since_epoch() * 86_400
+    }
+
+    /// Days since 1970-01-01, by the civil-from-days inverse.
+    fn days_since_epoch(&self) -> i64 {
         let y: i64 = self.0[0..4].parse().expect("checked");
         let m: i64 = self.0[5..7].parse().expect("checked");
         let d: i64 = self.0[8..10].parse().expect("checked");
-        // Days since 1970-01-01 (a Thursday), by the civil-from-days inverse.
         let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
         let doy = (153 * m + 2) / 5 + d - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
-        ((days + 3).rem_euclid(7) + 1) as u32
+        era * 146_097 + doe - 719_468
     }
 }
 

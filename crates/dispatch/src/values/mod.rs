@@ -123,6 +123,25 @@ mod tests {
         assert!(serde_json::from_str::<Window>("[-1,28800]").is_err());
     }
 
+    /// A day's start and the day of a Unix time agree, across leap years and centuries.
+    #[test]
+    fn a_day_starts_where_its_unix_times_begin() {
+        assert_eq!(Day::parse("2000-01-02").unwrap().start_unix(), 946_771_200);
+        for t in [
+            0i64,
+            951_782_400,
+            1_650_000_000,
+            4_102_444_800,
+            7_258_118_399,
+        ] {
+            let Some(d) = Day::from_unix(t) else { continue };
+            let start = d.start_unix();
+            assert!(start <= t && t < start + 86_400, "{t}: {}", d.as_str());
+            assert_eq!(Day::from_unix(start), Some(d.clone()));
+            assert_ne!(Day::from_unix(start - 1).as_ref(), Some(&d));
+        }
+    }
+
     #[test]
     fn weekdays_shots_roles() {
         let w = Weekdays::parse("531").unwrap();
