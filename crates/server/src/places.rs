@@ -114,10 +114,10 @@ pub(crate) async fn search(
 #[into_params(parameter_in = Query)]
 pub(crate) struct At {
     /// Longitude in `crs`.
-    #[param(minimum = -180, maximum = 180, value_type = f64)]
+    #[param(minimum = -180, maximum = 180, value_type = f64, required = true)]
     lon: Option<String>,
     /// Latitude in `crs`.
-    #[param(minimum = -90, maximum = 90, value_type = f64)]
+    #[param(minimum = -90, maximum = 90, value_type = f64, required = true)]
     lat: Option<String>,
     /// The coordinate system of `lon`/`lat`: `wgs84` (default; GPS, OpenStreetMap), `gcj02`
     /// (AMap, Tencent) or `bd09` (Baidu).

@@ -59,6 +59,19 @@ async fn openapi_document_covers_every_route() {
         doc["openapi"]
     );
     let paths = doc["paths"].as_object().expect("paths");
+    // Parameters read as text (so that each bad one is named) are still documented as the
+    // numbers they are, and required.
+    let at = paths["/api/places/at"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    for name in ["lon", "lat"] {
+        let p = at.iter().find(|p| p["name"] == name).expect(name);
+        assert_eq!(
+            (p["required"].as_bool(), p["schema"]["type"].as_str()),
+            (Some(true), Some("number")),
+            "{p}"
+        );
+    }
 
     // Every registered route is documented, with its path parameters and the session rule.
     for &(method, path) in ROUTES {
