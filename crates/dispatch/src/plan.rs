@@ -153,6 +153,12 @@ impl Layout {
     /// Lists the matrix points: vehicle starts, sites open that day, homes (elders at one
     /// address share a point).
     pub fn new(input: &PlanInput) -> Layout {
+        Layout::with_places(input, &[])
+    }
+
+    /// The points of [`Layout::new`], then `places` not among them (where vehicles are when a
+    /// day under way is planned again: the home of an elder already brought back, say).
+    pub fn with_places(input: &PlanInput, places: &[Point]) -> Layout {
         let mut points = Vec::new();
         let mut index: HashMap<(u64, u64), usize> = HashMap::new();
         let mut at = |p: Point, points: &mut Vec<Point>| {
@@ -181,6 +187,9 @@ impl Layout {
             .iter()
             .map(|b| at(b.home, &mut points))
             .collect();
+        for &p in places {
+            at(p, &mut points);
+        }
         Layout {
             points,
             vehicle_loc,

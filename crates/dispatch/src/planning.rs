@@ -208,7 +208,7 @@ pub fn plan_under_way(
     progress: &dyn Progress,
 ) -> Result<CheckedPlan, PlanError> {
     progress.stage(PlanStage::Matrix, 5);
-    let layout = Layout::new(input);
+    let layout = Layout::with_places(input, &crate::underway::where_vehicles_are(day));
     let durations = times.durations(&layout.points);
     progress.stage(PlanStage::Solving, 10);
     let (instance, warm) = layout.instance_under_way(input, day, &durations);

@@ -124,11 +124,19 @@ fn prefix_len(r: &RouteUnderWay) -> usize {
         .count()
 }
 
+/// Where each vehicle with stops done or under way is after them: the places a layout of the
+/// day under way needs beside the plan's ([`Layout::with_places`]).
+pub fn where_vehicles_are(day: &DayUnderWay) -> Vec<Point> {
+    day.routes
+        .iter()
+        .filter_map(|r| r.stops[..prefix_len(r)].last().map(|s| s.stop.point))
+        .collect()
+}
+
 impl Layout {
     /// The problem of the rest of a day under way, on the caller's matrix over
-    /// [`points`](Self::points) (a layout of the day's `input`: every place a vehicle can be
-    /// after its prefix, a home, a site or its start, is one of them), and the published stops
-    /// still to come as a warm start.
+    /// [`points`](Self::points) (a layout of the day's `input` with
+    /// [`where_vehicles_are`]), and the published stops still to come as a warm start.
     pub fn instance_under_way(
         &self,
         input: &PlanInput,

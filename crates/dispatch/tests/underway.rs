@@ -476,3 +476,44 @@ fn a_no_show_is_kept_as_the_stop_it_was_and_carries_nobody() {
         "only the visit that was made"
     );
 }
+
+/// A vehicle that has just brought an elder home (her booking finished, so no longer among
+/// the day's bookings) leaves from her home, not from its depot.
+#[test]
+fn a_vehicle_leaves_from_where_its_last_stop_was() {
+    use vaxride_dispatch::plan::Layout;
+    use vaxride_dispatch::travel::TravelTimes;
+    use vaxride_dispatch::underway::where_vehicles_are;
+    let mut input = day(9, 16, 3);
+    let plan = first_plan(&input);
+    let (route, k) = plan
+        .routes
+        .iter()
+        .find_map(|r| {
+            r.stops
+                .iter()
+                .position(|s| s.kind == StopKind::DropHome)
+                .map(|k| (r, k))
+        })
+        .expect("a ride home");
+    let home = route.stops[k].point;
+    let done_with = route.stops[k].booking_id;
+    input.bookings.retain(|b| b.booking_id != done_with);
+    let day = under_way(
+        &plan,
+        &HashMap::from([(route.vehicle_id, k + 1)]),
+        false,
+        route.stops[k].start + 120,
+        None,
+    );
+    let layout = Layout::with_places(&input, &where_vehicles_are(&day));
+    let durations = StraightLines.durations(&layout.points);
+    let (inst, _) = layout.instance_under_way(&input, &day, &durations);
+    let v = input
+        .vehicles
+        .iter()
+        .position(|v| v.id == route.vehicle_id)
+        .expect("the vehicle");
+    assert_eq!(layout.points[inst.problem.vehicles[v].start], home);
+    assert!(inst.problem.vehicles[v].shift.0 >= route.stops[k].start + 120);
+}
