@@ -114,8 +114,29 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .await?;
     save(&b).await?;
 
-    // 2. A tap on the map: the home goes on the nearest road and the street is named.
+    // 2. A tap on the map: the home goes on the nearest road and the street is named. First
+    // the language is switched there and back: the open form and what was typed stay.
     open_form(&b, &format!("Map {code}")).await?;
+    set_value(&b, "#elder-phone", "13800000077").await?;
+    let (other, back) = match lang {
+        Lang::Zh => ("en", "zh-CN"),
+        Lang::En => ("zh-CN", "en"),
+    };
+    for to in [other, back] {
+        set_value(&b, "#lang-select", to).await?;
+        b.wait_until(&format!("document.documentElement.lang === '{to}'"), 5)
+            .await?;
+        b.wait_until(
+            &format!(
+                "document.getElementById('elder-form') \
+                 && document.getElementById('elder-name').value === 'Map {code}' \
+                 && document.getElementById('elder-phone').value === '13800000077'"
+            ),
+            5,
+        )
+        .await
+        .with_context(|| format!("the form and its values survive switching to {to}"))?;
+    }
     b.wait_for("[data-testid=home-map-view]")
         .await?
         .click()

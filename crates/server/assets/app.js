@@ -96,7 +96,34 @@ function renderHeader() {
   out.hidden = !app.me;
 }
 
-function render() {
+// What is typed or open on the page, so that switching the language (which draws the page
+// again) loses none of it: the values of the controls that have ids, the folded sections that
+// are open, and what the view itself says it has open (`ctx.remember`).
+function kept() {
+  const values = [...document.querySelectorAll('#main input[id], #main select[id], #main textarea[id]')]
+    .filter((el) => !['password', 'file', 'hidden'].includes(el.type))
+    .map((el) => [el.id, el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value]);
+  const open = [...document.querySelectorAll('#main details[open] > form[id]')].map((f) => f.id);
+  return { values, open, view: app.remember ? app.remember() : null };
+}
+
+function restore(k) {
+  for (const id of k.open) {
+    const d = document.getElementById(id)?.closest('details');
+    if (d) d.open = true;
+  }
+  for (const [id, v] of k.values) {
+    const el = document.getElementById(id);
+    if (!el) continue;
+    const checkable = el.type === 'checkbox' || el.type === 'radio';
+    if (checkable ? el.checked === v : el.value === v) continue;
+    if (checkable) el.checked = v; else el.value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+}
+
+function render(k = null) {
   let route = location.hash.replace(/^#\/?/, '');
   if (!ROUTES[route]) route = home(app.me);
   const def = ROUTES[route];
@@ -109,6 +136,7 @@ function render() {
     try { app.unmount(); } catch (e) { /* a view that failed to clean up must not block the next */ }
   }
   app.route = route;
+  app.remember = null;
   renderHeader();
   const main = clear(document.getElementById('main'));
   main.dataset.view = route;
@@ -118,6 +146,10 @@ function render() {
     notify,
     go,
     forced: mustChange(app.me),
+    // What the page had open before the language changed (else null), and how a view says
+    // what it has open.
+    kept: k && k.view,
+    remember: (fn) => { app.remember = fn; },
     // The one-time password is replaced: on to the role's own pages.
     done: () => {
       app.me = { ...app.me, must_change_password: false };
@@ -184,7 +216,11 @@ async function logout() {
 async function start() {
   document.getElementById('lang-select').addEventListener('change', (ev) => setLang(ev.target.value));
   document.getElementById('logout').addEventListener('click', logout);
-  onLangChange(() => render());
+  onLangChange(() => {
+    const k = app.route && app.route === location.hash.replace(/^#\/?/, '') ? kept() : null;
+    render(k);
+    if (k) restore(k);
+  });
   onApi('password_change_required', () => {
     if (app.me && !mustChange(app.me)) {
       app.me = { ...app.me, must_change_password: true };

@@ -172,6 +172,9 @@ export function elders(main, ctx) {
       field('elder-search', t('elders.search'), search),
       h('button', { id: 'elder-add', type: 'button', class: 'primary', onclick: () => openForm(null) }, t('elders.add'))),
     formBox, list);
+  // A form open when the language changes is open again (its values come back by id).
+  ctx.remember(() => (editing ? { elder: editing } : null));
+  if (ctx.kept && ctx.kept.elder) openForm(ctx.kept.elder.id ? ctx.kept.elder : null);
   load();
   return () => clearTimeout(timer);
 }
