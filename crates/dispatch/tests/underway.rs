@@ -13,7 +13,9 @@ use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlanResult};
 use vaxride_dispatch::planning::{Iterations, Silent, plan_day, plan_under_way};
 use vaxride_dispatch::solve::PlanOptions;
 use vaxride_dispatch::travel::StraightLines;
-use vaxride_dispatch::underway::{DayUnderWay, RouteUnderWay, StopState, StopUnderWay};
+use vaxride_dispatch::underway::{
+    Changes, DayUnderWay, RouteUnderWay, StopRef, StopState, StopUnderWay, changes,
+};
 use vaxride_dispatch::values::{Shot, Weekdays};
 
 const H: i64 = 3600;
@@ -138,44 +140,6 @@ fn first_plan(input: &PlanInput) -> PlanResult {
         .clone()
 }
 
-/// Vehicles whose stops still to come changed, between two plans.
-fn disturbed(before: &PlanResult, after: &PlanResult, day: &DayUnderWay) -> usize {
-    let rest = |p: &PlanResult, v: i64| -> Vec<(i64, StopKind)> {
-        let skip = day
-            .routes
-            .iter()
-            .find(|r| r.vehicle_id == v)
-            .map_or(0, |r| {
-                r.stops
-                    .iter()
-                    .take_while(|s| s.state != StopState::Open)
-                    .count()
-            });
-        p.routes
-            .iter()
-            .find(|r| r.vehicle_id == v)
-            .map(|r| {
-                r.stops
-                    .iter()
-                    .skip(skip)
-                    .map(|s| (s.booking_id, s.kind))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut ids: Vec<i64> = before
-        .routes
-        .iter()
-        .chain(&after.routes)
-        .map(|r| r.vehicle_id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.iter()
-        .filter(|&&v| rest(before, v) != rest(after, v))
-        .count()
-}
-
 #[test]
 fn an_elder_dropped_at_the_site_keeps_her_ride_home_when_the_day_is_planned_again() {
     let input = day(7, 16, 3);
@@ -287,8 +251,51 @@ fn a_repair_of_an_unchanged_day_disturbs_nobody_and_serves_as_many() {
     let r = again.result();
     assert!(r.figures.served >= plan.figures.served);
     if r.figures.served == plan.figures.served {
-        assert_eq!(disturbed(&plan, r, &day), 0, "nothing moved");
+        let c = changes(&day, r, 600);
+        assert!(
+            c.vehicles
+                .iter()
+                .all(|v| v.added.is_empty() && v.removed.is_empty()),
+            "{c:?}"
+        );
     }
+}
+
+/// The changes a plan makes are what moved: a stop taken from one vehicle is removed there and
+/// added to the other; a pick-up moved beyond the tolerance is retimed, counted in minutes.
+#[test]
+fn changes_name_what_moved() {
+    let input = day(3, 20, 4);
+    let plan = first_plan(&input);
+    let day = under_way(&plan, &HashMap::new(), false, 7 * H, None);
+    assert_eq!(changes(&day, &plan, 600), Changes::default());
+    let mut after = plan.clone();
+    // The first route's first stop goes to the second route, and the second route's first
+    // pick-up is 25 minutes later.
+    let moved = after.routes[0].stops.remove(0);
+    after.routes[1].stops.push(moved.clone());
+    let late = after.routes[1]
+        .stops
+        .iter_mut()
+        .find(|s| s.kind == StopKind::PickupHome)
+        .expect("a pick-up");
+    late.start += 25 * 60;
+    let c = changes(&day, &after, 600);
+    assert_eq!(c.disturbed, 2, "{c:?}");
+    let of = |v: i64| {
+        c.vehicles
+            .iter()
+            .find(|x| x.vehicle_id == v)
+            .expect("changed")
+    };
+    let what = StopRef {
+        booking_id: moved.booking_id,
+        kind: moved.kind,
+    };
+    assert_eq!(of(plan.routes[0].vehicle_id).removed, [what]);
+    assert_eq!(of(plan.routes[1].vehicle_id).added, [what]);
+    assert_eq!(of(plan.routes[1].vehicle_id).retimed.len(), 1);
+    assert_eq!(c.moved_minutes, 15, "25 minutes, 10 of them tolerated");
 }
 
 /// Random days at a random time of the day, every stop planned to be over by then done, the
