@@ -25,9 +25,14 @@ use vaxride_solver::{Choice, Keep, Load, Request, Route, Stop, StopKind as Solve
 
 use crate::model::{Mobility, Point, StopKind, TimeOfDay};
 use crate::plan::{
-    BOARDING, DayInstance, HOME_BY, Layout, MAX_WAIT_AFTER, PlanInput, PlanResult, PlannedRoute,
-    PlannedStop, RefusalReason,
+    BOARDING, DayInstance, HOME_BY, Layout, MAX_WAIT_AFTER, PlanInput, PlannedRoute, PlannedStop,
 };
+
+mod changes;
+mod invariant;
+
+pub use changes::{Changes, Retimed, StopRef, VehicleChanges, changes};
+pub use invariant::stranded;
 
 /// Where a stop of the published plan stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,7 +104,7 @@ struct Came {
 }
 
 /// The step a stop of this kind reaches (see [`Came::step`]).
-fn step(kind: StopKind) -> u8 {
+pub(crate) fn step(kind: StopKind) -> u8 {
     match kind {
         StopKind::PickupHome => 1,
         StopKind::DropSite => 2,
@@ -117,7 +122,7 @@ fn ends(s: &StopUnderWay, now: TimeOfDay) -> TimeOfDay {
 }
 
 /// The leading stops of a route that are done or under way.
-fn prefix_len(r: &RouteUnderWay) -> usize {
+pub(crate) fn prefix_len(r: &RouteUnderWay) -> usize {
     r.stops
         .iter()
         .take_while(|s| s.state != StopState::Open)
@@ -525,208 +530,4 @@ impl Extra<'_, '_> {
         };
         self.push(booking, req, true, site_id);
     }
-}
-
-/// The invariant of a day under way, checked on every plan of one: the bookings whose elder was
-/// picked up and is not yet where the day ends for them (home; the site when no ride home is
-/// wanted) whose remaining stops the plan does not all have, unless it names them unserved with
-/// `no_ride_home`; and those of a stop done or under way that is not where it was, first on its
-/// vehicle's route. How far an elder has come is the furthest of their stops done or under way.
-pub fn stranded(input: &PlanInput, day: &DayUnderWay, plan: &PlanResult) -> Vec<i64> {
-    let mut bad = Vec::new();
-    let wants_return: HashMap<i64, bool> = input
-        .bookings
-        .iter()
-        .map(|b| (b.booking_id, b.return_wanted))
-        .collect();
-    let named: std::collections::HashSet<i64> = plan
-        .unserved
-        .iter()
-        .filter(|u| u.reason == RefusalReason::NoRideHome.code())
-        .map(|u| u.booking_id)
-        .collect();
-    let mut reached: HashMap<i64, u8> = HashMap::new();
-    for r in &day.routes {
-        let k = prefix_len(r);
-        let now = plan.routes.iter().find(|x| x.vehicle_id == r.vehicle_id);
-        // The prefix, unchanged and first.
-        let kept = now.is_some_and(|x| {
-            x.stops.len() >= k
-                && x.stops[..k]
-                    .iter()
-                    .zip(&r.stops[..k])
-                    .all(|(a, b)| a.booking_id == b.stop.booking_id && a.kind == b.stop.kind)
-        });
-        if k > 0 && !kept {
-            bad.extend(r.stops[..k].iter().map(|s| s.stop.booking_id));
-        }
-        for s in r.stops[..k]
-            .iter()
-            .filter(|s| !matches!(s.state, StopState::Missed { .. }))
-        {
-            let e = reached.entry(s.stop.booking_id).or_default();
-            *e = (*e).max(step(s.stop.kind));
-        }
-    }
-    for (&id, &at) in &reached {
-        let home = wants_return.get(&id).copied().unwrap_or(false);
-        let still: &[StopKind] = match at {
-            1 if home => &[StopKind::DropSite, StopKind::PickupSite, StopKind::DropHome],
-            1 => &[StopKind::DropSite],
-            2 if home => &[StopKind::PickupSite, StopKind::DropHome],
-            3 => &[StopKind::DropHome],
-            _ => &[],
-        };
-        let planned: Vec<StopKind> = plan
-            .routes
-            .iter()
-            .flat_map(|x| &x.stops)
-            .filter(|x| x.booking_id == id && still.contains(&x.kind))
-            .map(|x| x.kind)
-            .collect();
-        if !still.iter().all(|k| planned.contains(k)) && !named.contains(&id) {
-            bad.push(id);
-        }
-    }
-    bad.sort_unstable();
-    bad.dedup();
-    bad
-}
-
-/// One stop of a booking, as a change names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StopRef {
-    /// Booking.
-    pub booking_id: i64,
-    /// What happens there.
-    pub kind: StopKind,
-}
-
-/// A stop still to come that keeps its vehicle but moves in time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Retimed {
-    /// The stop.
-    pub stop: StopRef,
-    /// Planned start before, seconds of the day.
-    pub from: TimeOfDay,
-    /// Planned start now.
-    pub to: TimeOfDay,
-}
-
-/// What a new plan changes in one vehicle's stops still to come: what its driver is told.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VehicleChanges {
-    /// Vehicle.
-    pub vehicle_id: i64,
-    /// Stops it now has and did not.
-    pub added: Vec<StopRef>,
-    /// Stops it had and has no more.
-    pub removed: Vec<StopRef>,
-    /// Stops it keeps, moved by more than the tolerance.
-    pub retimed: Vec<Retimed>,
-}
-
-impl VehicleChanges {
-    /// Whether the driver has anything to be told.
-    pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.retimed.is_empty()
-    }
-}
-
-/// What a plan of a day under way changes against the published one, for the stops still to
-/// come (those done or under way never change): per vehicle with a change, what it is; the
-/// drivers disturbed; the minutes of pick-ups moved beyond `tolerance` seconds.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Changes {
-    /// The vehicles with a change, by id.
-    pub vehicles: Vec<VehicleChanges>,
-    /// Vehicles (drivers) with a change.
-    pub disturbed: usize,
-    /// Sum over pick-ups at home that kept their vehicle of how far they moved beyond the
-    /// tolerance, minutes (rounded up): what secretaries must tell elders.
-    pub moved_minutes: i64,
-}
-
-/// The changes `after` makes to the stops still to come of `day` (see [`Changes`]).
-pub fn changes(day: &DayUnderWay, after: &PlanResult, tolerance: TimeOfDay) -> Changes {
-    use std::collections::BTreeMap;
-    // Per vehicle: its stops still to come with their planned starts, before and after.
-    let mut before: BTreeMap<i64, Vec<(StopRef, TimeOfDay)>> = BTreeMap::new();
-    let mut skip: HashMap<i64, usize> = HashMap::new();
-    for r in &day.routes {
-        let k = prefix_len(r);
-        skip.insert(r.vehicle_id, k);
-        before
-            .entry(r.vehicle_id)
-            .or_default()
-            .extend(r.stops[k..].iter().map(|s| {
-                (
-                    StopRef {
-                        booking_id: s.stop.booking_id,
-                        kind: s.stop.kind,
-                    },
-                    s.stop.start,
-                )
-            }));
-    }
-    let mut now: BTreeMap<i64, Vec<(StopRef, TimeOfDay)>> = BTreeMap::new();
-    for r in &after.routes {
-        let k = skip
-            .get(&r.vehicle_id)
-            .copied()
-            .unwrap_or(0)
-            .min(r.stops.len());
-        now.entry(r.vehicle_id)
-            .or_default()
-            .extend(r.stops[k..].iter().map(|s| {
-                (
-                    StopRef {
-                        booking_id: s.booking_id,
-                        kind: s.kind,
-                    },
-                    s.start,
-                )
-            }));
-    }
-    let ids: std::collections::BTreeSet<i64> = before.keys().chain(now.keys()).copied().collect();
-    let mut out = Changes::default();
-    for v in ids {
-        let (b, a) = (
-            before.get(&v).map_or(&[][..], Vec::as_slice),
-            now.get(&v).map_or(&[][..], Vec::as_slice),
-        );
-        let find = |list: &[(StopRef, TimeOfDay)], s: StopRef| {
-            list.iter().find(|(x, _)| *x == s).map(|&(_, t)| t)
-        };
-        let mut c = VehicleChanges {
-            vehicle_id: v,
-            ..VehicleChanges::default()
-        };
-        for &(s, t) in a {
-            match find(b, s) {
-                None => c.added.push(s),
-                Some(was) if (t - was).abs() > tolerance => {
-                    c.retimed.push(Retimed {
-                        stop: s,
-                        from: was,
-                        to: t,
-                    });
-                    if s.kind == StopKind::PickupHome {
-                        out.moved_minutes += ((t - was).abs() - tolerance + 59) / 60;
-                    }
-                }
-                Some(_) => {}
-            }
-        }
-        c.removed = b
-            .iter()
-            .filter(|(s, _)| find(a, *s).is_none())
-            .map(|&(s, _)| s)
-            .collect();
-        if !c.is_empty() {
-            out.disturbed += 1;
-            out.vehicles.push(c);
-        }
-    }
-    out
 }
