@@ -133,6 +133,22 @@ fn under_way(
     }
 }
 
+/// The day under way planned again on straight lines with `iterations`.
+fn replan(
+    input: &PlanInput,
+    day: &DayUnderWay,
+    iterations: u64,
+) -> Result<vaxride_dispatch::planning::CheckedPlan, vaxride_dispatch::planning::PlanError> {
+    plan_under_way(
+        input,
+        day,
+        &StraightLines,
+        options(),
+        &Iterations(iterations),
+        &Silent,
+    )
+}
+
 fn first_plan(input: &PlanInput) -> PlanResult {
     plan_day(input, &StraightLines, options(), &Iterations(3000), &Silent)
         .expect("a checked plan")
@@ -162,15 +178,7 @@ fn an_elder_dropped_at_the_site_keeps_her_ride_home_when_the_day_is_planned_agai
     let now = route.stops[drop].start + 60;
     for keep in [None, Some(600)] {
         let day = under_way(&plan, &done, false, now, keep);
-        let again = plan_under_way(
-            &input,
-            &day,
-            &StraightLines,
-            options(),
-            &Iterations(2000),
-            &Silent,
-        )
-        .expect("a checked plan with no stranded elder");
+        let again = replan(&input, &day, 2000).expect("a checked plan with no stranded elder");
         let r = again.result();
         // What was done is first, as it was.
         let same = r
@@ -212,15 +220,7 @@ fn an_elder_on_board_is_dropped_by_the_same_vehicle() {
     let him = route.stops[pick].booking_id;
     let done = HashMap::from([(route.vehicle_id, pick + 1)]);
     let day = under_way(&plan, &done, false, route.stops[pick].start + 30, None);
-    let again = plan_under_way(
-        &input,
-        &day,
-        &StraightLines,
-        options(),
-        &Iterations(2000),
-        &Silent,
-    )
-    .expect("a checked plan");
+    let again = replan(&input, &day, 2000).expect("a checked plan");
     let carried_by = again
         .result()
         .routes
@@ -239,15 +239,7 @@ fn a_repair_of_an_unchanged_day_disturbs_nobody_and_serves_as_many() {
     let input = day(3, 20, 4);
     let plan = first_plan(&input);
     let day = under_way(&plan, &HashMap::new(), false, 7 * H, Some(1800));
-    let again = plan_under_way(
-        &input,
-        &day,
-        &StraightLines,
-        options(),
-        &Iterations(2000),
-        &Silent,
-    )
-    .expect("a checked plan");
+    let again = replan(&input, &day, 2000).expect("a checked plan");
     let r = again.result();
     assert!(r.figures.served >= plan.figures.served);
     if r.figures.served == plan.figures.served {
@@ -319,14 +311,7 @@ fn random_progress_never_strands_anyone() {
             .collect();
         let keep = if seed % 2 == 0 { Some(900) } else { None };
         let day = under_way(&plan, &done, seed % 3 == 0, now, keep);
-        let again = plan_under_way(
-            &input,
-            &day,
-            &StraightLines,
-            options(),
-            &Iterations(1500),
-            &Silent,
-        );
+        let again = replan(&input, &day, 1500);
         let again = again.unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         let r = again.result();
         for u in &r.unserved {
@@ -401,15 +386,7 @@ fn a_step_a_driver_forgot_to_report_is_implied_by_a_later_one() {
         for s in &mut out.stops[at..] {
             s.state = StopState::Open;
         }
-        let again = plan_under_way(
-            &input,
-            &day,
-            &StraightLines,
-            options(),
-            &Iterations(1500),
-            &Silent,
-        )
-        .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let again = replan(&input, &day, 1500).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         let home_with = again
             .result()
             .routes
@@ -460,15 +437,7 @@ fn a_no_show_is_kept_as_the_stop_it_was_and_carries_nobody() {
         }
     }
     input.bookings.retain(|b| b.booking_id != gone);
-    let again = plan_under_way(
-        &input,
-        &day,
-        &StraightLines,
-        options(),
-        &Iterations(1500),
-        &Silent,
-    )
-    .expect("a checked plan");
+    let again = replan(&input, &day, 1500).expect("a checked plan");
     let stops: Vec<StopKind> = again
         .result()
         .routes
