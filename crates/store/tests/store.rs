@@ -123,6 +123,18 @@ struct World {
 
 const NOW: i64 = 1_650_000_000;
 
+/// Plans the district's day on straight lines (`iterations`), saves and publishes it at `at`;
+/// the plan's id.
+async fn publish_day(store: &Store, w: &World, iterations: u64, at: i64) -> i64 {
+    let input = store.plan_input(w.district, &day()).await.unwrap();
+    let id = store
+        .save_plan(w.district, &day(), &plan(&input, iterations), NOW)
+        .await
+        .unwrap();
+    store.publish_plan(w.coordinator, id, at).await.unwrap();
+    id
+}
+
 fn day() -> Day {
     Day::parse("2022-04-18").unwrap() // a Monday
 }
@@ -846,15 +858,7 @@ async fn removed_stops_stay_on_the_trip_with_the_reason(store: Store) {
         .create_bookings(s, w.community_a, w.user_a, &batch, None, NOW)
         .await
         .unwrap();
-    let input = store.plan_input(w.district, &day()).await.unwrap();
-    let plan_id = store
-        .save_plan(w.district, &day(), &plan(&input, 300), NOW)
-        .await
-        .unwrap();
-    store
-        .publish_plan(w.coordinator, plan_id, NOW + 10)
-        .await
-        .unwrap();
+    publish_day(&store, &w, 300, NOW + 10).await;
     // A driver whose trip serves at least two bookings.
     let mut found = None;
     for &d in &w.drivers {
@@ -979,12 +983,7 @@ async fn declined_trips_are_reassigned(store: Store) {
         .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
         .await
         .unwrap();
-    let input = store.plan_input(w.district, &day()).await.unwrap();
-    let plan = store
-        .save_plan(w.district, &day(), &plan(&input, 200), NOW)
-        .await
-        .unwrap();
-    store.publish_plan(w.coordinator, plan, NOW).await.unwrap();
+    publish_day(&store, &w, 200, NOW).await;
     // A spare car and its driver join after publishing.
     let spare = store
         .create_vehicle(
@@ -1163,12 +1162,7 @@ async fn drivers_move_with_their_trips(store: Store) {
         .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
         .await
         .unwrap();
-    let input = store.plan_input(w.district, &day()).await.unwrap();
-    let plan = store
-        .save_plan(w.district, &day(), &plan(&input, 200), NOW)
-        .await
-        .unwrap();
-    store.publish_plan(w.coordinator, plan, NOW).await.unwrap();
+    publish_day(&store, &w, 200, NOW).await;
     let scope = |d: i64| Scope::Driver {
         district: w.district,
         driver: d,
@@ -1608,15 +1602,7 @@ async fn day_under_way(store: Store) {
             .is_none(),
         "no published plan: nothing under way"
     );
-    let input = store.plan_input(w.district, &day()).await.unwrap();
-    let plan_id = store
-        .save_plan(w.district, &day(), &plan(&input, 300), NOW)
-        .await
-        .unwrap();
-    store
-        .publish_plan(w.coordinator, plan_id, NOW + 10)
-        .await
-        .unwrap();
+    publish_day(&store, &w, 300, NOW + 10).await;
     // A driver with a trip.
     let mut with_trip = None;
     for &d in &w.drivers {
