@@ -440,6 +440,41 @@ impl StopKind {
     }
 }
 
+/// Why a published trip changed (a stop added, taken off or re-timed), as its driver and the
+/// elder's secretary are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeReason {
+    /// The secretary cancelled the booking.
+    Cancelled,
+    /// The elder was not there: their later stops are off.
+    NoShow,
+    /// The coordinator published a new plan of the day.
+    Replanned,
+}
+
+impl ChangeReason {
+    /// Every value, in order.
+    pub const ALL: [ChangeReason; 3] = [
+        ChangeReason::Cancelled,
+        ChangeReason::NoShow,
+        ChangeReason::Replanned,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ChangeReason::Cancelled => "cancelled",
+            ChangeReason::NoShow => "no_show",
+            ChangeReason::Replanned => "replanned",
+        }
+    }
+    /// From the stored code.
+    pub fn from_code(s: &str) -> Option<ChangeReason> {
+        ChangeReason::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

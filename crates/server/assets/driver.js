@@ -6,7 +6,8 @@
 //
 // Ids: #net-status #queue-status #nav-app #trip-list #driver-empty; per trip
 // data-testid="trip-<id>", "trip-status-<id>", "accept-<id>", two-tap "decline-<id>",
-// "trip-map-<id>", "trip-changes-<id>" (what changed since last seen) with "changes-seen-<id>",
+// "trip-map-<id>", "trip-changes-<id>" (what changed since last seen: "change-<changeId>" per
+// change to acknowledge, its lines data-change="added"/"removed"/"retimed") with "changes-seen-<id>",
 // and for a declined trip "trip-summary-<id>" (one line; the rest folded away); per stop
 // data-testid="stop-<id>" (data-removed="cancelled"/"no_show" for a stop taken off the trip),
 // "call-<id>", "nav-<id>" (the chosen app's link), "stop-done-<id>", "pending-<id>", and the
@@ -289,15 +290,45 @@ export function mount(main, ctx) {
       h('p', { class: 'why' }, t(`driver.off.${r.reason}`, { name: r.first_name })));
   }
 
-  // What changed since the driver last looked: the stops taken off that were not yet seen.
+  /** One line for a stop named in a change. */
+  function changedLine(x) {
+    return [hhmm(x.planned), t(`kind_stop.${x.kind}`), x.first_name].join(' · ');
+  }
+
+  // Acknowledges the trip's open changes (the server keeps that the driver saw them) and
+  // marks its removed stops seen on this phone.
+  async function acknowledge(trip, open) {
+    try {
+      for (const c of open) await api('POST', `/api/trips/${trip.id}/changes/${c.id}/acknowledge`);
+      markSeen(trip);
+      reload();
+    } catch (e) {
+      ctx.notify(errorLine(e), 'error');
+    }
+  }
+
+  // What changed since the driver last looked: each change of an accepted trip not yet
+  // acknowledged (stops added, taken off, re-timed, and why), and the stops taken off an
+  // offered trip that were not yet seen.
   function changes(trip, known) {
-    const fresh = (trip.removed || []).filter((r) => !known.has(r.id));
-    if (!fresh.length) return null;
+    const open = (trip.changes || []).filter((c) => !c.acknowledged_at);
+    const told = new Set((trip.changes || []).flatMap((c) => c.removed.map((x) => x.id)));
+    const fresh = (trip.removed || []).filter((r) => !known.has(r.id) && !told.has(r.id));
+    if (!open.length && !fresh.length) return null;
+    const items = open.map((c) => h('li', { 'data-testid': `change-${c.id}`, 'data-reason': c.reason },
+      h('p', { class: 'changes-why' }, t('driver.change_title', { why: t(`change.${c.reason}`) })),
+      h('ul', {},
+        c.added.map((x) => h('li', { 'data-change': 'added' }, t('driver.change_added', { stop: changedLine(x) }))),
+        c.removed.map((x) => h('li', { 'data-change': 'removed' }, t('driver.change_removed', { stop: changedLine(x) }))),
+        c.retimed.map((x) => h('li', { 'data-change': 'retimed' }, t('driver.change_retimed', {
+          from: hhmm(x.from), to: hhmm(x.planned), stop: [t(`kind_stop.${x.kind}`), x.first_name].join(' · '),
+        }))))));
     return h('div', { class: 'changes', role: 'status', 'data-testid': `trip-changes-${trip.id}` },
-      h('p', { class: 'changes-title' }, t('driver.changed', { n: fresh.length })),
-      h('ul', {}, fresh.map((r) => h('li', {}, `${removedLine(r)}: ${t(`driver.off.${r.reason}`, { name: r.first_name })}`))),
+      fresh.length ? h('p', { class: 'changes-title' }, t('driver.changed', { n: fresh.length })) : null,
+      fresh.length ? h('ul', {}, fresh.map((r) => h('li', {}, `${removedLine(r)}: ${t(`driver.off.${r.reason}`, { name: r.first_name })}`))) : null,
+      items.length ? h('ul', { class: 'change-list' }, items) : null,
       h('button', {
-        type: 'button', 'data-testid': `changes-seen-${trip.id}`, onclick: () => markSeen(trip),
+        type: 'button', class: 'big', 'data-testid': `changes-seen-${trip.id}`, onclick: () => acknowledge(trip, open),
       }, t('driver.changes_seen')));
   }
 

@@ -300,6 +300,8 @@ pub(crate) struct Trip {
     stops: Vec<TripStop>,
     /// The stops taken off the trip since it was offered, in order.
     removed: Vec<RemovedStop>,
+    /// What changed on it after it was published, oldest first; its driver acknowledges each.
+    changes: Vec<TripChange>,
     /// Only with `geometry=true`: the line along the roads through the stops (`[lon, lat]`,
     /// WGS-84), or `null` when a leg cannot follow the roads.
     geometry: Option<Vec<[f64; 2]>>,
@@ -373,22 +375,62 @@ pub(crate) struct RemovedStop {
     site: Option<String>,
     /// Planned time, seconds of the day.
     planned: i64,
-    /// Why: `cancelled` (by the community's secretary) or `no_show` (the elder was not there,
-    /// so the booking's later stops are off).
-    reason: RemovedReason,
+    /// Why: `cancelled` (by the community's secretary), `no_show` (the elder was not there,
+    /// so the booking's later stops are off) or `replanned` (a new plan gave it to another
+    /// vehicle, or to none).
+    reason: ChangeReason,
     /// When (Unix seconds).
     at: i64,
 }
 
-/// Why a stop left its trip (the booking's status).
+/// Why a trip changed.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
 #[allow(dead_code)]
-pub(crate) enum RemovedReason {
+pub(crate) enum ChangeReason {
     /// The booking was cancelled.
     Cancelled,
     /// The elder was not there.
     NoShow,
+    /// The coordinator published a new plan of the day.
+    Replanned,
+}
+
+/// One change of a trip after it was published: stops added, taken off, re-timed (by five
+/// minutes or more), and whether its driver acknowledged it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct TripChange {
+    /// Id (acknowledging names it).
+    id: i64,
+    /// Why.
+    reason: ChangeReason,
+    /// When (Unix seconds).
+    at: i64,
+    /// Stops added.
+    added: Vec<ChangedStop>,
+    /// Stops taken off.
+    removed: Vec<ChangedStop>,
+    /// Stops re-timed.
+    retimed: Vec<ChangedStop>,
+    /// When the driver acknowledged it (Unix seconds), or `null`.
+    acknowledged_at: Option<i64>,
+}
+
+/// A stop named in a change: no address, no phone.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct ChangedStop {
+    /// Stop id.
+    id: i64,
+    /// What it is.
+    kind: StopKind,
+    /// The elder's first name.
+    first_name: String,
+    /// Planned time, seconds of the day (a re-timed stop's new time).
+    planned: i64,
+    /// A re-timed stop's former time, or `null`.
+    from: Option<i64>,
 }
 
 /// A trip's state.

@@ -365,6 +365,37 @@ pub(crate) async fn decline(
     Ok(HttpResponse::Ok().json(state.store.respond(scope, *id, false, state.now()).await?))
 }
 
+/// `POST /api/trips/{id}/changes/{change}/acknowledge`: the driver has seen a change of
+/// their trip (repeating is harmless).
+#[utoipa::path(
+    post,
+    path = "/api/trips/{id}/changes/{change}/acknowledge",
+    tag = "driver",
+    operation_id = "acknowledge_trip_change",
+    params(
+        ("id" = i64, Path, description = "Trip id"),
+        ("change" = i64, Path, description = "Change id"),
+    ),
+    responses(
+        (status = 200, description = "The trip", body = crate::api::Trip),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+    )
+)]
+pub(crate) async fn acknowledge(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = driver(&caller)?;
+    let (trip, change) = *path;
+    let view = state
+        .store
+        .acknowledge_change(scope, trip, change, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReportBody {

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use actix_web::web;
 use serde_json::json;
-use vaxride_dispatch::planning::{Budgets, PlanStage, plan_day};
+use vaxride_dispatch::planning::{Budgets, PlanStage, plan_day, plan_under_way};
 use vaxride_dispatch::solve::PlanOptions;
 use vaxride_solver::{Budget, Cost};
 use vaxride_store::{ClaimedJob, JobEnd, JobUpdate, Lease};
@@ -249,18 +249,37 @@ async fn beat(
     }
 }
 
-/// Loads the day, plans it off the async threads and saves the draft plan.
+/// What moving a stop still to come off its vehicle costs when a day under way is planned
+/// again (seconds of driving): the new plan changes drivers' trips only where that saves more.
+const REPLAN_KEEP_COST: i64 = 300;
+
+/// Loads the day (as it stands, when a plan of it is published), plans it off the async
+/// threads and saves the draft plan.
 async fn plan_and_save(
     state: &web::Data<AppState>,
     job: &ClaimedJob,
     shared: Shared,
     stop: Arc<AtomicBool>,
 ) -> Result<i64, String> {
-    let input = state
+    let under_way = state
         .store
-        .plan_input(job.district_id, &job.day)
+        .day_under_way(job.district_id, &job.day, state.now())
         .await
         .map_err(|e| e.to_string())?;
+    let (input, under_way) = match under_way {
+        Some((input, mut day)) => {
+            day.keep_cost = Some(REPLAN_KEEP_COST);
+            (input, Some(day))
+        }
+        None => (
+            state
+                .store
+                .plan_input(job.district_id, &job.day)
+                .await
+                .map_err(|e| e.to_string())?,
+            None,
+        ),
+    };
     let net = state.network.clone();
     let budgets = Stoppable {
         clock: WallClock(Duration::from_secs(job.run.seconds.max(1) as u64)),
@@ -275,8 +294,9 @@ async fn plan_and_save(
             threads,
             ..PlanOptions::default()
         };
-        crate::with_travel(net.as_deref(), |times| {
-            plan_day(&input, times, options, &budgets, &progress)
+        crate::with_travel(net.as_deref(), |times| match &under_way {
+            Some(day) => plan_under_way(&input, day, times, options, &budgets, &progress),
+            None => plan_day(&input, times, options, &budgets, &progress),
         })
     })
     .await

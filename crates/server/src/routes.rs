@@ -89,6 +89,7 @@ registry! {
         post "/api/driver/ack" => crate::driver::ack;
         post "/api/trips/{id}/accept" => crate::driver::accept;
         post "/api/trips/{id}/decline" => crate::driver::decline;
+        post "/api/trips/{id}/changes/{change}/acknowledge" => crate::driver::acknowledge;
         post "/api/stops/{id}/report" => crate::driver::report;
     }
     pages {

@@ -480,7 +480,7 @@ mod tests {
         assert!(missing.is_empty(), "not translated: {missing:?}");
         // Codes the server sends, shown in words: every value of each registry.
         use vaxride_dispatch::model::{
-            BookingStatus, Dose, Mobility, Report, StopKind, TripStatus,
+            BookingStatus, ChangeReason, Dose, Mobility, Report, StopKind, TripStatus,
         };
         use vaxride_dispatch::plan::RefusalReason;
         use vaxride_dispatch::values::Role;
@@ -508,6 +508,14 @@ mod tests {
             (
                 "kind_stop",
                 StopKind::ALL.iter().map(|k| k.code()).collect(),
+            ),
+            (
+                "change",
+                ChangeReason::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                "driver.off",
+                ChangeReason::ALL.iter().map(|c| c.code()).collect(),
             ),
             ("mobility", Mobility::ALL.iter().map(|m| m.code()).collect()),
             ("dose", Dose::ALL.iter().map(|d| d.code()).collect()),

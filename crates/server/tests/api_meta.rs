@@ -215,11 +215,11 @@ async fn openapi_document_covers_every_route() {
     accepts::<vaxride_dispatch::values::Shot>(schemas, "Shot");
     accepts::<vaxride_dispatch::model::TripStatus>(schemas, "TripStatus");
     accepts::<vaxride_dispatch::model::StopKind>(schemas, "StopKind");
-    accepts::<vaxride_dispatch::model::BookingStatus>(schemas, "RemovedReason");
+    accepts::<vaxride_dispatch::model::ChangeReason>(schemas, "ChangeReason");
 
     // The trip's mirror names exactly the keys a trip is sent with (and `geometry`, added
     // with `geometry=true`).
-    use vaxride_dispatch::model::{BookingStatus, StopKind};
+    use vaxride_dispatch::model::{ChangeReason, StopKind};
     use vaxride_dispatch::navigation::NavLinks;
     use vaxride_dispatch::values::Point;
     let here = Point {
@@ -259,8 +259,23 @@ async fn openapi_document_covers_every_route() {
             first_name: "Fang".into(),
             site: Some("Site".into()),
             planned: 33_000,
-            reason: BookingStatus::Cancelled,
+            reason: ChangeReason::Cancelled,
             at: 0,
+        }],
+        changes: vec![vaxride_store::TripChangeView {
+            id: 1,
+            reason: ChangeReason::Replanned,
+            at: 0,
+            added: vec![],
+            removed: vec![],
+            retimed: vec![vaxride_store::ChangedStopView {
+                id: 1,
+                kind: StopKind::PickupHome,
+                first_name: "Fang".into(),
+                planned: 32_400,
+                from: Some(31_800),
+            }],
+            acknowledged_at: None,
         }],
     })
     .unwrap();
@@ -270,6 +285,11 @@ async fn openapi_document_covers_every_route() {
     assert_eq!(named("TripStop"), keys(&trip["stops"][0]));
     assert_eq!(named("NavLinks"), keys(&trip["stops"][0]["nav"]));
     assert_eq!(named("RemovedStop"), keys(&trip["removed"][0]));
+    assert_eq!(named("TripChange"), keys(&trip["changes"][0]));
+    assert_eq!(
+        named("ChangedStop"),
+        keys(&trip["changes"][0]["retimed"][0])
+    );
 
     // The domain's parsers' rules are the document's patterns, wherever the value occurs.
     use vaxride_dispatch::values::{ClockTime, Day, REQUIRED_TEXT_PATTERN, TEXT_PATTERN};

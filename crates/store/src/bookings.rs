@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use vaxride_dispatch::model::{BookingStatus, Day, Mobility, TimeOfDay};
+use vaxride_dispatch::model::{BookingStatus, ChangeReason, Day, Mobility, TimeOfDay};
 use vaxride_dispatch::values::{Window, check_text};
 use vaxride_dispatch::{FieldError, Problem};
 
@@ -69,6 +69,21 @@ pub struct BookingView {
     pub driver: Option<String>,
     /// Why the published plan leaves it out.
     pub unserved_reason: Option<String>,
+    /// Planned pick-up at the site for the ride home (seconds of the day), once published.
+    pub planned_return: Option<TimeOfDay>,
+    /// The last time its pick-up moved by five minutes or more after it was published.
+    pub moved: Option<PickupMoved>,
+}
+
+/// A pick-up that moved: the time it had, why it moved and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupMoved {
+    /// The pick-up time it had (seconds of the day).
+    pub from: TimeOfDay,
+    /// Why.
+    pub reason: ChangeReason,
+    /// When (Unix seconds).
+    pub at: i64,
 }
 
 /// An idempotency key with the SHA-256 of the request it came with.
@@ -103,7 +118,8 @@ const VIEW: &str = "SELECT b.id, b.elder_id, e.name AS elder_name, b.community_i
        WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS vehicle, \
     (SELECT d.name FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN drivers d ON d.id = t.driver_id \
        WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS driver, \
-    b.unserved_reason \
+    b.unserved_reason, b.previous_pickup, b.change_reason, b.changed_at, \
+    (SELECT ts.planned FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'pickup_site' AND ts.active = 1) AS planned_return \
     FROM bookings b JOIN elders e ON e.id = b.elder_id JOIN communities c ON c.id = b.community_id";
 
 fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
@@ -127,6 +143,16 @@ fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
         vehicle: r.try_get("vehicle")?,
         driver: r.try_get("driver")?,
         unserved_reason: r.try_get("unserved_reason")?,
+        planned_return: r.try_get("planned_return")?,
+        moved: match (
+            r.try_get::<Option<i64>, _>("previous_pickup")?,
+            r.try_get::<Option<String>, _>("change_reason")?
+                .and_then(|c| ChangeReason::from_code(&c)),
+            r.try_get::<Option<i64>, _>("changed_at")?,
+        ) {
+            (Some(from), Some(reason), Some(at)) => Some(PickupMoved { from, reason, at }),
+            _ => None,
+        },
     })
 }
 
@@ -268,23 +294,15 @@ async fn cancel_in(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    let trips: Vec<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT DISTINCT t.id, t.driver_id FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id \
-         WHERE ts.booking_id = $1 AND ts.active = 1",
+    crate::changes::take_off_where(
+        tx,
+        "ts.booking_id = $1",
+        id,
+        vaxride_dispatch::model::ChangeReason::Cancelled,
+        None,
+        now,
     )
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await?;
-    sqlx::query("UPDATE trip_stops SET active = 0 WHERE booking_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    for (trip, driver) in trips {
-        if let Some(d) = driver {
-            crate::trips::push_trip(tx, d, trip, "trip_changed", now).await?;
-        }
-    }
-    Ok(())
+    .await
 }
 
 pub(crate) async fn check_community(tx: &mut Tx, scope: Scope, community: i64) -> Result<()> {

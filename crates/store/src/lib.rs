@@ -15,6 +15,7 @@ macro_rules! sql {
 }
 
 mod bookings;
+mod changes;
 mod communities;
 mod db;
 mod drivers;
@@ -24,6 +25,7 @@ mod jobs;
 mod ledger;
 mod plans;
 pub mod problems;
+mod publish;
 mod sites;
 mod trip_view;
 mod trips;
@@ -31,7 +33,7 @@ mod users;
 mod vans;
 mod vehicles;
 
-pub use bookings::{BookingView, Idempotency, NewBooking, Replay};
+pub use bookings::{BookingView, Idempotency, NewBooking, PickupMoved, Replay};
 pub use communities::Community;
 pub use db::{Backend, Store};
 pub use drivers::{DriverView, NewDriver};
@@ -41,7 +43,7 @@ pub use jobs::{ClaimedJob, JobEnd, JobStatus, JobUpdate, JobView, Lease, MAX_ATT
 pub use ledger::LedgerEntry;
 pub use plans::{PlanSummary, PlanView};
 pub use sites::{NewSite, Retire};
-pub use trip_view::{RemovedStopView, TripStopView, TripView};
+pub use trip_view::{ChangedStopView, RemovedStopView, TripChangeView, TripStopView, TripView};
 pub use trips::OutboxEvent;
 pub use users::{Account, District, NewUser, Principal};
 pub use vans::Van;

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
-use vaxride_dispatch::model::{BookingStatus, Day, Mobility, Point, Report, StopKind, TripStatus};
-use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlanResult, PlannedStop};
+use vaxride_dispatch::model::{Day, Mobility, Point, Report, StopKind, TripStatus};
+use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlannedStop};
 use vaxride_dispatch::planning::CheckedPlan;
 use vaxride_dispatch::underway::{DayUnderWay, RouteUnderWay, StopState, StopUnderWay};
 
@@ -17,7 +17,6 @@ const NOT_BEGUN: &str = "'booked', 'planned', 'unserved', 'confirmed'";
 const UNDER_WAY: &str = "'booked', 'planned', 'unserved', 'confirmed', 'driver_arrived', \
                          'picked_up', 'at_site', 'return_picked_up'";
 use crate::error::Result;
-use crate::problems;
 use crate::{Scope, Store, StoreError};
 
 /// A stored plan.
@@ -321,149 +320,5 @@ impl Store {
                 })
             })
             .collect()
-    }
-
-    /// Publishes a draft: it replaces the day's published plan; its routes become trips
-    /// offered to the vehicles' drivers (an outbox event each, in this transaction); bookings
-    /// become `planned` or `unserved`. Stops already under way stay with their trip.
-    pub async fn publish_plan(&self, scope: Scope, id: i64, now: i64) -> Result<PlanView> {
-        let p = self.plan(scope, id).await?;
-        if p.status != "draft" {
-            return Err(StoreError::Conflict(problems::plan_not_draft(p.status)));
-        }
-        let result: PlanResult = serde_json::from_value(serde_json::json!({
-            "routes": p.routes["routes"],
-            "unserved": p.unserved,
-            "figures": p.figures,
-        }))
-        .map_err(|_| StoreError::Database("bad stored plan".into()))?;
-        let mut tx = self.write().await?;
-        // The day's previous plan and its trips step aside.
-        let old_trips: Vec<(i64, Option<i64>)> = sqlx::query_as(
-            "SELECT t.id, t.driver_id FROM trips t JOIN plans p ON p.id = t.plan_id \
-             WHERE p.district_id = $1 AND p.day = $2 AND t.active = 1",
-        )
-        .bind(p.district_id)
-        .bind(&p.day)
-        .fetch_all(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE plans SET status = 'superseded' WHERE district_id = $1 AND day = $2 AND status = 'published'",
-        )
-        .bind(p.district_id)
-        .bind(&p.day)
-        .execute(&mut *tx)
-        .await?;
-        for (trip, _) in &old_trips {
-            sqlx::query("UPDATE trip_stops SET active = 0 WHERE trip_id = $1 AND done IS NULL")
-                .bind(trip)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "UPDATE trips SET active = 0, status = 'cancelled', updated_at = $1 WHERE id = $2",
-            )
-            .bind(now)
-            .bind(trip)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (trip, driver) in &old_trips {
-            if let Some(d) = driver {
-                crate::trips::push_trip(&mut tx, *d, *trip, "trip_cancelled", now).await?;
-            }
-        }
-        let done = sqlx::query(
-            "UPDATE plans SET status = 'published', published_at = $1 WHERE id = $2 AND status = 'draft'",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict(problems::plan_changed()));
-        }
-        // Bookings that started stay where they are.
-        let live: std::collections::HashMap<i64, String> = sqlx::query_as(
-            "SELECT b.id, b.status FROM bookings b JOIN communities c ON c.id = b.community_id \
-             WHERE c.district_id = $1 AND b.day = $2",
-        )
-        .bind(p.district_id)
-        .bind(&p.day)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
-        let movable = |b: i64| {
-            live.get(&b)
-                .and_then(|s| BookingStatus::from_code(s))
-                .is_some_and(|s| !s.under_way() && s != BookingStatus::Cancelled)
-        };
-        for route in &result.routes {
-            let stops: Vec<_> = route
-                .stops
-                .iter()
-                .filter(|s| movable(s.booking_id))
-                .collect();
-            if stops.is_empty() {
-                continue;
-            }
-            let driver: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM drivers WHERE vehicle_id = $1")
-                    .bind(route.vehicle_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let trip: i64 = sqlx::query_scalar(
-                "INSERT INTO trips (plan_id, vehicle_id, driver_id, status, updated_at) \
-                 VALUES ($1, $2, $3, 'offered', $4) RETURNING id",
-            )
-            .bind(id)
-            .bind(route.vehicle_id)
-            .bind(driver)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            for (position, s) in stops.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO trip_stops (trip_id, position, booking_id, kind, site_id, lon, lat, planned) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(trip)
-                .bind(position as i64)
-                .bind(s.booking_id)
-                .bind(s.kind.code())
-                .bind(s.site_id)
-                .bind(s.point.lon)
-                .bind(s.point.lat)
-                .bind(s.start)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for s in &stops {
-                sqlx::query(
-                    "UPDATE bookings SET status = 'planned', unserved_reason = NULL, status_at = $1 WHERE id = $2",
-                )
-                .bind(now)
-                .bind(s.booking_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            if let Some(d) = driver {
-                crate::trips::push_trip(&mut tx, d, trip, "trip_offered", now).await?;
-            }
-        }
-        for u in &result.unserved {
-            if movable(u.booking_id) {
-                sqlx::query(
-                    "UPDATE bookings SET status = 'unserved', unserved_reason = $1, status_at = $2 WHERE id = $3",
-                )
-                .bind(&u.reason)
-                .bind(now)
-                .bind(u.booking_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        self.plan(scope, id).await
     }
 }

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use vaxride_dispatch::model::{BookingStatus, Elder, StopKind, TimeOfDay, TripStatus};
+use vaxride_dispatch::model::{
+    BookingStatus, ChangeReason, Elder, StopKind, TimeOfDay, TripStatus,
+};
 use vaxride_dispatch::navigation::NavLinks;
 use vaxride_dispatch::values::Point;
 
@@ -45,8 +47,9 @@ pub struct TripStopView {
 }
 
 /// A stop taken off the trip after it was offered: the booking was cancelled by the
-/// community's secretary, or the elder was not there (the later stops of a no-show). Only
-/// what tells the driver which stop is off: no phone, no home address, no coordinates.
+/// community's secretary, the elder was not there (the later stops of a no-show), or a new
+/// plan gave it to another vehicle. Only what tells the driver which stop is off: no phone, no
+/// home address, no coordinates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemovedStopView {
     /// Stop id.
@@ -63,8 +66,8 @@ pub struct RemovedStopView {
     pub site: Option<String>,
     /// Planned time, seconds of the day.
     pub planned: TimeOfDay,
-    /// Why: the booking's status, `cancelled` or `no_show`.
-    pub reason: BookingStatus,
+    /// Why.
+    pub reason: ChangeReason,
     /// When that happened (Unix seconds).
     pub at: i64,
 }
@@ -93,6 +96,44 @@ pub struct TripView {
     /// The stops taken off it since it was offered, in order.
     #[serde(default)]
     pub removed: Vec<RemovedStopView>,
+    /// What changed on it since its driver accepted it, oldest first: each change is
+    /// acknowledged by the driver.
+    #[serde(default)]
+    pub changes: Vec<TripChangeView>,
+}
+
+/// A stop named in a change: which one and when (no address, no phone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangedStopView {
+    /// Stop id.
+    pub id: i64,
+    /// What it is.
+    pub kind: StopKind,
+    /// The elder's first name.
+    pub first_name: String,
+    /// Planned time, seconds of the day (the new time of a re-timed stop).
+    pub planned: TimeOfDay,
+    /// The time it had, for a re-timed stop.
+    pub from: Option<TimeOfDay>,
+}
+
+/// One change of an accepted trip, for its driver to acknowledge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TripChangeView {
+    /// Id.
+    pub id: i64,
+    /// Why.
+    pub reason: ChangeReason,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// Stops added.
+    pub added: Vec<ChangedStopView>,
+    /// Stops taken off.
+    pub removed: Vec<ChangedStopView>,
+    /// Stops whose time moved by five minutes or more.
+    pub retimed: Vec<ChangedStopView>,
+    /// When the driver acknowledged it (Unix seconds).
+    pub acknowledged_at: Option<i64>,
 }
 
 /// The trip `trip` as it now is.
@@ -111,7 +152,7 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
     let rows = sqlx::query(sql!(
         "SELECT ts.id AS stop_id, ts.position, ts.kind, ts.booking_id, ts.lon AS stop_lon, \
          ts.lat AS stop_lat, ts.planned, ts.done, ts.active AS stop_active, b.status AS booking_status, \
-         b.status_at, s.name AS site_name, {} \
+         b.status_at, ts.removed_reason, ts.removed_at, s.name AS site_name, {} \
          FROM trip_stops ts JOIN bookings b ON b.id = ts.booking_id JOIN elders e ON e.id = b.elder_id \
          LEFT JOIN sites s ON s.id = ts.site_id WHERE ts.trip_id = $1 ORDER BY ts.position",
         crate::elders::ELDER
@@ -121,6 +162,7 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
     .await?;
     let mut stops = Vec::with_capacity(rows.len());
     let mut removed = Vec::new();
+    let mut named: std::collections::HashMap<i64, ChangedStopView> = Default::default();
     for r in &rows {
         let e: Elder = crate::elders::elder(r)?;
         let kind = StopKind::from_code(&r.try_get::<String, _>("kind")?)
@@ -128,19 +170,45 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
         let done: Option<String> = r.try_get("done")?;
         let site: Option<String> = r.try_get("site_name")?;
         let at_home = matches!(kind, StopKind::PickupHome | StopKind::DropHome);
+        let stop_id: i64 = r.try_get("stop_id")?;
+        let planned: TimeOfDay = r.try_get("planned")?;
+        named.insert(
+            stop_id,
+            ChangedStopView {
+                id: stop_id,
+                kind,
+                first_name: e.first_name(),
+                planned,
+                from: None,
+            },
+        );
         if r.try_get::<i64, _>("stop_active")? == 0 {
+            // Why it is off: said when it was taken off, or (stops taken off before reasons
+            // were kept) the booking's end.
+            let said = r
+                .try_get::<Option<String>, _>("removed_reason")?
+                .and_then(|c| ChangeReason::from_code(&c));
             let booking = BookingStatus::from_code(&r.try_get::<String, _>("booking_status")?);
-            if let Some(reason @ (BookingStatus::Cancelled | BookingStatus::NoShow)) = booking {
+            let why = match (said, booking) {
+                (Some(reason), _) => Some((reason, r.try_get::<Option<i64>, _>("removed_at")?)),
+                (None, Some(BookingStatus::Cancelled)) => Some((ChangeReason::Cancelled, None)),
+                (None, Some(BookingStatus::NoShow)) => Some((ChangeReason::NoShow, None)),
+                _ => None,
+            };
+            if let Some((reason, at)) = why {
                 removed.push(RemovedStopView {
-                    id: r.try_get("stop_id")?,
+                    id: stop_id,
                     position: r.try_get("position")?,
                     kind,
                     booking_id: r.try_get("booking_id")?,
                     first_name: e.first_name(),
                     site: if at_home { None } else { site },
-                    planned: r.try_get("planned")?,
+                    planned,
                     reason,
-                    at: r.try_get("status_at")?,
+                    at: match at {
+                        Some(at) => at,
+                        None => r.try_get("status_at")?,
+                    },
                 });
             }
             continue;
@@ -156,7 +224,7 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
         });
         let nav = NavLinks::to(point, if at_home { None } else { site.as_deref() }, from);
         stops.push(TripStopView {
-            id: r.try_get("stop_id")?,
+            id: stop_id,
             position: r.try_get("position")?,
             kind,
             booking_id: r.try_get("booking_id")?,
@@ -170,13 +238,14 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
                 .then(|| e.phone.clone()),
             lon: point.lon,
             lat: point.lat,
-            planned: r.try_get("planned")?,
+            planned,
             done,
             companions: e.companions,
             wheelchair: e.mobility == vaxride_dispatch::model::Mobility::Wheelchair,
             nav,
         });
     }
+    let changes = changes(tx, trip, &named).await?;
     Ok(TripView {
         id: t.try_get("id")?,
         plan_id: t.try_get("plan_id")?,
@@ -188,5 +257,48 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
         active: t.try_get::<i64, _>("active")? != 0,
         stops,
         removed,
+        changes,
     })
+}
+
+/// The trip's changes, oldest first, their stops named.
+async fn changes(
+    tx: &mut sqlx::AnyConnection,
+    trip: i64,
+    named: &std::collections::HashMap<i64, ChangedStopView>,
+) -> Result<Vec<TripChangeView>> {
+    let rows = sqlx::query(
+        "SELECT id, reason, changes, created_at, acknowledged_at FROM trip_changes \
+         WHERE trip_id = $1 ORDER BY id",
+    )
+    .bind(trip)
+    .fetch_all(&mut *tx)
+    .await?;
+    let bad = || StoreError::Database("bad stored trip change".into());
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let delta: crate::changes::ChangeSet =
+            serde_json::from_str(&r.try_get::<String, _>("changes")?).map_err(|_| bad())?;
+        let name = |id: &i64| named.get(id).cloned();
+        out.push(TripChangeView {
+            id: r.try_get("id")?,
+            reason: ChangeReason::from_code(&r.try_get::<String, _>("reason")?).ok_or_else(bad)?,
+            at: r.try_get("created_at")?,
+            added: delta.added.iter().filter_map(name).collect(),
+            removed: delta.removed.iter().filter_map(name).collect(),
+            retimed: delta
+                .retimed
+                .iter()
+                .filter_map(|(id, from, to)| {
+                    name(id).map(|s| ChangedStopView {
+                        planned: *to,
+                        from: Some(*from),
+                        ..s
+                    })
+                })
+                .collect(),
+            acknowledged_at: r.try_get("acknowledged_at")?,
+        });
+    }
+    Ok(out)
 }

@@ -214,6 +214,40 @@ impl Store {
         Ok(out)
     }
 
+    /// The driver acknowledges a change of their trip (repeats are harmless).
+    pub async fn acknowledge_change(
+        &self,
+        scope: Scope,
+        trip: i64,
+        change: i64,
+        now: i64,
+    ) -> Result<TripView> {
+        let driver = driver_of(scope)?;
+        let mut tx = self.write().await?;
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT c.id FROM trip_changes c JOIN trips t ON t.id = c.trip_id \
+             WHERE c.id = $1 AND c.trip_id = $2 AND t.driver_id = $3 AND t.active = 1",
+        )
+        .bind(change)
+        .bind(trip)
+        .bind(driver)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "UPDATE trip_changes SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL",
+        )
+        .bind(now)
+        .bind(change)
+        .execute(&mut *tx)
+        .await?;
+        let view = trip_view(&mut tx, trip).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
     /// The driver accepts or declines an offered trip. Repeating the same answer is harmless;
     /// changing it afterwards is a conflict. A decline leaves the trip for the coordinator to
     /// reassign.
@@ -440,12 +474,15 @@ impl Store {
                 .await?;
             if report == Report::NoShow {
                 // Nobody to bring home: the booking's later stops leave the trip.
-                sqlx::query(
-                    "UPDATE trip_stops SET active = 0 WHERE booking_id = $1 AND done IS NULL AND id <> $2",
+                // The driver of another trip with them is told; this driver knows.
+                crate::changes::take_off_where(
+                    &mut tx,
+                    &format!("ts.booking_id = $1 AND ts.done IS NULL AND ts.id <> {stop}"),
+                    booking,
+                    vaxride_dispatch::model::ChangeReason::NoShow,
+                    Some(driver),
+                    now,
                 )
-                .bind(booking)
-                .bind(stop)
-                .execute(&mut *tx)
                 .await?;
             }
         }

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sqlx::Connection;
 use vaxride_dispatch::model::{
-    BookingStatus, Day, Dose, Mobility, Point, Report, Site, SiteKind, StopKind, Vehicle,
+    BookingStatus, ChangeReason, Day, Dose, Mobility, Point, Report, Site, SiteKind, StopKind,
+    Vehicle,
 };
 use vaxride_dispatch::plan::PlanInput;
 use vaxride_dispatch::planning::{CheckedPlan, Iterations, Silent, plan_day};
@@ -133,6 +134,16 @@ async fn publish_day(store: &Store, w: &World, iterations: u64, at: i64) -> i64 
         .unwrap();
     store.publish_plan(w.coordinator, id, at).await.unwrap();
     id
+}
+
+/// Community A's elders booked for the day, which is planned and published at `at`.
+async fn book_and_publish(store: &Store, w: &World, iterations: u64, at: i64) -> i64 {
+    let batch: Vec<NewBooking> = w.elders_a.iter().map(|&e| booking(e)).collect();
+    store
+        .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
+        .await
+        .unwrap();
+    publish_day(store, w, iterations, at).await
 }
 
 fn day() -> Day {
@@ -829,7 +840,14 @@ async fn plan_publish_and_drive(store: Store) {
         Ok(v) if v.is_empty()
     ));
     let after = store.outbox_after(driver, 0, 100).await.unwrap();
-    assert!(after.len() > seq_before);
+    // The driver's trip is done; a new plan that leaves it as it was tells them nothing.
+    assert!(after.len() >= seq_before);
+    assert!(
+        after[seq_before..]
+            .iter()
+            .all(|e| e.kind != "trip_cancelled"),
+        "a trip with its stops done is never withdrawn"
+    );
     assert!(
         after.windows(2).all(|p| p[1].seq == p[0].seq + 1),
         "gapless per-driver sequence"
@@ -918,7 +936,7 @@ async fn removed_stops_stay_on_the_trip_with_the_reason(store: Store) {
             .map(|r| (r.id, r.kind, r.planned, r.reason, r.at))
             .collect::<Vec<_>>(),
         gone.iter()
-            .map(|x| (x.id, x.kind, x.planned, BookingStatus::Cancelled, NOW + 20))
+            .map(|x| (x.id, x.kind, x.planned, ChangeReason::Cancelled, NOW + 20))
             .collect::<Vec<_>>()
     );
     assert_eq!(now.removed[0].first_name, gone[0].first_name);
@@ -959,7 +977,7 @@ async fn removed_stops_stay_on_the_trip_with_the_reason(store: Store) {
     assert!(!later.is_empty(), "a ride home or a drop at the site");
     for id in &later {
         let r = after.removed.iter().find(|r| r.id == *id).unwrap();
-        assert_eq!(r.reason, BookingStatus::NoShow);
+        assert_eq!(r.reason, ChangeReason::NoShow);
     }
     let stop = after.stops.iter().find(|x| x.id == pickup.id).unwrap();
     assert_eq!(stop.done.as_deref(), Some("no_show"));
@@ -1696,4 +1714,195 @@ async fn day_under_way(store: Store) {
 both!(
     a_day_under_way_is_read_as_it_stands_on_both_databases,
     day_under_way
+);
+
+/// The district's drivers, as they ask.
+fn drivers(w: &World) -> Vec<Scope> {
+    w.drivers
+        .iter()
+        .map(|&d| Scope::Driver {
+            district: w.district,
+            driver: d,
+        })
+        .collect()
+}
+
+/// Every driver's events, by driver.
+async fn outboxes(store: &Store, w: &World) -> Vec<Vec<vaxride_store::OutboxEvent>> {
+    let mut out = Vec::new();
+    for driver in drivers(w) {
+        out.push(store.outbox_after(driver, 0, 1000).await.unwrap());
+    }
+    out
+}
+
+/// The scenario: a driver accepted and carried an elder to the site; the coordinator
+/// plans the day again and publishes it. The trip stays the driver's with its steps done, the
+/// elder has a ride home, each driver hears only of their trip's changes, and a plan that
+/// changes nothing tells nobody anything.
+async fn replan_under_way(store: Store) {
+    let w = world(&store).await;
+    book_and_publish(&store, &w, 300, NOW + 10).await;
+    let t0 = day().start_unix() + 8 * 3600;
+    // A driver whose trip takes an elder to the site.
+    let mut found = None;
+    for driver in drivers(&w) {
+        for t in store.trips(driver, None).await.unwrap() {
+            if t.stops.iter().any(|x| x.kind == StopKind::DropSite) && found.is_none() {
+                found = Some((driver, t));
+            }
+        }
+    }
+    let (driver, trip) = found.expect("a trip to the site");
+    store.respond(driver, trip.id, true, t0).await.unwrap();
+    // Every step up to the first drop at the site.
+    let mut done = Vec::new();
+    for x in &trip.stops {
+        let steps: &[Report] = match x.kind {
+            StopKind::PickupHome => &[Report::Arrived, Report::PickedUp],
+            StopKind::DropSite => &[Report::DroppedAtSite],
+            StopKind::PickupSite => &[Report::ReturnPickedUp],
+            StopKind::DropHome => &[Report::Home],
+        };
+        for &r in steps {
+            store.report(driver, x.id, r, t0 + 600).await.unwrap();
+        }
+        done.push(x.id);
+        if x.kind == StopKind::DropSite {
+            break;
+        }
+    }
+    let at_site = trip.stops[done.len() - 1].booking_id;
+    assert_eq!(
+        store.booking(w.coordinator, at_site).await.unwrap().status,
+        BookingStatus::AtSite
+    );
+    let before = outboxes(&store, &w).await;
+
+    // The coordinator plans the day as it stands and publishes it.
+    let (input, under_way) = store
+        .day_under_way(w.district, &day(), t0 + 900)
+        .await
+        .unwrap()
+        .expect("a published plan");
+    let again = vaxride_dispatch::planning::plan_under_way(
+        &input,
+        &under_way,
+        &StraightLines,
+        PlanOptions::default(),
+        &Iterations(600),
+        &Silent,
+    )
+    .expect("a checked plan with nobody stranded");
+    let v2 = store
+        .save_plan(w.district, &day(), &again, t0 + 900)
+        .await
+        .unwrap();
+    store
+        .publish_plan(w.coordinator, v2, t0 + 960)
+        .await
+        .unwrap();
+    // The driver's trip: the same, still accepted, its steps done as they were.
+    let now = trip_of(&store, driver, trip.id).await;
+    assert_eq!(now.status, "accepted");
+    assert_eq!(now.plan_id, v2);
+    for (id, x) in done.iter().zip(&now.stops) {
+        assert_eq!((x.id, x.done.is_some()), (*id, true), "{now:?}");
+    }
+    // The elder at the site has her ride home.
+    let home: Vec<vaxride_store::TripView> = {
+        let mut all = Vec::new();
+        for s in drivers(&w) {
+            all.extend(store.trips(s, None).await.unwrap());
+        }
+        all
+    };
+    assert!(
+        home.iter()
+            .any(|t| t.stops.iter().any(|x| x.booking_id == at_site
+                && x.kind == StopKind::DropHome
+                && x.done.is_none())),
+        "her ride home is planned"
+    );
+    let hers = store.booking(w.coordinator, at_site).await.unwrap();
+    assert_eq!(hers.status, BookingStatus::AtSite);
+    assert!(hers.planned_return.is_some(), "{hers:?}");
+    // Each driver hears at most once, and only of a trip that changed; no accepted trip is
+    // withdrawn.
+    let after = outboxes(&store, &w).await;
+    for (b, a) in before.iter().zip(&after) {
+        let new = &a[b.len()..];
+        assert!(new.len() <= 2, "{new:?}");
+        for e in new {
+            assert!(
+                !(e.kind == "trip_cancelled" && e.payload["id"] == trip.id),
+                "{e:?}"
+            );
+        }
+    }
+    // What changed on the accepted trip is there to acknowledge.
+    for c in &now.changes {
+        assert_eq!(c.reason, ChangeReason::Replanned);
+        assert!(c.acknowledged_at.is_none());
+        assert!(!(c.added.is_empty() && c.removed.is_empty() && c.retimed.is_empty()));
+        assert!(
+            c.retimed
+                .iter()
+                .all(|x| (x.planned - x.from.unwrap()).abs() >= 300)
+        );
+    }
+
+    // The same plan again: nothing changes, nobody hears anything.
+    let v3 = store
+        .save_plan(w.district, &day(), &again, t0 + 990)
+        .await
+        .unwrap();
+    store
+        .publish_plan(w.coordinator, v3, t0 + 1000)
+        .await
+        .unwrap();
+    assert_eq!(outboxes(&store, &w).await, after, "nothing to tell");
+    assert_eq!(trip_of(&store, driver, trip.id).await.changes, now.changes);
+
+    // A cancelled booking on the accepted trip: a change with its reason, acknowledged once.
+    let next = now
+        .stops
+        .iter()
+        .find(|x| x.done.is_none() && x.kind == StopKind::PickupHome);
+    if let Some(next) = next {
+        let b = store.booking(w.coordinator, next.booking_id).await.unwrap();
+        assert_eq!(b.status, BookingStatus::Confirmed);
+        store
+            .cancel_booking(w.secretary_a, next.booking_id, t0 + 1100)
+            .await
+            .unwrap();
+        let t = trip_of(&store, driver, trip.id).await;
+        let c = t.changes.last().unwrap();
+        assert_eq!(c.reason, ChangeReason::Cancelled);
+        assert!(c.removed.iter().any(|x| x.id == next.id));
+        let acked = store
+            .acknowledge_change(driver, trip.id, c.id, t0 + 1200)
+            .await
+            .unwrap();
+        let c2 = acked.changes.iter().find(|x| x.id == c.id).unwrap();
+        assert_eq!(c2.acknowledged_at, Some(t0 + 1200));
+        let again = store
+            .acknowledge_change(driver, trip.id, c.id, t0 + 1300)
+            .await
+            .unwrap();
+        assert_eq!(again, acked, "repeating is harmless");
+    }
+    // Another driver cannot acknowledge it, nor a change that is not there.
+    let other = drivers(&w).into_iter().find(|&d| d != driver).unwrap();
+    for (scope, change) in [(other, 1), (driver, 9_999)] {
+        assert!(matches!(
+            store.acknowledge_change(scope, trip.id, change, t0).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}
+
+both!(
+    a_day_under_way_planned_again_changes_trips_never_replaces_them_on_both_databases,
+    replan_under_way
 );
