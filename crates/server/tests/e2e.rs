@@ -567,6 +567,187 @@ async fn jobs(url: String) {
     assert_eq!(status, 403);
 }
 
+/// Runs a plan of the day as the coordinator, follows it to its end and publishes it; the
+/// plan's id.
+async fn plan_and_publish(coord: &Client) -> i64 {
+    let (status, run) = coord
+        .post("/api/plans/run", json!({"day": DAY, "seconds": 1}))
+        .await;
+    assert_eq!(status, 202, "{run}");
+    let job = run["job"].as_i64().unwrap();
+    let events = coord
+        .req(
+            reqwest::Method::GET,
+            &format!("/api/plans/jobs/{job}/events"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let progress = read_events(events, 1000).await;
+    let last = progress.last().expect("progress events");
+    assert_eq!(last.1, "done", "{progress:?}");
+    let plan = last.2["plan_id"].as_i64().unwrap();
+    let (status, published) = coord
+        .post(&format!("/api/plans/{plan}/publish"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{published}");
+    plan
+}
+
+/// The day as it runs (issue 15): a driver accepts, a secretary cancels one of the trip's
+/// bookings (the driver is told why and acknowledges it), the driver takes an elder to the
+/// site, the coordinator plans the day again and publishes it: the driver's trip stays theirs
+/// with its steps done, and the elder at the site has her ride home.
+async fn day_as_it_runs(url: String) {
+    let w = start(&url).await;
+    let sec = Client::login(&w.base, "sec-a").await;
+    let coord = Client::login(&w.base, "coord").await;
+    let r = sec
+        .req(reqwest::Method::POST, "/api/bookings/import")
+        .body(LEDGER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    plan_and_publish(&coord).await;
+    // The driver with the most bookings on their trip.
+    let mut best: Option<(Client, Value)> = None;
+    for k in 0..w.driver_ids.len() {
+        let d = Client::login(&w.base2, &format!("driver-{k}")).await;
+        let (_, trips) = d.get(&format!("/api/trips?day={DAY}")).await;
+        if let Some(t) = trips.as_array().unwrap().first().cloned()
+            && best.as_ref().is_none_or(|(_, b)| {
+                b["stops"].as_array().unwrap().len() < t["stops"].as_array().unwrap().len()
+            })
+        {
+            best = Some((d, t));
+        }
+    }
+    let (d, trip) = best.expect("a trip");
+    let id = trip["id"].as_i64().unwrap();
+    let (status, trip) = d.post(&format!("/api/trips/{id}/accept"), json!({})).await;
+    assert_eq!(status, 200, "{trip}");
+    let stops = trip["stops"].as_array().unwrap().clone();
+    let first = stops[0]["booking_id"].as_i64().unwrap();
+    // A booking of the trip other than the first is cancelled (one without a ride home, if
+    // there is one): a change with its reason.
+    let (_, day) = sec.get(&format!("/api/bookings?day={DAY}")).await;
+    let returns = |b: i64| {
+        day.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == b && x["return_wanted"] == true)
+    };
+    let mut others: Vec<i64> = stops
+        .iter()
+        .map(|s| s["booking_id"].as_i64().unwrap())
+        .filter(|&b| b != first)
+        .collect();
+    others.sort_by_key(|&b| returns(b));
+    let other = *others
+        .first()
+        .expect("a trip with two bookings (three, two cars)");
+    {
+        let (status, _) = sec
+            .post(&format!("/api/bookings/{other}/cancel"), json!({}))
+            .await;
+        assert_eq!(status, 200);
+        let (_, trips) = d.get(&format!("/api/trips?day={DAY}")).await;
+        let t = &trips[0];
+        let change = &t["changes"][0];
+        assert_eq!(change["reason"], "cancelled", "{t}");
+        assert!(change["acknowledged_at"].is_null());
+        assert!(
+            change["removed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x.get("address").is_none() && x.get("phone").is_none())
+        );
+        let cid = change["id"].as_i64().unwrap();
+        let path = format!("/api/trips/{id}/changes/{cid}/acknowledge");
+        let (status, acked) = d.post(&path, json!({})).await;
+        assert_eq!(status, 200, "{acked}");
+        assert!(acked["changes"][0]["acknowledged_at"].is_i64(), "{acked}");
+        // Not the coordinator's nor anyone's change but the driver's own.
+        assert_eq!(coord.post(&path, json!({})).await.0, 403);
+        let (status, _) = d
+            .post(
+                &format!("/api/trips/{id}/changes/999999/acknowledge"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 404);
+    }
+    // Every step of the ride out: the elders are at the site.
+    let (_, trips) = d.get(&format!("/api/trips?day={DAY}")).await;
+    let stops = trips[0]["stops"].as_array().unwrap().clone();
+    let mut done = Vec::new();
+    let mut at_site = Vec::new();
+    for stop in &stops {
+        let events: &[&str] = match stop["kind"].as_str().unwrap() {
+            "pickup_home" => &["arrived", "picked_up"],
+            "drop_site" => &["dropped_at_site"],
+            _ => break,
+        };
+        for ev in events {
+            let path = format!("/api/stops/{}/report", stop["id"]);
+            assert_eq!(d.post(&path, json!({"event": ev})).await.0, 200);
+        }
+        done.push(stop["id"].clone());
+        if stop["kind"] == "drop_site" {
+            at_site.push(stop["booking_id"].as_i64().unwrap());
+        }
+    }
+    assert!(
+        at_site.iter().any(|&b| returns(b)),
+        "an elder at the site wants a ride home: {stops:?}"
+    );
+
+    // Planned again and published: the same trip, accepted, its steps done; her ride home.
+    plan_and_publish(&coord).await;
+    let (_, trips) = d.get(&format!("/api/trips?day={DAY}")).await;
+    let t = trips
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .expect("the accepted trip stays the driver's");
+    assert_eq!(t["status"], "accepted", "{t}");
+    let ids: Vec<&Value> = t["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["id"])
+        .collect();
+    assert_eq!(
+        ids[..done.len()],
+        done.iter().collect::<Vec<_>>()[..],
+        "{t}"
+    );
+    for b in at_site {
+        let (_, b) = sec.get(&format!("/api/bookings/{b}")).await;
+        assert_eq!(b["status"], "at_site", "{b}");
+        if b["return_wanted"] == true {
+            assert!(
+                b["planned_return"].is_i64(),
+                "her ride home is planned: {b}"
+            );
+            assert!(b["unserved_reason"].is_null(), "{b}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_day_as_it_runs_on_sqlite() {
+    day_as_it_runs(sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_day_as_it_runs_on_postgres() {
+    on_postgres(day_as_it_runs).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn planning_jobs_survive_a_crash_and_follow_any_instance_on_sqlite() {
     jobs(sqlite().await).await;
