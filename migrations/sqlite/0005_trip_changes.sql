@@ -7,6 +7,8 @@ ALTER TABLE trip_stops ADD COLUMN removed_at INTEGER;
 ALTER TABLE bookings ADD COLUMN previous_pickup INTEGER;
 ALTER TABLE bookings ADD COLUMN change_reason TEXT;
 ALTER TABLE bookings ADD COLUMN changed_at INTEGER;
+-- When the health check at the site failed (no shot; the elder goes home early).
+ALTER TABLE bookings ADD COLUMN health_check_failed_at INTEGER;
 CREATE TABLE trip_changes (
     id INTEGER PRIMARY KEY,
     trip_id INTEGER NOT NULL REFERENCES trips(id),

@@ -350,17 +350,21 @@ pub enum Report {
     ReturnPickedUp,
     /// Home again.
     Home,
+    /// At the site, the health check before the shot failed: not vaccinated, the elder goes
+    /// home early (the ride home may come now).
+    HealthCheckFailed,
 }
 
 impl Report {
     /// Every value, in order.
-    pub const ALL: [Report; 6] = [
+    pub const ALL: [Report; 7] = [
         Report::Arrived,
         Report::PickedUp,
         Report::NoShow,
         Report::DroppedAtSite,
         Report::ReturnPickedUp,
         Report::Home,
+        Report::HealthCheckFailed,
     ];
 
     /// The stored code.
@@ -372,6 +376,7 @@ impl Report {
             Report::DroppedAtSite => "dropped_at_site",
             Report::ReturnPickedUp => "return_picked_up",
             Report::Home => "home",
+            Report::HealthCheckFailed => "health_check_failed",
         }
     }
     /// The booking's status after this report.
@@ -383,11 +388,13 @@ impl Report {
             Report::DroppedAtSite => BookingStatus::AtSite,
             Report::ReturnPickedUp => BookingStatus::ReturnPickedUp,
             Report::Home => BookingStatus::Home,
+            Report::HealthCheckFailed => BookingStatus::AtSite,
         }
     }
-    /// Whether this report finishes its stop (every report but `arrived` does).
+    /// Whether this report finishes its stop (every report but `arrived` and
+    /// `health_check_failed`, said while the elder waits at the site, does).
     pub fn closes_stop(self) -> bool {
-        self != Report::Arrived
+        !matches!(self, Report::Arrived | Report::HealthCheckFailed)
     }
     /// The reports that fit a stop of this kind.
     pub fn fits(self, stop: StopKind) -> bool {
@@ -396,7 +403,10 @@ impl Report {
                 matches!(self, Report::Arrived | Report::PickedUp | Report::NoShow)
             }
             StopKind::DropSite => self == Report::DroppedAtSite,
-            StopKind::PickupSite => matches!(self, Report::ReturnPickedUp | Report::NoShow),
+            StopKind::PickupSite => matches!(
+                self,
+                Report::ReturnPickedUp | Report::NoShow | Report::HealthCheckFailed
+            ),
             StopKind::DropHome => self == Report::Home,
         }
     }

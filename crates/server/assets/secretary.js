@@ -245,7 +245,8 @@ export function bookings(main, ctx) {
           h('td', {}, b.driver || ''),
           h('td', {}, b.vehicle || ''),
           h('td', { 'data-testid': `booking-status-${b.id}`, 'data-status': b.status }, badge(b.status),
-            b.unserved_reason ? h('div', { class: 'muted' }, reasonText(b.unserved_reason)) : null),
+            b.unserved_reason ? h('div', { class: 'muted' }, reasonText(b.unserved_reason)) : null,
+            b.health_check_failed_at ? h('div', { class: 'moved', 'data-testid': `booking-check-${b.id}` }, t('book.not_vaccinated')) : null),
           h('td', {}, CANCELLABLE.includes(b.status)
             ? twoTap(`cancel-${b.id}`, {
               label: t('book.cancel'),

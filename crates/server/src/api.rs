@@ -274,6 +274,9 @@ pub(crate) enum Report {
     ReturnPickedUp,
     /// Home again.
     Home,
+    /// At the site, the health check failed: not vaccinated, the elder goes home early (said
+    /// at the ride home's stop, which stays open).
+    HealthCheckFailed,
 }
 
 /// A trip as its driver (or the coordinator) sees it.

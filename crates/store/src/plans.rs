@@ -197,6 +197,35 @@ impl Store {
                 route.stops[k].state = StopState::UnderWay;
             }
         }
+        // An elder whose health check failed is through at the site: the visit ends then.
+        let failed: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT b.id, b.health_check_failed_at FROM bookings b JOIN communities c ON c.id = b.community_id \
+             WHERE c.district_id = $1 AND b.day = $2 AND b.health_check_failed_at IS NOT NULL",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut input = input;
+        for (booking, at) in failed {
+            let dropped = routes
+                .iter()
+                .flat_map(|r| &r.stops)
+                .find_map(|s| match s.state {
+                    StopState::Done { at }
+                        if s.stop.booking_id == booking && s.stop.kind == StopKind::DropSite =>
+                    {
+                        Some(at)
+                    }
+                    _ => None,
+                });
+            if let (Some(dropped), Some(b)) = (
+                dropped,
+                input.bookings.iter_mut().find(|b| b.booking_id == booking),
+            ) {
+                b.dwell_minutes = ((of_day(at) - dropped).max(0) + 59) / 60;
+            }
+        }
         Ok(Some((
             input,
             DayUnderWay {

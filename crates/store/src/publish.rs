@@ -126,7 +126,7 @@ impl Today {
         }
         let rows = sqlx::query(
             "SELECT ts.id, ts.trip_id, ts.booking_id, ts.kind, ts.planned, ts.done, \
-             (SELECT COUNT(*) FROM reports r WHERE r.trip_stop_id = ts.id) AS reported \
+             (SELECT COUNT(*) FROM reports r WHERE r.trip_stop_id = ts.id AND r.event = 'arrived') AS reported \
              FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN plans p ON p.id = t.plan_id \
              WHERE p.district_id = $1 AND p.day = $2 AND t.active = 1 AND ts.active = 1 ORDER BY ts.id",
         )

@@ -472,6 +472,13 @@ impl Store {
                 .bind(booking)
                 .execute(&mut *tx)
                 .await?;
+            if report == Report::HealthCheckFailed {
+                sqlx::query("UPDATE bookings SET health_check_failed_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(booking)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if report == Report::NoShow {
                 // Nobody to bring home: the booking's later stops leave the trip.
                 // The driver of another trip with them is told; this driver knows.

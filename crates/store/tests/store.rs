@@ -1906,3 +1906,87 @@ both!(
     a_day_under_way_planned_again_changes_trips_never_replaces_them_on_both_databases,
     replan_under_way
 );
+
+/// A failed health check at the site: the booking says so, the ride home's stop stays open,
+/// and the day as it stands ends the elder's visit then (the ride home may come now).
+async fn health_check_failed(store: Store) {
+    let w = world(&store).await;
+    book_and_publish(&store, &w, 300, NOW + 10).await;
+    let t0 = day().start_unix() + 8 * 3600;
+    let mut trips = Vec::new();
+    for driver in drivers(&w) {
+        for t in store.trips(driver, None).await.unwrap() {
+            store.respond(driver, t.id, true, t0).await.unwrap();
+            trips.push((driver, t));
+        }
+    }
+    // The first elder with a ride home is taken to the site.
+    let (driver, trip) = trips
+        .iter()
+        .find(|(_, t)| t.stops.iter().any(|x| x.kind == StopKind::PickupSite))
+        .expect("a trip with a ride home");
+    let ride_home = trip
+        .stops
+        .iter()
+        .find(|x| x.kind == StopKind::PickupSite)
+        .unwrap();
+    let hers = ride_home.booking_id;
+    let find = |kind: StopKind| {
+        trips
+            .iter()
+            .find_map(|(d, t)| {
+                t.stops
+                    .iter()
+                    .find(|x| x.booking_id == hers && x.kind == kind)
+                    .map(|x| (*d, x.id))
+            })
+            .unwrap()
+    };
+    let (d1, pickup) = find(StopKind::PickupHome);
+    let (d2, drop) = find(StopKind::DropSite);
+    store
+        .report(d1, pickup, Report::PickedUp, t0 + 600)
+        .await
+        .unwrap();
+    store
+        .report(d2, drop, Report::DroppedAtSite, t0 + 1200)
+        .await
+        .unwrap();
+    // Not a step of a pick-up at home.
+    match store
+        .report(d1, pickup, Report::HealthCheckFailed, t0 + 1300)
+        .await
+    {
+        Err(StoreError::Invalid(f)) => assert_eq!(f[0].problem.code, "step_does_not_fit"),
+        other => panic!("{other:?}"),
+    }
+    let status = store
+        .report(*driver, ride_home.id, Report::HealthCheckFailed, t0 + 1500)
+        .await
+        .unwrap();
+    assert_eq!(status, "at_site");
+    let b = store.booking(w.coordinator, hers).await.unwrap();
+    assert_eq!(b.health_check_failed_at, Some(t0 + 1500));
+    let t = trip_of(&store, *driver, trip.id).await;
+    let x = t.stops.iter().find(|x| x.id == ride_home.id).unwrap();
+    assert_eq!(x.done, None, "the ride home is still to come");
+    let (input, _) = store
+        .day_under_way(w.district, &day(), t0 + 1600)
+        .await
+        .unwrap()
+        .unwrap();
+    let planned = input
+        .bookings
+        .iter()
+        .find(|x| x.booking_id == hers)
+        .unwrap();
+    assert_eq!(
+        planned.dwell_minutes, 5,
+        "the visit ended at the failed check"
+    );
+}
+
+both!(
+    a_failed_health_check_ends_the_visit_on_both_databases,
+    health_check_failed
+);
