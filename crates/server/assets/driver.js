@@ -134,6 +134,7 @@ export function mount(main, ctx) {
       const trips = await api('GET', '/api/trips?geometry=true');
       if (!st.alive) return;
       st.trips = trips;
+      st.loaded = true;
       render();
     } catch (e) {
       if (e.status !== 0) ctx.notify(errorLine(e), 'error');
@@ -172,7 +173,12 @@ export function mount(main, ctx) {
         if (seq) localStorage.setItem(K.seq, String(seq));
         let trip = null;
         try { trip = JSON.parse(ev.data).trip; } catch (e) { /* an event without a trip */ }
-        if (kind === 'trip_offered' && trip && !st.trips.some((x) => x.id === trip.id)) ctx.notify(t('driver.new_trip'));
+        // News only once the trips are loaded (a fresh page replays the stream from its start).
+        if (st.loaded && kind === 'trip_offered' && trip && !st.trips.some((x) => x.id === trip.id)) ctx.notify(t('driver.new_trip'));
+        if (st.loaded && kind === 'trip_changed' && trip) {
+          const known = new Set((st.trips.find((x) => x.id === trip.id)?.changes || []).map((c) => c.id));
+          if ((trip.changes || []).some((c) => !c.acknowledged_at && !known.has(c.id))) ctx.notify(t('driver.trip_changed'));
+        }
         scheduleReload();
         if (seq) ack(seq);
       });
@@ -315,14 +321,22 @@ export function mount(main, ctx) {
     const told = new Set((trip.changes || []).flatMap((c) => c.removed.map((x) => x.id)));
     const fresh = (trip.removed || []).filter((r) => !known.has(r.id) && !told.has(r.id));
     if (!open.length && !fresh.length) return null;
-    const items = open.map((c) => h('li', { 'data-testid': `change-${c.id}`, 'data-reason': c.reason },
-      h('p', { class: 'changes-why' }, t('driver.change_title', { why: t(`change.${c.reason}`) })),
-      h('ul', {},
+    // Each change in a few lines: the first stops it names, then how many more (the trip's
+    // list below shows every stop as it now is).
+    const SHOWN = 5;
+    const items = open.map((c) => {
+      const lines = [].concat(
         c.added.map((x) => h('li', { 'data-change': 'added' }, t('driver.change_added', { stop: changedLine(x) }))),
         c.removed.map((x) => h('li', { 'data-change': 'removed' }, t('driver.change_removed', { stop: changedLine(x) }))),
         c.retimed.map((x) => h('li', { 'data-change': 'retimed' }, t('driver.change_retimed', {
           from: hhmm(x.from), to: hhmm(x.planned), stop: [t(`kind_stop.${x.kind}`), x.first_name].join(' · '),
-        }))))));
+        }))));
+      const more = lines.length - SHOWN;
+      return h('li', { 'data-testid': `change-${c.id}`, 'data-reason': c.reason, 'data-lines': lines.length },
+        h('p', { class: 'changes-why' }, t('driver.change_title', { why: t(`change.${c.reason}`) })),
+        h('ul', {}, more > 1 ? lines.slice(0, SHOWN) : lines),
+        more > 1 ? h('p', { 'data-testid': `change-more-${c.id}` }, t('driver.change_more', { n: more })) : null);
+    });
     return h('div', { class: 'changes', role: 'status', 'data-testid': `trip-changes-${trip.id}` },
       fresh.length ? h('p', { class: 'changes-title' }, t('driver.changed', { n: fresh.length })) : null,
       fresh.length ? h('ul', {}, fresh.map((r) => h('li', {}, `${removedLine(r)}: ${t(`driver.off.${r.reason}`, { name: r.first_name })}`))) : null,

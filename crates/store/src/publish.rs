@@ -168,6 +168,14 @@ impl Today {
         })
     }
 
+    /// The pick-up a secretary waits for: at home before the ride begins, at the site after.
+    fn next_pickup(&self, booking: i64) -> StopKind {
+        match self.status.get(&booking) {
+            Some(s) if s.under_way() => StopKind::PickupSite,
+            _ => StopKind::PickupHome,
+        }
+    }
+
     /// Whether a stop of the plan is still to be made: its booking is live and not past it.
     fn wanted(&self, s: &PlannedStop) -> bool {
         use BookingStatus::*;
@@ -200,7 +208,7 @@ impl Today {
         // 1. Stops still to come that the plan puts elsewhere (or nowhere) leave their trip.
         let mut off = Vec::new();
         for s in &self.stops {
-            if matches!(s.kind, StopKind::PickupHome | StopKind::PickupSite) {
+            if s.kind == self.next_pickup(s.booking) {
                 old_pickup.insert(s.booking, s.planned);
             }
             let t = &self.trips[trip_of[&s.trip]];
@@ -253,7 +261,7 @@ impl Today {
                         fresh.push(s);
                     }
                 }
-                if matches!(s.kind, StopKind::PickupHome | StopKind::PickupSite) {
+                if s.kind == self.next_pickup(s.booking_id) {
                     new_pickup.insert(s.booking_id, s.start);
                 }
             }
