@@ -461,14 +461,23 @@ pub enum ChangeReason {
     NoShow,
     /// The coordinator published a new plan of the day.
     Replanned,
+    /// An elder's health check at the site failed: they go home early.
+    HealthCheckFailed,
+    /// A driver declined their trip: its stops went to others.
+    Declined,
+    /// An urgent booking for the day was added.
+    UrgentBooking,
 }
 
 impl ChangeReason {
     /// Every value, in order.
-    pub const ALL: [ChangeReason; 3] = [
+    pub const ALL: [ChangeReason; 6] = [
         ChangeReason::Cancelled,
         ChangeReason::NoShow,
         ChangeReason::Replanned,
+        ChangeReason::HealthCheckFailed,
+        ChangeReason::Declined,
+        ChangeReason::UrgentBooking,
     ];
 
     /// The stored code.
@@ -477,6 +486,9 @@ impl ChangeReason {
             ChangeReason::Cancelled => "cancelled",
             ChangeReason::NoShow => "no_show",
             ChangeReason::Replanned => "replanned",
+            ChangeReason::HealthCheckFailed => "health_check_failed",
+            ChangeReason::Declined => "declined",
+            ChangeReason::UrgentBooking => "urgent_booking",
         }
     }
     /// From the stored code.

@@ -397,6 +397,12 @@ pub(crate) enum ChangeReason {
     NoShow,
     /// The coordinator published a new plan of the day.
     Replanned,
+    /// An elder's health check at the site failed: they go home early.
+    HealthCheckFailed,
+    /// A driver declined their trip: its stops went to others.
+    Declined,
+    /// An urgent booking for the day was added.
+    UrgentBooking,
 }
 
 /// One change of a trip after it was published: stops added, taken off, re-timed (by five

@@ -16,7 +16,9 @@ use actix_web::web;
 use serde_json::json;
 use vaxride_dispatch::planning::{Budgets, PlanStage, plan_day, plan_under_way};
 use vaxride_dispatch::solve::PlanOptions;
+use vaxride_dispatch::underway::changes;
 use vaxride_solver::{Budget, Cost};
+use vaxride_store::TELL_AFTER;
 use vaxride_store::{ClaimedJob, JobEnd, JobUpdate, Lease};
 
 use crate::AppState;
@@ -190,7 +192,7 @@ async fn run(state: &web::Data<AppState>, job: ClaimedJob) {
             return;
         }
         (Some(Halt::Cancelled), _) => JobEnd::Cancelled,
-        (None, Ok(plan_id)) => JobEnd::Done { plan_id: *plan_id },
+        (None, Ok((plan_id, _))) => JobEnd::Done { plan_id: *plan_id },
         (None, Err(e)) => {
             tracing::error!(job = job.id, error = %e, "planning failed");
             JobEnd::Failed { error: e }
@@ -201,9 +203,40 @@ async fn run(state: &web::Data<AppState>, job: ClaimedJob) {
         .finish_job(job.id, &state.instance, end, now)
         .await
     {
-        Ok(true) => tracing::info!(job = job.id, "planning job ended"),
+        Ok(true) => {
+            tracing::info!(job = job.id, "planning job ended");
+            if let (Some(_), Ok((plan, Some(disturbed)))) = (job.run.reason, &outcome) {
+                apply_if_small(state, &job, *plan, *disturbed).await;
+            }
+        }
         Ok(false) => tracing::warn!(job = job.id, "planning job ended elsewhere"),
         Err(e) => tracing::error!(job = job.id, error = %e, "ending a planning job"),
+    }
+}
+
+/// Publishes a repair by itself when the district lets repairs that disturb so few drivers
+/// apply without the coordinator.
+async fn apply_if_small(
+    state: &web::Data<AppState>,
+    job: &ClaimedJob,
+    plan: i64,
+    disturbed: usize,
+) {
+    let most = match state.store.auto_repair(job.district_id).await {
+        Ok(Some(most)) => most,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(job = job.id, error = %e, "reading the repair setting");
+            return;
+        }
+    };
+    if disturbed as i64 > most {
+        return;
+    }
+    let scope = vaxride_store::Scope::District(job.district_id);
+    match state.store.publish_plan(scope, plan, state.now()).await {
+        Ok(_) => tracing::info!(job = job.id, plan, disturbed, "repair applied by itself"),
+        Err(e) => tracing::warn!(job = job.id, plan, error = %e, "applying a repair"),
     }
 }
 
@@ -252,6 +285,9 @@ async fn beat(
 /// What moving a stop still to come off its vehicle costs when a day under way is planned
 /// again (seconds of driving): the new plan changes drivers' trips only where that saves more.
 const REPLAN_KEEP_COST: i64 = 300;
+/// The same for a repair after an event (seconds of driving): a repair changes as little as it
+/// must.
+const REPAIR_KEEP_COST: i64 = 1200;
 
 /// Loads the day (as it stands, when a plan of it is published), plans it off the async
 /// threads and saves the draft plan.
@@ -260,7 +296,7 @@ async fn plan_and_save(
     job: &ClaimedJob,
     shared: Shared,
     stop: Arc<AtomicBool>,
-) -> Result<i64, String> {
+) -> Result<(i64, Option<usize>), String> {
     let under_way = state
         .store
         .day_under_way(job.district_id, &job.day, state.now())
@@ -268,8 +304,14 @@ async fn plan_and_save(
         .map_err(|e| e.to_string())?;
     let (input, under_way) = match under_way {
         Some((input, mut day)) => {
-            day.keep_cost = Some(REPLAN_KEEP_COST);
+            day.keep_cost = Some(match job.run.reason {
+                Some(_) => REPAIR_KEEP_COST,
+                None => REPLAN_KEEP_COST,
+            });
             (input, Some(day))
+        }
+        None if job.run.reason.is_some() => {
+            return Err("nothing published to repair".into());
         }
         None => (
             state
@@ -295,13 +337,19 @@ async fn plan_and_save(
             ..PlanOptions::default()
         };
         crate::with_travel(net.as_deref(), |times| match &under_way {
-            Some(day) => plan_under_way(&input, day, times, options, &budgets, &progress),
-            None => plan_day(&input, times, options, &budgets, &progress),
+            Some(day) => {
+                plan_under_way(&input, day, times, options, &budgets, &progress).map(|plan| {
+                    let changes = changes(day, plan.result(), TELL_AFTER);
+                    (plan, Some(changes))
+                })
+            }
+            None => plan_day(&input, times, options, &budgets, &progress).map(|p| (p, None)),
         })
     })
     .await
     .map_err(|_| "the planning task stopped".to_string())?
     .map_err(|e| e.to_string())?;
+    let (checked, changes) = checked;
     if stop.load(Ordering::SeqCst) {
         return Err("stopped".into());
     }
@@ -309,9 +357,19 @@ async fn plan_and_save(
         s.stage = "saving";
         s.percent = s.percent.max(96);
     });
-    state
+    let id = state
         .store
         .save_plan(job.district_id, &job.day, &checked, state.now())
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    let Some(changes) = changes else {
+        return Ok((id, None));
+    };
+    let described = serde_json::to_value(&changes).expect("changes serialise");
+    state
+        .store
+        .describe_plan(id, job.run.reason, &described)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((id, Some(changes.disturbed)))
 }

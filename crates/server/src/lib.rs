@@ -21,6 +21,7 @@ mod openapi;
 mod places;
 mod planning;
 pub mod problems;
+mod repairs;
 mod roads;
 pub mod routes;
 pub mod seed;

@@ -41,6 +41,9 @@ pub struct Progress {
     pub error: Option<String>,
     /// A coordinator asked to cancel it (a running job stops within seconds).
     pub cancel_requested: bool,
+    /// `null` for a coordinator's run; for a repair, the event that asked for it (a change
+    /// reason: `cancelled`, `no_show`, `health_check_failed`, `declined`, `urgent_booking`).
+    pub reason: Option<String>,
 }
 
 /// A wall-clock budget for a whole planning run, shared out by the pipeline's stages.
@@ -85,7 +88,7 @@ pub(crate) struct RunBody {
     clustered: Option<bool>,
 }
 
-fn district(caller: &Caller) -> Result<i64, ApiError> {
+pub(crate) fn district(caller: &Caller) -> Result<i64, ApiError> {
     caller.require(&[Role::Coordinator])?;
     caller.0.district_id.ok_or_else(ApiError::forbidden)
 }
@@ -127,6 +130,7 @@ pub(crate) async fn run(
         ));
     }
     let run = NewJob {
+        reason: None,
         seconds: seconds.as_secs() as i64,
         clustered: body.clustered.unwrap_or(true),
     };
@@ -183,6 +187,7 @@ impl From<&JobView> for Progress {
             plan_id: j.plan_id,
             error: j.error.clone(),
             cancel_requested: j.cancel_requested,
+            reason: j.reason.clone(),
         }
     }
 }

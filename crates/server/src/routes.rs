@@ -84,6 +84,9 @@ registry! {
         post "/api/plans/jobs/{id}/cancel" => crate::planning::cancel;
         get "/api/plans/{id}" => crate::planning::get;
         post "/api/plans/{id}/publish" => crate::planning::publish;
+        get "/api/events" => crate::repairs::list;
+        get "/api/settings/repairs" => crate::repairs::settings;
+        put "/api/settings/repairs" => crate::repairs::set_settings;
         get "/api/trips" => crate::driver::trips;
         get "/api/driver/events" => crate::driver::events;
         post "/api/driver/ack" => crate::driver::ack;

@@ -461,6 +461,7 @@ async fn jobs(url: String) {
     // An instance claimed a job and died (kill -9) before any other instance started.
     let day = vaxride_dispatch::model::Day::parse(DAY).unwrap();
     let run = vaxride_store::NewJob {
+        reason: None,
         seconds: 1,
         clustered: true,
     };
@@ -594,6 +595,22 @@ async fn plan_and_publish(coord: &Client) -> i64 {
     plan
 }
 
+/// Waits (up to 60 s) for the newest event of the day to be of `kind` with its repair's plan
+/// `plan_status` (`draft`: proposed; `published`: applied); the event.
+async fn repaired(coord: &Client, kind: &str, plan_status: &str) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..240 {
+        let (status, log) = coord.get(&format!("/api/events?day={DAY}")).await;
+        assert_eq!(status, 200, "{log}");
+        last = log[0].clone();
+        if last["kind"] == kind && last["plan_status"] == plan_status {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("no {kind} repair {plan_status}: {last}");
+}
+
 /// The day as it runs (issue 15): a driver accepts, a secretary cancels one of the trip's
 /// bookings (the driver is told why and acknowledges it), the driver takes an elder to the
 /// site, the coordinator plans the day again and publishes it: the driver's trip stays theirs
@@ -678,6 +695,18 @@ async fn day_as_it_runs(url: String) {
             )
             .await;
         assert_eq!(status, 404);
+        // The cancellation is in the day's log, and its repair is proposed with its figures;
+        // the coordinator applies it.
+        let event = repaired(&coord, "cancelled", "draft").await;
+        let plan = event["plan_id"].as_i64().unwrap();
+        let (_, proposed) = coord.get(&format!("/api/plans/{plan}")).await;
+        assert_eq!(proposed["reason"], "cancelled", "{proposed}");
+        assert!(proposed["changes"]["disturbed"].is_u64(), "{proposed}");
+        let (status, _) = coord
+            .post(&format!("/api/plans/{plan}/publish"), json!({}))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(sec.get(&format!("/api/events?day={DAY}")).await.0, 403);
     }
     // Every step of the ride out: the elders are at the site.
     let (_, trips) = d.get(&format!("/api/trips?day={DAY}")).await;
@@ -724,6 +753,52 @@ async fn day_as_it_runs(url: String) {
         ids[..done.len()],
         done.iter().collect::<Vec<_>>()[..],
         "{t}"
+    );
+    // Small repairs apply by themselves once the coordinator says so: an urgent booking for
+    // the day (the cancelled elder after all) is planned without anyone publishing.
+    let (status, set) = coord
+        .req(reqwest::Method::PUT, "/api/settings/repairs")
+        .json(&json!({"auto_apply_max_disturbed": 50}))
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .map(|s| (s, ()))
+        .unwrap();
+    assert_eq!(status, 200, "{set:?}");
+    let (status, bad) = coord
+        .req(reqwest::Method::PUT, "/api/settings/repairs")
+        .json(&json!({"auto_apply_max_disturbed": -1}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .map(|v| (400, v))
+        .unwrap();
+    assert_eq!(
+        (status, bad["error"]["fields"][0]["field"].as_str()),
+        (400, Some("auto_apply_max_disturbed")),
+        "{bad}"
+    );
+    let cancelled = day
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == other)
+        .unwrap();
+    let (status, made) = sec
+        .post(
+            "/api/bookings",
+            json!({"bookings": [{"elder_id": cancelled["elder_id"], "day": DAY}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let urgent = made["created"][0].as_i64().unwrap();
+    repaired(&coord, "urgent_booking", "published").await;
+    let (_, b) = sec.get(&format!("/api/bookings/{urgent}")).await;
+    assert!(
+        (b["status"] == "planned" || b["status"] == "confirmed") && b["driver"].is_string(),
+        "the repair was published and a driver takes the elder: {b}"
     );
     for b in at_site {
         let (_, b) = sec.get(&format!("/api/bookings/{b}")).await;

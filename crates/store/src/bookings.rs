@@ -8,6 +8,7 @@ use vaxride_dispatch::values::{Window, check_text};
 use vaxride_dispatch::{FieldError, Problem};
 
 use crate::communities::community_filter;
+use crate::events::About;
 
 use crate::error::Result;
 use crate::problems;
@@ -301,11 +302,12 @@ async fn cancel_in(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
         tx,
         "ts.booking_id = $1",
         id,
-        vaxride_dispatch::model::ChangeReason::Cancelled,
+        ChangeReason::Cancelled,
         None,
         now,
     )
-    .await
+    .await?;
+    crate::events::day_event(tx, ChangeReason::Cancelled, About::Booking(id), now).await
 }
 
 pub(crate) async fn check_community(tx: &mut Tx, scope: Scope, community: i64) -> Result<()> {
@@ -417,6 +419,8 @@ pub(crate) async fn insert_bookings(
         .fetch_one(&mut **tx)
         .await?;
         ids.push(id);
+        // A booking for a day already published is urgent: the plan is repaired to take it.
+        crate::events::day_event(tx, ChangeReason::UrgentBooking, About::Booking(id), now).await?;
     }
     Ok(ids)
 }

@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
-use vaxride_dispatch::model::Day;
+use vaxride_dispatch::model::{ChangeReason, Day};
 
 use crate::db::Backend;
 use crate::error::Result;
@@ -24,6 +24,60 @@ use crate::{Scope, Store, StoreError};
 
 /// How many times a job may be claimed before a lapsed lease fails it.
 pub const MAX_ATTEMPTS: i64 = 3;
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// [`Store::enqueue_job`] inside a transaction: the job's id (a repair asked for while a run
+/// waits is that run).
+pub(crate) async fn enqueue_in(
+    tx: &mut Tx,
+    district: i64,
+    day: &str,
+    run: NewJob,
+    now: i64,
+) -> Result<i64> {
+    if run.reason.is_some() {
+        let waiting: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM plan_jobs WHERE district_id = $1 AND day = $2 AND status = 'queued' \
+             AND reason IS NULL",
+        )
+        .bind(district)
+        .bind(day)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(id) = waiting {
+            return Ok(id);
+        }
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO plan_jobs (district_id, day, status, stage, percent, created_at, \
+         updated_at, seconds, clustered, reason) \
+         VALUES ($1, $2, 'queued', 'queued', 0, $3, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(district)
+    .bind(day)
+    .bind(now)
+    .bind(run.seconds)
+    .bind(i64::from(run.clustered))
+    .bind(run.reason.map(|r| r.code()))
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE plan_jobs SET status = 'cancelled', stage = 'cancelled', error = $1, \
+         updated_at = $2 \
+         WHERE district_id = $3 AND day = $4 AND status = 'queued' AND id <> $5 \
+         AND ($6 = 0 OR reason IS NOT NULL)",
+    )
+    .bind(format!("replaced by job {id}"))
+    .bind(now)
+    .bind(district)
+    .bind(day)
+    .bind(id)
+    .bind(i64::from(run.reason.is_some()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
 
 /// Where a planning job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,6 +156,8 @@ pub struct JobView {
     pub attempts: i64,
     /// A coordinator asked to cancel it.
     pub cancel_requested: bool,
+    /// `None` for a coordinator's run; for a repair, the event that asked for it.
+    pub reason: Option<String>,
 }
 
 impl JobView {
@@ -114,6 +170,8 @@ impl JobView {
 /// A run to queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NewJob {
+    /// `None` for a coordinator's run; for a repair, the event that asks for it.
+    pub reason: Option<ChangeReason>,
     /// Seconds of search.
     pub seconds: i64,
     /// Solve the clusters first.
@@ -175,7 +233,7 @@ pub enum Lease {
 }
 
 const COLUMNS: &str = "id, district_id, day, status, stage, percent, best, plan_id, error, \
-                       attempts, cancel_requested";
+                       attempts, cancel_requested, reason";
 
 fn view(r: &sqlx::any::AnyRow) -> Result<JobView> {
     let best: Option<String> = r.try_get("best")?;
@@ -191,12 +249,15 @@ fn view(r: &sqlx::any::AnyRow) -> Result<JobView> {
         error: r.try_get("error")?,
         attempts: r.try_get("attempts")?,
         cancel_requested: r.try_get::<i64, _>("cancel_requested")? != 0,
+        reason: r.try_get("reason")?,
     })
 }
 
 impl Store {
     /// Queues a run for `district` and `day`. A job of the same district and day still waiting
-    /// is replaced (cancelled, naming the new one): at most one waits and one runs.
+    /// is replaced (cancelled, naming the new one): at most one waits and one runs. A repair
+    /// replaces only a waiting repair, and waits behind a waiting run (which plans the day as
+    /// it will stand).
     pub async fn enqueue_job(
         &self,
         district: i64,
@@ -205,30 +266,7 @@ impl Store {
         now: i64,
     ) -> Result<i64> {
         let mut tx = self.write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_jobs (district_id, day, status, stage, percent, created_at, \
-             updated_at, seconds, clustered) \
-             VALUES ($1, $2, 'queued', 'queued', 0, $3, $3, $4, $5) RETURNING id",
-        )
-        .bind(district)
-        .bind(day.as_str())
-        .bind(now)
-        .bind(run.seconds)
-        .bind(i64::from(run.clustered))
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE plan_jobs SET status = 'cancelled', stage = 'cancelled', error = $1, \
-             updated_at = $2 \
-             WHERE district_id = $3 AND day = $4 AND status = 'queued' AND id <> $5",
-        )
-        .bind(format!("replaced by job {id}"))
-        .bind(now)
-        .bind(district)
-        .bind(day.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let id = enqueue_in(&mut tx, district, day.as_str(), run, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -253,7 +291,7 @@ impl Store {
                  AND r.district_id = q.district_id AND r.day = q.day) \
                ORDER BY q.id LIMIT 1{lock}) \
              AND status = 'queued' \
-             RETURNING id, district_id, day, seconds, clustered, attempts"
+             RETURNING id, district_id, day, seconds, clustered, attempts, reason"
         );
         let mut tx = self.write().await?;
         let row = sqlx::query(sql)
@@ -272,6 +310,9 @@ impl Store {
             district_id: r.try_get("district_id")?,
             day: Day::parse(&day).map_err(|e| StoreError::Database(format!("stored day: {e}")))?,
             run: NewJob {
+                reason: r
+                    .try_get::<Option<String>, _>("reason")?
+                    .and_then(|c| ChangeReason::from_code(&c)),
                 seconds: r.try_get("seconds")?,
                 clustered: r.try_get::<i64, _>("clustered")? != 0,
             },

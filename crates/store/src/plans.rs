@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
-use vaxride_dispatch::model::{Day, Mobility, Point, Report, StopKind, TripStatus};
+use vaxride_dispatch::model::{ChangeReason, Day, Mobility, Point, Report, StopKind, TripStatus};
 use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlannedStop};
 use vaxride_dispatch::planning::CheckedPlan;
 use vaxride_dispatch::underway::{DayUnderWay, RouteUnderWay, StopState, StopUnderWay};
@@ -42,6 +42,11 @@ pub struct PlanView {
     pub created_at: i64,
     /// Published (Unix seconds).
     pub published_at: Option<i64>,
+    /// Why it was made: `None` for a coordinator's run, else the event it repairs.
+    pub reason: Option<ChangeReason>,
+    /// What publishing it changes against the plan it was made from (drivers disturbed,
+    /// pick-up minutes moved, per vehicle), for a plan of a day under way.
+    pub changes: Option<Value>,
 }
 
 /// A plan in a day's list: everything but its routes.
@@ -61,6 +66,11 @@ pub struct PlanSummary {
     pub created_at: i64,
     /// Published (Unix seconds).
     pub published_at: Option<i64>,
+    /// Why it was made: `None` for a coordinator's run, else the event it repairs.
+    pub reason: Option<ChangeReason>,
+    /// What publishing it changes against the plan it was made from (drivers disturbed,
+    /// pick-up minutes moved, per vehicle), for a plan of a day under way.
+    pub changes: Option<Value>,
 }
 
 pub(crate) fn district_of(scope: Scope) -> Result<Option<i64>> {
@@ -90,7 +100,21 @@ fn plan(r: &sqlx::any::AnyRow) -> Result<PlanView> {
         unserved: json("unassigned")?,
         created_at: r.try_get("created_at")?,
         published_at: r.try_get("published_at")?,
+        reason: reason_of(r)?,
+        changes: changes_of(r)?,
     })
+}
+
+/// A stored plan's reason.
+fn reason_of(r: &sqlx::any::AnyRow) -> Result<Option<ChangeReason>> {
+    Ok(r.try_get::<Option<String>, _>("reason")?
+        .and_then(|c| ChangeReason::from_code(&c)))
+}
+
+/// A stored plan's changes.
+fn changes_of(r: &sqlx::any::AnyRow) -> Result<Option<Value>> {
+    Ok(r.try_get::<Option<String>, _>("changes")?
+        .and_then(|c| serde_json::from_str(&c).ok()))
 }
 
 impl Store {
@@ -207,6 +231,16 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut input = input;
+        // A vehicle whose driver declined the day's trip takes no stops that day.
+        let declined: Vec<i64> = sqlx::query_scalar(
+            "SELECT t.vehicle_id FROM trips t JOIN plans p ON p.id = t.plan_id \
+             WHERE p.district_id = $1 AND p.day = $2 AND t.active = 1 AND t.status = 'declined'",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        input.vehicles.retain(|v| !declined.contains(&v.id));
         for (booking, at) in failed {
             let dropped = routes
                 .iter()
@@ -311,6 +345,24 @@ impl Store {
         Ok(id)
     }
 
+    /// Says why a stored plan was made and what publishing it changes.
+    pub async fn describe_plan(
+        &self,
+        id: i64,
+        reason: Option<ChangeReason>,
+        changes: &Value,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE plans SET reason = $1, changes = $2 WHERE id = $3")
+            .bind(reason.map(|r| r.code()))
+            .bind(changes.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A plan the scope sees.
     pub async fn plan(&self, scope: Scope, id: i64) -> Result<PlanView> {
         let district = district_of(scope)?;
@@ -328,7 +380,7 @@ impl Store {
     pub async fn plans(&self, scope: Scope, day: &Day) -> Result<Vec<PlanSummary>> {
         let district = district_of(scope)?;
         let rows = sqlx::query(
-            "SELECT id, day, version, status, figures, created_at, published_at FROM plans \
+            "SELECT id, day, version, status, figures, created_at, published_at, reason, changes FROM plans \
              WHERE day = $1 AND ($2 = 0 OR district_id = $3) ORDER BY version DESC, id DESC",
         )
         .bind(day.as_str())
@@ -346,6 +398,8 @@ impl Store {
                     figures: json_column(r, "figures")?,
                     created_at: r.try_get("created_at")?,
                     published_at: r.try_get("published_at")?,
+                    reason: reason_of(r)?,
+                    changes: changes_of(r)?,
                 })
             })
             .collect()

@@ -92,7 +92,8 @@ impl Store {
             return Err(StoreError::Conflict(problems::plan_changed()));
         }
         let mut day = Today::read(&mut tx, p.district_id, &p.day).await?;
-        day.apply(&mut tx, id, &result, now).await?;
+        let reason = p.reason.unwrap_or(ChangeReason::Replanned);
+        day.apply(&mut tx, id, &result, reason, now).await?;
         tx.commit().await?;
         self.plan(scope, id).await
     }
@@ -188,7 +189,14 @@ impl Today {
         }
     }
 
-    async fn apply(&mut self, tx: &mut Tx, plan: i64, result: &PlanResult, now: i64) -> Result<()> {
+    async fn apply(
+        &mut self,
+        tx: &mut Tx,
+        plan: i64,
+        result: &PlanResult,
+        reason: ChangeReason,
+        now: i64,
+    ) -> Result<()> {
         let kept = |t: &Trip| t.status != TripStatus::Declined.code();
         // Where the plan puts each stop.
         let mut target: HashMap<(i64, StopKind), i64> = HashMap::new();
@@ -218,7 +226,7 @@ impl Today {
             off.push(s.id);
             deltas.entry(s.trip).or_default().removed.push(s.id);
         }
-        take_off(tx, &off, ChangeReason::Replanned, now).await?;
+        take_off(tx, &off, reason, now).await?;
         let off: HashSet<i64> = off.into_iter().collect();
         self.stops.retain(|s| !off.contains(&s.id));
         let active: HashMap<(i64, StopKind), usize> = self
@@ -360,7 +368,7 @@ impl Today {
                 }
             } else {
                 let trip = (t.id, t.driver, t.status.as_str());
-                tell(tx, trip, ChangeReason::Replanned, &delta, now).await?;
+                tell(tx, trip, reason, &delta, now).await?;
             }
         }
         let new_trips: Vec<(i64, Option<i64>)> = sqlx::query_as(
@@ -376,7 +384,7 @@ impl Today {
             }
         }
         // 4. The secretaries' view: statuses, and a pick-up that moved.
-        self.bookings(tx, result, &old_pickup, &new_pickup, now)
+        self.bookings(tx, result, &old_pickup, &new_pickup, reason, now)
             .await
     }
 
@@ -386,6 +394,7 @@ impl Today {
         result: &PlanResult,
         old_pickup: &HashMap<i64, i64>,
         new_pickup: &HashMap<i64, i64>,
+        reason: ChangeReason,
         now: i64,
     ) -> Result<()> {
         let mut served: Vec<i64> = result
@@ -424,7 +433,7 @@ impl Today {
                     "UPDATE bookings SET previous_pickup = $1, change_reason = $2, changed_at = $3 WHERE id = $4",
                 )
                 .bind(from)
-                .bind(ChangeReason::Replanned.code())
+                .bind(reason.code())
                 .bind(now)
                 .bind(b)
                 .execute(&mut **tx)

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
 use vaxride_dispatch::Problem;
-use vaxride_dispatch::model::{Report, StopKind, TripStatus};
+use vaxride_dispatch::model::{ChangeReason, Report, StopKind, TripStatus};
+
+use crate::events::About;
 
 use crate::error::Result;
 use crate::problems;
@@ -297,6 +299,11 @@ impl Store {
             .await?;
         }
         push_trip(&mut tx, driver, trip, "trip_changed", now).await?;
+        if !accept {
+            // Its stops go to the other vehicles: a repair is proposed.
+            crate::events::day_event(&mut tx, ChangeReason::Declined, About::Trip(trip), now)
+                .await?;
+        }
         let view = trip_view(&mut tx, trip).await?;
         tx.commit().await?;
         Ok(view)
@@ -478,6 +485,8 @@ impl Store {
                     .bind(booking)
                     .execute(&mut *tx)
                     .await?;
+                let why = ChangeReason::HealthCheckFailed;
+                crate::events::day_event(&mut tx, why, About::Booking(booking), now).await?;
             }
             if report == Report::NoShow {
                 // Nobody to bring home: the booking's later stops leave the trip.
@@ -486,11 +495,13 @@ impl Store {
                     &mut tx,
                     &format!("ts.booking_id = $1 AND ts.done IS NULL AND ts.id <> {stop}"),
                     booking,
-                    vaxride_dispatch::model::ChangeReason::NoShow,
+                    ChangeReason::NoShow,
                     Some(driver),
                     now,
                 )
                 .await?;
+                let why = ChangeReason::NoShow;
+                crate::events::day_event(&mut tx, why, About::Booking(booking), now).await?;
             }
         }
         let status: String = sqlx::query_scalar("SELECT status FROM bookings WHERE id = $1")

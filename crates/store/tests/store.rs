@@ -1440,6 +1440,7 @@ async fn job_queue(store: Store) {
     use vaxride_store::{JobEnd, JobStatus, JobUpdate, Lease, MAX_ATTEMPTS, NewJob};
     let w = world(&store).await;
     let run = NewJob {
+        reason: None,
         seconds: 5,
         clustered: true,
     };
@@ -1989,4 +1990,126 @@ async fn health_check_failed(store: Store) {
 both!(
     a_failed_health_check_ends_the_visit_on_both_databases,
     health_check_failed
+);
+
+/// Events of a day with a published plan are logged, each with a repair queued (one repair
+/// waits at a time; a coordinator's run waiting takes them over); before the day is published
+/// nothing is logged. A declining driver's vehicle takes no stops in the day as it stands.
+async fn events_queue_repairs(store: Store) {
+    let w = world(&store).await;
+    let batch: Vec<NewBooking> = w.elders_a.iter().map(|&e| booking(e)).collect();
+    let b = store
+        .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
+        .await
+        .unwrap();
+    let the_day = day();
+    let events = || store.day_events(w.district, &the_day);
+    // Not yet published: a cancellation is only that.
+    store
+        .cancel_booking(w.secretary_a, b[0], NOW + 1)
+        .await
+        .unwrap();
+    assert!(events().await.unwrap().is_empty());
+    publish_day(&store, &w, 300, NOW + 10).await;
+    assert!(events().await.unwrap().is_empty(), "publishing is no event");
+
+    // Published: a cancellation is logged and queues its repair.
+    store
+        .cancel_booking(w.secretary_a, b[1], NOW + 20)
+        .await
+        .unwrap();
+    let log = events().await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].kind, log[0].booking_id, log[0].job_status.as_deref()),
+        (ChangeReason::Cancelled, Some(b[1]), Some("queued"))
+    );
+    assert!(log[0].elder_name.is_some());
+    let claimed = store
+        .claim_job("test", NOW + 21, NOW + 60)
+        .await
+        .unwrap()
+        .expect("the repair");
+    assert_eq!(claimed.run.reason, Some(ChangeReason::Cancelled));
+    assert_eq!(claimed.run.seconds, vaxride_store::REPAIR_SECONDS);
+
+    // A driver declines: logged on the trip; the vehicle is out of the day as it stands.
+    let (driver, trip) = {
+        let mut found = None;
+        for d in drivers(&w) {
+            if let Some(t) = store.trips(d, None).await.unwrap().into_iter().next() {
+                found = Some((d, t));
+                break;
+            }
+        }
+        found.expect("a trip")
+    };
+    store
+        .respond(driver, trip.id, false, NOW + 30)
+        .await
+        .unwrap();
+    let log = events().await.unwrap();
+    assert_eq!(
+        (log[0].kind, log[0].trip_id),
+        (ChangeReason::Declined, Some(trip.id))
+    );
+    let (input, _) = store
+        .day_under_way(w.district, &day(), NOW + 31)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(input.vehicles.iter().all(|v| v.id != trip.vehicle_id));
+    assert!(!input.vehicles.is_empty());
+
+    // A later event's repair takes over the waiting one.
+    store
+        .cancel_booking(w.secretary_a, b[2], NOW + 40)
+        .await
+        .unwrap();
+    let log = events().await.unwrap();
+    assert_eq!(log[0].job_status.as_deref(), Some("queued"));
+    assert_eq!(log[1].job_status.as_deref(), Some("cancelled"));
+    assert_eq!(log[2].job_status.as_deref(), Some("running"));
+
+    // A coordinator's run takes over a waiting repair, and a repair asked for while the run
+    // waits is that run.
+    let run = vaxride_store::NewJob {
+        reason: None,
+        seconds: 5,
+        clustered: true,
+    };
+    let job = store
+        .enqueue_job(w.district, &day(), run, NOW + 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        events().await.unwrap()[0].job_status.as_deref(),
+        Some("cancelled")
+    );
+    let urgent = store
+        .create_bookings(
+            w.secretary_a,
+            w.community_a,
+            w.user_a,
+            &[booking(w.elders_a[0])],
+            None,
+            NOW + 60,
+        )
+        .await
+        .unwrap();
+    let log = events().await.unwrap();
+    assert_eq!(
+        (log[0].kind, log[0].booking_id, log[0].job_id),
+        (ChangeReason::UrgentBooking, Some(urgent[0]), Some(job))
+    );
+
+    // Repairs apply by themselves only when the district says so.
+    assert_eq!(store.auto_repair(w.district).await.unwrap(), None);
+    store.set_auto_repair(w.district, Some(2)).await.unwrap();
+    assert_eq!(store.auto_repair(w.district).await.unwrap(), Some(2));
+}
+
+both!(
+    events_of_a_published_day_queue_repairs_on_both_databases,
+    events_queue_repairs
 );

@@ -1,0 +1,171 @@
+//! The day as a sequence of events. Each event that changes what a published plan can do (a
+//! cancellation, a no-show, a failed health check, a declined trip, an urgent booking) is a
+//! row of the day's log, written in the transaction of the change, and queues a repair: a
+//! planning job with the event's reason, which any instance runs (`server::jobs`). Nothing is
+//! logged or repaired for a day without a published plan: its next plan sees everything.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use vaxride_dispatch::model::{ChangeReason, Day};
+
+use crate::error::Result;
+use crate::jobs::{NewJob, enqueue_in};
+use crate::{Store, StoreError};
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// The search budget of a repair, seconds: a repair is proposed while the coordinator looks.
+pub const REPAIR_SECONDS: i64 = 2;
+
+/// What the event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum About {
+    /// A booking.
+    Booking(i64),
+    /// A trip.
+    Trip(i64),
+}
+
+/// Logs an event of the day `about` belongs to and queues its repair, when that day has a
+/// published plan (in `tx`).
+pub(crate) async fn day_event(
+    tx: &mut Tx,
+    kind: ChangeReason,
+    about: About,
+    now: i64,
+) -> Result<()> {
+    let (sql, id, booking, trip) = match about {
+        About::Booking(b) => (
+            "SELECT c.district_id, b.day FROM bookings b JOIN communities c ON c.id = b.community_id \
+             WHERE b.id = $1",
+            b,
+            Some(b),
+            None,
+        ),
+        About::Trip(t) => (
+            "SELECT p.district_id, p.day FROM trips t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1",
+            t,
+            None,
+            Some(t),
+        ),
+    };
+    let (district, day): (i64, String) = sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let published: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM plans WHERE district_id = $1 AND day = $2 AND status = 'published'",
+    )
+    .bind(district)
+    .bind(&day)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if published.is_none() {
+        return Ok(());
+    }
+    let run = NewJob {
+        reason: Some(kind),
+        seconds: REPAIR_SECONDS,
+        clustered: false,
+    };
+    let job = enqueue_in(tx, district, &day, run, now).await?;
+    sqlx::query(
+        "INSERT INTO day_events (district_id, day, kind, booking_id, trip_id, job_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(district)
+    .bind(&day)
+    .bind(kind.code())
+    .bind(booking)
+    .bind(trip)
+    .bind(job)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An event of the day's log, with the repair it asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayEvent {
+    /// Id.
+    pub id: i64,
+    /// What happened.
+    pub kind: ChangeReason,
+    /// The booking it is about.
+    pub booking_id: Option<i64>,
+    /// The elder's name (the coordinator's view).
+    pub elder_name: Option<String>,
+    /// The trip it is about.
+    pub trip_id: Option<i64>,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// The repair job.
+    pub job_id: Option<i64>,
+    /// Where the repair job stands (`queued`, `running`, `done`, `failed`, `cancelled`: a
+    /// later repair or run took it over).
+    pub job_status: Option<String>,
+    /// The repair's plan, once made.
+    pub plan_id: Option<i64>,
+    /// That plan's status (`draft`: proposed; `published`: applied; `superseded`).
+    pub plan_status: Option<String>,
+}
+
+impl Store {
+    /// The district's events of a day, newest first.
+    pub async fn day_events(&self, district: i64, day: &Day) -> Result<Vec<DayEvent>> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.kind, e.booking_id, el.name AS elder_name, e.trip_id, e.at, e.job_id, \
+             j.status AS job_status, j.plan_id, p.status AS plan_status \
+             FROM day_events e LEFT JOIN bookings b ON b.id = e.booking_id \
+             LEFT JOIN elders el ON el.id = b.elder_id LEFT JOIN plan_jobs j ON j.id = e.job_id \
+             LEFT JOIN plans p ON p.id = j.plan_id \
+             WHERE e.district_id = $1 AND e.day = $2 ORDER BY e.id DESC",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DayEvent {
+                    id: r.try_get("id")?,
+                    kind: ChangeReason::from_code(&r.try_get::<String, _>("kind")?)
+                        .ok_or_else(|| StoreError::Database("bad stored event".into()))?,
+                    booking_id: r.try_get("booking_id")?,
+                    elder_name: r.try_get("elder_name")?,
+                    trip_id: r.try_get("trip_id")?,
+                    at: r.try_get("at")?,
+                    job_id: r.try_get("job_id")?,
+                    job_status: r.try_get("job_status")?,
+                    plan_id: r.try_get("plan_id")?,
+                    plan_status: r.try_get("plan_status")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The most drivers a repair may disturb and still be applied by itself (`None`: every
+    /// repair is proposed to the coordinator).
+    pub async fn auto_repair(&self, district: i64) -> Result<Option<i64>> {
+        let v: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT auto_repair FROM districts WHERE id = $1")
+                .bind(district)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(v.flatten())
+    }
+
+    /// Sets [`Store::auto_repair`].
+    pub async fn set_auto_repair(&self, district: i64, most: Option<i64>) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE districts SET auto_repair = $1 WHERE id = $2")
+            .bind(most)
+            .bind(district)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
