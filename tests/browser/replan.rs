@@ -167,6 +167,78 @@ async fn replanned(lang: Lang) -> anyhow::Result<()> {
     b.screenshot(&format!("secretary-moved-desktop-{code}"))
         .await?;
     b.close().await?;
+
+    // The secretary cancels another booking of the trip: the coordinator's page logs it with
+    // its repair, proposed; shown and published, it is applied.
+    let other = stops
+        .iter()
+        .map(|x| x["booking_id"].as_i64().unwrap_or_default())
+        .find(|&x| x != booking)
+        .context("a second booking")?;
+    let (_, secretary_api) = secretary_of(&server, &coordinator, other).await?;
+    secretary_api
+        .post(&format!("/api/bookings/{other}/cancel"), json!({}))
+        .await?;
+    let Some(b) = browser(DESKTOP).await? else {
+        return Ok(());
+    };
+    crate::common::log_in(&b, &server, "coordinator", lang).await?;
+    // The plan page is the coordinator's first.
+    b.wait_for("#day-log").await?;
+    let proposed =
+        "#day-log [data-kind=cancelled][data-repair=proposed] [data-testid^=event-show-]";
+    b.wait_until(&format!("!!document.querySelector(\"{proposed}\")"), 40)
+        .await
+        .with_context(|| format!("the cancellation's repair is proposed ({lang:?})"))?;
+    b.check_page(&format!("coordinator, a proposed repair ({lang:?})"))
+        .await?;
+    b.screenshot(&format!("coordinator-repair-desktop-{code}"))
+        .await?;
+    // The log is read again every few seconds: the button is clicked where it is now.
+    b.client
+        .execute(
+            "document.querySelector(arguments[0]).click();",
+            vec![json!(proposed)],
+        )
+        .await?;
+    let log = coordinator.get(&format!("/api/events?day={today}")).await?;
+    let repair = log
+        .as_array()
+        .context("the log")?
+        .iter()
+        .find(|e| e["kind"] == "cancelled")
+        .and_then(|e| e["plan_id"].as_i64())
+        .context("the repair's plan")?;
+    b.wait_until(
+        &format!(
+            "(document.querySelector('[data-testid=plan-row-{repair}]') || {{ classList: {{ contains: () => false }} }}).classList.contains('current') \
+             && document.getElementById('plan-publish') && !document.getElementById('plan-publish').disabled"
+        ),
+        20,
+    )
+    .await
+    .with_context(|| format!("the repair is shown ({lang:?})"))?;
+    b.client
+        .execute("document.getElementById('plan-publish').click();", vec![])
+        .await?;
+    b.wait_until(
+        "!!document.querySelector('#day-log [data-kind=cancelled][data-repair=applied]')",
+        20,
+    )
+    .await
+    .with_context(|| format!("the repair is applied ({lang:?})"))?;
+    // Small repairs may apply by themselves from now on.
+    crate::common::set_value(&b, "#auto-repair", "2").await?;
+    b.wait_until(
+        "document.getElementById('auto-repair-note').textContent.length > 0",
+        10,
+    )
+    .await?;
+    assert_eq!(
+        coordinator.get("/api/settings/repairs").await?["auto_apply_max_disturbed"],
+        2
+    );
+    b.close().await?;
     Ok(())
 }
 

@@ -23,6 +23,7 @@ import { CODES } from './codes.js';
 import { api, errorLine, errorText, fieldLines } from './api.js';
 import { bboxOf, pad, mapFigure, marker, label, line, ring, colour, roads, slotCharts } from './map.js';
 import { badge, reasonText } from './secretary.js';
+import { dayLog } from './daylog.js';
 
 const REFRESH_MS = 5000;
 
@@ -356,11 +357,14 @@ export function plan(main, ctx) {
       return;
     }
     listBox.append(table({ id: 'plan-table' }, null,
-      [t('plans.version'), t('plans.status'), t('plans.served'), t('plans.created'), t('fleet.actions')],
+      [t('plans.version'), t('plans.status'), t('plans.served'), t('plans.why'), t('plans.created'), t('fleet.actions')],
       plans.map((x) => h('tr', { 'data-testid': `plan-row-${x.id}`, class: x.id === shown ? 'current' : null },
         h('td', {}, `#${x.id} · ${t('plans.version_n', { n: x.version })}`),
         h('td', { 'data-testid': `plan-status-${x.id}`, 'data-status': x.status }, t(`plan_status.${x.status}`)),
         h('td', {}, `${(x.figures || {}).served ?? 0} / ${(x.figures || {}).requested ?? 0}`),
+        h('td', { 'data-testid': `plan-why-${x.id}` },
+          x.reason ? t('plans.repair_of', { why: t(`change.${x.reason}`) }) : t('plans.run_by_coordinator'),
+          x.changes ? h('div', { class: 'muted' }, t('plans.changes', { drivers: x.changes.disturbed, minutes: x.changes.moved_minutes })) : null),
         h('td', {}, when(x.created_at)),
         h('td', {}, x.id === shown
           ? h('span', { class: 'muted' }, t('plans.shown'))
@@ -589,6 +593,7 @@ export function plan(main, ctx) {
           st.plan = r;
           status.textContent = t('plan.status_line', { id: r.id, version: r.version, status: t(`plan_status.${r.status}`) });
           refreshList(false);
+          log.refresh();
         } catch (e) {
           ctx.notify(errorText(e), 'error');
           publish.disabled = false;
@@ -606,7 +611,13 @@ export function plan(main, ctx) {
         slotCharts(fg.slots, (id) => siteById.get(id) || { name: `#${id}` })));
   }
 
-  main.append(h('h1', {}, t('plan.title')), form, listBox, result);
+  // The day's events and their repairs; a repair applied or proposed shows in the list too.
+  const log = dayLog(() => dayInput.value, (id) => {
+    sessionStorage.setItem(planKey(dayInput.value), id);
+    loadPlan(id, dayInput.value);
+    refreshList(false);
+  }, 2 * REFRESH_MS);
+  main.append(h('h1', {}, t('plan.title')), form, log.box, listBox, result);
   function showDay() {
     const day = dayInput.value;
     st.plan = null;
@@ -624,9 +635,10 @@ export function plan(main, ctx) {
     if (!wholeDay(dayInput.value)) return;
     sessionStorage.setItem('vaxride.day', dayInput.value);
     showDay();
+    log.refresh();
   });
   showDay();
-  return () => { st.alive = false; closeStream(); };
+  return () => { st.alive = false; closeStream(); log.stop(); };
 }
 
 // ---------------------------------------------------------------- trips of the day

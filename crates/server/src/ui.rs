@@ -191,6 +191,7 @@ const ASSETS: &[Asset] = &[
     asset!("secretary.js", JS),
     asset!("home.js", JS),
     asset!("coordinator.js", JS),
+    asset!("daylog.js", JS),
     asset!("driver.js", JS),
     asset!("accounts.js", JS),
     asset!("icon.svg", "image/svg+xml"),
