@@ -30,6 +30,7 @@ use crate::plan::{
 
 mod changes;
 mod invariant;
+pub mod simulate;
 
 pub use changes::{Changes, Retimed, StopRef, VehicleChanges, changes};
 pub use invariant::stranded;
