@@ -18,3 +18,92 @@ pub fn extract_and_points(extract: &str, points: &str) -> Option<(Vec<u8>, Vec<[
     let pts: Vec<[f64; 2]> = serde_json::from_str(&text).ok()?;
     Some((bytes, pts))
 }
+
+/// Street office `k` of a demo city district of `offices` offices (seed `seed`; `requests`
+/// bookings each, else the demo's size) on the generated town's roads, or on a real extract's
+/// (`osm`, a file): the road network and the day's planning input, ids from 1.
+pub fn office(
+    seed: u64,
+    osm: Option<&str>,
+    requests: Option<usize>,
+    offices: usize,
+    k: usize,
+) -> (
+    vaxride_roadnet::RoadNetwork,
+    vaxride_dispatch::plan::PlanInput,
+) {
+    use vaxride_demo::{OfficeSize, city, road_anchors, town_roads};
+    use vaxride_dispatch::model::{Day, Point};
+    use vaxride_dispatch::plan::{PlanBooking, PlanInput};
+    use vaxride_roadnet::RoadNetwork;
+    let (net, anchors) = match osm {
+        Some(path) => {
+            let bytes = std::fs::read(path).expect("the OSM file");
+            let net = RoadNetwork::from_osm(&bytes, &Default::default()).expect("a network");
+            let g = net.graph();
+            let anchors = (0..g.node_count() as u32)
+                .map(|i| {
+                    let [lon, lat] = g.node(i);
+                    Point { lon, lat }
+                })
+                .collect();
+            (net, anchors)
+        }
+        None => {
+            let ways = town_roads(seed);
+            let net = RoadNetwork::from_car_ways(&ways).expect("the demo town has roads");
+            (net, road_anchors(&ways))
+        }
+    };
+    let day = Day::parse("2022-04-18").expect("a date");
+    let size = requests.map_or(OfficeSize::DEMO, OfficeSize::for_requests);
+    let o = city(seed, &day, &anchors, offices, size).swap_remove(k);
+    let sites: Vec<_> = o
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut s = s.clone();
+            s.id = i as i64 + 1;
+            s
+        })
+        .collect();
+    let vehicles: Vec<_> = o
+        .vehicles
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let mut v = v.clone();
+            v.id = i as i64 + 1;
+            v
+        })
+        .collect();
+    let bookings: Vec<PlanBooking> = o
+        .bookings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let e = &o.elders[b.elder];
+            PlanBooking {
+                booking_id: i as i64 + 1,
+                community_id: e.community as i64 + 1,
+                home: e.home,
+                mobility: e.mobility,
+                companions: e.companions,
+                dose: e.dose,
+                priority: e.priority,
+                window: b.window.seconds(),
+                site_id: b.site.map(|s| s as i64 + 1),
+                return_wanted: b.return_wanted,
+                dwell_minutes: b.dwell_minutes,
+            }
+        })
+        .collect();
+    let input = PlanInput {
+        day,
+        bookings,
+        sites,
+        vehicles,
+    };
+    (net, input)
+}

@@ -12,13 +12,9 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use vaxride_demo::{OfficeSize, city, road_anchors, town_roads};
-use vaxride_dispatch::model::{Day, Point};
-use vaxride_dispatch::plan::{PlanBooking, PlanInput};
 use vaxride_dispatch::planning::{Iterations, PlanStage, Progress, plan_day};
 use vaxride_dispatch::solve::PlanOptions;
 use vaxride_dispatch::travel::Roads;
-use vaxride_roadnet::RoadNetwork;
 use vaxride_server::WallClock;
 
 /// Times the matrix stage: from its start to the next stage's.
@@ -56,77 +52,13 @@ fn main() {
     let threads = number("--threads").unwrap_or(2);
     // An iteration budget instead of seconds: a deterministic run (same seed, same plan).
     let iterations: Option<u64> = flag("--iterations").and_then(|s| s.parse().ok());
-    let (net, anchors) = match flag("--osm") {
-        Some(path) => {
-            let bytes = std::fs::read(path).expect("the OSM file");
-            let net = RoadNetwork::from_osm(&bytes, &Default::default()).expect("a network");
-            let g = net.graph();
-            let anchors = (0..g.node_count() as u32)
-                .map(|i| {
-                    let [lon, lat] = g.node(i);
-                    Point { lon, lat }
-                })
-                .collect();
-            (net, anchors)
-        }
-        None => {
-            let ways = town_roads(seed);
-            let net = RoadNetwork::from_car_ways(&ways).expect("the demo town has roads");
-            (net, road_anchors(&ways))
-        }
-    };
-    let day = Day::parse("2022-04-18").expect("a date");
-    let size = number("--requests").map_or(OfficeSize::DEMO, OfficeSize::for_requests);
-    let offices = number("--offices").unwrap_or(1);
-    let k = number("--office").unwrap_or(0);
-    let o = city(seed, &day, &anchors, offices, size).swap_remove(k);
-    let sites: Vec<_> = o
-        .sites
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let mut s = s.clone();
-            s.id = i as i64 + 1;
-            s
-        })
-        .collect();
-    let vehicles: Vec<_> = o
-        .vehicles
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let mut v = v.clone();
-            v.id = i as i64 + 1;
-            v
-        })
-        .collect();
-    let bookings: Vec<PlanBooking> = o
-        .bookings
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let e = &o.elders[b.elder];
-            PlanBooking {
-                booking_id: i as i64 + 1,
-                community_id: e.community as i64 + 1,
-                home: e.home,
-                mobility: e.mobility,
-                companions: e.companions,
-                dose: e.dose,
-                priority: e.priority,
-                window: b.window.seconds(),
-                site_id: b.site.map(|s| s as i64 + 1),
-                return_wanted: b.return_wanted,
-                dwell_minutes: b.dwell_minutes,
-            }
-        })
-        .collect();
-    let input = PlanInput {
-        day,
-        bookings,
-        sites,
-        vehicles,
-    };
+    let (net, input) = vaxride_benches::office(
+        seed,
+        flag("--osm").map(String::as_str),
+        number("--requests"),
+        number("--offices").unwrap_or(1),
+        number("--office").unwrap_or(0),
+    );
     let modes: &[bool] = match flag("--mode").map(String::as_str) {
         Some("clustered") => &[true],
         Some("whole") => &[false],

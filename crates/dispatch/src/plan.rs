@@ -139,6 +139,9 @@ pub struct DayInstance {
     pub(crate) returns_first: Vec<bool>,
     /// Per request: its site when no slot says it (an elder on board to a site).
     pub(crate) site_of: Vec<Option<i64>>,
+    /// Per request: the slot whose place an elder on board to the site already holds (its
+    /// capacity in the problem is one less); the drop counts there, whenever it comes.
+    pub(crate) reserved_slot: Vec<Option<usize>>,
     /// The stops done or under way, per vehicle, that the plan keeps first (a day under way).
     pub(crate) prefixes: Vec<PlannedRoute>,
     /// Bookings finished or fully under way in the prefixes (served, and not in the problem).
@@ -326,6 +329,7 @@ impl Layout {
             direct,
             returns_first: vec![false; n],
             site_of: vec![None; n],
+            reserved_slot: vec![None; n],
             prefixes: Vec::new(),
             finished: Vec::new(),
         }
@@ -488,7 +492,9 @@ impl DayInstance {
                     .or(self.site_of[stop.request])
                     .filter(|_| matches!(kind, StopKind::DropSite | StopKind::PickupSite));
                 if kind == StopKind::DropSite
-                    && let Some(s) = slot.or_else(|| self.slot_at(site_id, v.start))
+                    && let Some(s) = slot
+                        .or(self.reserved_slot[stop.request])
+                        .or_else(|| self.slot_at(site_id, v.start))
                 {
                     planned_in_slot[s] += 1;
                 }

@@ -193,10 +193,43 @@ pub fn plan_day(
     Ok(CheckedPlan { result, geometry })
 }
 
+/// A repair gives each vehicle whose stops it did not change its published order back: the
+/// search may find a shorter order, but every stop it re-times is a driver and an elder to tell
+/// again. A route is given back its order only when the independent checker still passes.
+fn keep_orders(
+    problem: &vaxride_solver::Problem,
+    warm: &[vaxride_solver::Route],
+    mut solution: vaxride_solver::Solution,
+) -> vaxride_solver::Solution {
+    for i in 0..solution.routes.len() {
+        let r = &solution.routes[i];
+        let Some(w) = warm.iter().find(|w| w.vehicle == r.vehicle) else {
+            continue;
+        };
+        if w.stops == r.stops {
+            continue;
+        }
+        let (mut a, mut b) = (w.stops.clone(), r.stops.clone());
+        a.sort_unstable();
+        b.sort_unstable();
+        if a != b {
+            continue;
+        }
+        let mut trial = solution.clone();
+        trial.routes[i].stops = w.stops.clone();
+        if vaxride_solver::check(problem, &trial).is_ok() {
+            solution = trial;
+        }
+    }
+    solution
+}
+
 /// Plans the rest of a day under way ([`crate::underway`]): every stop done or under way stays
 /// first, as it was; the rest is solved again from the published plan (a warm start), each
 /// stop kept with its vehicle at `day.keep_cost` when given (a repair changes as little as it
-/// must), or free to move (a full re-plan). Checked by the independent checker, and by the
+/// must: the published plan with what is left out inserted, unless the search serves more
+/// elders; a vehicle whose stops it did not change keeps their order), or free to move (a full
+/// re-plan). Checked by the independent checker, and by the
 /// invariant that every elder picked up has their ride planned or is named with the reason
 /// `no_ride_home`.
 pub fn plan_under_way(
@@ -224,6 +257,25 @@ pub fn plan_under_way(
         ..vaxride_solver::SolveParams::default()
     };
     let solution = vaxride_solver::solve_from(&instance.problem, &warm, params, &mut budget);
+    let solution = match day.keep_cost {
+        // A repair: the published plan with what the event left out inserted, unless the
+        // search serves more elders; either way, unchanged vehicles keep their order.
+        Some(_) => {
+            let minimal = vaxride_solver::solve_from(
+                &instance.problem,
+                &warm,
+                params,
+                &mut vaxride_solver::IterationBudget(0),
+            );
+            let best = if solution.unassigned.len() < minimal.unassigned.len() {
+                solution
+            } else {
+                minimal
+            };
+            keep_orders(&instance.problem, &warm, best)
+        }
+        None => solution,
+    };
     progress.stage(PlanStage::Checking, 95);
     if let Err(errors) = vaxride_solver::check(&instance.problem, &solution) {
         return Err(PlanError::Check(errors.len()));

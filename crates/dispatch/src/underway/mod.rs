@@ -98,6 +98,9 @@ struct Came {
     on: Option<usize>,
     /// Dropped at the site: when (reported, or expected), and which site.
     at_site: Option<(TimeOfDay, Option<i64>)>,
+    /// Dropped at the site: the drop's planned start and the site, which name the slot whose
+    /// place the elder holds (the plan's figures count it there too).
+    slot_held: Option<(i64, TimeOfDay)>,
     /// The site the published plan takes the elder to.
     site: Option<i64>,
     /// When the published plan had the drop at the site.
@@ -195,6 +198,7 @@ impl Layout {
                     StopKind::DropSite => {
                         c.on = None;
                         c.at_site = Some((ends(s, day.now) - BOARDING, s.stop.site_id));
+                        c.slot_held = s.stop.site_id.map(|site| (site, s.stop.start));
                     }
                     StopKind::DropHome => c.on = None,
                 }
@@ -262,7 +266,7 @@ impl Layout {
         for c in came.values() {
             let taken = match c.step {
                 1 => c.site.zip(c.planned_drop),
-                2.. => c.at_site.and_then(|(t, site)| site.map(|s| (s, t))),
+                2.. => c.slot_held,
                 _ => None,
             };
             if let Some((site, t)) = taken
@@ -316,7 +320,21 @@ impl Layout {
                 let Some(site) = c.site.and_then(|s| self.site_loc.get(&s).copied()) else {
                     continue;
                 };
+                // Its place is the one taken above, in the slot of the planned drop: not
+                // dropped before that slot opens (late, whenever the vehicle gets there).
+                let reserved = c.site.zip(c.planned_drop).and_then(|(s, t)| {
+                    extra
+                        .inst
+                        .slots
+                        .iter()
+                        .position(|x| x.site_id == s && x.start <= t && t < x.end)
+                });
+                let opens = reserved.map_or(0, |k| extra.inst.slots[k].start);
                 extra.delivery(id, format!("{id}/site"), site, load, v, true, c.site);
+                let last = extra.inst.problem.stops.len() - 1;
+                let w = &mut extra.inst.problem.stops[last].window;
+                w.0 = opens.min(w.1);
+                *extra.inst.reserved_slot.last_mut().expect("just pushed") = reserved;
                 if b.return_wanted {
                     let drop = c.planned_drop.unwrap_or(day.now).max(day.now);
                     let needs = if wheelchair { ramp } else { 0 };
@@ -472,6 +490,7 @@ impl Extra<'_, '_> {
         self.inst.booking_of.push(booking);
         self.inst.returns_first.push(returns_first);
         self.inst.site_of.push(site);
+        self.inst.reserved_slot.push(None);
     }
 
     /// An elder on board of vehicle `v`, dropped at `loc` (the site when `to_site`, else home).
