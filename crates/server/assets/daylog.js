@@ -56,11 +56,12 @@ export function dayLog(dayOf, show, everyMs) {
   api('GET', '/api/settings/repairs')
     .then((s) => {
       const v = s.auto_apply_max_disturbed;
-      choice.value = v === null || v === undefined ? '' : String(v);
-      if (choice.value !== (v === null || v === undefined ? '' : String(v))) {
-        choice.append(h('option', { value: String(v) }, t('log.auto_upto', { n: v })));
-        choice.value = String(v);
+      const want = v === null || v === undefined ? '' : String(v);
+      // A number set through the API that the list does not offer gets its own entry.
+      if (![...choice.options].some((o) => o.value === want)) {
+        choice.append(h('option', { value: want }, t('log.auto_upto', { n: v })));
       }
+      choice.value = want;
     })
     .catch(() => {});
 

@@ -28,7 +28,7 @@ impl ChangeSet {
 
 /// Records a change of `trip` for its driver to acknowledge and pushes the trip as it now is
 /// (in `tx`). Nothing when nothing changed.
-pub(crate) async fn record_change(
+async fn record_change(
     tx: &mut Tx,
     trip: i64,
     driver: Option<i64>,

@@ -239,6 +239,8 @@ impl Today {
         let mut routed = HashSet::new();
         let mut new_pickup: HashMap<i64, i64> = HashMap::new();
         let mut reoffered = HashSet::new();
+        // The trips this publishing makes, with their drivers, offered once the old are told.
+        let mut created: Vec<(i64, Option<i64>)> = Vec::new();
         for r in &result.routes {
             let old = self
                 .trips
@@ -302,7 +304,7 @@ impl Today {
                             .bind(r.vehicle_id)
                             .fetch_optional(&mut **tx)
                             .await?;
-                    sqlx::query_scalar(
+                    let id: i64 = sqlx::query_scalar(
                         "INSERT INTO trips (plan_id, vehicle_id, driver_id, status, updated_at) \
                          VALUES ($1, $2, $3, 'offered', $4) RETURNING id",
                     )
@@ -311,7 +313,9 @@ impl Today {
                     .bind(driver)
                     .bind(now)
                     .fetch_one(&mut **tx)
-                    .await?
+                    .await?;
+                    created.push((id, driver));
+                    id
                 }
             };
             routed.insert(trip);
@@ -371,15 +375,8 @@ impl Today {
                 tell(tx, trip, reason, &delta, now).await?;
             }
         }
-        let new_trips: Vec<(i64, Option<i64>)> = sqlx::query_as(
-            "SELECT id, driver_id FROM trips WHERE plan_id = $1 AND active = 1 ORDER BY id",
-        )
-        .bind(plan)
-        .fetch_all(&mut **tx)
-        .await?;
-        let old: HashSet<i64> = self.trips.iter().map(|t| t.id).collect();
-        for (trip, driver) in new_trips {
-            if let (false, Some(d)) = (old.contains(&trip), driver) {
+        for (trip, driver) in created {
+            if let Some(d) = driver {
                 crate::trips::push_trip(tx, d, trip, "trip_offered", now).await?;
             }
         }
