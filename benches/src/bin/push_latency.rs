@@ -434,7 +434,7 @@ async fn main() {
         eprintln!("the plan gives {routes} of the {n} drivers a trip");
     }
     let plan = store
-        .save_plan(district, &day, &checked, now_unix())
+        .save_plan(district, &day, &checked, None, now_unix())
         .await
         .expect("plan");
     let before = Instant::now();

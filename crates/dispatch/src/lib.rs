@@ -9,6 +9,7 @@ pub mod error;
 pub mod ledger;
 pub mod model;
 pub mod navigation;
+pub mod offer;
 pub mod plan;
 pub mod planning;
 pub mod problems;

@@ -351,6 +351,10 @@ pub struct PlannedStop {
     pub arrival: TimeOfDay,
     /// Planned service start.
     pub start: TimeOfDay,
+    /// A drop at a site: the start of the slot whose place it takes (a drop running late
+    /// still counts in the slot it was given; absent in plans stored before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<TimeOfDay>,
 }
 
 /// One vehicle's planned route.
@@ -434,6 +438,21 @@ impl DayInstance {
             .position(|s| s.site_id == site && s.start <= at && at < s.end)
     }
 
+    /// The slot a planned drop at a site takes a place in: the one it was given, else (a plan
+    /// stored before slots were kept) the one its start falls in.
+    pub(crate) fn slot_of(&self, stop: &PlannedStop) -> Option<usize> {
+        if stop.kind != StopKind::DropSite {
+            return None;
+        }
+        match (stop.slot, stop.site_id) {
+            (Some(start), Some(site)) => self
+                .slots
+                .iter()
+                .position(|s| s.site_id == site && s.start == start),
+            _ => self.slot_at(stop.site_id, stop.start),
+        }
+    }
+
     /// Whether request `r` carries an elder already picked up (on board, or waiting at the
     /// site for the ride home).
     fn picked_up(&self, r: usize) -> bool {
@@ -452,8 +471,8 @@ impl DayInstance {
         let mut prefix_of: HashMap<i64, &PlannedRoute> =
             self.prefixes.iter().map(|r| (r.vehicle_id, r)).collect();
         for r in &self.prefixes {
-            for s in r.stops.iter().filter(|s| s.kind == StopKind::DropSite) {
-                if let Some(k) = self.slot_at(s.site_id, s.start) {
+            for s in &r.stops {
+                if let Some(k) = self.slot_of(s) {
                     planned_in_slot[k] += 1;
                 }
             }
@@ -491,11 +510,13 @@ impl DayInstance {
                     .map(|s| self.slots[s].site_id)
                     .or(self.site_of[stop.request])
                     .filter(|_| matches!(kind, StopKind::DropSite | StopKind::PickupSite));
-                if kind == StopKind::DropSite
-                    && let Some(s) = slot
-                        .or(self.reserved_slot[stop.request])
+                let slot_taken = if kind == StopKind::DropSite {
+                    slot.or(self.reserved_slot[stop.request])
                         .or_else(|| self.slot_at(site_id, v.start))
-                {
+                } else {
+                    None
+                };
+                if let Some(s) = slot_taken {
                     planned_in_slot[s] += 1;
                 }
                 match stop.kind {
@@ -516,6 +537,7 @@ impl DayInstance {
                     point: self.points[stop.loc],
                     arrival: v.arrival,
                     start: v.start,
+                    slot: slot_taken.map(|s| self.slots[s].start),
                 });
             }
             routes.push(PlannedRoute {

@@ -134,6 +134,35 @@ impl CheckedPlan {
     pub fn geometry(&self) -> &Value {
         &self.geometry
     }
+
+    /// The same plan with booking `from` called `to`: a booking offered a slot before it was
+    /// made ([`crate::offer`]) is saved under the id it got.
+    pub fn renumbered(mut self, from: i64, to: i64) -> CheckedPlan {
+        let rename = |id: &mut i64| {
+            if *id == from {
+                *id = to;
+            }
+        };
+        for s in self
+            .result
+            .routes
+            .iter_mut()
+            .flat_map(|r| r.stops.iter_mut())
+        {
+            rename(&mut s.booking_id);
+        }
+        for u in &mut self.result.unserved {
+            rename(&mut u.booking_id);
+        }
+        if let Some(list) = self.geometry["unserved"].as_array_mut() {
+            for u in list {
+                if u["booking_id"] == from {
+                    u["booking_id"] = to.into();
+                }
+            }
+        }
+        self
+    }
 }
 
 /// Why a run made no plan.
@@ -277,6 +306,18 @@ pub fn plan_under_way(
         None => solution,
     };
     progress.stage(PlanStage::Checking, 95);
+    checked_under_way(input, day, times, instance, solution)
+}
+
+/// The last step of planning a day under way: the independent checker, the invariant that
+/// nobody picked up is stranded, the readable plan and its map.
+pub(crate) fn checked_under_way(
+    input: &PlanInput,
+    day: &DayUnderWay,
+    times: &dyn TravelTimes,
+    instance: crate::plan::DayInstance,
+    solution: vaxride_solver::Solution,
+) -> Result<CheckedPlan, PlanError> {
     if let Err(errors) = vaxride_solver::check(&instance.problem, &solution) {
         return Err(PlanError::Check(errors.len()));
     }

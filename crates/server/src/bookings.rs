@@ -62,7 +62,7 @@ struct BatchBody {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct BookingBody {
+pub(crate) struct BookingBody {
     elder_id: i64,
     day: String,
     /// `morning`, `afternoon` or `any` (default), unless `window` is given.
@@ -82,6 +82,51 @@ struct BookingBody {
     #[serde(default)]
     #[schema(max_length = 500)]
     notes: String,
+}
+
+impl BookingBody {
+    /// The booking, or its problems added to `errors` with their fields named by `f`.
+    pub(crate) fn parse(
+        &self,
+        caller: &Caller,
+        now: i64,
+        f: &dyn Fn(&str) -> String,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<NewBooking> {
+        let day = match Day::parse(&self.day) {
+            Ok(d) => {
+                refuse_past(caller, &d, now, &f("day"), errors);
+                Some(d)
+            }
+            Err(m) => {
+                errors.push(FieldError::new(f("day"), m));
+                None
+            }
+        };
+        let window = match (&self.window, self.time) {
+            (Some(_), Some(_)) => {
+                errors.push(FieldError::new(f("window"), problems::time_or_window()));
+                None
+            }
+            (Some([from, to]), None) => match Window::parse(from, to).and_then(Window::pickup) {
+                Ok(w) => Some(w),
+                Err(problem) => {
+                    errors.push(FieldError::new(f("window"), problem));
+                    None
+                }
+            },
+            (None, t) => Some(t.unwrap_or(TimePreference::Any).window()),
+        };
+        Some(NewBooking {
+            elder_id: self.elder_id,
+            day: day?,
+            window: window?,
+            site_id: self.site_id,
+            return_wanted: self.return_wanted,
+            dwell_minutes: self.dwell_minutes,
+            notes: self.notes.clone(),
+        })
+    }
 }
 
 fn yes() -> bool {
@@ -189,40 +234,8 @@ pub(crate) async fn create_batch(
     let mut list = Vec::with_capacity(batch.bookings.len());
     for (k, b) in batch.bookings.iter().enumerate() {
         let f = |name: &str| format!("bookings[{k}].{name}");
-        let day = match Day::parse(&b.day) {
-            Ok(d) => {
-                refuse_past(&caller, &d, state.now(), &f("day"), &mut errors);
-                Some(d)
-            }
-            Err(m) => {
-                errors.push(FieldError::new(f("day"), m));
-                None
-            }
-        };
-        let window = match (&b.window, b.time) {
-            (Some(_), Some(_)) => {
-                errors.push(FieldError::new(f("window"), problems::time_or_window()));
-                None
-            }
-            (Some([from, to]), None) => match Window::parse(from, to).and_then(Window::pickup) {
-                Ok(w) => Some(w),
-                Err(problem) => {
-                    errors.push(FieldError::new(f("window"), problem));
-                    None
-                }
-            },
-            (None, t) => Some(t.unwrap_or(TimePreference::Any).window()),
-        };
-        if let (Some(day), Some(window)) = (day, window) {
-            list.push(NewBooking {
-                elder_id: b.elder_id,
-                day,
-                window,
-                site_id: b.site_id,
-                return_wanted: b.return_wanted,
-                dwell_minutes: b.dwell_minutes,
-                notes: b.notes.clone(),
-            });
+        if let Some(b) = b.parse(&caller, state.now(), &f, &mut errors) {
+            list.push(b);
         }
     }
     if !errors.is_empty() {

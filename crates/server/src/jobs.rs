@@ -302,13 +302,15 @@ async fn plan_and_save(
         .day_under_way(job.district_id, &job.day, state.now())
         .await
         .map_err(|e| e.to_string())?;
+    let based_on = under_way.as_ref().map(|u| u.plan_id);
     let (input, under_way) = match under_way {
-        Some((input, mut day)) => {
+        Some(u) => {
+            let mut day = u.day;
             day.keep_cost = Some(match job.run.reason {
                 Some(_) => REPAIR_KEEP_COST,
                 None => REPLAN_KEEP_COST,
             });
-            (input, Some(day))
+            (u.input, Some(day))
         }
         None if job.run.reason.is_some() => {
             return Err("nothing published to repair".into());
@@ -359,7 +361,7 @@ async fn plan_and_save(
     });
     let id = state
         .store
-        .save_plan(job.district_id, &job.day, &checked, state.now())
+        .save_plan(job.district_id, &job.day, &checked, based_on, state.now())
         .await
         .map_err(|e| e.to_string())?;
     let Some(changes) = changes else {

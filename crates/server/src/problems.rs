@@ -21,12 +21,14 @@ vaxride_dispatch::declare_problems! {
     no_such_district() => "no such district";
     no_such_driver() => "no such driver in your district";
     no_such_van() => "no such van in your district";
+    not_published(day) => "{day} has no published plan yet: book the elder and the day's plan takes them";
     not_a_polygon() => "must be a GeoJSON Polygon";
     not_a_van_stop() => "only a van stop (kind van_stop) belongs to a van";
     password_length(min, max) => "must be {min} to {max} characters";
     plan_too_large(bookings, max) => "the day has {bookings} bookings: one planning run takes at most {max}";
     polygon_open() => "each ring must end where it starts";
     polygon_position() => "positions must be [lon, lat] numbers";
+    slot_gone() => "that slot can no longer take the elder: ask for the slots again";
     polygon_range() => "positions must be finite longitudes and latitudes in range";
     polygon_ring_size(min, max) => "each ring needs {min} to {max} positions";
     polygon_rings() => "coordinates must be a list of rings";

@@ -60,6 +60,8 @@ registry! {
         get "/api/bookings" => crate::bookings::list;
         post "/api/bookings" => crate::bookings::create_batch;
         post "/api/bookings/import" => crate::ledger::import_csv;
+        post "/api/bookings/offers" => crate::offers::offers;
+        post "/api/bookings/into-slot" => crate::offers::into_slot;
         get "/api/bookings/template.csv" => crate::ledger::template;
         get "/api/bookings/{id}" => crate::bookings::get;
         post "/api/bookings/{id}/cancel" => crate::bookings::cancel;

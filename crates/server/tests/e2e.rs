@@ -611,6 +611,137 @@ async fn repaired(coord: &Client, kind: &str, plan_status: &str) -> Value {
     panic!("no {kind} repair {plan_status}: {last}");
 }
 
+/// A same-day booking into a slot it is offered (issue 15): the secretary asks which slots can
+/// still take an elder on a published day, chooses one, and the elder is in the plan at once,
+/// picked up when offered, on one driver's trip, with the event in the coordinator's log.
+async fn into_a_slot(url: String) {
+    let w = start(&url).await;
+    let sec = Client::login(&w.base, "sec-a").await;
+    let coord = Client::login(&w.base, "coord").await;
+    let r = sec
+        .req(reqwest::Method::POST, "/api/bookings/import")
+        .body(LEDGER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    // An elder's booking is cancelled; before any plan is published, nothing is offered
+    // when she is to be booked again: the day's plan takes the booking.
+    let (_, day) = sec.get(&format!("/api/bookings?day={DAY}")).await;
+    let elder = day[0]["elder_id"].clone();
+    let id = day[0]["id"].as_i64().unwrap();
+    let (status, _) = sec
+        .post(&format!("/api/bookings/{id}/cancel"), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    let ask = json!({"booking": {"elder_id": elder, "day": DAY}});
+    let (status, none) = sec.post("/api/bookings/offers", ask.clone()).await;
+    assert_eq!((status, &none["published"]), (200, &json!(false)), "{none}");
+    // Once the day is published, the slots that can still take her are offered.
+    plan_and_publish(&coord).await;
+    let (status, offers) = sec.post("/api/bookings/offers", ask.clone()).await;
+    assert_eq!(
+        (status, &offers["published"]),
+        (200, &json!(true)),
+        "{offers}"
+    );
+    let list = offers["offers"].as_array().unwrap().clone();
+    assert!(!list.is_empty(), "a slot can still take her: {offers}");
+    for o in &list {
+        assert!(
+            o["site_name"].as_str().is_some_and(|n| !n.is_empty()),
+            "{o}"
+        );
+        assert!(o["pickup"].as_i64() < o["at_site"].as_i64(), "{o}");
+    }
+    // Bad input: a field error, or a slot not offered.
+    let (status, bad) = sec
+        .post(
+            "/api/bookings/into-slot",
+            json!({"booking": {"elder_id": elder, "day": DAY}, "slot": {"site_id": 1, "start": "25:99"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["error"]["fields"][0]["field"].as_str()),
+        (400, Some("slot.start")),
+        "{bad}"
+    );
+    let (status, gone) = sec
+        .post(
+            "/api/bookings/into-slot",
+            json!({"booking": {"elder_id": elder, "day": DAY}, "slot": {"site_id": list[0]["site_id"], "start": "03:00"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, gone["error"]["detail"]["code"].as_str()),
+        (409, Some("slot_gone")),
+        "{gone}"
+    );
+    let (status, bad) = sec
+        .post(
+            "/api/bookings/offers",
+            json!({"booking": {"elder_id": 999999, "day": DAY}}),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["error"]["fields"][0]["field"].as_str()),
+        (400, Some("booking.elder_id")),
+        "{bad}"
+    );
+    // She goes into the last slot offered.
+    let chosen = list.last().unwrap();
+    let start = chosen["slot_start"].as_i64().unwrap();
+    let body = json!({
+        "booking": {"elder_id": elder, "day": DAY},
+        "slot": {"site_id": chosen["site_id"], "start": format!("{:02}:{:02}", start / 3600, start / 60 % 60)},
+    });
+    let (status, made) = sec.post("/api/bookings/into-slot", body.clone()).await;
+    assert_eq!(status, 201, "{made}");
+    let urgent = made["created"][0].as_i64().unwrap();
+    let (_, b) = sec.get(&format!("/api/bookings/{urgent}")).await;
+    assert!(
+        (b["status"] == "planned" || b["status"] == "confirmed") && b["driver"].is_string(),
+        "in the plan, with a driver: {b}"
+    );
+    assert_eq!(
+        b["planned_pickup"], chosen["pickup"],
+        "picked up when offered: {b}"
+    );
+    assert_eq!(b["planned_site_id"], chosen["site_id"], "{b}");
+    // The coordinator's log has the event, its plan published; it disturbed one driver.
+    let (_, log) = coord.get(&format!("/api/events?day={DAY}")).await;
+    let event = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["booking_id"] == urgent)
+        .expect("the event is logged");
+    assert_eq!(
+        (&event["kind"], &event["plan_status"]),
+        (&json!("urgent_booking"), &json!("published")),
+        "{event}"
+    );
+    let (_, plan) = coord.get(&format!("/api/plans/{}", event["plan_id"])).await;
+    assert_eq!(plan["changes"]["disturbed"], 1, "{}", plan["changes"]);
+    // Booking her again is refused: she is booked.
+    let (status, again) = sec.post("/api/bookings/into-slot", body).await;
+    assert_eq!(
+        (status, again["error"]["fields"][0]["field"].as_str()),
+        (400, Some("booking.elder_id")),
+        "{again}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_same_day_booking_goes_into_a_slot_it_is_offered_on_sqlite() {
+    into_a_slot(sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_same_day_booking_goes_into_a_slot_it_is_offered_on_postgres() {
+    on_postgres(into_a_slot).await;
+}
+
 /// The day as it runs (issue 15): a driver accepts, a secretary cancels one of the trip's
 /// bookings (the driver is told why and acknowledges it), the driver takes an elder to the
 /// site, the coordinator plans the day again and publishes it: the driver's trip stays theirs

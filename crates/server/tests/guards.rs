@@ -150,7 +150,7 @@ async fn setup() -> (web::Data<AppState>, Ids) {
         &vaxride_dispatch::planning::Silent,
     )
     .unwrap();
-    let plan = store.save_plan(d1, &day, &empty, 0).await.unwrap();
+    let plan = store.save_plan(d1, &day, &empty, None, 0).await.unwrap();
     (
         web::Data::new(AppState::new(store, None, Duration::from_secs(1))),
         Ids {

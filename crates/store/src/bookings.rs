@@ -332,6 +332,56 @@ pub(crate) async fn insert_bookings(
     what: &str,
     now: i64,
 ) -> Result<Vec<i64>> {
+    check_bookings(tx, scope, community, batch, what).await?;
+    let mut ids = Vec::with_capacity(batch.len());
+    for b in batch {
+        let id = insert_booking(tx, community, user_id, b, now).await?;
+        ids.push(id);
+        // A booking for a day already published is urgent: the plan is repaired to take it.
+        crate::events::day_event(tx, ChangeReason::UrgentBooking, About::Booking(id), now).await?;
+    }
+    Ok(ids)
+}
+
+/// Inserts one booking checked by [`check_bookings`], `booked`.
+pub(crate) async fn insert_booking(
+    tx: &mut Tx,
+    community: i64,
+    user_id: i64,
+    b: &NewBooking,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO bookings (community_id, elder_id, day, window_from, window_to, site_id, \
+         return_wanted, dwell_minutes, notes, status, status_at, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12) RETURNING id",
+    )
+    .bind(community)
+    .bind(b.elder_id)
+    .bind(b.day.as_str())
+    .bind(b.window.from())
+    .bind(b.window.to())
+    .bind(b.site_id)
+    .bind(i64::from(b.return_wanted))
+    .bind(b.dwell_minutes)
+    .bind(&b.notes)
+    .bind(now)
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Checks a batch before it is booked: each elder of the community, active, not bedridden,
+/// not booked that day already (nor twice in the batch), the window, the minutes at the site,
+/// the notes and the site. Errors name the entry (`{what}[3].elder_id`).
+pub(crate) async fn check_bookings(
+    tx: &mut Tx,
+    scope: Scope,
+    community: i64,
+    batch: &[NewBooking],
+    what: &str,
+) -> Result<()> {
     let mut errors = Vec::new();
     let err = |k: usize, field: &str, msg: Problem| {
         let mut e = FieldError::new(format!("{what}[{k}].{field}"), msg);
@@ -397,32 +447,7 @@ pub(crate) async fn insert_bookings(
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
-    let mut ids = Vec::with_capacity(batch.len());
-    for b in batch {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO bookings (community_id, elder_id, day, window_from, window_to, site_id, \
-             return_wanted, dwell_minutes, notes, status, status_at, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12) RETURNING id",
-        )
-        .bind(community)
-        .bind(b.elder_id)
-        .bind(b.day.as_str())
-        .bind(b.window.from())
-        .bind(b.window.to())
-        .bind(b.site_id)
-        .bind(i64::from(b.return_wanted))
-        .bind(b.dwell_minutes)
-        .bind(&b.notes)
-        .bind(now)
-        .bind(user_id)
-        .bind(now)
-        .fetch_one(&mut **tx)
-        .await?;
-        ids.push(id);
-        // A booking for a day already published is urgent: the plan is repaired to take it.
-        crate::events::day_event(tx, ChangeReason::UrgentBooking, About::Booking(id), now).await?;
-    }
-    Ok(ids)
+    Ok(())
 }
 
 pub(crate) async fn store_key(

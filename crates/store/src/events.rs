@@ -72,16 +72,50 @@ pub(crate) async fn day_event(
         clustered: false,
     };
     let job = enqueue_in(tx, district, &day, run, now).await?;
+    let event = Logged {
+        district,
+        day: &day,
+        kind,
+        booking,
+        trip,
+    };
+    log(tx, event, Repair::Job(job), now).await
+}
+
+/// An event of the day's log.
+pub(crate) struct Logged<'a> {
+    pub district: i64,
+    pub day: &'a str,
+    pub kind: ChangeReason,
+    pub booking: Option<i64>,
+    pub trip: Option<i64>,
+}
+
+/// How an event is repaired.
+pub(crate) enum Repair {
+    /// By a planning job.
+    Job(i64),
+    /// By a plan made and published with the event.
+    Plan(i64),
+}
+
+/// Writes an event to the day's log.
+pub(crate) async fn log(tx: &mut Tx, e: Logged<'_>, repair: Repair, now: i64) -> Result<()> {
+    let (job, plan) = match repair {
+        Repair::Job(j) => (Some(j), None),
+        Repair::Plan(p) => (None, Some(p)),
+    };
     sqlx::query(
-        "INSERT INTO day_events (district_id, day, kind, booking_id, trip_id, job_id, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO day_events (district_id, day, kind, booking_id, trip_id, job_id, plan_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(district)
-    .bind(&day)
-    .bind(kind.code())
-    .bind(booking)
-    .bind(trip)
+    .bind(e.district)
+    .bind(e.day)
+    .bind(e.kind.code())
+    .bind(e.booking)
+    .bind(e.trip)
     .bind(job)
+    .bind(plan)
     .bind(now)
     .execute(&mut **tx)
     .await?;
@@ -119,10 +153,10 @@ impl Store {
     pub async fn day_events(&self, district: i64, day: &Day) -> Result<Vec<DayEvent>> {
         let rows = sqlx::query(
             "SELECT e.id, e.kind, e.booking_id, el.name AS elder_name, e.trip_id, e.at, e.job_id, \
-             j.status AS job_status, j.plan_id, p.status AS plan_status \
+             j.status AS job_status, COALESCE(e.plan_id, j.plan_id) AS plan_id, p.status AS plan_status \
              FROM day_events e LEFT JOIN bookings b ON b.id = e.booking_id \
              LEFT JOIN elders el ON el.id = b.elder_id LEFT JOIN plan_jobs j ON j.id = e.job_id \
-             LEFT JOIN plans p ON p.id = j.plan_id \
+             LEFT JOIN plans p ON p.id = COALESCE(e.plan_id, j.plan_id) \
              WHERE e.district_id = $1 AND e.day = $2 ORDER BY e.id DESC",
         )
         .bind(district)

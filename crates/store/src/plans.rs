@@ -47,6 +47,8 @@ pub struct PlanView {
     /// What publishing it changes against the plan it was made from (drivers disturbed,
     /// pick-up minutes moved, per vehicle), for a plan of a day under way.
     pub changes: Option<Value>,
+    /// The published plan it was made from, for a plan of a day under way.
+    pub based_on: Option<i64>,
 }
 
 /// A plan in a day's list: everything but its routes.
@@ -102,6 +104,7 @@ fn plan(r: &sqlx::any::AnyRow) -> Result<PlanView> {
         published_at: r.try_get("published_at")?,
         reason: reason_of(r)?,
         changes: changes_of(r)?,
+        based_on: r.try_get("based_on")?,
     })
 }
 
@@ -115,6 +118,18 @@ fn reason_of(r: &sqlx::any::AnyRow) -> Result<Option<ChangeReason>> {
 fn changes_of(r: &sqlx::any::AnyRow) -> Result<Option<Value>> {
     Ok(r.try_get::<Option<String>, _>("changes")?
         .and_then(|c| serde_json::from_str(&c).ok()))
+}
+
+/// A day with a published plan, as it stands ([`Store::day_under_way`]).
+#[derive(Debug, Clone)]
+pub struct UnderWay {
+    /// The bookings still to serve or under way, the sites and the vehicles.
+    pub input: PlanInput,
+    /// The published routes with where each stop stands.
+    pub day: DayUnderWay,
+    /// The published plan it was read from: a plan made from it may be published only while
+    /// that plan still is.
+    pub plan_id: i64,
 }
 
 impl Store {
@@ -135,7 +150,7 @@ impl Store {
         district: i64,
         day: &Day,
         now_unix: i64,
-    ) -> Result<Option<(PlanInput, DayUnderWay)>> {
+    ) -> Result<Option<UnderWay>> {
         let of_day = |t: i64| t - day.start_unix();
         let published: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM plans WHERE district_id = $1 AND day = $2 AND status = 'published'",
@@ -150,7 +165,7 @@ impl Store {
         let input = self.input(district, day, UNDER_WAY).await?;
         let rows = sqlx::query(
             "SELECT t.id AS trip_id, t.vehicle_id, t.status AS trip_status, ts.booking_id, ts.kind, \
-             ts.site_id, ts.lon, ts.lat, ts.planned, ts.done, ts.done_at, \
+             ts.site_id, ts.lon, ts.lat, ts.planned, ts.slot, ts.done, ts.done_at, \
              (SELECT COUNT(*) FROM reports r WHERE r.trip_stop_id = ts.id AND r.event = 'arrived') AS arrived \
              FROM trips t JOIN plans p ON p.id = t.plan_id JOIN trip_stops ts ON ts.trip_id = t.id \
              WHERE p.district_id = $1 AND p.day = $2 AND t.active = 1 AND ts.active = 1 \
@@ -206,6 +221,7 @@ impl Store {
                         },
                         arrival: planned,
                         start: planned,
+                        slot: r.try_get("slot")?,
                     },
                     state,
                 });
@@ -260,14 +276,15 @@ impl Store {
                 b.dwell_minutes = ((of_day(at) - dropped).max(0) + 59) / 60;
             }
         }
-        Ok(Some((
+        Ok(Some(UnderWay {
             input,
-            DayUnderWay {
+            day: DayUnderWay {
                 now: of_day(now_unix),
                 routes,
                 keep_cost: None,
             },
-        )))
+            plan_id: published.expect("checked above"),
+        }))
     }
 
     /// The district's bookings of the day in `statuses` (an SQL list), its sites and vehicles.
@@ -309,38 +326,19 @@ impl Store {
         })
     }
 
-    /// Stores a draft plan (the next version for the district and day). Only a plan that
-    /// passed the checker can be stored: [`CheckedPlan`] is made by the planning pipeline alone.
+    /// Stores a draft plan (the next version for the district and day), made from the plan
+    /// `based_on` when the day had one published. Only a plan that passed the checker can be
+    /// stored: [`CheckedPlan`] is made by the planning pipeline alone.
     pub async fn save_plan(
         &self,
         district: i64,
         day: &Day,
         plan: &CheckedPlan,
+        based_on: Option<i64>,
         now: i64,
     ) -> Result<i64> {
-        let (result, geometry) = (plan.result(), plan.geometry());
         let mut tx = self.write().await?;
-        let version: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(version), 0) + 1 FROM plans WHERE district_id = $1 AND day = $2",
-        )
-        .bind(district)
-        .bind(day.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
-        let routes = serde_json::json!({ "routes": result.routes, "geometry": geometry });
-        let id = sqlx::query_scalar(
-            "INSERT INTO plans (district_id, day, version, status, figures, routes, unassigned, created_at) \
-             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(district)
-        .bind(day.as_str())
-        .bind(version)
-        .bind(serde_json::to_string(&result.figures).expect("figures serialise"))
-        .bind(routes.to_string())
-        .bind(serde_json::to_string(&result.unserved).expect("unserved serialise"))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = save_in(&mut tx, district, day, plan, based_on, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -404,4 +402,38 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// [`Store::save_plan`] in a transaction.
+pub(crate) async fn save_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    district: i64,
+    day: &Day,
+    plan: &CheckedPlan,
+    based_on: Option<i64>,
+    now: i64,
+) -> Result<i64> {
+    let (result, geometry) = (plan.result(), plan.geometry());
+    let version: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(version), 0) + 1 FROM plans WHERE district_id = $1 AND day = $2",
+    )
+    .bind(district)
+    .bind(day.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    let routes = serde_json::json!({ "routes": result.routes, "geometry": geometry });
+    Ok(sqlx::query_scalar(
+        "INSERT INTO plans (district_id, day, version, status, figures, routes, unassigned, based_on, created_at) \
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(district)
+    .bind(day.as_str())
+    .bind(version)
+    .bind(serde_json::to_string(&result.figures).expect("figures serialise"))
+    .bind(routes.to_string())
+    .bind(serde_json::to_string(&result.unserved).expect("unserved serialise"))
+    .bind(based_on)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
 }

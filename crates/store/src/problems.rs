@@ -18,6 +18,7 @@ vaxride_dispatch::declare_problems! {
     no_such_vehicle() => "no such vehicle in your district";
     nul_character() => "holds a NUL character, which cannot be stored: remove it";
     plan_changed() => "the plan changed meanwhile";
+    plan_outdated(plan) => "plan {plan} was published after this one was made: publishing this one would undo its changes; plan the day again";
     plan_not_draft(plan_status) => "the plan is {plan_status}: only a draft can be published";
     ride_begun() => "the ride has begun: it can no longer be cancelled";
     driver_on_a_trip(trip) => "the driver is on trip {trip}: move them to another vehicle when it has ended";

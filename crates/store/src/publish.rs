@@ -33,6 +33,8 @@ struct Stop {
     booking: i64,
     kind: StopKind,
     planned: i64,
+    /// A drop at a site: the start of its slot.
+    slot: Option<i64>,
     /// Done, or under way (the driver reported arriving): it stays where it is.
     fixed: bool,
 }
@@ -74,29 +76,66 @@ impl Store {
         }))
         .map_err(|_| StoreError::Database("bad stored plan".into()))?;
         let mut tx = self.write().await?;
-        sqlx::query(
-            "UPDATE plans SET status = 'superseded' WHERE district_id = $1 AND day = $2 AND status = 'published'",
-        )
-        .bind(p.district_id)
-        .bind(&p.day)
-        .execute(&mut *tx)
-        .await?;
-        let done = sqlx::query(
-            "UPDATE plans SET status = 'published', published_at = $1 WHERE id = $2 AND status = 'draft'",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict(problems::plan_changed()));
-        }
-        let mut day = Today::read(&mut tx, p.district_id, &p.day).await?;
         let reason = p.reason.unwrap_or(ChangeReason::Replanned);
-        day.apply(&mut tx, id, &result, reason, now).await?;
+        let draft = Draft {
+            id,
+            district: p.district_id,
+            day: &p.day,
+            based_on: p.based_on,
+        };
+        publish_in(&mut tx, draft, &result, reason, now).await?;
         tx.commit().await?;
         self.plan(scope, id).await
     }
+}
+
+/// A draft plan about to be published.
+pub(crate) struct Draft<'a> {
+    pub id: i64,
+    pub district: i64,
+    pub day: &'a str,
+    /// The published plan it was made from.
+    pub based_on: Option<i64>,
+}
+
+/// Publishes a draft in a transaction (see [`Store::publish_plan`]). A draft made from a
+/// published plan that another has replaced since is refused: publishing it would undo what
+/// the newer plan changed.
+pub(crate) async fn publish_in(
+    tx: &mut Tx,
+    draft: Draft<'_>,
+    result: &PlanResult,
+    reason: ChangeReason,
+    now: i64,
+) -> Result<()> {
+    let published: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM plans WHERE district_id = $1 AND day = $2 AND status = 'published'",
+    )
+    .bind(draft.district)
+    .bind(draft.day)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let (Some(base), Some(now_published)) = (draft.based_on, published)
+        && base != now_published
+    {
+        return Err(StoreError::Conflict(problems::plan_outdated(now_published)));
+    }
+    sqlx::query("UPDATE plans SET status = 'superseded' WHERE id = $1")
+        .bind(published)
+        .execute(&mut **tx)
+        .await?;
+    let done = sqlx::query(
+        "UPDATE plans SET status = 'published', published_at = $1 WHERE id = $2 AND status = 'draft'",
+    )
+    .bind(now)
+    .bind(draft.id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict(problems::plan_changed()));
+    }
+    let mut day = Today::read(tx, draft.district, draft.day).await?;
+    day.apply(tx, draft.id, result, reason, now).await
 }
 
 /// The day's trips, stops and bookings, as publishing changes them.
@@ -126,7 +165,7 @@ impl Today {
             });
         }
         let rows = sqlx::query(
-            "SELECT ts.id, ts.trip_id, ts.booking_id, ts.kind, ts.planned, ts.done, \
+            "SELECT ts.id, ts.trip_id, ts.booking_id, ts.kind, ts.planned, ts.slot, ts.done, \
              (SELECT COUNT(*) FROM reports r WHERE r.trip_stop_id = ts.id AND r.event = 'arrived') AS reported \
              FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN plans p ON p.id = t.plan_id \
              WHERE p.district_id = $1 AND p.day = $2 AND t.active = 1 AND ts.active = 1 ORDER BY ts.id",
@@ -144,6 +183,7 @@ impl Today {
                 kind: StopKind::from_code(&r.try_get::<String, _>("kind")?)
                     .ok_or_else(|| StoreError::Database("bad stored stop kind".into()))?,
                 planned: r.try_get("planned")?,
+                slot: r.try_get("slot")?,
                 fixed: r.try_get::<Option<String>, _>("done")?.is_some()
                     || r.try_get::<i64, _>("reported")? > 0,
             });
@@ -252,12 +292,15 @@ impl Today {
                 match active.get(&(s.booking_id, s.kind)).map(|&i| &self.stops[i]) {
                     Some(x) if old.is_some_and(|t| t.id == x.trip) => {
                         rows.push(Some(x.id));
-                        if !x.fixed && x.planned != s.start {
-                            sqlx::query("UPDATE trip_stops SET planned = $1 WHERE id = $2")
-                                .bind(s.start)
-                                .bind(x.id)
-                                .execute(&mut **tx)
-                                .await?;
+                        if !x.fixed && (x.planned != s.start || x.slot != s.slot) {
+                            sqlx::query(
+                                "UPDATE trip_stops SET planned = $1, slot = $2 WHERE id = $3",
+                            )
+                            .bind(s.start)
+                            .bind(s.slot)
+                            .bind(x.id)
+                            .execute(&mut **tx)
+                            .await?;
                             if (x.planned - s.start).abs() >= TELL_AFTER {
                                 let d = deltas.entry(x.trip).or_default();
                                 d.retimed.push((x.id, x.planned, s.start));
@@ -323,8 +366,8 @@ impl Today {
             let mut fresh_ids = Vec::with_capacity(fresh.len());
             for (i, s) in fresh.iter().enumerate() {
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO trip_stops (trip_id, position, booking_id, kind, site_id, lon, lat, planned) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    "INSERT INTO trip_stops (trip_id, position, booking_id, kind, site_id, lon, lat, planned, slot) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
                 .bind(trip)
                 .bind(-1_000_000 - i as i64)
@@ -334,6 +377,7 @@ impl Today {
                 .bind(s.point.lon)
                 .bind(s.point.lat)
                 .bind(s.start)
+                .bind(s.slot)
                 .fetch_one(&mut **tx)
                 .await?;
                 fresh_ids.push(id);

@@ -129,7 +129,7 @@ const NOW: i64 = 1_650_000_000;
 async fn publish_day(store: &Store, w: &World, iterations: u64, at: i64) -> i64 {
     let input = store.plan_input(w.district, &day()).await.unwrap();
     let id = store
-        .save_plan(w.district, &day(), &plan(&input, iterations), NOW)
+        .save_plan(w.district, &day(), &plan(&input, iterations), None, NOW)
         .await
         .unwrap();
     store.publish_plan(w.coordinator, id, at).await.unwrap();
@@ -667,7 +667,7 @@ async fn plan_publish_and_drive(store: Store) {
         assert!(slot.planned <= slot.capacity, "{slot:?}");
     }
     let plan_id = store
-        .save_plan(w.district, &day(), &checked, NOW)
+        .save_plan(w.district, &day(), &checked, None, NOW)
         .await
         .unwrap();
     assert!(matches!(
@@ -805,7 +805,7 @@ async fn plan_publish_and_drive(store: Store) {
         "bookings under way are not planned again"
     );
     let plan2 = store
-        .save_plan(w.district, &day(), &plan(&input, 200), NOW)
+        .save_plan(w.district, &day(), &plan(&input, 200), None, NOW)
         .await
         .unwrap();
     store
@@ -1648,7 +1648,11 @@ async fn day_under_way(store: Store) {
     for r in [Report::Arrived, Report::PickedUp] {
         store.report(driver, first.id, r, NOW + 30).await.unwrap();
     }
-    let (input, day_now) = store
+    let vaxride_store::UnderWay {
+        input,
+        day: day_now,
+        ..
+    } = store
         .day_under_way(w.district, &day(), day().start_unix() + 9 * 3600)
         .await
         .unwrap()
@@ -1781,7 +1785,11 @@ async fn replan_under_way(store: Store) {
     let before = outboxes(&store, &w).await;
 
     // The coordinator plans the day as it stands and publishes it.
-    let (input, under_way) = store
+    let vaxride_store::UnderWay {
+        input,
+        day: under_way,
+        ..
+    } = store
         .day_under_way(w.district, &day(), t0 + 900)
         .await
         .unwrap()
@@ -1796,7 +1804,7 @@ async fn replan_under_way(store: Store) {
     )
     .expect("a checked plan with nobody stranded");
     let v2 = store
-        .save_plan(w.district, &day(), &again, t0 + 900)
+        .save_plan(w.district, &day(), &again, None, t0 + 900)
         .await
         .unwrap();
     store
@@ -1855,7 +1863,7 @@ async fn replan_under_way(store: Store) {
 
     // The same plan again: nothing changes, nobody hears anything.
     let v3 = store
-        .save_plan(w.district, &day(), &again, t0 + 990)
+        .save_plan(w.district, &day(), &again, None, t0 + 990)
         .await
         .unwrap();
     store
@@ -1971,7 +1979,7 @@ async fn health_check_failed(store: Store) {
     let t = trip_of(&store, *driver, trip.id).await;
     let x = t.stops.iter().find(|x| x.id == ride_home.id).unwrap();
     assert_eq!(x.done, None, "the ride home is still to come");
-    let (input, _) = store
+    let vaxride_store::UnderWay { input, .. } = store
         .day_under_way(w.district, &day(), t0 + 1600)
         .await
         .unwrap()
@@ -2053,7 +2061,7 @@ async fn events_queue_repairs(store: Store) {
         (log[0].kind, log[0].trip_id),
         (ChangeReason::Declined, Some(trip.id))
     );
-    let (input, _) = store
+    let vaxride_store::UnderWay { input, .. } = store
         .day_under_way(w.district, &day(), NOW + 31)
         .await
         .unwrap()
@@ -2112,4 +2120,144 @@ async fn events_queue_repairs(store: Store) {
 both!(
     events_of_a_published_day_queue_repairs_on_both_databases,
     events_queue_repairs
+);
+
+/// A same-day booking into a slot it is offered: the booking, the plan with it in and the
+/// event are written together, and only while the plan it was made from is still published; a
+/// draft made from a plan another has replaced is refused (publishing it would undo that plan).
+async fn into_a_slot(store: Store) {
+    let w = world(&store).await;
+    let batch: Vec<NewBooking> = w.elders_a.iter().map(|&e| booking(e)).collect();
+    let b = store
+        .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
+        .await
+        .unwrap();
+    store
+        .cancel_booking(w.secretary_a, b[0], NOW + 1)
+        .await
+        .unwrap();
+    let again = booking(w.elders_a[0]);
+    let not_yet = store
+        .urgent_day(w.secretary_a, w.community_a, &again, NOW + 2)
+        .await
+        .unwrap();
+    assert!(not_yet.is_none(), "nothing published: nothing to offer");
+    let p1 = publish_day(&store, &w, 300, NOW + 10).await;
+    let at = day().start_unix() + 7 * 3600;
+    let urgent = store
+        .urgent_day(w.secretary_a, w.community_a, &again, at)
+        .await
+        .unwrap()
+        .expect("a published day");
+    assert_eq!(urgent.plan_id, p1);
+    let offers = vaxride_dispatch::offer::slot_offers(
+        &urgent.input,
+        &urgent.day,
+        vaxride_store::NEW_BOOKING,
+        &StraightLines,
+    );
+    let o = offers.offers.first().expect("a slot offered");
+    let plan = vaxride_dispatch::offer::insert_booking(
+        &urgent.input,
+        &urgent.day,
+        vaxride_store::NEW_BOOKING,
+        (o.site_id, o.slot_start),
+        &StraightLines,
+    )
+    .unwrap();
+    // A repair draft made from the same published plan, before the booking.
+    let stale = stale_draft(&store, &w, at).await;
+    let who = (w.secretary_a, w.community_a, w.user_a);
+    let placed = vaxride_store::Placed {
+        from: &urgent,
+        plan: plan.clone(),
+    };
+    let (id, p2) = store
+        .book_into_plan(who, &again, placed, None, at + 5)
+        .await
+        .unwrap();
+    let view = store.booking(w.secretary_a, id).await.unwrap();
+    assert_eq!(view.planned_pickup, Some(o.pickup));
+    assert_eq!(view.planned_site_id, Some(o.site_id));
+    assert_eq!(view.status, BookingStatus::Planned);
+    let log = store.day_events(w.district, &day()).await.unwrap();
+    assert_eq!(
+        (
+            log[0].kind,
+            log[0].booking_id,
+            log[0].plan_id,
+            log[0].plan_status.as_deref()
+        ),
+        (
+            ChangeReason::UrgentBooking,
+            Some(id),
+            Some(p2),
+            Some("published")
+        )
+    );
+    // The stale draft would drop her again: refused.
+    match store.publish_plan(w.coordinator, stale, at + 6).await {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "plan_outdated"),
+        other => panic!("a stale draft was published: {other:?}"),
+    }
+    // A second booking into a plan read before the first is refused as well, and nothing of
+    // it is written.
+    let placed = vaxride_store::Placed {
+        from: &urgent,
+        plan,
+    };
+    let other = booking(w.elders_a[1]);
+    store
+        .cancel_booking(w.secretary_a, b[1], at + 7)
+        .await
+        .unwrap();
+    match store
+        .book_into_plan(who, &other, placed, None, at + 8)
+        .await
+    {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "plan_outdated"),
+        other => panic!("{other:?}"),
+    }
+    let day_now = store.bookings(w.secretary_a, &day()).await.unwrap();
+    assert!(
+        !day_now
+            .iter()
+            .any(|x| x.elder_id == w.elders_a[1] && x.status != BookingStatus::Cancelled),
+        "the refused booking is not made"
+    );
+    // Her booking is checked like any: she cannot be booked twice.
+    let twice = store
+        .urgent_day(w.secretary_a, w.community_a, &again, at + 9)
+        .await;
+    match twice {
+        Err(StoreError::Invalid(e)) => assert_eq!(e[0].field, "booking.elder_id"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A draft made from the day as it stands (a repair, say).
+async fn stale_draft(store: &Store, w: &World, at: i64) -> i64 {
+    let u = store
+        .day_under_way(w.district, &day(), at)
+        .await
+        .unwrap()
+        .unwrap();
+    let plan = vaxride_dispatch::planning::plan_under_way(
+        &u.input,
+        &u.day,
+        &StraightLines,
+        PlanOptions::default(),
+        &Iterations(100),
+        &Silent,
+    )
+    .unwrap();
+    store
+        .save_plan(w.district, &day(), &plan, Some(u.plan_id), at)
+        .await
+        .unwrap()
+}
+
+both!(
+    a_same_day_booking_goes_into_a_slot_it_is_offered_on_both_databases,
+    into_a_slot
 );

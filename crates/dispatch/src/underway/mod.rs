@@ -89,7 +89,7 @@ pub struct DayUnderWay {
 
 /// How far one booking has come, from the prefixes: the furthest of its stops done or under
 /// way (a step a driver forgot to report is implied by a later one).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct Came {
     /// 0 nothing yet, then the step reached: 1 picked up at home, 2 dropped at the site, 3
     /// picked up at the site, 4 home.
@@ -98,13 +98,13 @@ struct Came {
     on: Option<usize>,
     /// Dropped at the site: when (reported, or expected), and which site.
     at_site: Option<(TimeOfDay, Option<i64>)>,
-    /// Dropped at the site: the drop's planned start and the site, which name the slot whose
-    /// place the elder holds (the plan's figures count it there too).
-    slot_held: Option<(i64, TimeOfDay)>,
     /// The site the published plan takes the elder to.
     site: Option<i64>,
     /// When the published plan had the drop at the site.
     planned_drop: Option<TimeOfDay>,
+    /// The published drop at the site, which names the slot whose place the elder holds once
+    /// picked up (the plan's figures count it there too).
+    drop: Option<PlannedStop>,
 }
 
 /// The step a stop of this kind reaches (see [`Came::step`]).
@@ -177,6 +177,7 @@ impl Layout {
                 if s.stop.kind == StopKind::DropSite {
                     c.site = s.stop.site_id;
                     c.planned_drop = Some(s.stop.start);
+                    c.drop = Some(s.stop.clone());
                 }
             }
             let k = prefix_len(r);
@@ -198,7 +199,6 @@ impl Layout {
                     StopKind::DropSite => {
                         c.on = None;
                         c.at_site = Some((ends(s, day.now) - BOARDING, s.stop.site_id));
-                        c.slot_held = s.stop.site_id.map(|site| (site, s.stop.start));
                     }
                     StopKind::DropHome => c.on = None,
                 }
@@ -263,18 +263,8 @@ impl Layout {
         }
 
         // Slot places taken by elders dropped or on their way there.
-        for c in came.values() {
-            let taken = match c.step {
-                1 => c.site.zip(c.planned_drop),
-                2.. => c.slot_held,
-                _ => None,
-            };
-            if let Some((site, t)) = taken
-                && let Some(k) = inst
-                    .slots
-                    .iter()
-                    .position(|s| s.site_id == site && s.start <= t && t < s.end)
-            {
+        for c in came.values().filter(|c| c.step > 0) {
+            if let Some(k) = c.drop.as_ref().and_then(|d| inst.slot_of(d)) {
                 let cap = &mut inst.problem.slots[k].capacity;
                 *cap = cap.saturating_sub(1);
             }
@@ -302,7 +292,7 @@ impl Layout {
         let mut ids: Vec<i64> = came.keys().copied().collect();
         ids.sort_unstable();
         for id in ids {
-            let c = came[&id];
+            let c = &came[&id];
             if !started(id) {
                 continue;
             }
@@ -322,13 +312,7 @@ impl Layout {
                 };
                 // Its place is the one taken above, in the slot of the planned drop: not
                 // dropped before that slot opens (late, whenever the vehicle gets there).
-                let reserved = c.site.zip(c.planned_drop).and_then(|(s, t)| {
-                    extra
-                        .inst
-                        .slots
-                        .iter()
-                        .position(|x| x.site_id == s && x.start <= t && t < x.end)
-                });
+                let reserved = c.drop.as_ref().and_then(|d| extra.inst.slot_of(d));
                 let opens = reserved.map_or(0, |k| extra.inst.slots[k].start);
                 extra.delivery(id, format!("{id}/site"), site, load, v, true, c.site);
                 let last = extra.inst.problem.stops.len() - 1;
@@ -359,12 +343,8 @@ impl Layout {
         // repair keeps each with the vehicle that has it, at a cost.
         let mut slot_of: HashMap<i64, usize> = HashMap::new();
         for r in &day.routes {
-            for s in r.stops.iter().filter(|s| s.stop.kind == StopKind::DropSite) {
-                if let Some(k) = inst.slots.iter().position(|x| {
-                    Some(x.site_id) == s.stop.site_id
-                        && x.start <= s.stop.start
-                        && s.stop.start < x.end
-                }) {
+            for s in &r.stops {
+                if let Some(k) = inst.slot_of(&s.stop) {
                     slot_of.insert(s.stop.booking_id, k);
                 }
             }

@@ -6,6 +6,7 @@
 //! is taken in thread order).
 
 mod insert;
+mod offer;
 mod recreate;
 mod route;
 mod ruin;
@@ -15,6 +16,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::problem::{Cost, Problem};
 use crate::solution::{Route, Solution, Unassigned, UnassignedReason};
+pub use offer::{Insertion, insertions};
 use route::RouteState;
 
 /// How long to search. `progress` is asked once per iteration: `None` stops the search,
