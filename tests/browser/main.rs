@@ -9,6 +9,7 @@ mod common;
 mod coordinator;
 mod driver;
 mod homes;
+mod offers;
 mod replan;
 mod secretary;
 mod tiles;

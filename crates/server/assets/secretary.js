@@ -194,6 +194,8 @@ export function bookings(main, ctx) {
   const ret = h('input', { type: 'checkbox', id: 'batch-return', checked: true });
   const batchErr = h('div', { id: 'batch-error', class: 'error', role: 'alert' });
   const batchBtn = h('button', { id: 'batch-submit', type: 'submit', class: 'primary' }, t('book.submit', { n: 0 }));
+  const offersBtn = h('button', { id: 'offers-ask', type: 'button', hidden: true }, '');
+  const offersBox = h('div', { id: 'slot-offers', 'aria-live': 'polite' });
   const fileInput = h('input', { type: 'file', accept: '.csv,text/csv' });
   const checkBtn = h('button', { id: 'csv-check', type: 'button', disabled: true }, t('csv.check'));
   const importBtn = h('button', { id: 'csv-import', type: 'button', class: 'primary', disabled: true }, t('csv.import'));
@@ -226,6 +228,55 @@ export function bookings(main, ctx) {
   function updateBatchButton() {
     batchBtn.textContent = t('book.submit', { n: st.picked.size });
     batchBtn.disabled = st.picked.size === 0;
+    const one = st.picked.size === 1 ? st.elders.find((e) => st.picked.has(e.id)) : null;
+    offersBtn.hidden = !one;
+    if (one) offersBtn.textContent = t('book.offers', { name: one.name });
+    clear(offersBox);
+  }
+
+  // "Which slots can still take this elder?": on a day whose plan is published, the slots one
+  // picked elder can go into now with nothing else moved; choosing one books and plans her.
+  const bookingOf = (id) => ({ elder_id: id, day: st.day, time: timeSel.value, return: ret.checked });
+  async function askOffers() {
+    const elder = st.elders.find((e) => st.picked.has(e.id));
+    if (!elder) return;
+    clear(batchErr);
+    clear(offersBox);
+    offersBtn.disabled = true;
+    try {
+      const r = await api('POST', '/api/bookings/offers', { json: { booking: bookingOf(elder.id) } });
+      const name = elder.name;
+      if (!r.published) offersBox.append(h('p', { class: 'muted', id: 'offers-none' }, t('book.offers_unpublished', { name })));
+      else if (!r.offers.length) offersBox.append(h('p', { class: 'muted', id: 'offers-none' }, r.refused ? reasonText(r.refused) : t('book.offers_none', { name })));
+      else {
+        offersBox.append(h('h3', {}, t('book.offers_title', { name })), h('ul', { class: 'offers' }, r.offers.map((o, k) => {
+          const words = { site: o.site_name, from: hhmm(o.slot_start), to: hhmm(o.slot_end), pickup: hhmm(o.pickup) };
+          return h('li', { 'data-testid': `offer-${k}` },
+            h('span', {}, t('book.offer', words)),
+            o.ride_home != null ? h('span', { class: 'muted' }, ` · ${t('book.offer_home', { at: hhmm(o.ride_home) })}`) : null, ' ',
+            h('button', { type: 'button', id: `offer-take-${k}`, 'aria-label': t('book.offer_take_named', { name, ...words }),
+              onclick: () => takeOffer(elder, o, words) }, t('book.offer_take')));
+        })));
+      }
+    } catch (e) {
+      showError(batchErr, null, e);
+    }
+    offersBtn.disabled = false;
+  }
+  async function takeOffer(elder, o, words) {
+    const body = { booking: bookingOf(elder.id), slot: { site_id: o.site_id, start: hhmm(o.slot_start) } };
+    try {
+      const r = await api('POST', '/api/bookings/into-slot', { json: body, headers: { 'Idempotency-Key': randomKey() } });
+      const b = await api('GET', `/api/bookings/${r.created[0]}`);
+      ctx.notify(t('book.offer_done', { name: elder.name, ...words, pickup: hhmm(b.planned_pickup) }));
+      st.picked.clear();
+      newKey();
+      updateBatchButton();
+      await refresh();
+    } catch (e) {
+      clear(offersBox);
+      showError(batchErr, null, e);
+    }
   }
 
   function renderStatus() {
@@ -306,7 +357,7 @@ export function bookings(main, ctx) {
     h('div', { class: 'row' },
       field('batch-time', t('book.time'), timeSel),
       h('div', { class: 'check' }, ret, h('label', { for: 'batch-return' }, t('book.return')))),
-    batchErr, batchBtn);
+    batchErr, h('div', { class: 'row' }, batchBtn, offersBtn), offersBox);
   batchForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clear(batchErr);
@@ -327,6 +378,7 @@ export function bookings(main, ctx) {
     }
     updateBatchButton();
   });
+  offersBtn.addEventListener('click', askOffers);
   filter.addEventListener('input', renderPicks);
   timeSel.addEventListener('change', newKey);
   ret.addEventListener('change', newKey);
