@@ -258,6 +258,7 @@ export function bookings(main, ctx) {
               onclick: () => takeOffer(elder, o, words) }, t('book.offer_take')));
         })));
       }
+      offersBox.scrollIntoView({ block: 'nearest' });
     } catch (e) {
       showError(batchErr, null, e);
     }
