@@ -95,7 +95,9 @@ async fn offered(lang: Lang) -> anyhow::Result<()> {
     )
     .await
     .with_context(|| format!("the page lists her as planned ({lang:?})"))?;
-    let log = coordinator.get(&format!("/api/events?day={tomorrow}")).await?;
+    let log = coordinator
+        .get(&format!("/api/events?day={tomorrow}"))
+        .await?;
     let event = log
         .as_array()
         .and_then(|l| l.iter().find(|e| e["booking_id"] == id))

@@ -140,8 +140,15 @@ fn main() {
                     })
                     .take(4)
                     .collect();
+            let kind = match event {
+                Event::Cancel(_) => "cancel",
+                Event::NoShow(_) => "no_show",
+                Event::HealthCheckFailed(_) => "health",
+                Event::Decline(_) => "decline",
+                Event::Urgent(_) => "urgent",
+            };
             eprintln!(
-                "k={k} disturbed {} added {a} removed {r} retimed {t} e.g. {ex:?} now {}",
+                "k={k} {kind} disturbed {} added {a} removed {r} retimed {t} e.g. {ex:?} now {}",
                 ch.disturbed, sim.now
             );
         }

@@ -31,6 +31,7 @@ fn under_way(
     DayUnderWay {
         now,
         keep_cost,
+        ended_early: Vec::new(),
         routes: plan
             .routes
             .iter()

@@ -257,6 +257,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         input.vehicles.retain(|v| !declined.contains(&v.id));
+        let ended_early: Vec<i64> = failed.iter().map(|&(b, _)| b).collect();
         for (booking, at) in failed {
             let dropped = routes
                 .iter()
@@ -282,6 +283,7 @@ impl Store {
                 now: of_day(now_unix),
                 routes,
                 keep_cost: None,
+                ended_early,
             },
             plan_id: published.expect("checked above"),
         }))

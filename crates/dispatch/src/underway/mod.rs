@@ -83,8 +83,13 @@ pub struct DayUnderWay {
     /// The published routes.
     pub routes: Vec<RouteUnderWay>,
     /// What moving a stop still to come to another vehicle costs (a repair; in the matrix's
-    /// units, seconds), or `None` for a re-plan that may move everything not under way.
+    /// units, seconds), or `None` for a re-plan that may move everything not under way. A
+    /// repair also picks nobody up earlier than published.
     pub keep_cost: Option<i64>,
+    /// Bookings whose visit at the site ended early (a failed health check): their ride home
+    /// may come earlier than published.
+    #[serde(default)]
+    pub ended_early: Vec<i64>,
 }
 
 /// How far one booking has come, from the prefixes: the furthest of its stops done or under
@@ -360,6 +365,15 @@ impl Layout {
                 let key = (s.stop.booking_id, Role::of(s.stop.kind));
                 if let Some(&ix) = chosen.get(&key) {
                     stops.push(ix);
+                    // A repair picks nobody up earlier than it was published: the elder is
+                    // ready then, and the driver keeps the time. Later stays possible.
+                    let stop = &mut inst.problem.stops[ix];
+                    if day.keep_cost.is_some()
+                        && stop.kind == SolverStop::Pickup
+                        && !day.ended_early.contains(&s.stop.booking_id)
+                    {
+                        stop.window.0 = stop.window.0.max(s.stop.start).min(stop.window.1);
+                    }
                 }
                 if let Some(cost) = day.keep_cost {
                     for &ix in every.get(&key).into_iter().flatten() {

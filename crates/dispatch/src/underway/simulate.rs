@@ -37,6 +37,7 @@ pub struct Sim {
     pub now: TimeOfDay,
     done: HashMap<(i64, StopKind), TimeOfDay>,
     missed: HashMap<i64, TimeOfDay>,
+    ended_early: Vec<i64>,
 }
 
 impl Sim {
@@ -48,6 +49,7 @@ impl Sim {
             now,
             done: HashMap::new(),
             missed: HashMap::new(),
+            ended_early: Vec::new(),
         }
     }
 
@@ -97,6 +99,7 @@ impl Sim {
             now: self.now,
             routes,
             keep_cost,
+            ended_early: self.ended_early.clone(),
         }
     }
 
@@ -163,6 +166,7 @@ impl Sim {
                     return false;
                 }
                 x.dwell_minutes = ((self.now - dropped).max(0) + 59) / 60;
+                self.ended_early.push(*b);
             }
             Event::Decline(v) => {
                 let Some(r) = self.plan.routes.iter().find(|r| r.vehicle_id == *v) else {
