@@ -467,17 +467,26 @@ pub enum ChangeReason {
     Declined,
     /// An urgent booking for the day was added.
     UrgentBooking,
+    /// A driver reported a stop well after its planned time: the trip runs late.
+    RunningLate,
+    /// The coordinator changed a site (its hours, its slots, closed it).
+    SiteChanged,
+    /// The coordinator changed a vehicle (its shift: unavailable from a time; taken out).
+    VehicleChanged,
 }
 
 impl ChangeReason {
     /// Every value, in order.
-    pub const ALL: [ChangeReason; 6] = [
+    pub const ALL: [ChangeReason; 9] = [
         ChangeReason::Cancelled,
         ChangeReason::NoShow,
         ChangeReason::Replanned,
         ChangeReason::HealthCheckFailed,
         ChangeReason::Declined,
         ChangeReason::UrgentBooking,
+        ChangeReason::RunningLate,
+        ChangeReason::SiteChanged,
+        ChangeReason::VehicleChanged,
     ];
 
     /// The stored code.
@@ -489,6 +498,9 @@ impl ChangeReason {
             ChangeReason::HealthCheckFailed => "health_check_failed",
             ChangeReason::Declined => "declined",
             ChangeReason::UrgentBooking => "urgent_booking",
+            ChangeReason::RunningLate => "running_late",
+            ChangeReason::SiteChanged => "site_changed",
+            ChangeReason::VehicleChanged => "vehicle_changed",
         }
     }
     /// From the stored code.

@@ -16,7 +16,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::problems;
 
-fn district(caller: &Caller) -> Result<i64, ApiError> {
+pub(crate) fn district(caller: &Caller) -> Result<i64, ApiError> {
     caller.require(&[Role::Coordinator])?;
     caller.0.district_id.ok_or_else(ApiError::forbidden)
 }
@@ -400,58 +400,6 @@ pub(crate) async fn update_driver(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct VanBody {
-    #[schema(min_length = 1, max_length = 100)]
-    name: String,
-}
-
-/// `POST /api/vans`: a mobile vaccination van; its stops are sites of kind `van_stop` with its
-/// `van_id` and their day.
-#[utoipa::path(
-    post,
-    path = "/api/vans",
-    tag = "fleet",
-    request_body = VanBody,
-    responses(
-        (status = 201, description = "Created: `{id}`", body = Object),
-        (status = 400, response = crate::api::Invalid),
-        (status = 403, response = crate::api::Forbidden),
-    )
-)]
-pub(crate) async fn create_van(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: crate::json::Json<VanBody>,
-) -> Result<HttpResponse, ApiError> {
-    let district = district(&caller)?;
-    let name = body.name.trim();
-    if let Err(problem) = check_text(name, true, 100) {
-        return Err(ApiError::field("name", problem));
-    }
-    let id = state.store.create_van(district, name).await?;
-    Ok(HttpResponse::Created().json(NewId { id }))
-}
-
-/// `GET /api/vans`: the district's vans with their stops.
-#[utoipa::path(
-    get,
-    path = "/api/vans",
-    tag = "fleet",
-    responses(
-        (status = 200, description = "Vans and their stops", body = [Object]),
-        (status = 403, response = crate::api::Forbidden),
-    )
-)]
-pub(crate) async fn list_vans(
-    state: web::Data<AppState>,
-    caller: Caller,
-) -> Result<HttpResponse, ApiError> {
-    let district = district(&caller)?;
-    Ok(HttpResponse::Ok().json(state.store.vans(district).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct ReassignBody {
     vehicle_id: i64,
 }
@@ -506,7 +454,10 @@ pub(crate) async fn update_site(
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let new = site_of(&state, district, body.into_inner()).await?;
-    state.store.update_site(district, *id, &new).await?;
+    state
+        .store
+        .update_site(district, *id, &new, state.now())
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -527,7 +478,10 @@ pub(crate) async fn retire_site(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
-    state.store.retire(district, Retire::Site, *id).await?;
+    state
+        .store
+        .retire(district, Retire::Site, *id, state.now())
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -552,7 +506,10 @@ pub(crate) async fn update_vehicle(
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let new = vehicle_of(body.into_inner())?;
-    state.store.update_vehicle(district, *id, &new).await?;
+    state
+        .store
+        .update_vehicle(district, *id, &new, state.now())
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -573,7 +530,10 @@ pub(crate) async fn retire_vehicle(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
-    state.store.retire(district, Retire::Vehicle, *id).await?;
+    state
+        .store
+        .retire(district, Retire::Vehicle, *id, state.now())
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

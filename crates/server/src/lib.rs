@@ -29,6 +29,7 @@ pub mod seed;
 mod sse;
 pub mod ui;
 pub mod users;
+mod vans;
 
 pub use app::{Application, PAYLOAD_LIMIT, build_app};
 pub use planning::WallClock;

@@ -76,8 +76,8 @@ registry! {
         get "/api/drivers" => crate::fleet::list_drivers;
         post "/api/drivers" => crate::fleet::create_driver;
         put "/api/drivers/{id}" => crate::fleet::update_driver;
-        get "/api/vans" => crate::fleet::list_vans;
-        post "/api/vans" => crate::fleet::create_van;
+        get "/api/vans" => crate::vans::list_vans;
+        post "/api/vans" => crate::vans::create_van;
         post "/api/trips/{id}/reassign" => crate::fleet::reassign;
         get "/api/plans" => crate::planning::list;
         post "/api/plans/run" => crate::planning::run;

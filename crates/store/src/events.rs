@@ -66,12 +66,6 @@ pub(crate) async fn day_event(
     if published.is_none() {
         return Ok(());
     }
-    let run = NewJob {
-        reason: Some(kind),
-        seconds: REPAIR_SECONDS,
-        clustered: false,
-    };
-    let job = enqueue_in(tx, district, &day, run, now).await?;
     let event = Logged {
         district,
         day: &day,
@@ -79,7 +73,71 @@ pub(crate) async fn day_event(
         booking,
         trip,
     };
+    repaired_by_job(tx, event, now).await
+}
+
+/// Queues the repair of an event and logs the event with it.
+async fn repaired_by_job(tx: &mut Tx, event: Logged<'_>, now: i64) -> Result<()> {
+    let run = NewJob {
+        reason: Some(event.kind),
+        seconds: REPAIR_SECONDS,
+        clustered: false,
+    };
+    let job = enqueue_in(tx, event.district, event.day, run, now).await?;
     log(tx, event, Repair::Job(job), now).await
+}
+
+/// What a change of the fleet or the sites is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fleet {
+    /// A site.
+    Site(i64),
+    /// A vehicle.
+    Vehicle(i64),
+}
+
+/// Logs a change of a site or a vehicle of `district` as an event of each day from today on
+/// whose published plan it touches (a site with stops still to come, a vehicle with a trip),
+/// and queues each day's repair (in `tx`).
+pub(crate) async fn fleet_event(
+    tx: &mut Tx,
+    kind: ChangeReason,
+    district: i64,
+    what: Fleet,
+    now: i64,
+) -> Result<()> {
+    let today = Day::from_unix(now).map_or_else(String::new, |d| d.as_str().to_string());
+    let (sql, id) = match what {
+        Fleet::Site(id) => (
+            "SELECT DISTINCT p.day FROM plans p JOIN trips t ON t.plan_id = p.id \
+             JOIN trip_stops ts ON ts.trip_id = t.id WHERE p.district_id = $1 AND p.status = 'published' \
+             AND p.day >= $2 AND t.active = 1 AND ts.active = 1 AND ts.done IS NULL AND ts.site_id = $3",
+            id,
+        ),
+        Fleet::Vehicle(id) => (
+            "SELECT DISTINCT p.day FROM plans p JOIN trips t ON t.plan_id = p.id \
+             WHERE p.district_id = $1 AND p.status = 'published' AND p.day >= $2 AND t.active = 1 \
+             AND t.vehicle_id = $3",
+            id,
+        ),
+    };
+    let days: Vec<String> = sqlx::query_scalar(sql)
+        .bind(district)
+        .bind(&today)
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+    for day in days {
+        let event = Logged {
+            district,
+            day: &day,
+            kind,
+            booking: None,
+            trip: None,
+        };
+        repaired_by_job(tx, event, now).await?;
+    }
+    Ok(())
 }
 
 /// An event of the day's log.

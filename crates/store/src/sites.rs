@@ -4,11 +4,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use vaxride_dispatch::FieldError;
-use vaxride_dispatch::model::{Point, Site, SiteKind};
+use vaxride_dispatch::model::{ChangeReason, Point, Site, SiteKind};
 use vaxride_dispatch::values::{ClockTime, Shot, Weekdays};
 
 use crate::db::AnyQuery;
 use crate::error::Result;
+use crate::events::{Fleet, fleet_event};
 use crate::problems;
 use crate::{Store, StoreError};
 
@@ -109,8 +110,9 @@ impl Store {
     }
 
     /// Changes a site of the district (its slots from now on follow the new values; plans
-    /// already made keep theirs).
-    pub async fn update_site(&self, district: i64, id: i64, new: &NewSite) -> Result<()> {
+    /// already made keep theirs). Each day from today on whose published plan has stops still
+    /// to come there is repaired.
+    pub async fn update_site(&self, district: i64, id: i64, new: &NewSite, now: i64) -> Result<()> {
         let mut tx = self.write().await?;
         van_free(&mut tx, new, Some(id)).await?;
         let done = bind_site(
@@ -128,13 +130,16 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        let why = ChangeReason::SiteChanged;
+        fleet_event(&mut tx, why, district, Fleet::Site(id), now).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Takes a site or a vehicle out of future planning (`what`: `sites` or `vehicles`); what
-    /// was planned with it stays in its plans.
-    pub async fn retire(&self, district: i64, what: Retire, id: i64) -> Result<()> {
+    /// was planned with it stays in its plans, and each day from today on whose published plan
+    /// it touches is repaired.
+    pub async fn retire(&self, district: i64, what: Retire, id: i64, now: i64) -> Result<()> {
         let table = match what {
             Retire::Site => "sites",
             Retire::Vehicle => "vehicles",
@@ -157,6 +162,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        let (why, fleet) = match what {
+            Retire::Site => (ChangeReason::SiteChanged, Fleet::Site(id)),
+            Retire::Vehicle => (ChangeReason::VehicleChanged, Fleet::Vehicle(id)),
+        };
+        fleet_event(&mut tx, why, district, fleet, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -425,7 +425,8 @@ impl Store {
         let driver = driver_of(scope)?;
         let mut tx = self.write().await?;
         let row = sqlx::query(
-            "SELECT ts.kind, ts.booking_id, t.status FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id \
+            "SELECT ts.kind, ts.booking_id, ts.planned, t.id AS trip_id, t.status, p.day \
+             FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN plans p ON p.id = t.plan_id \
              WHERE ts.id = $1 AND t.driver_id = $2 AND ts.active = 1 AND t.active = 1",
         )
         .bind(stop)
@@ -462,6 +463,10 @@ impl Store {
         .await?
         .rows_affected();
         if inserted == 1 {
+            let planned: i64 = row.try_get("planned")?;
+            let day: String = row.try_get("day")?;
+            let trip: i64 = row.try_get("trip_id")?;
+            running_late(&mut tx, trip, &day, planned, now).await?;
             let closes = report.closes_stop();
             if closes {
                 sqlx::query(
@@ -511,4 +516,31 @@ impl Store {
         tx.commit().await?;
         Ok(status)
     }
+}
+
+/// A report this much later than its stop's planned time (seconds) says the trip runs late.
+pub const LATE_AFTER: i64 = 600;
+
+/// Logs that `trip` runs late, and queues a repair, when a report at `now` comes more than
+/// [`LATE_AFTER`] after its stop's planned time (`planned`, seconds of `day`), once in a quarter
+/// of an hour per trip: the repair moves the trip's later stops (and whatever they affect).
+async fn running_late(tx: &mut Tx, trip: i64, day: &str, planned: i64, now: i64) -> Result<()> {
+    let Ok(day) = vaxride_dispatch::model::Day::parse(day) else {
+        return Ok(());
+    };
+    if now - day.start_unix() - planned <= LATE_AFTER {
+        return Ok(());
+    }
+    let recent: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM day_events WHERE trip_id = $1 AND kind = 'running_late' AND at > $2",
+    )
+    .bind(trip)
+    .bind(now - 900)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if recent.is_none() {
+        let why = ChangeReason::RunningLate;
+        crate::events::day_event(tx, why, About::Trip(trip), now).await?;
+    }
+    Ok(())
 }

@@ -3,10 +3,11 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use vaxride_dispatch::model::{Point, Vehicle};
+use vaxride_dispatch::model::{ChangeReason, Point, Vehicle};
 
 use crate::db::AnyQuery;
 use crate::error::Result;
+use crate::events::{Fleet, fleet_event};
 use crate::{Store, StoreError};
 
 /// A vehicle to create.
@@ -52,8 +53,15 @@ fn bind_vehicle<'q>(q: AnyQuery<'q>, new: &'q NewVehicle) -> AnyQuery<'q> {
 }
 
 impl Store {
-    /// Changes a vehicle of the district.
-    pub async fn update_vehicle(&self, district: i64, id: i64, new: &NewVehicle) -> Result<()> {
+    /// Changes a vehicle of the district; each day from today on whose published plan has a
+    /// trip of it is repaired (a shift ending earlier: the vehicle is unavailable from then).
+    pub async fn update_vehicle(
+        &self,
+        district: i64,
+        id: i64,
+        new: &NewVehicle,
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         let done = bind_vehicle(
             sqlx::query(
@@ -69,6 +77,8 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        let why = ChangeReason::VehicleChanged;
+        fleet_event(&mut tx, why, district, Fleet::Vehicle(id), now).await?;
         tx.commit().await?;
         Ok(())
     }

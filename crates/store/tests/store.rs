@@ -1161,7 +1161,9 @@ async fn declined_trips_are_reassigned(store: Store) {
         .await
         .unwrap();
     assert!(matches!(
-        store.update_site(w.district, later, &overlapping).await,
+        store
+            .update_site(w.district, later, &overlapping, NOW)
+            .await,
         Err(StoreError::Invalid(_))
     ));
 }
@@ -1352,7 +1354,7 @@ async fn drivers_change_and_keep_one_vehicle_each(store: Store) {
         .await
         .unwrap();
     store
-        .retire(w.district, vaxride_store::Retire::Vehicle, taken)
+        .retire(w.district, vaxride_store::Retire::Vehicle, taken, NOW)
         .await
         .unwrap();
     let now = store.drivers(w.district).await.unwrap();
@@ -2260,4 +2262,86 @@ async fn stale_draft(store: &Store, w: &World, at: i64) -> i64 {
 both!(
     a_same_day_booking_goes_into_a_slot_it_is_offered_on_both_databases,
     into_a_slot
+);
+
+/// The fleet and the road change the day too: a vehicle changed (unavailable from a time), a
+/// site changed, and a trip reported well after its planned times are events of each published
+/// day they touch, each queuing a repair; a trip late again within a quarter of an hour is
+/// not logged twice.
+async fn fleet_and_lateness(store: Store) {
+    let w = world(&store).await;
+    book_and_publish(&store, &w, 300, NOW + 10).await;
+    let the_day = day();
+    let events = || store.day_events(w.district, &the_day);
+    let driver = drivers(&w)
+        .into_iter()
+        .next()
+        .expect("a driver with a trip");
+    let trip = store.trips(driver, None).await.unwrap().remove(0);
+    let t0 = day().start_unix();
+    store.respond(driver, trip.id, true, t0).await.unwrap();
+    // On time: nothing to log.
+    let first = &trip.stops[0];
+    store
+        .report(driver, first.id, Report::Arrived, t0 + first.planned + 60)
+        .await
+        .unwrap();
+    assert!(events().await.unwrap().is_empty());
+    // Twenty minutes late at the next stop: the trip runs late, once.
+    let next = &trip.stops[1];
+    let late = t0 + next.planned + 1200;
+    for (k, report) in [Report::Arrived, Report::PickedUp].into_iter().enumerate() {
+        let _ = store.report(driver, next.id, report, late + k as i64).await;
+    }
+    let log = events().await.unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(
+        (log[0].kind, log[0].trip_id, log[0].job_status.as_deref()),
+        (ChangeReason::RunningLate, Some(trip.id), Some("queued"))
+    );
+    // The vehicle is unavailable from 10:00: its day is repaired.
+    let mut vehicle = store
+        .vehicles(w.district)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.id == trip.vehicle_id)
+        .unwrap();
+    vehicle.shift_to = 10 * 3600;
+    store
+        .update_vehicle(w.district, vehicle.id, &NewVehicle { vehicle }, NOW + 20)
+        .await
+        .unwrap();
+    assert_eq!(
+        events().await.unwrap()[0].kind,
+        ChangeReason::VehicleChanged
+    );
+    // The site shrinks its slots: repaired too; a site with no stop to come is no event.
+    let site = store
+        .sites(w.district)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == w.site)
+        .unwrap();
+    let changed = NewSite {
+        site: vaxride_dispatch::model::Site {
+            capacity_per_slot: 1,
+            ..site
+        },
+        address: String::new(),
+        van_id: None,
+    };
+    store
+        .update_site(w.district, w.site, &changed, NOW + 30)
+        .await
+        .unwrap();
+    let log = events().await.unwrap();
+    assert_eq!(log[0].kind, ChangeReason::SiteChanged);
+    assert_eq!(log.len(), 3, "{log:?}");
+}
+
+both!(
+    the_fleet_the_sites_and_late_trips_are_events_of_the_day_on_both_databases,
+    fleet_and_lateness
 );
