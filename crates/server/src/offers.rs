@@ -47,6 +47,7 @@ pub(crate) struct IntoSlotBody {
 struct SlotChoice {
     site_id: i64,
     /// `"HH:MM"`.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     start: String,
 }
 
