@@ -80,7 +80,10 @@ fn main() {
     }
     let q = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
-        let at = |p: f64| v.get(((v.len() as f64 - 1.0) * p).round() as usize).copied();
+        let at = |p: f64| {
+            v.get(((v.len() as f64 - 1.0) * p).round() as usize)
+                .copied()
+        };
         serde_json::json!({"p50": at(0.5), "p99": at(0.99), "max": v.last()})
     };
     counts.sort_unstable();

@@ -253,6 +253,100 @@ fn keep_orders(
     solution
 }
 
+/// How many vehicles without a route a repair offers what is left whole.
+const IDLE_TRIED: usize = 3;
+
+/// The least disturbing repair: the published plan with what is left out inserted where it
+/// costs least, or all of it given to one vehicle without a route (a declined trip taken over
+/// whole: one driver told instead of many), whichever serves more, then disturbs fewer
+/// drivers, then drives less.
+fn least_disturbing(
+    problem: &vaxride_solver::Problem,
+    warm: &[vaxride_solver::Route],
+    params: vaxride_solver::SolveParams,
+) -> vaxride_solver::Solution {
+    let insert = |p: &vaxride_solver::Problem| {
+        vaxride_solver::solve_from(p, warm, params, &mut vaxride_solver::IterationBudget(0))
+    };
+    let minimal = insert(problem);
+    let disturbed = |s: &vaxride_solver::Solution| {
+        s.routes
+            .iter()
+            .filter(|r| {
+                warm.iter()
+                    .find(|w| w.vehicle == r.vehicle)
+                    .is_none_or(|w| w.stops != r.stops)
+            })
+            .count()
+            + warm
+                .iter()
+                .filter(|w| !w.stops.is_empty() && !s.routes.iter().any(|r| r.vehicle == w.vehicle))
+                .count()
+    };
+    let routed: Vec<bool> = {
+        let mut r = vec![false; problem.requests.len()];
+        for w in warm {
+            for &s in &w.stops {
+                r[problem.stops[s].request] = true;
+            }
+        }
+        r
+    };
+    let left: Vec<usize> = (0..problem.requests.len())
+        .filter(|&r| !routed[r] && problem.requests[r].vehicle.is_none())
+        .collect();
+    let key = |s: &vaxride_solver::Solution| {
+        (s.unassigned.len(), disturbed(s), s.objective(problem).cost)
+    };
+    let mut best = minimal;
+    if left.len() < 2 {
+        return best;
+    }
+    let busy: Vec<usize> = warm
+        .iter()
+        .filter(|w| !w.stops.is_empty())
+        .map(|w| w.vehicle)
+        .collect();
+    // The few vehicles without a route nearest to what is left (the time from where each
+    // starts to the first stop of each request left, summed).
+    let m = &problem.matrix;
+    let mut idle: Vec<(vaxride_solver::Time, usize)> = (0..problem.vehicles.len())
+        .filter(|v| !busy.contains(v))
+        .map(|v| {
+            let from = problem.vehicles[v].start;
+            let near = left
+                .iter()
+                .map(|&r| {
+                    m.time(
+                        from,
+                        problem.stops[problem.requests[r].choices[0].legs[0][0]].loc,
+                    )
+                })
+                .sum();
+            (near, v)
+        })
+        .collect();
+    idle.sort_unstable();
+    let mut pinned = problem.clone();
+    for &(_, v) in idle.iter().take(IDLE_TRIED) {
+        for &r in &left {
+            pinned.requests[r].vehicle = Some(v);
+        }
+        // What the vehicle cannot take goes where it costs least.
+        let taken = insert(&pinned);
+        let whole = vaxride_solver::solve_from(
+            problem,
+            &taken.routes,
+            params,
+            &mut vaxride_solver::IterationBudget(0),
+        );
+        if key(&whole) < key(&best) && vaxride_solver::check(problem, &whole).is_ok() {
+            best = whole;
+        }
+    }
+    best
+}
+
 /// Plans the rest of a day under way ([`crate::underway`]): every stop done or under way stays
 /// first, as it was; the rest is solved again from the published plan (a warm start), each
 /// stop kept with its vehicle at `day.keep_cost` when given (a repair changes as little as it
@@ -290,12 +384,7 @@ pub fn plan_under_way(
         // A repair: the published plan with what the event left out inserted, unless the
         // search serves more elders; either way, unchanged vehicles keep their order.
         Some(_) => {
-            let minimal = vaxride_solver::solve_from(
-                &instance.problem,
-                &warm,
-                params,
-                &mut vaxride_solver::IterationBudget(0),
-            );
+            let minimal = least_disturbing(&instance.problem, &warm, params);
             let best = if solution.unassigned.len() < minimal.unassigned.len() {
                 solution
             } else {
