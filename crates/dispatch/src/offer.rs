@@ -160,14 +160,17 @@ pub fn insert_booking(
     times: &dyn TravelTimes,
 ) -> Result<CheckedPlan, OfferError> {
     let p = prepare(input, day, booking_id, times);
+    let request = p.instance.booking_of.iter().position(|&b| b == booking_id);
+    let slot_of = |i: &Insertion| {
+        let slot = p.instance.problem.requests[request?].choices[i.choice].slot?;
+        Some(&p.instance.slots[slot])
+    };
     let chosen = p
         .insertions
-        .into_iter()
-        .find(|i| {
-            offer(&p.instance, i, booking_id)
-                .is_some_and(|o| o.site_id == site_id && o.slot_start == slot_start)
-        })
+        .iter()
+        .position(|i| slot_of(i).is_some_and(|s| s.site_id == site_id && s.start == slot_start))
         .ok_or(OfferError::Gone)?;
+    let chosen = p.insertions.into_iter().nth(chosen).expect("found above");
     Ok(checked_under_way(
         input,
         day,

@@ -254,14 +254,26 @@ pub(crate) async fn create_batch(
         .await;
     match ids {
         Ok(ids) => Ok(created(&ids)),
-        // Two requests with one key at once: the loser replays the winner's answer.
-        Err(StoreError::Conflict(p)) if idem.is_some() && p.code == "idempotency_in_progress" => {
-            match replayed(&state, &caller, &idem).await? {
+        Err(e) => refused(&state, &caller, &idem, e).await,
+    }
+}
+
+/// The answer to a write the store refused: the error, or, when two requests with one key
+/// came at once, the winner's answer replayed to the loser.
+pub(crate) async fn refused(
+    state: &AppState,
+    caller: &Caller,
+    idem: &Option<Idempotency>,
+    e: StoreError,
+) -> Result<HttpResponse, ApiError> {
+    match e {
+        StoreError::Conflict(p) if idem.is_some() && p.code == "idempotency_in_progress" => {
+            match replayed(state, caller, idem).await? {
                 Some(r) => Ok(r),
                 None => Err(ApiError::conflict(p)),
             }
         }
-        Err(e) => Err(e.into()),
+        e => Err(e.into()),
     }
 }
 

@@ -12,7 +12,9 @@ use vaxride_store::{NEW_BOOKING, Placed, StoreError, UrgentDay};
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::bookings::{BOOKERS, BookingBody, community_of, created, idempotency, replayed};
+use crate::bookings::{
+    BOOKERS, BookingBody, community_of, created, idempotency, refused, replayed,
+};
 use crate::error::ApiError;
 use crate::problems;
 
@@ -246,15 +248,7 @@ pub(crate) async fn into_slot(
             Ok((id, _)) => return Ok(created(&[id])),
             // Another plan was published meanwhile: read the day again.
             Err(StoreError::Conflict(p)) if p.code == "plan_outdated" => continue,
-            Err(StoreError::Conflict(p))
-                if idem.is_some() && p.code == "idempotency_in_progress" =>
-            {
-                return match replayed(&state, &caller, &idem).await? {
-                    Some(r) => Ok(r),
-                    None => Err(ApiError::conflict(p)),
-                };
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => return refused(&state, &caller, &idem, e).await,
         }
     }
     Err(ApiError::conflict(problems::plan_changed()))

@@ -56,13 +56,7 @@ pub(crate) async fn day_event(
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let published: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM plans WHERE district_id = $1 AND day = $2 AND status = 'published'",
-    )
-    .bind(district)
-    .bind(&day)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let published = crate::plans::published_plan(&mut **tx, district, &day).await?;
     if published.is_none() {
         return Ok(());
     }

@@ -152,13 +152,7 @@ impl Store {
         now_unix: i64,
     ) -> Result<Option<UnderWay>> {
         let of_day = |t: i64| t - day.start_unix();
-        let published: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM plans WHERE district_id = $1 AND day = $2 AND status = 'published'",
-        )
-        .bind(district)
-        .bind(day.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        let published = published_plan(&self.pool, district, day.as_str()).await?;
         if published.is_none() {
             return Ok(None);
         }
@@ -305,19 +299,14 @@ impl Store {
         let mut bookings = Vec::with_capacity(rows.len());
         for r in &rows {
             let e = crate::elders::elder(r)?;
-            bookings.push(PlanBooking {
-                booking_id: r.try_get("booking_id")?,
-                community_id: e.community_id,
-                home: e.home,
-                mobility: e.mobility,
-                companions: e.companions,
-                dose: e.dose,
-                priority: e.priority,
+            let b = Booked {
+                id: r.try_get("booking_id")?,
                 window: (r.try_get("window_from")?, r.try_get("window_to")?),
                 site_id: r.try_get("site_id")?,
                 return_wanted: r.try_get::<i64, _>("return_wanted")? != 0,
                 dwell_minutes: r.try_get("dwell_minutes")?,
-            });
+            };
+            bookings.push(plan_booking(&e, b));
         }
         debug_assert!(bookings.iter().all(|b| b.mobility != Mobility::Bedridden));
         Ok(PlanInput {
@@ -438,4 +427,44 @@ pub(crate) async fn save_in(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// The day's published plan, if it has one.
+pub(crate) async fn published_plan<'e, E>(db: E, district: i64, day: &str) -> Result<Option<i64>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM plans WHERE district_id = $1 AND day = $2 AND status = 'published'",
+    )
+    .bind(district)
+    .bind(day)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// A booking of an elder as planning sees it.
+pub(crate) struct Booked {
+    pub id: i64,
+    pub window: (i64, i64),
+    pub site_id: Option<i64>,
+    pub return_wanted: bool,
+    pub dwell_minutes: i64,
+}
+
+/// What planning works on for `b`, a booking of elder `e`.
+pub(crate) fn plan_booking(e: &vaxride_dispatch::model::Elder, b: Booked) -> PlanBooking {
+    PlanBooking {
+        booking_id: b.id,
+        community_id: e.community_id,
+        home: e.home,
+        mobility: e.mobility,
+        companions: e.companions,
+        dose: e.dose,
+        priority: e.priority,
+        window: b.window,
+        site_id: b.site_id,
+        return_wanted: b.return_wanted,
+        dwell_minutes: b.dwell_minutes,
+    }
 }

@@ -108,13 +108,7 @@ pub(crate) async fn publish_in(
     reason: ChangeReason,
     now: i64,
 ) -> Result<()> {
-    let published: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM plans WHERE district_id = $1 AND day = $2 AND status = 'published'",
-    )
-    .bind(draft.district)
-    .bind(draft.day)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let published = crate::plans::published_plan(&mut **tx, draft.district, draft.day).await?;
     if let (Some(base), Some(now_published)) = (draft.based_on, published)
         && base != now_published
     {

@@ -5,7 +5,7 @@
 
 use sqlx::Row;
 use vaxride_dispatch::model::{ChangeReason, Mobility};
-use vaxride_dispatch::plan::{PlanBooking, PlanInput};
+use vaxride_dispatch::plan::PlanInput;
 use vaxride_dispatch::planning::CheckedPlan;
 use vaxride_dispatch::underway::DayUnderWay;
 
@@ -14,6 +14,7 @@ use crate::changes::TELL_AFTER;
 use crate::elders::ELDER;
 use crate::error::Result;
 use crate::events::{Logged, Repair, log};
+use crate::plans::{Booked, plan_booking};
 use crate::publish::{Draft, publish_in};
 use crate::{Idempotency, NewBooking, Scope, Store, StoreError};
 use vaxride_dispatch::FieldError;
@@ -91,19 +92,14 @@ impl Store {
             return Ok(None);
         };
         let mut input = under_way.input;
-        input.bookings.push(PlanBooking {
-            booking_id: NEW_BOOKING,
-            community_id: e.community_id,
-            home: e.home,
-            mobility: e.mobility,
-            companions: e.companions,
-            dose: e.dose,
-            priority: e.priority,
+        let b = Booked {
+            id: NEW_BOOKING,
             window: (booking.window.from(), booking.window.to()),
             site_id: booking.site_id,
             return_wanted: booking.return_wanted,
             dwell_minutes: booking.dwell_minutes,
-        });
+        };
+        input.bookings.push(plan_booking(&e, b));
         Ok(Some(UrgentDay {
             district,
             input,
