@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod error;
 pub mod ledger;
 pub mod model;
+pub mod moves;
 pub mod navigation;
 pub mod offer;
 pub mod plan;

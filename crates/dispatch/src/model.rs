@@ -473,11 +473,17 @@ pub enum ChangeReason {
     SiteChanged,
     /// The coordinator changed a vehicle (its shift: unavailable from a time; taken out).
     VehicleChanged,
+    /// The coordinator moved an elder's ride to another vehicle by hand.
+    Moved,
+    /// A driver did not answer their trip in the district's time: it went to others.
+    Unanswered,
+    /// An elder's observation at the site ended earlier, or runs later, than planned.
+    Observation,
 }
 
 impl ChangeReason {
     /// Every value, in order.
-    pub const ALL: [ChangeReason; 9] = [
+    pub const ALL: [ChangeReason; 12] = [
         ChangeReason::Cancelled,
         ChangeReason::NoShow,
         ChangeReason::Replanned,
@@ -487,6 +493,9 @@ impl ChangeReason {
         ChangeReason::RunningLate,
         ChangeReason::SiteChanged,
         ChangeReason::VehicleChanged,
+        ChangeReason::Moved,
+        ChangeReason::Unanswered,
+        ChangeReason::Observation,
     ];
 
     /// The stored code.
@@ -501,6 +510,9 @@ impl ChangeReason {
             ChangeReason::RunningLate => "running_late",
             ChangeReason::SiteChanged => "site_changed",
             ChangeReason::VehicleChanged => "vehicle_changed",
+            ChangeReason::Moved => "moved",
+            ChangeReason::Unanswered => "unanswered",
+            ChangeReason::Observation => "observation",
         }
     }
     /// From the stored code.

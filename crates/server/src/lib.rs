@@ -17,6 +17,7 @@ mod jobs;
 mod json;
 mod ledger;
 pub mod metrics;
+mod moves;
 mod offers;
 mod openapi;
 mod places;

@@ -21,6 +21,7 @@ vaxride_dispatch::declare_problems! {
     no_such_district() => "no such district";
     no_such_driver() => "no such driver in your district";
     no_such_van() => "no such van in your district";
+    no_room(vehicle) => "vehicle {vehicle}'s trip has no room for the ride with nothing else moved: choose another vehicle, or plan the day again";
     not_published(day) => "{day} has no published plan yet: book the elder and the day's plan takes them";
     not_a_polygon() => "must be a GeoJSON Polygon";
     not_a_van_stop() => "only a van stop (kind van_stop) belongs to a van";
@@ -32,6 +33,8 @@ vaxride_dispatch::declare_problems! {
     polygon_range() => "positions must be finite longitudes and latitudes in range";
     polygon_ring_size(min, max) => "each ring needs {min} to {max} positions";
     polygon_rings() => "coordinates must be a list of rings";
+    ride_not_planned() => "the published plan has no such ride for this elder";
+    ride_started() => "the ride has begun: it stays with its driver";
     role_not_managed() => "you cannot make accounts of this role (an admin makes coordinators, a coordinator secretaries and drivers)";
     same_password() => "choose a password other than the one you have";
     share() => "must be more than 0 and at most 1";
@@ -39,6 +42,7 @@ vaxride_dispatch::declare_problems! {
     username_format(min, max) => "{min} to {max} letters, digits, dots, dashes or underscores";
     unreadable_body() => "could not read the body";
     unreadable_query() => "could not read the query string";
+    vehicle_cannot_carry() => "that vehicle cannot carry the elder (a wheelchair needs a ramp)";
     van_stop_day() => "a van stop needs its day";
     van_stop_van() => "a van stop needs its van";
     wrong_password() => "this is not your password";

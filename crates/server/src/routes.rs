@@ -65,6 +65,7 @@ registry! {
         get "/api/bookings/template.csv" => crate::ledger::template;
         get "/api/bookings/{id}" => crate::bookings::get;
         post "/api/bookings/{id}/cancel" => crate::bookings::cancel;
+        post "/api/bookings/{id}/move" => crate::moves::move_booking;
         get "/api/sites" => crate::fleet::list_sites;
         post "/api/sites" => crate::fleet::create_site;
         get "/api/vehicles" => crate::fleet::list_vehicles;

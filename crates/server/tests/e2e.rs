@@ -568,6 +568,22 @@ async fn jobs(url: String) {
     assert_eq!(status, 403);
 }
 
+/// The world, with the ledger imported by the secretary of community A; that secretary and
+/// the coordinator logged in.
+async fn booked(url: &str) -> (World, Client, Client) {
+    let w = start(url).await;
+    let sec = Client::login(&w.base, "sec-a").await;
+    let coord = Client::login(&w.base, "coord").await;
+    let r = sec
+        .req(reqwest::Method::POST, "/api/bookings/import")
+        .body(LEDGER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    (w, sec, coord)
+}
+
 /// Runs a plan of the day as the coordinator, follows it to its end and publishes it; the
 /// plan's id.
 async fn plan_and_publish(coord: &Client) -> i64 {
@@ -615,16 +631,7 @@ async fn repaired(coord: &Client, kind: &str, plan_status: &str) -> Value {
 /// still take an elder on a published day, chooses one, and the elder is in the plan at once,
 /// picked up when offered, on one driver's trip, with the event in the coordinator's log.
 async fn into_a_slot(url: String) {
-    let w = start(&url).await;
-    let sec = Client::login(&w.base, "sec-a").await;
-    let coord = Client::login(&w.base, "coord").await;
-    let r = sec
-        .req(reqwest::Method::POST, "/api/bookings/import")
-        .body(LEDGER)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201);
+    let (_w, sec, coord) = booked(&url).await;
     // An elder's booking is cancelled; before any plan is published, nothing is offered
     // when she is to be booked again: the day's plan takes the booking.
     let (_, day) = sec.get(&format!("/api/bookings?day={DAY}")).await;
@@ -747,16 +754,7 @@ async fn a_same_day_booking_goes_into_a_slot_it_is_offered_on_postgres() {
 /// site, the coordinator plans the day again and publishes it: the driver's trip stays theirs
 /// with its steps done, and the elder at the site has her ride home.
 async fn day_as_it_runs(url: String) {
-    let w = start(&url).await;
-    let sec = Client::login(&w.base, "sec-a").await;
-    let coord = Client::login(&w.base, "coord").await;
-    let r = sec
-        .req(reqwest::Method::POST, "/api/bookings/import")
-        .body(LEDGER)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201);
+    let (w, sec, coord) = booked(&url).await;
     plan_and_publish(&coord).await;
     // The driver with the most bookings on their trip.
     let mut best: Option<(Client, Value)> = None;
@@ -942,6 +940,116 @@ async fn day_as_it_runs(url: String) {
             assert!(b["unserved_reason"].is_null(), "{b}");
         }
     }
+}
+
+/// A coordinator's manual move of a ride (issue 15): one elder's ride to the site goes to
+/// another vehicle's trip at once, the event logged with its plan published; a driver may not,
+/// and a vehicle or booking not of the district, or a ride begun, is refused by name.
+async fn moved_by_hand(url: String) {
+    let (_w, sec, coord) = booked(&url).await;
+    let plan = plan_and_publish(&coord).await;
+    let (_, plan) = coord.get(&format!("/api/plans/{plan}")).await;
+    let routes = plan["routes"]["routes"].as_array().unwrap().clone();
+    let (_, vehicles) = coord.get("/api/vehicles").await;
+    // A pick-up at home, and a vehicle other than the one that has it.
+    let (booking, from) = routes
+        .iter()
+        .find_map(|r| {
+            let s = r["stops"]
+                .as_array()?
+                .iter()
+                .find(|s| s["kind"] == "pickup_home")?;
+            Some((s["booking_id"].as_i64()?, r["vehicle_id"].as_i64()?))
+        })
+        .expect("a pick-up at home");
+    let mut moved = None;
+    for v in vehicles.as_array().unwrap() {
+        let to = v["id"].as_i64().unwrap();
+        if to == from {
+            continue;
+        }
+        let (status, answer) = coord
+            .post(
+                &format!("/api/bookings/{booking}/move"),
+                json!({"ride": "out", "vehicle_id": to}),
+            )
+            .await;
+        match status {
+            200 => {
+                moved = Some((to, answer));
+                break;
+            }
+            409 => assert!(
+                ["no_room", "vehicle_cannot_carry"]
+                    .contains(&answer["error"]["detail"]["code"].as_str().unwrap_or("")),
+                "{answer}"
+            ),
+            _ => panic!("{status}: {answer}"),
+        }
+    }
+    let (to, answer) = moved.expect("another vehicle takes the ride");
+    let name = vehicles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == to)
+        .unwrap()["name"]
+        .clone();
+    assert_eq!(answer["booking"]["vehicle"], name, "{answer}");
+    let (_, log) = coord.get(&format!("/api/events?day={DAY}")).await;
+    assert_eq!(
+        (
+            &log[0]["kind"],
+            &log[0]["plan_status"],
+            &log[0]["booking_id"]
+        ),
+        (&json!("moved"), &json!("published"), &json!(booking)),
+        "{log}"
+    );
+    let (_, now) = coord
+        .get(&format!("/api/plans/{}", answer["plan_id"]))
+        .await;
+    let disturbed = now["changes"]["disturbed"].as_i64().unwrap();
+    assert!((1..=2).contains(&disturbed), "{}", now["changes"]);
+    // Bad input, each refused by name.
+    let path = format!("/api/bookings/{booking}/move");
+    let (status, bad) = coord
+        .post(&path, json!({"ride": "sideways", "vehicle_id": to}))
+        .await;
+    assert_eq!(
+        (status, bad["error"]["fields"][0]["field"].as_str()),
+        (400, Some("ride")),
+        "{bad}"
+    );
+    let (status, bad) = coord
+        .post(&path, json!({"ride": "out", "vehicle_id": 999999}))
+        .await;
+    assert_eq!(
+        (status, bad["error"]["fields"][0]["field"].as_str()),
+        (400, Some("vehicle_id")),
+        "{bad}"
+    );
+    let (status, _) = coord
+        .post(
+            "/api/bookings/999999/move",
+            json!({"ride": "out", "vehicle_id": to}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = sec
+        .post(&path, json!({"ride": "out", "vehicle_id": to}))
+        .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_moves_a_ride_to_another_vehicle_on_sqlite() {
+    moved_by_hand(sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_moves_a_ride_to_another_vehicle_on_postgres() {
+    on_postgres(moved_by_hand).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,7 +22,7 @@ pub use problem::{
     Time, Vehicle,
 };
 pub use search::{
-    Budget, Insertion, IterationBudget, SearchStats, SolveParams, cheapest_insertion, insertions,
-    solve, solve_from, solve_with_stats,
+    Budget, Insertion, IterationBudget, MoveRefused, SearchStats, SolveParams, cheapest_insertion,
+    insertions, move_leg, solve, solve_from, solve_with_stats,
 };
 pub use solution::{Objective, Route, Solution, Unassigned, UnassignedReason};

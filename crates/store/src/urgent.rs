@@ -4,7 +4,7 @@
 //! day was read), and the event logged with that plan as its repair.
 
 use sqlx::Row;
-use vaxride_dispatch::model::{ChangeReason, Mobility};
+use vaxride_dispatch::model::{ChangeReason, Day, Mobility};
 use vaxride_dispatch::plan::PlanInput;
 use vaxride_dispatch::planning::CheckedPlan;
 use vaxride_dispatch::underway::DayUnderWay;
@@ -65,7 +65,76 @@ async fn check_one(
     }
 }
 
+/// The published day a plan was made from.
+pub(crate) struct Made<'a> {
+    pub district: i64,
+    pub date: &'a Day,
+    pub day: &'a DayUnderWay,
+    /// The published plan the day was read from.
+    pub plan_id: i64,
+}
+
+/// Saves `plan`, made from the published day `made`, with what it changes, and publishes it
+/// (refused with `plan_outdated` when another plan was published since the day was read),
+/// logging `event` with it as its repair; in `tx`. Returns the plan's id.
+pub(crate) async fn publish_made(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    made: Made<'_>,
+    plan: &CheckedPlan,
+    event: Logged<'_>,
+    now: i64,
+) -> Result<i64> {
+    let plan_id =
+        crate::plans::save_in(tx, made.district, made.date, plan, Some(made.plan_id), now).await?;
+    let changes = vaxride_dispatch::underway::changes(made.day, plan.result(), TELL_AFTER);
+    sqlx::query("UPDATE plans SET reason = $1, changes = $2 WHERE id = $3")
+        .bind(event.kind.code())
+        .bind(serde_json::to_string(&changes).expect("changes serialise"))
+        .bind(plan_id)
+        .execute(&mut **tx)
+        .await?;
+    let draft = Draft {
+        id: plan_id,
+        district: made.district,
+        day: event.day,
+        based_on: Some(made.plan_id),
+    };
+    publish_in(tx, draft, plan.result(), event.kind, now).await?;
+    log(tx, event, Repair::Plan(plan_id), now).await?;
+    Ok(plan_id)
+}
+
 impl Store {
+    /// Publishes `plan`, made from `from` by a coordinator's manual move of `booking`'s ride,
+    /// and logs the move with it (see [`publish_made`]). Returns the plan's id.
+    pub async fn move_into_plan(
+        &self,
+        district: i64,
+        day: &Day,
+        from: &crate::UnderWay,
+        plan: &CheckedPlan,
+        booking: i64,
+        now: i64,
+    ) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let made = Made {
+            district,
+            date: day,
+            day: &from.day,
+            plan_id: from.plan_id,
+        };
+        let event = Logged {
+            district,
+            day: day.as_str(),
+            kind: ChangeReason::Moved,
+            booking: Some(booking),
+            trip: None,
+        };
+        let plan_id = publish_made(&mut tx, made, plan, event, now).await?;
+        tx.commit().await?;
+        Ok(plan_id)
+    }
+
     /// The day of `booking` as it stands with the booking in it (not made: nothing is
     /// written), checked as a booking is; `None` when that day has no published plan.
     pub async fn urgent_day(
@@ -125,38 +194,20 @@ impl Store {
         let id = insert_booking(&mut tx, community, user_id, booking, now).await?;
         let plan = placed.plan.renumbered(NEW_BOOKING, id);
         let from = placed.from;
-        let plan_id = crate::plans::save_in(
-            &mut tx,
-            from.district,
-            &booking.day,
-            &plan,
-            Some(from.plan_id),
-            now,
-        )
-        .await?;
-        let changes = vaxride_dispatch::underway::changes(&from.day, plan.result(), TELL_AFTER);
-        let reason = ChangeReason::UrgentBooking;
-        sqlx::query("UPDATE plans SET reason = $1, changes = $2 WHERE id = $3")
-            .bind(reason.code())
-            .bind(serde_json::to_string(&changes).expect("changes serialise"))
-            .bind(plan_id)
-            .execute(&mut *tx)
-            .await?;
-        let draft = Draft {
-            id: plan_id,
+        let made = Made {
             district: from.district,
-            day: booking.day.as_str(),
-            based_on: Some(from.plan_id),
+            date: &booking.day,
+            day: &from.day,
+            plan_id: from.plan_id,
         };
-        publish_in(&mut tx, draft, plan.result(), reason, now).await?;
         let event = Logged {
             district: from.district,
             day: booking.day.as_str(),
-            kind: reason,
+            kind: ChangeReason::UrgentBooking,
             booking: Some(id),
             trip: None,
         };
-        log(&mut tx, event, Repair::Plan(plan_id), now).await?;
+        let plan_id = publish_made(&mut tx, made, &plan, event, now).await?;
         store_key(&mut tx, user_id, idem, &[id], now).await?;
         tx.commit().await?;
         Ok((id, plan_id))

@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::problem::{Cost, Problem};
 use crate::solution::{Route, Solution, Unassigned, UnassignedReason};
-pub use offer::{Insertion, insertions};
+pub use offer::{Insertion, MoveRefused, insertions, move_leg};
 use route::RouteState;
 
 /// How long to search. `progress` is asked once per iteration: `None` stops the search,

@@ -104,3 +104,72 @@ pub fn insertions(
     }
     (base, found)
 }
+
+/// Why a leg could not be moved to the vehicle asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MoveRefused {
+    /// The request is not served by the routes given (or has no such leg).
+    #[error("the request is not in the routes")]
+    NotRouted,
+    /// The vehicle may not serve the request (a feature it lacks, a pin to another).
+    #[error("the vehicle may not serve the request")]
+    NotAllowed,
+    /// No place in the vehicle's route takes the leg with nothing else moved.
+    #[error("the vehicle has no room for it")]
+    NoRoom,
+}
+
+/// The routes of `initial` (validated as in [`insertions`]) with leg `leg` of `request`'s
+/// choice in use taken out of its route and put into `vehicle`'s at the cheapest place there,
+/// nothing else moved: a coordinator's manual move of a stop. Deterministic.
+pub fn move_leg(
+    problem: &Problem,
+    initial: &[Route],
+    request: usize,
+    leg: usize,
+    vehicle: usize,
+) -> Result<Solution, MoveRefused> {
+    let ctx = Context::new(problem);
+    let mut routes: Vec<RouteState> = (0..problem.vehicles.len())
+        .map(|v| RouteState::new(problem, v, Vec::new()))
+        .collect();
+    let routed = start_from(problem, &mut routes, initial);
+    if request >= problem.requests.len() || !routed[request] || vehicle >= routes.len() {
+        return Err(MoveRefused::NotRouted);
+    }
+    let req = &problem.requests[request];
+    let on_route = |s: usize| routes.iter().any(|r| r.stops.contains(&s));
+    let stops = req
+        .choices
+        .iter()
+        .find(|c| c.stops().all(on_route))
+        .and_then(|c| c.legs.get(leg))
+        .ok_or(MoveRefused::NotRouted)?
+        .clone();
+    if !req.allows(vehicle, &problem.vehicles[vehicle]) {
+        return Err(MoveRefused::NotAllowed);
+    }
+    for r in routes.iter_mut() {
+        if r.stops.iter().any(|s| stops.contains(s)) {
+            let left: Vec<usize> = r
+                .stops
+                .iter()
+                .copied()
+                .filter(|s| !stops.contains(s))
+                .collect();
+            if !super::insert::schedule_ok(problem, r.vehicle, &left) {
+                return Err(MoveRefused::NoRoom);
+            }
+            *r = RouteState::new(problem, r.vehicle, left);
+        }
+    }
+    let mut rng = SmallRng::seed_from_u64(0);
+    let placement =
+        super::insert::best_placement(problem, &routes[vehicle], &stops, 0.0, Cost::MAX, &mut rng)
+            .ok_or(MoveRefused::NoRoom)?;
+    placement.apply(problem, &mut routes[vehicle], &stops);
+    let left = (0..problem.requests.len())
+        .filter(|&r| !routed[r])
+        .collect();
+    Ok(into_solution(problem, &ctx, State { routes, left }))
+}
