@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use vaxride_dispatch::FieldError;
 use vaxride_dispatch::model::{Day, TimePreference};
-use vaxride_dispatch::values::{Role, Window};
+use vaxride_dispatch::values::{ClockTime, Role, Window};
 use vaxride_store::{Idempotency, NewBooking, Replay, Scope, StoreError};
 
 use crate::AppState;
@@ -364,4 +364,50 @@ pub(crate) async fn cancel(
     caller.require(BOOKERS)?;
     let scope: Scope = caller.0.scope();
     Ok(HttpResponse::Ok().json(state.store.cancel_booking(scope, *id, state.now()).await?))
+}
+
+/// When the elder at the site is through with the observation.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReadyBody {
+    /// `"HH:MM"`: the observation ended (earlier than planned), or will end (it runs late).
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    at: String,
+}
+
+/// `POST /api/bookings/{id}/ready`: the elder at the site is through with the observation at
+/// another time than planned; the ride home is repaired to leave from then.
+#[utoipa::path(
+    post,
+    path = "/api/bookings/{id}/ready",
+    tag = "bookings",
+    params(
+        ("id" = i64, Path, description = "Booking id"),
+    ),
+    request_body = ReadyBody,
+    responses(
+        (status = 200, description = "The booking; the event is logged and its repair queued", body = Object),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "The elder is not at the site (`not_at_site`) or wants no ride home (`no_ride_home_wanted`)", body = crate::api::ErrorBody),
+    )
+)]
+pub(crate) async fn ready(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let body: ReadyBody = crate::json::parse(&body)?;
+    let at = ClockTime::parse(&body.at)
+        .map_err(|m| ApiError::field("at", m))?
+        .seconds();
+    let scope: Scope = caller.0.scope();
+    let view = state
+        .store
+        .observation_ends(scope, *id, at, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }

@@ -61,6 +61,14 @@ async fn claim_loop(state: web::Data<AppState>) {
         if let Err(e) = state.store.recover_jobs(None, state.now()).await {
             tracing::warn!(error = %e, "recovering planning jobs");
         }
+        // Trips not answered in the district's time go to the others.
+        match state.store.lapse_unanswered(state.now()).await {
+            Ok(lapsed) if !lapsed.is_empty() => {
+                tracing::info!(trips = lapsed.len(), "trips not answered in time");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "lapsing unanswered trips"),
+        }
         while let Ok(permit) = state.planning.clone().try_acquire_owned() {
             let now = state.now();
             match state

@@ -4,6 +4,9 @@
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
+use vaxride_dispatch::FieldError;
+use vaxride_store::DaySettings;
+
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -12,6 +15,8 @@ use crate::problems;
 
 /// The most drivers a repair may disturb and still apply by itself, at most.
 const MOST: i64 = 50;
+/// The least and the most minutes a district may give drivers to answer a trip.
+const ANSWER: (i64, i64) = (5, 1440);
 
 /// `GET /api/events?day=YYYY-MM-DD`: the day's events, newest first, each with its repair.
 #[utoipa::path(
@@ -38,7 +43,7 @@ pub(crate) async fn list(
     Ok(HttpResponse::Ok().json(state.store.day_events(district, &day).await?))
 }
 
-/// Whether repairs apply by themselves.
+/// Whether repairs apply by themselves, and how long drivers have to answer a trip.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RepairSettings {
@@ -46,6 +51,20 @@ pub(crate) struct RepairSettings {
     /// every repair waits for the coordinator.
     #[schema(minimum = 0, maximum = 50)]
     auto_apply_max_disturbed: Option<i64>,
+    /// Minutes a driver has to answer an offered trip; then it goes to the others as if
+    /// declined (`unanswered`). `null`: no limit.
+    #[serde(default)]
+    #[schema(minimum = 5, maximum = 1440)]
+    answer_within_minutes: Option<i64>,
+}
+
+impl From<DaySettings> for RepairSettings {
+    fn from(s: DaySettings) -> RepairSettings {
+        RepairSettings {
+            auto_apply_max_disturbed: s.auto_repair,
+            answer_within_minutes: s.answer_minutes,
+        }
+    }
 }
 
 /// `GET /api/settings/repairs`.
@@ -63,10 +82,8 @@ pub(crate) async fn settings(
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
-    let most = state.store.auto_repair(district).await?;
-    Ok(HttpResponse::Ok().json(RepairSettings {
-        auto_apply_max_disturbed: most,
-    }))
+    let settings = state.store.day_settings(district).await?;
+    Ok(HttpResponse::Ok().json(RepairSettings::from(settings)))
 }
 
 /// `PUT /api/settings/repairs`.
@@ -87,17 +104,22 @@ pub(crate) async fn set_settings(
     body: crate::json::Json<RepairSettings>,
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
-    let most = body.auto_apply_max_disturbed;
-    if let Some(n) = most
-        && !(0..=MOST).contains(&n)
-    {
-        return Err(ApiError::field(
-            "auto_apply_max_disturbed",
-            problems::range(0, MOST),
-        ));
+    let settings = DaySettings {
+        auto_repair: body.auto_apply_max_disturbed,
+        answer_minutes: body.answer_within_minutes,
+    };
+    let mut errors = Vec::new();
+    for (field, value, (min, max)) in [
+        ("auto_apply_max_disturbed", settings.auto_repair, (0, MOST)),
+        ("answer_within_minutes", settings.answer_minutes, ANSWER),
+    ] {
+        if value.is_some_and(|n| !(min..=max).contains(&n)) {
+            errors.push(FieldError::new(field, problems::range(min, max)));
+        }
     }
-    state.store.set_auto_repair(district, most).await?;
-    Ok(HttpResponse::Ok().json(RepairSettings {
-        auto_apply_max_disturbed: most,
-    }))
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    state.store.set_day_settings(district, settings).await?;
+    Ok(HttpResponse::Ok().json(RepairSettings::from(settings)))
 }

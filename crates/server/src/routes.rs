@@ -66,6 +66,7 @@ registry! {
         get "/api/bookings/{id}" => crate::bookings::get;
         post "/api/bookings/{id}/cancel" => crate::bookings::cancel;
         post "/api/bookings/{id}/move" => crate::moves::move_booking;
+        post "/api/bookings/{id}/ready" => crate::bookings::ready;
         get "/api/sites" => crate::fleet::list_sites;
         post "/api/sites" => crate::fleet::create_site;
         get "/api/vehicles" => crate::fleet::list_vehicles;

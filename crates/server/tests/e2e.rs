@@ -1040,6 +1040,45 @@ async fn moved_by_hand(url: String) {
         .post(&path, json!({"ride": "out", "vehicle_id": to}))
         .await;
     assert_eq!(status, 403);
+    // The observation ends otherwise only for an elder at the site; a time is HH:MM.
+    let ready = format!("/api/bookings/{booking}/ready");
+    let (status, bad) = sec.post(&ready, json!({"at": "25:00"})).await;
+    assert_eq!(
+        (status, bad["error"]["fields"][0]["field"].as_str()),
+        (400, Some("at")),
+        "{bad}"
+    );
+    let (status, bad) = sec.post(&ready, json!({"at": "10:30"})).await;
+    assert_eq!(
+        (status, bad["error"]["detail"]["code"].as_str()),
+        (409, Some("not_at_site")),
+        "{bad}"
+    );
+    // Drivers have half an hour to answer a trip; two minutes is too short to be a setting.
+    let settings = |body: Value| {
+        coord
+            .req(reqwest::Method::PUT, "/api/settings/repairs")
+            .json(&body)
+            .send()
+    };
+    let r = settings(json!({"auto_apply_max_disturbed": null, "answer_within_minutes": 2}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let bad: Value = r.json().await.unwrap();
+    assert_eq!(
+        bad["error"]["fields"][0]["field"], "answer_within_minutes",
+        "{bad}"
+    );
+    let r = settings(json!({"auto_apply_max_disturbed": 2, "answer_within_minutes": 30}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let (_, now) = coord.get("/api/settings/repairs").await;
+    assert_eq!(
+        now,
+        json!({"auto_apply_max_disturbed": 2, "answer_within_minutes": 30})
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,11 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use vaxride_dispatch::model::{ChangeReason, Day};
+use vaxride_dispatch::model::{BookingStatus, ChangeReason, Day, TimeOfDay};
 
 use crate::error::Result;
 use crate::jobs::{NewJob, enqueue_in};
-use crate::{Store, StoreError};
+use crate::problems;
+use crate::{BookingView, Scope, Store, StoreError};
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
@@ -237,23 +238,125 @@ impl Store {
     /// The most drivers a repair may disturb and still be applied by itself (`None`: every
     /// repair is proposed to the coordinator).
     pub async fn auto_repair(&self, district: i64) -> Result<Option<i64>> {
-        let v: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT auto_repair FROM districts WHERE id = $1")
+        Ok(self.day_settings(district).await?.auto_repair)
+    }
+
+    /// The district's settings for the day as it runs.
+    pub async fn day_settings(&self, district: i64) -> Result<DaySettings> {
+        let row: Option<(Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT auto_repair, answer_minutes FROM districts WHERE id = $1")
                 .bind(district)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(v.flatten())
+        let (auto_repair, answer_minutes) = row.unwrap_or_default();
+        Ok(DaySettings {
+            auto_repair,
+            answer_minutes,
+        })
     }
 
-    /// Sets [`Store::auto_repair`].
-    pub async fn set_auto_repair(&self, district: i64, most: Option<i64>) -> Result<()> {
+    /// Sets [`Store::day_settings`].
+    pub async fn set_day_settings(&self, district: i64, settings: DaySettings) -> Result<()> {
         let mut tx = self.write().await?;
-        sqlx::query("UPDATE districts SET auto_repair = $1 WHERE id = $2")
-            .bind(most)
+        sqlx::query("UPDATE districts SET auto_repair = $1, answer_minutes = $2 WHERE id = $3")
+            .bind(settings.auto_repair)
+            .bind(settings.answer_minutes)
             .bind(district)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         Ok(())
     }
+
+    /// The elder at the site is through with the observation at `at` (seconds of the day),
+    /// earlier or later than planned: the ride home leaves from then. Logged with its repair.
+    /// Only for an elder at the site who wants a ride home (`not_at_site`,
+    /// `no_ride_home_wanted`).
+    pub async fn observation_ends(
+        &self,
+        scope: Scope,
+        id: i64,
+        at: TimeOfDay,
+        now: i64,
+    ) -> Result<BookingView> {
+        let current = self.booking(scope, id).await?;
+        if current.status != BookingStatus::AtSite {
+            let status = current.status.code();
+            return Err(StoreError::Conflict(problems::not_at_site(status)));
+        }
+        if !current.return_wanted {
+            return Err(StoreError::Conflict(problems::no_ride_home_wanted()));
+        }
+        let day =
+            Day::parse(&current.day).map_err(|_| StoreError::Database("bad stored day".into()))?;
+        let mut tx = self.write().await?;
+        let changed =
+            sqlx::query("UPDATE bookings SET ready_at = $1 WHERE id = $2 AND status = 'at_site'")
+                .bind(day.start_unix() + at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if changed == 0 {
+            drop(tx);
+            let status = self.booking(scope, id).await?.status.code();
+            return Err(StoreError::Conflict(problems::not_at_site(status)));
+        }
+        day_event(&mut tx, ChangeReason::Observation, About::Booking(id), now).await?;
+        tx.commit().await?;
+        self.booking(scope, id).await
+    }
+
+    /// Trips offered longer than their district gives drivers to answer (`answer_minutes`), of
+    /// a day from today on, go to the others as if declined: each becomes declined, its driver
+    /// is told, and the event (`unanswered`) is logged with its repair. Every instance's job
+    /// runner calls it; a trip lapses once. Returns the trips that lapsed.
+    pub async fn lapse_unanswered(&self, now: i64) -> Result<Vec<i64>> {
+        let today = Day::from_unix(now).map_or_else(String::new, |d| d.as_str().to_string());
+        let due: Vec<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT t.id, t.driver_id FROM trips t JOIN plans p ON p.id = t.plan_id \
+             JOIN districts d ON d.id = p.district_id WHERE t.active = 1 AND t.status = 'offered' \
+             AND d.answer_minutes IS NOT NULL AND t.offered_at IS NOT NULL \
+             AND t.offered_at + d.answer_minutes * 60 <= $1 AND p.day >= $2 ORDER BY t.id",
+        )
+        .bind(now)
+        .bind(&today)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut lapsed = Vec::new();
+        for (trip, driver) in due {
+            let mut tx = self.write().await?;
+            let changed = sqlx::query(
+                "UPDATE trips SET status = 'declined', updated_at = $1 \
+                 WHERE id = $2 AND status = 'offered' AND active = 1",
+            )
+            .bind(now)
+            .bind(trip)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                // Answered, or lapsed by another instance, meanwhile.
+                continue;
+            }
+            if let Some(driver) = driver {
+                crate::trips::push_trip(&mut tx, driver, trip, "trip_changed", now).await?;
+            }
+            day_event(&mut tx, ChangeReason::Unanswered, About::Trip(trip), now).await?;
+            tx.commit().await?;
+            lapsed.push(trip);
+        }
+        Ok(lapsed)
+    }
+}
+
+/// A district's settings for the day as it runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DaySettings {
+    /// A repair that disturbs at most this many drivers is published by itself (`None`: each
+    /// waits for the coordinator).
+    pub auto_repair: Option<i64>,
+    /// Minutes a driver has to answer an offered trip before it goes to others (`None`: no
+    /// limit).
+    pub answer_minutes: Option<i64>,
 }

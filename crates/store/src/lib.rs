@@ -42,7 +42,7 @@ pub use db::{Backend, Store};
 pub use drivers::{DriverView, NewDriver};
 pub use elders::ElderInput;
 pub use error::StoreError;
-pub use events::{DayEvent, REPAIR_SECONDS};
+pub use events::{DayEvent, DaySettings, REPAIR_SECONDS};
 pub use jobs::{ClaimedJob, JobEnd, JobStatus, JobUpdate, JobView, Lease, MAX_ATTEMPTS, NewJob};
 pub use ledger::LedgerEntry;
 pub use plans::{PlanSummary, PlanView, UnderWay};

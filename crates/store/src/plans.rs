@@ -231,10 +231,12 @@ impl Store {
                 route.stops[k].state = StopState::UnderWay;
             }
         }
-        // An elder whose health check failed is through at the site: the visit ends then.
+        // An elder whose health check failed is through at the site: the visit ends then; one
+        // whose observation ended early, or runs late, is ready when the site said.
         let failed: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT b.id, b.health_check_failed_at FROM bookings b JOIN communities c ON c.id = b.community_id \
-             WHERE c.district_id = $1 AND b.day = $2 AND b.health_check_failed_at IS NOT NULL",
+            "SELECT b.id, COALESCE(b.ready_at, b.health_check_failed_at) FROM bookings b \
+             JOIN communities c ON c.id = b.community_id WHERE c.district_id = $1 AND b.day = $2 \
+             AND (b.ready_at IS NOT NULL OR b.health_check_failed_at IS NOT NULL)",
         )
         .bind(district)
         .bind(day.as_str())

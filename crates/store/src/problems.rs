@@ -16,6 +16,8 @@ vaxride_dispatch::declare_problems! {
     no_such_elder() => "no such elder in this community";
     no_such_site() => "no such site in this district";
     no_such_vehicle() => "no such vehicle in your district";
+    no_ride_home_wanted() => "the elder wants no ride home";
+    not_at_site(status) => "the elder is not at the site (the booking is {status})";
     nul_character() => "holds a NUL character, which cannot be stored: remove it";
     plan_changed() => "the plan changed meanwhile";
     plan_outdated(plan) => "plan {plan} was published after this one was made: publishing this one would undo its changes; plan the day again";

@@ -325,11 +325,13 @@ impl Today {
                         t.status.as_str()
                     };
                     sqlx::query(
-                        "UPDATE trips SET plan_id = $1, status = $2, updated_at = $3 WHERE id = $4",
+                        "UPDATE trips SET plan_id = $1, status = $2, updated_at = $3, \
+                         offered_at = CASE WHEN $4 = 1 THEN $3 ELSE offered_at END WHERE id = $5",
                     )
                     .bind(plan)
                     .bind(status)
                     .bind(now)
+                    .bind(i64::from(reoffered.contains(&t.id)))
                     .bind(t.id)
                     .execute(&mut **tx)
                     .await?;
@@ -342,8 +344,8 @@ impl Today {
                             .fetch_optional(&mut **tx)
                             .await?;
                     let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO trips (plan_id, vehicle_id, driver_id, status, updated_at) \
-                         VALUES ($1, $2, $3, 'offered', $4) RETURNING id",
+                        "INSERT INTO trips (plan_id, vehicle_id, driver_id, status, updated_at, offered_at) \
+                         VALUES ($1, $2, $3, 'offered', $4, $4) RETURNING id",
                     )
                     .bind(plan)
                     .bind(r.vehicle_id)

@@ -396,7 +396,8 @@ impl Store {
             return Err(field(problems::shift_does_not_cover()));
         }
         sqlx::query(
-            "UPDATE trips SET vehicle_id = $1, driver_id = $2, status = 'offered', updated_at = $3 WHERE id = $4",
+            "UPDATE trips SET vehicle_id = $1, driver_id = $2, status = 'offered', updated_at = $3, \
+             offered_at = $3 WHERE id = $4",
         )
         .bind(vehicle)
         .bind(driver)

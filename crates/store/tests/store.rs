@@ -2115,7 +2115,11 @@ async fn events_queue_repairs(store: Store) {
 
     // Repairs apply by themselves only when the district says so.
     assert_eq!(store.auto_repair(w.district).await.unwrap(), None);
-    store.set_auto_repair(w.district, Some(2)).await.unwrap();
+    let settings = vaxride_store::DaySettings {
+        auto_repair: Some(2),
+        answer_minutes: None,
+    };
+    store.set_day_settings(w.district, settings).await.unwrap();
     assert_eq!(store.auto_repair(w.district).await.unwrap(), Some(2));
 }
 
@@ -2344,4 +2348,118 @@ async fn fleet_and_lateness(store: Store) {
 both!(
     the_fleet_the_sites_and_late_trips_are_events_of_the_day_on_both_databases,
     fleet_and_lateness
+);
+
+/// A trip not answered in the district's time goes to the others as if declined (once; an
+/// accepted trip never); an elder's observation ending at another time than planned moves
+/// the start of the ride home. Each is an event of the day with its repair.
+async fn unanswered_and_observation(store: Store) {
+    let w = world(&store).await;
+    let published = NOW + 10;
+    book_and_publish(&store, &w, 300, published).await;
+    let the_day = day();
+    let events = || store.day_events(w.district, &the_day);
+    let settings = vaxride_store::DaySettings {
+        auto_repair: None,
+        answer_minutes: Some(30),
+    };
+    store.set_day_settings(w.district, settings).await.unwrap();
+    assert_eq!(store.day_settings(w.district).await.unwrap(), settings);
+    let mut trips = Vec::new();
+    for driver in drivers(&w) {
+        for t in store.trips(driver, None).await.unwrap() {
+            trips.push((driver, t));
+        }
+    }
+    let (driver, trip) = trips.first().expect("a trip").clone();
+    let lapse = |at: i64| store.lapse_unanswered(at);
+    assert!(lapse(published + 29 * 60).await.unwrap().is_empty());
+    let lapsed = lapse(published + 30 * 60).await.unwrap();
+    let every: Vec<i64> = trips.iter().map(|(_, t)| t.id).collect();
+    assert_eq!(lapsed, every);
+    assert!(lapse(published + 31 * 60).await.unwrap().is_empty(), "once");
+    assert_eq!(trip_of(&store, driver, trip.id).await.status, "declined");
+    let log = events().await.unwrap();
+    assert_eq!(log.len(), every.len(), "{log:?}");
+    assert!(log.iter().all(|e| e.kind == ChangeReason::Unanswered));
+    // Offered again (the coordinator gives it back to its vehicle): the time counts again;
+    // accepted, it never lapses.
+    let again = published + 40 * 60;
+    store
+        .reassign(w.coordinator, trip.id, trip.vehicle_id, again)
+        .await
+        .unwrap();
+    assert!(lapse(again + 29 * 60).await.unwrap().is_empty());
+    store
+        .respond(driver, trip.id, true, again + 60)
+        .await
+        .unwrap();
+    assert!(lapse(again + 120 * 60).await.unwrap().is_empty());
+    let (accepting, accepted) = (&driver, &trip);
+
+    // The elder with a ride home on the accepted trip is taken to the site.
+    let t0 = day().start_unix() + 8 * 3600;
+    let stops = &accepted.stops;
+    let hers = stops
+        .iter()
+        .find(|x| x.kind == StopKind::PickupSite)
+        .map(|x| x.booking_id);
+    let Some(hers) = hers.filter(|&b| {
+        stops
+            .iter()
+            .any(|x| x.booking_id == b && x.kind == StopKind::DropSite)
+    }) else {
+        panic!("an elder with a ride home on the trip");
+    };
+    let too_soon = store
+        .observation_ends(w.coordinator, hers, 10 * 3600, published)
+        .await;
+    match too_soon {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "not_at_site"),
+        other => panic!("{other:?}"),
+    }
+    for (kind, report, at) in [
+        (StopKind::PickupHome, Report::PickedUp, t0 + 600),
+        (StopKind::DropSite, Report::DroppedAtSite, t0 + 1200),
+    ] {
+        let stop = stops
+            .iter()
+            .find(|x| x.booking_id == hers && x.kind == kind)
+            .unwrap();
+        store.report(*accepting, stop.id, report, at).await.unwrap();
+    }
+    // Her observation runs late: she is ready at 9:00, 40 minutes after she was dropped.
+    let b = store
+        .observation_ends(w.secretary_a, hers, 9 * 3600, t0 + 1500)
+        .await
+        .unwrap();
+    assert_eq!(b.status.code(), "at_site");
+    assert_eq!(events().await.unwrap()[0].kind, ChangeReason::Observation);
+    let vaxride_store::UnderWay { input, day, .. } = store
+        .day_under_way(w.district, &the_day, t0 + 1600)
+        .await
+        .unwrap()
+        .unwrap();
+    let planned = input
+        .bookings
+        .iter()
+        .find(|x| x.booking_id == hers)
+        .unwrap();
+    assert_eq!(
+        planned.dwell_minutes, 40,
+        "the visit ends when she is ready"
+    );
+    assert!(day.ended_early.contains(&hers));
+    // Not a secretary's of another community.
+    assert!(matches!(
+        store
+            .observation_ends(w.secretary_b, hers, 9 * 3600, t0 + 1500)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+both!(
+    a_trip_not_answered_in_time_and_an_observation_ending_otherwise_are_events_on_both_databases,
+    unanswered_and_observation
 );

@@ -86,8 +86,9 @@ pub struct DayUnderWay {
     /// units, seconds), or `None` for a re-plan that may move everything not under way. A
     /// repair also picks nobody up earlier than published.
     pub keep_cost: Option<i64>,
-    /// Bookings whose visit at the site ended early (a failed health check): their ride home
-    /// may come earlier than published.
+    /// Bookings whose visit at the site ends at another time than planned (a failed health
+    /// check, an observation ended early or running late; the booking's dwell says when):
+    /// their ride home may come earlier than published.
     #[serde(default)]
     pub ended_early: Vec<i64>,
 }
