@@ -9,6 +9,7 @@ mod common;
 mod coordinator;
 mod driver;
 mod homes;
+mod moves;
 mod offers;
 mod replan;
 mod secretary;

@@ -77,7 +77,7 @@ fn main() {
     };
     let (mut walls, mut disturbed) = (Vec::new(), Vec::new());
     let (mut kinds, mut refused, mut stranded_total, mut overloads) =
-        ([0usize; 5], 0usize, 0usize, 0usize);
+        ([0usize; Event::KINDS.len()], 0usize, 0usize, 0usize);
     for k in 0..events {
         let minutes = 3 + pick(10) as i64;
         sim.advance(sim.now + minutes * 60);
@@ -91,13 +91,7 @@ fn main() {
         if !sim.apply(&event) {
             continue;
         }
-        kinds[match event {
-            Event::Cancel(_) => 0,
-            Event::NoShow(_) => 1,
-            Event::HealthCheckFailed(_) => 2,
-            Event::Decline(_) => 3,
-            Event::Urgent(_) => 4,
-        }] += 1;
+        kinds[event.kind()] += 1;
         let day = sim.day(Some(number("--keep", 1200.0) as i64));
         let started = Instant::now();
         let repaired = plan_under_way(
@@ -140,13 +134,7 @@ fn main() {
                     })
                     .take(4)
                     .collect();
-            let kind = match event {
-                Event::Cancel(_) => "cancel",
-                Event::NoShow(_) => "no_show",
-                Event::HealthCheckFailed(_) => "health",
-                Event::Decline(_) => "decline",
-                Event::Urgent(_) => "urgent",
-            };
+            let kind = Event::KINDS[event.kind()];
             eprintln!(
                 "k={k} {kind} disturbed {} added {a} removed {r} retimed {t} e.g. {ex:?} now {}",
                 ch.disturbed, sim.now
@@ -237,8 +225,8 @@ fn main() {
             "vehicles": input.vehicles.len(),
             "first_served": first_served,
             "first_overloads": first_overloads,
-            "events": { "cancel": kinds[0], "no_show": kinds[1], "health_check_failed": kinds[2],
-                        "decline": kinds[3], "urgent": kinds[4] },
+            "events": Event::KINDS.iter().zip(&kinds).map(|(k, n)| (k.to_string(), serde_json::json!(n)))
+                .collect::<serde_json::Map<_, _>>(),
             "repairs": walls.len(),
             "refused": refused,
             "repair_ms": { "p50": q(&walls, 0.5).map(|v| v.round()), "p99": q(&walls, 0.99).map(|v| v.round()),

@@ -1,5 +1,6 @@
 //! Random event sequences on small days (issue 15): cancellations, no-shows, failed health
-//! checks, declined trips and urgent bookings, with time moving between them, each followed by
+//! checks, observations ending early or late, declined trips and urgent bookings, with time
+//! moving between them, each followed by
 //! a repair. After every repair the solver's independent checker passes, no stop done or under
 //! way has moved (checked here again, independently of `plan_under_way`'s own check), no elder
 //! who was picked up is stranded, and every slot holds.

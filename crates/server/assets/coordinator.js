@@ -15,7 +15,8 @@
 // (data-testid="slot-chart-<siteId>") #plan-publish #plan-status.
 // trips: #trips-day #trip-table (rows data-testid="trip-row-<id>", status
 // data-testid="trip-status-<id>", reassign selects #reassign-vehicle-<id>, buttons
-// data-testid="reassign-<id>") #trips-refreshed.
+// data-testid="reassign-<id>"; a ride moved by hand: #move-ride-<id>, #move-vehicle-<id>,
+// data-testid="move-<id>") #trips-refreshed.
 
 import { h, clear, replace, field, hhmm, today, table, twoTap, wholeDay } from './dom.js';
 import { t, getLang, clockTime } from './i18n.js';
@@ -696,6 +697,7 @@ export function trips(main, ctx) {
               room.map((v) => h('option', { value: v.id }, `${v.name} (${t('trips.seats', { n: v.seats, w: v.wheelchairs })})`)));
             if (st.chosen.has(tr.id)) sel.value = st.chosen.get(tr.id);
             sel.addEventListener('change', () => st.chosen.set(tr.id, sel.value));
+            const movable = tr.status !== 'declined' ? moveForm(tr, list) : null;
             return h('tr', { 'data-testid': `trip-row-${tr.id}`, class: tr.status === 'declined' ? 'declined' : null },
               h('td', {}, `#${tr.id}`), h('td', {}, tr.vehicle),
               h('td', {}, st.drivers.get(tr.driver_id) || '—'),
@@ -708,9 +710,47 @@ export function trips(main, ctx) {
                 ? h('div', { class: 'row' },
                   h('div', { class: 'field' }, h('label', { for: `reassign-vehicle-${tr.id}` }, t('trips.to_vehicle')), sel),
                   h('button', { type: 'button', class: 'primary', 'data-testid': `reassign-${tr.id}`, onclick: () => reassign(tr, sel.value) }, t('trips.reassign_btn')))
-                : null));
+                : null,
+              movable));
           }))
         : h('p', { class: 'muted', id: 'trips-empty' }, t('trips.none')));
+  }
+
+  // A ride not begun (its pick-up still to come) moved by hand to another vehicle's trip,
+  // where it costs least there, nothing else moved; published at once.
+  function moveForm(tr, list) {
+    const rides = tr.stops.filter((x) => !x.done && (x.kind === 'pickup_home' || x.kind === 'pickup_site'));
+    const others = st.vehicles.filter((v) => v.id !== tr.vehicle_id && st.driven.has(v.id)
+      && !list.some((x) => x.vehicle_id === v.id && x.status === 'declined'));
+    if (!rides.length || !others.length) return null;
+    const ride = h('select', { id: `move-ride-${tr.id}` }, rides.map((x) => h('option', {
+      value: `${x.booking_id}:${x.kind === 'pickup_home' ? 'out' : 'home'}`,
+    }, `${hhmm(x.planned)} ${t(KIND_SHORT[x.kind])} ${x.first_name}`)));
+    const to = h('select', { id: `move-vehicle-${tr.id}` }, others.map((v) => h('option', { value: v.id }, v.name)));
+    const key = (k) => `${tr.id}:${k}`;
+    for (const [sel, k] of [[ride, 'ride'], [to, 'to']]) {
+      if (st.chosen.has(key(k))) sel.value = st.chosen.get(key(k));
+      sel.addEventListener('change', () => st.chosen.set(key(k), sel.value));
+    }
+    return h('details', { class: 'move', 'data-testid': `move-open-${tr.id}`, open: st.chosen.has(key('ride')) || null },
+      h('summary', {}, t('trips.move')),
+      h('div', { class: 'row' },
+        h('div', { class: 'field' }, h('label', { for: `move-ride-${tr.id}` }, t('trips.move_ride')), ride),
+        h('div', { class: 'field' }, h('label', { for: `move-vehicle-${tr.id}` }, t('trips.to_vehicle')), to),
+        h('button', { type: 'button', 'data-testid': `move-${tr.id}`, onclick: () => move(tr, ride.value, to.value) }, t('trips.move_btn'))));
+  }
+
+  async function move(tr, ride, vehicle) {
+    const [booking, leg] = ride.split(':');
+    try {
+      const r = await api('POST', `/api/bookings/${booking}/move`, { json: { ride: leg, vehicle_id: Number(vehicle) } });
+      ctx.notify(t('trips.moved', { name: r.booking.elder_name, vehicle: r.booking.vehicle || '' }));
+      st.chosen.delete(`${tr.id}:ride`);
+      st.chosen.delete(`${tr.id}:to`);
+      refresh();
+    } catch (e) {
+      ctx.notify(errorLine(e), 'error');
+    }
   }
 
   async function reassign(tr, vehicle) {

@@ -4,7 +4,7 @@
 // or taken over by a later one — and the district's setting for repairs that apply by
 // themselves.
 //
-// Ids: #day-log (section), #day-log-empty, #auto-repair (select), events
+// Ids: #day-log (section), #day-log-empty, #auto-repair and #answer-within (selects), events
 // data-testid="event-<id>" with data-kind and data-repair (working, proposed, applied,
 // replaced, failed), and data-testid="event-show-<id>" (shows the proposed plan).
 
@@ -38,30 +38,40 @@ export function dayLog(dayOf, show, everyMs) {
   const choice = h('select', { id: 'auto-repair' },
     [null, 0, 1, 2, 3, 5].map((n) => h('option', { value: n === null ? '' : String(n) },
       n === null ? t('log.auto_never') : t('log.auto_upto', { n }))));
+  const answer = h('select', { id: 'answer-within' },
+    [null, 10, 15, 30, 60, 120].map((n) => h('option', { value: n === null ? '' : String(n) },
+      n === null ? t('log.answer_never') : t('log.answer_within', { n }))));
   const note = h('p', { class: 'muted', id: 'auto-repair-note', 'aria-live': 'polite' });
-  choice.addEventListener('change', async () => {
-    const v = choice.value === '' ? null : Number(choice.value);
+  const value = (sel) => (sel.value === '' ? null : Number(sel.value));
+  async function save() {
     try {
-      await api('PUT', '/api/settings/repairs', { json: { auto_apply_max_disturbed: v } });
+      await api('PUT', '/api/settings/repairs', {
+        json: { auto_apply_max_disturbed: value(choice), answer_within_minutes: value(answer) },
+      });
       note.textContent = t('log.auto_saved');
     } catch (e) {
       note.textContent = errorText(e);
     }
-  });
+  }
+  choice.addEventListener('change', save);
+  answer.addEventListener('change', save);
   const box = h('section', { id: 'day-log', class: 'card', 'aria-labelledby': 'h-day-log' },
     title,
-    h('div', { class: 'field' }, h('label', { for: 'auto-repair' }, t('log.auto_label')), choice),
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: 'auto-repair' }, t('log.auto_label')), choice),
+      h('div', { class: 'field' }, h('label', { for: 'answer-within' }, t('log.answer_label')), answer)),
     note, body);
 
+  // A number set through the API that a list does not offer gets its own entry.
+  function show(sel, v, words) {
+    const want = v === null || v === undefined ? '' : String(v);
+    if (![...sel.options].some((o) => o.value === want)) sel.append(h('option', { value: want }, words(v)));
+    sel.value = want;
+  }
   api('GET', '/api/settings/repairs')
     .then((s) => {
-      const v = s.auto_apply_max_disturbed;
-      const want = v === null || v === undefined ? '' : String(v);
-      // A number set through the API that the list does not offer gets its own entry.
-      if (![...choice.options].some((o) => o.value === want)) {
-        choice.append(h('option', { value: want }, t('log.auto_upto', { n: v })));
-      }
-      choice.value = want;
+      show(choice, s.auto_apply_max_disturbed, (n) => t('log.auto_upto', { n }));
+      show(answer, s.answer_within_minutes, (n) => t('log.answer_within', { n }));
     })
     .catch(() => {});
 

@@ -9,7 +9,8 @@
 // #batch-return #batch-submit #batch-error; #csv-file #csv-check #csv-import #csv-result
 // #csv-errors (rows data-testid="csv-error") #template-download; #booking-table (rows
 // data-testid="booking-row-<id>", status cells data-testid="booking-status-<id>", cancel
-// buttons data-testid="cancel-<id>") #booking-refreshed #export-csv.
+// buttons data-testid="cancel-<id>"; for an elder at the site with a ride home, the end of the
+// observation: #ready-at-<id> and data-testid="ready-save-<id>") #booking-refreshed #export-csv.
 
 import { h, clear, field, hhmm, today, randomKey, download, csvCell, table, twoTap, wholeDay } from './dom.js';
 import { t, clockTime } from './i18n.js';
@@ -186,6 +187,7 @@ export function bookings(main, ctx) {
     day: sessionStorage.getItem('vaxride.day') || today(),
     elders: [], bookings: [], sites: new Map(), picked: new Set(), batchKey: randomKey(),
     csvText: null, csvKey: null, csvChecked: false, timer: null, alive: true, loaded: false,
+    ready: new Map(),
   };
   const dayInput = h('input', { type: 'date', value: st.day, required: true });
   const filter = h('input', { type: 'search', autocomplete: 'off' });
@@ -281,6 +283,10 @@ export function bookings(main, ctx) {
   }
 
   function renderStatus() {
+    // Not while the secretary types a time into the table: the next refresh shows it.
+    const typing = document.activeElement && document.activeElement.closest
+      && document.activeElement.closest('#booking-table input');
+    if (typing) return;
     const rows = st.bookings;
     const siteName = (id) => (id && st.sites.get(id)) || '';
     clear(statusBox).append(rows.length
@@ -298,8 +304,10 @@ export function bookings(main, ctx) {
           h('td', {}, b.vehicle || ''),
           h('td', { 'data-testid': `booking-status-${b.id}`, 'data-status': b.status }, badge(b.status),
             b.unserved_reason ? h('div', { class: 'muted' }, reasonText(b.unserved_reason)) : null,
-            b.health_check_failed_at ? h('div', { class: 'moved', 'data-testid': `booking-check-${b.id}` }, t('book.not_vaccinated')) : null),
-          h('td', {}, CANCELLABLE.includes(b.status)
+            b.health_check_failed_at ? h('div', { class: 'moved', 'data-testid': `booking-check-${b.id}` }, t('book.not_vaccinated')) : null,
+            b.ready_at ? h('div', { class: 'moved', 'data-testid': `booking-ready-${b.id}` }, t('book.ready_at', { at: hhmm(((b.ready_at % 86400) + 86400) % 86400) })) : null),
+          h('td', {}, b.status === 'at_site' && b.return_wanted ? readyForm(b) : null,
+            CANCELLABLE.includes(b.status)
             ? twoTap(`cancel-${b.id}`, {
               label: t('book.cancel'),
               named: t('book.cancel_named', { name: b.elder_name }),
@@ -308,6 +316,32 @@ export function bookings(main, ctx) {
             }, ctx.notify, () => cancel(b))
             : null))))
       : h('p', { class: 'muted', id: 'booking-empty' }, t('book.none')));
+  }
+
+  // The observation at the site ends earlier or later than planned: the ride home follows.
+  function readyForm(b) {
+    const at = h('input', { type: 'time', id: `ready-at-${b.id}`, required: true, value: st.ready.get(b.id) || '' });
+    at.addEventListener('input', () => st.ready.set(b.id, at.value));
+    return h('details', { class: 'ready', open: st.ready.has(b.id) || null },
+      h('summary', {}, t('book.ready_ask')),
+      h('div', { class: 'row' },
+        h('div', { class: 'field' }, h('label', { for: `ready-at-${b.id}` }, t('book.ready_label', { name: b.elder_name })), at),
+        h('button', { type: 'button', 'data-testid': `ready-save-${b.id}`, onclick: () => ready(b, at.value) }, t('book.ready_save'))));
+  }
+
+  async function ready(b, at) {
+    if (!at) {
+      ctx.notify(t('book.ready_missing'), 'error');
+      return;
+    }
+    try {
+      await api('POST', `/api/bookings/${b.id}/ready`, { json: { at } });
+      st.ready.delete(b.id);
+      ctx.notify(t('book.ready_saved', { name: b.elder_name, at }));
+      refresh();
+    } catch (e) {
+      ctx.notify(errorLine(e), 'error');
+    }
   }
 
   async function cancel(b) {

@@ -76,6 +76,9 @@ pub struct BookingView {
     pub moved: Option<PickupMoved>,
     /// When the health check at the site failed (not vaccinated; going home early).
     pub health_check_failed_at: Option<i64>,
+    /// When the elder's observation at the site ends after all (earlier or later than
+    /// planned), Unix seconds.
+    pub ready_at: Option<i64>,
 }
 
 /// A pick-up that moved: the time it had, why it moved and when.
@@ -121,7 +124,7 @@ const VIEW: &str = "SELECT b.id, b.elder_id, e.name AS elder_name, b.community_i
        WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS vehicle, \
     (SELECT d.name FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN drivers d ON d.id = t.driver_id \
        WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS driver, \
-    b.unserved_reason, b.previous_pickup, b.change_reason, b.changed_at, b.health_check_failed_at, \
+    b.unserved_reason, b.previous_pickup, b.change_reason, b.changed_at, b.health_check_failed_at, b.ready_at, \
     (SELECT ts.planned FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'pickup_site' AND ts.active = 1) AS planned_return \
     FROM bookings b JOIN elders e ON e.id = b.elder_id JOIN communities c ON c.id = b.community_id";
 
@@ -148,6 +151,7 @@ fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
         unserved_reason: r.try_get("unserved_reason")?,
         planned_return: r.try_get("planned_return")?,
         health_check_failed_at: r.try_get("health_check_failed_at")?,
+        ready_at: r.try_get("ready_at")?,
         moved: match (
             r.try_get::<Option<i64>, _>("previous_pickup")?,
             r.try_get::<Option<String>, _>("change_reason")?

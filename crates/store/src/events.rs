@@ -1,8 +1,11 @@
 //! The day as a sequence of events. Each event that changes what a published plan can do (a
-//! cancellation, a no-show, a failed health check, a declined trip, an urgent booking) is a
-//! row of the day's log, written in the transaction of the change, and queues a repair: a
-//! planning job with the event's reason, which any instance runs (`server::jobs`). Nothing is
-//! logged or repaired for a day without a published plan: its next plan sees everything.
+//! cancellation, a no-show, a failed health check, an observation ending at another time, a
+//! declined or unanswered trip, an urgent booking, a trip running late, a changed site or
+//! vehicle) is a row of the day's log, written in the transaction of the change, and queues a
+//! repair: a planning job with the event's reason, which any instance runs (`server::jobs`).
+//! A booking into a slot offered and a coordinator's move are logged with the plan made and
+//! published with them (`urgent.rs`). Nothing is logged or repaired for a day without a
+//! published plan: its next plan sees everything.
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;

@@ -23,6 +23,32 @@ pub enum Event {
     Decline(i64),
     /// An urgent booking for the day.
     Urgent(PlanBooking),
+    /// At the site, the elder's observation ends at this time: earlier or later than planned.
+    ObservationEnds(i64, TimeOfDay),
+}
+
+impl Event {
+    /// The kinds, in the order [`Event::kind`] numbers them.
+    pub const KINDS: [&'static str; 6] = [
+        "cancel",
+        "no_show",
+        "health",
+        "decline",
+        "urgent",
+        "observation",
+    ];
+
+    /// Which kind it is: an index into [`Event::KINDS`].
+    pub fn kind(&self) -> usize {
+        match self {
+            Event::Cancel(_) => 0,
+            Event::NoShow(_) => 1,
+            Event::HealthCheckFailed(_) => 2,
+            Event::Decline(_) => 3,
+            Event::Urgent(_) => 4,
+            Event::ObservationEnds(..) => 5,
+        }
+    }
 }
 
 /// A day under way in memory: the bookings, sites and vehicles still in play, the plan in
@@ -152,22 +178,8 @@ impl Sim {
                 self.input.bookings.retain(|x| x.booking_id != *b);
                 self.drop_stops(*b, Some(StopKind::PickupHome));
             }
-            Event::HealthCheckFailed(b) => {
-                let Some(&dropped) = self.done.get(&(*b, StopKind::DropSite)) else {
-                    return false;
-                };
-                if self.is_done(*b, StopKind::PickupSite) {
-                    return false;
-                }
-                let Some(x) = self.input.bookings.iter_mut().find(|x| x.booking_id == *b) else {
-                    return false;
-                };
-                if !x.return_wanted {
-                    return false;
-                }
-                x.dwell_minutes = ((self.now - dropped).max(0) + 59) / 60;
-                self.ended_early.push(*b);
-            }
+            Event::HealthCheckFailed(b) => return self.visit_ends(*b, self.now),
+            Event::ObservationEnds(b, at) => return self.visit_ends(*b, *at),
             Event::Decline(v) => {
                 let Some(r) = self.plan.routes.iter().find(|r| r.vehicle_id == *v) else {
                     return false;
@@ -188,7 +200,7 @@ impl Sim {
         true
     }
 
-    /// Draws an event that can happen now: one of the five kinds, each on a booking or a
+    /// Draws an event that can happen now: one of the kinds, each on a booking or a
     /// vehicle `pick`ed at random (`pick(n)` is uniform below `n`); an urgent booking is
     /// `urgent` with its window moved to start now. `None` when the drawn kind has nothing
     /// to act on.
@@ -227,7 +239,21 @@ impl Sim {
                             && !self.is_done(b, StopKind::PickupSite)
                     })
                     .collect();
-                return one(pick, &at_site).map(Event::HealthCheckFailed);
+                let b = one(pick, &at_site)?;
+                // Half the time the check fails now; else the observation ends up to 20
+                // minutes earlier or 40 minutes later than planned.
+                if pick(2) == 0 {
+                    return Some(Event::HealthCheckFailed(b));
+                }
+                let dropped = self.done[&(b, StopKind::DropSite)];
+                let dwell = self
+                    .input
+                    .bookings
+                    .iter()
+                    .find(|x| x.booking_id == b)?
+                    .dwell_minutes;
+                let at = dropped + dwell * 60 + (pick(61) as i64 - 20) * 60;
+                return Some(Event::ObservationEnds(b, at.max(self.now)));
             }
             3 => {
                 let idle: Vec<i64> = self
@@ -247,6 +273,28 @@ impl Sim {
             }
         };
         one(pick, &candidates).map(Event::Cancel)
+    }
+
+    /// The elder at the site is through at `at`: the ride home leaves from then. `false` for
+    /// an elder not at the site, or without a ride home.
+    fn visit_ends(&mut self, b: i64, at: TimeOfDay) -> bool {
+        let Some(&dropped) = self.done.get(&(b, StopKind::DropSite)) else {
+            return false;
+        };
+        if self.is_done(b, StopKind::PickupSite) {
+            return false;
+        }
+        let Some(x) = self.input.bookings.iter_mut().find(|x| x.booking_id == b) else {
+            return false;
+        };
+        if !x.return_wanted {
+            return false;
+        }
+        x.dwell_minutes = ((at - dropped).max(0) + 59) / 60;
+        if !self.ended_early.contains(&b) {
+            self.ended_early.push(b);
+        }
+        true
     }
 
     /// Whether the booking is in play.
