@@ -213,7 +213,7 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> actix_web::Error {
 /// `invalid_input` naming the query, like every other field problem.
 pub fn query_error(err: actix_web::error::QueryPayloadError) -> actix_web::Error {
     let problem = match &err {
-        actix_web::error::QueryPayloadError::Deserialize(e) => problems::bad_query(e),
+        actix_web::error::QueryPayloadError::Deserialize(e) => problems::bad_query(clipped(e)),
         _ => problems::unreadable_query(),
     };
     ApiError::field("query", problem).into()
@@ -224,8 +224,21 @@ pub fn query_error(err: actix_web::error::QueryPayloadError) -> actix_web::Error
 pub fn bad_json(e: &serde_json::Error) -> ApiError {
     ApiError::field(
         &format!("line {} column {}", e.line(), e.column()),
-        problems::bad_json(e),
+        problems::bad_json(clipped(e)),
     )
+}
+
+/// The most characters of a parser's words an answer repeats: they may quote the input (an
+/// unknown variant), which is not echoed whole.
+const CLIPPED: usize = 200;
+
+/// A parser's words, cut at [`CLIPPED`] characters.
+pub(crate) fn clipped(detail: impl std::fmt::Display) -> String {
+    let text = detail.to_string();
+    match text.char_indices().nth(CLIPPED) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
 }
 
 /// Every error answer under `/api` is the JSON error body with a stable code, whoever made it

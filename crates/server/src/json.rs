@@ -57,9 +57,9 @@ fn fit<T: DeserializeOwned>(mut value: Value) -> Result<T, ApiError> {
         let field = if path == "." {
             "body".to_string()
         } else {
-            path
+            crate::error::clipped(path)
         };
-        ApiError::field(&field, problems::bad_json(e.inner()))
+        ApiError::field(&field, problems::bad_json(crate::error::clipped(e.inner())))
     })
 }
 

@@ -753,6 +753,16 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
         )
     );
     assert_eq!(cancel["status"], "cancelled", "{cancel}");
+    // A long value or key the body should not have is named, not echoed whole.
+    let long = "x".repeat(100_000);
+    for body in [
+        json!({"bookings": [{"elder_id": ids.elder_a, "day": DAY, "time": {"kind": long}}]}),
+        json!({"bookings": [{"elder_id": ids.elder_a, "day": DAY, long.clone(): 1}]}),
+    ] {
+        let (got, e) = call!(&app, req("POST", "/api/bookings", &sec, Some(body)));
+        assert_eq!(got, 400, "{e}");
+        assert!(e.to_string().len() < 2_000, "{} bytes", e.to_string().len());
+    }
 
     let csv = "name,phone,lon,lat,mobility,dose,day\nWang\u{0}Li,13800000001,123.4,41.8,walks,none,2099-04-21\n";
     let dry = test::TestRequest::post()
