@@ -411,3 +411,33 @@ pub(crate) async fn ready(
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
+
+/// `POST /api/bookings/{id}/vaccinated`: the elder brought by this booking got the shot due
+/// at the site; their dose status moves on (the campaign's ledger).
+#[utoipa::path(
+    post,
+    path = "/api/bookings/{id}/vaccinated",
+    tag = "bookings",
+    params(
+        ("id" = i64, Path, description = "Booking id"),
+    ),
+    responses(
+        (status = 200, description = "The vaccination recorded (the same one when recorded before): id, elder_id, booking_id, shot, day, site_id, at", body = Object),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "The elder did not reach the site (`not_at_site`), the health check failed (`health_check_failed`), or every shot is given (`no_shot_due`)", body = crate::api::ErrorBody),
+    )
+)]
+pub(crate) async fn vaccinated(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let scope: Scope = caller.0.scope();
+    let made = state
+        .store
+        .vaccinated(scope, *id, caller.0.user_id, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(made))
+}

@@ -32,6 +32,7 @@ mod trip_view;
 mod trips;
 mod urgent;
 mod users;
+mod vaccinations;
 mod vans;
 mod vehicles;
 
@@ -51,6 +52,7 @@ pub use trip_view::{ChangedStopView, RemovedStopView, TripChangeView, TripStopVi
 pub use trips::OutboxEvent;
 pub use urgent::{NEW_BOOKING, Placed, UrgentDay};
 pub use users::{Account, District, NewUser, Principal};
+pub use vaccinations::Vaccination;
 pub use vans::Van;
 pub use vehicles::NewVehicle;
 

@@ -9,6 +9,7 @@ vaxride_dispatch::declare_problems! {
     address_not_found(address) => "the map has no house or street called \"{address}\": add the home's lon and lat, or add the elder on the elders page and find the home there";
     booked_twice_in_batch() => "the batch books this elder twice on the same day";
     data_rule() => "breaks a rule of the data";
+    health_check_failed() => "the elder's health check failed: no shot was given";
     idempotency_in_progress() => "a request with this Idempotency-Key is in progress";
     missing_reference() => "refers to something that does not exist";
     new_elder_needs_home() => "a new elder needs the home coordinates (lon, lat)";
@@ -16,6 +17,7 @@ vaxride_dispatch::declare_problems! {
     no_such_elder() => "no such elder in this community";
     no_such_site() => "no such site in this district";
     no_such_vehicle() => "no such vehicle in your district";
+    no_shot_due() => "the elder has had every shot (the booster)";
     no_ride_home_wanted() => "the elder wants no ride home";
     not_at_site(status) => "the elder is not at the site (the booking is {status})";
     nul_character() => "holds a NUL character, which cannot be stored: remove it";

@@ -2463,3 +2463,80 @@ both!(
     a_trip_not_answered_in_time_and_an_observation_ending_otherwise_are_events_on_both_databases,
     unanswered_and_observation
 );
+
+/// The campaign's ledger (issue 16): an elder brought to the site gets the shot due, recorded
+/// once for the booking, and their dose status moves on; not before the site, not twice.
+async fn ledger_of_shots(store: Store) {
+    let w = world(&store).await;
+    book_and_publish(&store, &w, 300, NOW + 10).await;
+    let driver = drivers(&w)
+        .into_iter()
+        .next()
+        .expect("a driver with a trip");
+    let trip = store.trips(driver, None).await.unwrap().remove(0);
+    let t0 = day().start_unix() + 8 * 3600;
+    store.respond(driver, trip.id, true, t0).await.unwrap();
+    let hers = trip
+        .stops
+        .iter()
+        .find(|x| x.kind == StopKind::DropSite)
+        .map(|x| x.booking_id)
+        .expect("a drop at the site");
+    let b = store.booking(w.coordinator, hers).await.unwrap();
+    let before = store.elder(w.coordinator, b.elder_id).await.unwrap().dose;
+    match store.vaccinated(w.secretary_a, hers, w.user_a, t0).await {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "not_at_site"),
+        other => panic!("{other:?}"),
+    }
+    for (kind, report, at) in [
+        (StopKind::PickupHome, Report::PickedUp, t0 + 600),
+        (StopKind::DropSite, Report::DroppedAtSite, t0 + 1200),
+    ] {
+        let stop = trip
+            .stops
+            .iter()
+            .find(|x| x.booking_id == hers && x.kind == kind)
+            .unwrap();
+        store.report(driver, stop.id, report, at).await.unwrap();
+    }
+    let shot = store
+        .vaccinated(w.secretary_a, hers, w.user_a, t0 + 1800)
+        .await
+        .unwrap();
+    assert_eq!(Some(shot.shot), before.next_shot());
+    assert_eq!(
+        (shot.booking_id, shot.day.as_str()),
+        (Some(hers), "2022-04-18")
+    );
+    assert_eq!(shot.site_id, Some(w.site));
+    let after = store.elder(w.coordinator, b.elder_id).await.unwrap().dose;
+    assert_eq!(after, shot.shot.gives());
+    // Recorded again: the same shot, and the status moves no further.
+    let again = store
+        .vaccinated(w.coordinator, hers, w.user_a, t0 + 1900)
+        .await
+        .unwrap();
+    assert_eq!(again, shot);
+    assert_eq!(
+        store.elder(w.coordinator, b.elder_id).await.unwrap().dose,
+        after
+    );
+    assert_eq!(
+        store.vaccinations(w.secretary_a, b.elder_id).await.unwrap(),
+        vec![shot]
+    );
+    // Not another community's secretary's to record or read.
+    assert!(matches!(
+        store.vaccinated(w.secretary_b, hers, w.user_a, t0).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.vaccinations(w.secretary_b, b.elder_id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+both!(
+    a_shot_given_at_the_site_moves_the_elders_dose_on_once_on_both_databases,
+    ledger_of_shots
+);

@@ -155,6 +155,13 @@ mod tests {
             assert_eq!(Shot::parse(s.code()), Ok(s));
         }
         assert_eq!(Shot::parse("fourth").unwrap_err().code, "unknown_shot");
+        // Each shot due moves the status on by one, to the booster and no further.
+        let mut dose = Dose::None;
+        for want in [Dose::First, Dose::Full, Dose::Booster] {
+            dose = dose.next_shot().expect("a shot is due").gives();
+            assert_eq!(dose, want);
+        }
+        assert_eq!(dose.next_shot(), None);
         for r in Role::ALL {
             assert_eq!(Role::parse(r.code()), Ok(r));
         }

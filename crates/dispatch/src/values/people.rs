@@ -174,6 +174,16 @@ impl Shot {
         }
     }
 
+    /// The vaccination status once this shot is given: a first dose, the full course, a
+    /// booster.
+    pub fn gives(self) -> Dose {
+        match self {
+            Shot::First => Dose::First,
+            Shot::Second => Dose::Full,
+            Shot::Booster => Dose::Booster,
+        }
+    }
+
     /// From its code: `first`, `second` or `booster`.
     pub fn parse(s: &str) -> Result<Shot, Problem> {
         Shot::ALL
