@@ -57,21 +57,20 @@ export function dayLog(dayOf, show, everyMs) {
   answer.addEventListener('change', save);
   const box = h('section', { id: 'day-log', class: 'card', 'aria-labelledby': 'h-day-log' },
     title,
-    h('div', { class: 'row' },
-      h('div', { class: 'field' }, h('label', { for: 'auto-repair' }, t('log.auto_label')), choice),
-      h('div', { class: 'field' }, h('label', { for: 'answer-within' }, t('log.answer_label')), answer)),
+    h('div', { class: 'field' }, h('label', { for: 'auto-repair' }, t('log.auto_label')), choice),
+    h('div', { class: 'field' }, h('label', { for: 'answer-within' }, t('log.answer_label')), answer),
     note, body);
 
   // A number set through the API that a list does not offer gets its own entry.
-  function show(sel, v, words) {
+  function choose(sel, v, words) {
     const want = v === null || v === undefined ? '' : String(v);
     if (![...sel.options].some((o) => o.value === want)) sel.append(h('option', { value: want }, words(v)));
     sel.value = want;
   }
   api('GET', '/api/settings/repairs')
     .then((s) => {
-      show(choice, s.auto_apply_max_disturbed, (n) => t('log.auto_upto', { n }));
-      show(answer, s.answer_within_minutes, (n) => t('log.answer_within', { n }));
+      choose(choice, s.auto_apply_max_disturbed, (n) => t('log.auto_upto', { n }));
+      choose(answer, s.answer_within_minutes, (n) => t('log.answer_within', { n }));
     })
     .catch(() => {});
 
