@@ -51,6 +51,13 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 
 /// Fits a JSON value to `T`, whole floats read as integers; the error names the field.
 fn fit<T: DeserializeOwned>(mut value: Value) -> Result<T, ApiError> {
+    // Every body is an object: serde would also read a struct from an array of its fields.
+    if !value.is_object() {
+        return Err(ApiError::field(
+            "body",
+            problems::bad_json("expected a JSON object"),
+        ));
+    }
     whole_floats_to_integers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();

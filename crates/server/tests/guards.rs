@@ -753,6 +753,21 @@ async fn bad_input_gets_a_coded_4xx_and_changes_nothing() {
         )
     );
     assert_eq!(cancel["status"], "cancelled", "{cancel}");
+    // A body is an object, not an array of its fields.
+    let (got, e) = call!(
+        &app,
+        req(
+            "POST",
+            "/api/bookings",
+            &sec,
+            Some(json!([[one(ids.elder_a)]]))
+        )
+    );
+    assert_eq!(
+        (got, e["error"]["fields"][0]["field"].as_str()),
+        (400, Some("body")),
+        "{e}"
+    );
     // A long value or key the body should not have is named, not echoed whole.
     let long = "x".repeat(100_000);
     for body in [
