@@ -48,19 +48,6 @@ pub enum MoveError {
     Plan(#[from] PlanError),
 }
 
-impl MoveError {
-    /// The stable code the API answers with.
-    pub fn code(&self) -> &'static str {
-        match self {
-            MoveError::UnderWay => "under_way",
-            MoveError::NotPlanned => "not_planned",
-            MoveError::NotAllowed => "not_allowed",
-            MoveError::NoRoom => "no_room",
-            MoveError::Plan(_) => "plan",
-        }
-    }
-}
-
 /// The published plan with `ride` of `booking_id` moved into `vehicle_id`'s trip at its
 /// cheapest place there, nothing else moved. Nobody is picked up earlier than published.
 pub fn move_ride(
