@@ -97,6 +97,19 @@ pub async fn set_value(b: &Browser, css: &str, value: &str) -> anyhow::Result<()
     Ok(())
 }
 
+/// Clicks the element `css` names once it is there, found again at the click: a view that
+/// redraws itself (a refresh, a pushed event) leaves no stale element behind.
+pub async fn click(b: &Browser, css: &str) -> anyhow::Result<()> {
+    b.wait_for(css).await?;
+    b.client
+        .execute(
+            "document.querySelector(arguments[0]).click();",
+            vec![json!(css)],
+        )
+        .await?;
+    Ok(())
+}
+
 /// A JavaScript number from the page.
 pub async fn js_number(b: &Browser, script: &str) -> anyhow::Result<f64> {
     let v = b
@@ -474,4 +487,36 @@ pub async fn choose_csv(b: &Browser, name: &str, csv: &str) -> anyhow::Result<()
     // The page has read it.
     let _ = std::fs::remove_file(&file);
     Ok(())
+}
+
+/// A published day: the demo secretary books `n` of her community's walkers (who still have a
+/// shot due) for `day` with a ride home, and the coordinator plans and publishes it. Answers the
+/// secretary's and the coordinator's sessions and the plan.
+pub async fn walkers_published(
+    server: &Server,
+    day: &str,
+    n: usize,
+) -> anyhow::Result<(Api, Api, Value)> {
+    let secretary = Api::as_role(server, "secretary").await?;
+    let elders: Vec<Value> = serde_json::from_value(secretary.get("/api/elders").await?)?;
+    let walkers: Vec<i64> = elders
+        .iter()
+        .filter(|e| e["mobility"] == "walks" && e["dose"] != "booster")
+        .filter_map(|e| e["id"].as_i64())
+        .collect();
+    anyhow::ensure!(walkers.len() >= n, "the demo community has riders");
+    let batch: Vec<Value> = walkers[..n]
+        .iter()
+        .map(|&e| json!({"elder_id": e, "day": day, "return": true}))
+        .collect();
+    secretary
+        .post("/api/bookings", json!({ "bookings": batch }))
+        .await?;
+    let coordinator = Api::as_role(server, "coordinator").await?;
+    let plan_id = coordinator.run_plan(day, 2).await?;
+    coordinator
+        .post(&format!("/api/plans/{plan_id}/publish"), json!({}))
+        .await?;
+    let plan = coordinator.get(&format!("/api/plans/{plan_id}")).await?;
+    Ok((secretary, coordinator, plan))
 }

@@ -11,6 +11,7 @@ mod driver;
 mod homes;
 mod moves;
 mod offers;
+mod progress;
 mod replan;
 mod secretary;
 mod tiles;

@@ -9,33 +9,14 @@ use vaxride_tests::{DESKTOP, Lang, PHONE, browser, demo_server};
 
 use crate::common::{
     Api, check_phone_layout, day, drivers_with_routes, lang_prefix, log_in, login_of, set_value,
+    walkers_published,
 };
 
 async fn by_hand(lang: Lang) -> anyhow::Result<()> {
     let code = lang_prefix(lang);
     let server = demo_server(&format!("moves-{code}"), 2).await?;
     let tomorrow = day(1);
-    let secretary = Api::as_role(&server, "secretary").await?;
-    let elders: Vec<Value> = serde_json::from_value(secretary.get("/api/elders").await?)?;
-    let walkers: Vec<i64> = elders
-        .iter()
-        .filter(|e| e["mobility"] == "walks")
-        .filter_map(|e| e["id"].as_i64())
-        .collect();
-    anyhow::ensure!(walkers.len() >= 4, "the demo community has riders");
-    let batch: Vec<Value> = walkers[..4]
-        .iter()
-        .map(|&e| json!({"elder_id": e, "day": tomorrow, "return": true}))
-        .collect();
-    secretary
-        .post("/api/bookings", json!({ "bookings": batch }))
-        .await?;
-    let coordinator = Api::as_role(&server, "coordinator").await?;
-    let plan_id = coordinator.run_plan(&tomorrow, 2).await?;
-    coordinator
-        .post(&format!("/api/plans/{plan_id}/publish"), json!({}))
-        .await?;
-    let plan = coordinator.get(&format!("/api/plans/{plan_id}")).await?;
+    let (_, coordinator, plan) = walkers_published(&server, &tomorrow, 4).await?;
     let (driver_login, _) = drivers_with_routes(&coordinator, &plan)
         .await?
         .into_iter()

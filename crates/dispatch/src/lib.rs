@@ -14,6 +14,7 @@ pub mod offer;
 pub mod plan;
 pub mod planning;
 pub mod problems;
+pub mod progress;
 pub mod solve;
 pub mod travel;
 pub mod underway;

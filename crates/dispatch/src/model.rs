@@ -294,6 +294,11 @@ impl BookingStatus {
             DriverArrived | PickedUp | AtSite | ReturnPickedUp | Home | NoShow
         )
     }
+    /// Whether the elder reached the site (a shot given there can be recorded).
+    pub fn reached_site(self) -> bool {
+        use BookingStatus::*;
+        matches!(self, AtSite | ReturnPickedUp | Home)
+    }
 }
 
 /// A trip's life, as its driver sees it.
@@ -353,11 +358,13 @@ pub enum Report {
     /// At the site, the health check before the shot failed: not vaccinated, the elder goes
     /// home early (the ride home may come now).
     HealthCheckFailed,
+    /// At the site, the elder got the shot due (the campaign's ledger records it).
+    Vaccinated,
 }
 
 impl Report {
     /// Every value, in order.
-    pub const ALL: [Report; 7] = [
+    pub const ALL: [Report; 8] = [
         Report::Arrived,
         Report::PickedUp,
         Report::NoShow,
@@ -365,6 +372,7 @@ impl Report {
         Report::ReturnPickedUp,
         Report::Home,
         Report::HealthCheckFailed,
+        Report::Vaccinated,
     ];
 
     /// The stored code.
@@ -377,24 +385,29 @@ impl Report {
             Report::ReturnPickedUp => "return_picked_up",
             Report::Home => "home",
             Report::HealthCheckFailed => "health_check_failed",
+            Report::Vaccinated => "vaccinated",
         }
     }
-    /// The booking's status after this report.
-    pub fn status(self) -> BookingStatus {
+    /// The booking's status after this report; `None` for what is said while the elder is at
+    /// the site (`health_check_failed`, `vaccinated`), which leaves it as it was.
+    pub fn status(self) -> Option<BookingStatus> {
         match self {
-            Report::Arrived => BookingStatus::DriverArrived,
-            Report::PickedUp => BookingStatus::PickedUp,
-            Report::NoShow => BookingStatus::NoShow,
-            Report::DroppedAtSite => BookingStatus::AtSite,
-            Report::ReturnPickedUp => BookingStatus::ReturnPickedUp,
-            Report::Home => BookingStatus::Home,
-            Report::HealthCheckFailed => BookingStatus::AtSite,
+            Report::Arrived => Some(BookingStatus::DriverArrived),
+            Report::PickedUp => Some(BookingStatus::PickedUp),
+            Report::NoShow => Some(BookingStatus::NoShow),
+            Report::DroppedAtSite => Some(BookingStatus::AtSite),
+            Report::ReturnPickedUp => Some(BookingStatus::ReturnPickedUp),
+            Report::Home => Some(BookingStatus::Home),
+            Report::HealthCheckFailed | Report::Vaccinated => None,
         }
     }
-    /// Whether this report finishes its stop (every report but `arrived` and
-    /// `health_check_failed`, said while the elder waits at the site, does).
+    /// Whether this report finishes its stop (every report but `arrived`,
+    /// `health_check_failed` and `vaccinated`, said while the stop waits, does).
     pub fn closes_stop(self) -> bool {
-        !matches!(self, Report::Arrived | Report::HealthCheckFailed)
+        !matches!(
+            self,
+            Report::Arrived | Report::HealthCheckFailed | Report::Vaccinated
+        )
     }
     /// The reports that fit a stop of this kind.
     pub fn fits(self, stop: StopKind) -> bool {
@@ -405,7 +418,10 @@ impl Report {
             StopKind::DropSite => self == Report::DroppedAtSite,
             StopKind::PickupSite => matches!(
                 self,
-                Report::ReturnPickedUp | Report::NoShow | Report::HealthCheckFailed
+                Report::ReturnPickedUp
+                    | Report::NoShow
+                    | Report::HealthCheckFailed
+                    | Report::Vaccinated
             ),
             StopKind::DropHome => self == Report::Home,
         }

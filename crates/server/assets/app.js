@@ -7,6 +7,7 @@
 //
 // Routes: #/login, #/secretary/elders, #/secretary/bookings, #/coordinator/fleet,
 // #/coordinator/plan, #/coordinator/trips, #/coordinator/people, #/admin/accounts, #/driver,
+// #/progress (secretary, coordinator, admin: the campaign's progress, progress.js),
 // #/account (every role: change my password; the only view while a one-time password must be
 // replaced).
 
@@ -18,6 +19,7 @@ import * as secretary from './secretary.js';
 import * as coordinator from './coordinator.js';
 import * as driver from './driver.js';
 import * as accounts from './accounts.js';
+import * as progress from './progress.js';
 
 const ROUTES = {
   login: { roles: null, title: 'login.title', mount: mountLogin },
@@ -27,15 +29,16 @@ const ROUTES = {
   'coordinator/plan': { roles: ['coordinator', 'admin'], title: 'nav.plan', mount: coordinator.plan },
   'coordinator/trips': { roles: ['coordinator', 'admin'], title: 'nav.trips', mount: coordinator.trips },
   'coordinator/people': { roles: ['coordinator'], title: 'nav.people', mount: accounts.people },
+  progress: { roles: ['secretary', 'coordinator', 'admin'], title: 'nav.progress', mount: progress.mount },
   'admin/accounts': { roles: ['admin'], title: 'nav.accounts', mount: accounts.admin },
   driver: { roles: ['driver'], title: 'nav.driver', mount: driver.mount },
   account: { roles: ['secretary', 'coordinator', 'admin', 'driver'], title: 'nav.account', mount: accounts.password },
 };
 
 const NAV = {
-  secretary: ['secretary/bookings', 'secretary/elders'],
-  coordinator: ['coordinator/plan', 'coordinator/trips', 'coordinator/fleet', 'coordinator/people'],
-  admin: ['admin/accounts', 'coordinator/plan', 'coordinator/trips', 'coordinator/fleet'],
+  secretary: ['secretary/bookings', 'secretary/elders', 'progress'],
+  coordinator: ['coordinator/plan', 'coordinator/trips', 'coordinator/fleet', 'coordinator/people', 'progress'],
+  admin: ['admin/accounts', 'coordinator/plan', 'coordinator/trips', 'coordinator/fleet', 'progress'],
   driver: ['driver'],
 };
 

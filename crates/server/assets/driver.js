@@ -12,7 +12,8 @@
 // data-testid="stop-<id>" (data-removed="cancelled"/"no_show" for a stop taken off the trip),
 // "call-<id>", "nav-<id>" (the chosen app's link), "stop-done-<id>", "pending-<id>", and the
 // step buttons data-testid="report-<stopId>-<event>" (event: arrived, picked_up, no_show —
-// two-tap —, dropped_at_site, return_picked_up, home).
+// two-tap —, dropped_at_site, return_picked_up, home; at the ride home's stop health_check_failed
+// or vaccinated, one of the two).
 
 import { h, clear, hhmm, today, randomKey, twoTap } from './dom.js';
 import { t, getLang } from './i18n.js';
@@ -241,6 +242,7 @@ export function mount(main, ctx) {
   function stopItem(trip, x, pending, isNext, wasArrived) {
     const mine = pending.filter((p) => p.stop === x.id);
     const closedHere = x.done || mine.some((p) => CLOSING.has(p.event));
+    const said = new Set(x.said || []);
     const accepted = trip.status === 'accepted';
     const app = navApp();
     const web = app !== 'geo';
@@ -251,9 +253,13 @@ export function mount(main, ctx) {
         target: web ? '_blank' : null, rel: web ? 'noopener noreferrer' : null,
       }, t('driver.navigate_with', { app: t(`nav_app.${app}`) })) : null);
     const steps = accepted && !closedHere
-      ? h('div', { class: 'steps' }, (STEPS[x.kind] || []).map((ev) => {
+      ? h('div', { class: 'steps' }, (STEPS[x.kind] || []).filter((ev) => {
+        // At the site the shot was given or the health check failed: one of the two, once.
+        const other = { vaccinated: 'health_check_failed', health_check_failed: 'vaccinated' }[ev];
+        return !other || !(said.has(other) || mine.some((p) => p.event === other));
+      }).map((ev) => {
         const queued = mine.some((p) => p.event === ev);
-        const done = ev === 'arrived' && wasArrived;
+        const done = (ev === 'arrived' && wasArrived) || said.has(ev);
         const testid = `report-${x.id}-${ev}`;
         if (ev === 'no_show') {
           // Nobody to drive: the elder's later stops leave the trip, so it asks once more.

@@ -21,6 +21,7 @@ import { homeFinder } from './home.js';
 const MOBILITY = CODES.mobility;
 const DOSES = CODES.dose;
 const CANCELLABLE = CODES.cancellable;
+const SHOT_AFTER = CODES.reached_site;
 const REFRESH_MS = 5000;
 
 function options(values, prefix, selected) {
@@ -155,7 +156,30 @@ export function elders(main, ctx) {
       }
     });
     clear(formBox).append(form);
+    if (v.id) form.insertBefore(shotsOf(v), err);
     form.querySelector('#elder-name').focus();
+  }
+
+  // The elder's shots from the campaign's ledger, oldest first: day, shot, place.
+  function shotsOf(elder) {
+    const box = h('section', { id: 'elder-shots', 'aria-labelledby': 'elder-shots-title' },
+      h('h3', { id: 'elder-shots-title' }, t('elders.shots')));
+    (async () => {
+      try {
+        const [shots, sites] = await Promise.all([
+          api('GET', `/api/elders/${elder.id}/vaccinations`),
+          api('GET', '/api/sites').catch(() => []),
+        ]);
+        const name = new Map(sites.map((x) => [x.id, x.name]));
+        box.append(shots.length
+          ? h('ul', {}, shots.map((x) => h('li', { 'data-testid': `elder-shot-${x.id}` },
+            t('elders.shot_line', { day: x.day, shot: t(`site_dose.${x.shot}`), site: name.get(x.site_id) || '—' }))))
+          : h('p', { class: 'muted', id: 'elder-shots-none' }, t('elders.shots_none')));
+      } catch (e) {
+        box.append(h('p', { class: 'error' }, errorText(e)));
+      }
+    })();
+    return box;
   }
 
   function closeForm() {
@@ -305,8 +329,15 @@ export function bookings(main, ctx) {
           h('td', { 'data-testid': `booking-status-${b.id}`, 'data-status': b.status }, badge(b.status),
             b.unserved_reason ? h('div', { class: 'muted' }, reasonText(b.unserved_reason)) : null,
             b.health_check_failed_at ? h('div', { class: 'moved', 'data-testid': `booking-check-${b.id}` }, t('book.not_vaccinated')) : null,
-            b.ready_at ? h('div', { class: 'moved', 'data-testid': `booking-ready-${b.id}` }, t('book.ready_at', { at: hhmm(((b.ready_at % 86400) + 86400) % 86400) })) : null),
+            b.ready_at ? h('div', { class: 'moved', 'data-testid': `booking-ready-${b.id}` }, t('book.ready_at', { at: hhmm(((b.ready_at % 86400) + 86400) % 86400) })) : null,
+            b.vaccinated ? h('div', { 'data-testid': `booking-shot-${b.id}` }, t('book.shot_given', { shot: t(`site_dose.${b.vaccinated}`) })) : null),
           h('td', {}, b.status === 'at_site' && b.return_wanted ? readyForm(b) : null,
+            SHOT_AFTER.includes(b.status) && !b.vaccinated && !b.health_check_failed_at
+              ? h('button', {
+                type: 'button', 'data-testid': `vaccinated-${b.id}`,
+                'aria-label': t('book.shot_named', { name: b.elder_name }), onclick: () => vaccinated(b),
+              }, t('book.shot_record'))
+              : null,
             CANCELLABLE.includes(b.status)
             ? twoTap(`cancel-${b.id}`, {
               label: t('book.cancel'),
@@ -338,6 +369,17 @@ export function bookings(main, ctx) {
       await api('POST', `/api/bookings/${b.id}/ready`, { json: { at } });
       st.ready.delete(b.id);
       ctx.notify(t('book.ready_saved', { name: b.elder_name, at }));
+      refresh();
+    } catch (e) {
+      ctx.notify(errorLine(e), 'error');
+    }
+  }
+
+  // The shot was given at the site: the campaign's ledger records it, the dose status moves on.
+  async function vaccinated(b) {
+    try {
+      const v = await api('POST', `/api/bookings/${b.id}/vaccinated`);
+      ctx.notify(t('book.shot_saved', { name: b.elder_name, shot: t(`site_dose.${v.shot}`) }));
       refresh();
     } catch (e) {
       ctx.notify(errorLine(e), 'error');

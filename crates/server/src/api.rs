@@ -277,6 +277,9 @@ pub(crate) enum Report {
     /// At the site, the health check failed: not vaccinated, the elder goes home early (said
     /// at the ride home's stop, which stays open).
     HealthCheckFailed,
+    /// At the site, the elder got the shot due: the campaign's ledger records it and the
+    /// elder's dose status moves on (said at the ride home's stop, which stays open).
+    Vaccinated,
 }
 
 /// A trip as its driver (or the coordinator) sees it.
@@ -336,6 +339,9 @@ pub(crate) struct TripStop {
     planned: i64,
     /// The report that closed the stop.
     done: Option<String>,
+    /// What was said at the stop without closing it (`arrived`, `health_check_failed`,
+    /// `vaccinated`), oldest first.
+    said: Vec<String>,
     /// Family companions riding along.
     companions: i64,
     /// Whether the elder travels in a wheelchair.

@@ -23,6 +23,7 @@ mod openapi;
 mod places;
 mod planning;
 pub mod problems;
+mod progress;
 mod repairs;
 mod roads;
 pub mod routes;

@@ -33,6 +33,7 @@ use vaxride_dispatch::values::{ClockTime, Day, REQUIRED_TEXT_PATTERN, TEXT_PATTE
         (name = "fleet", description = "Coordinators: sites, vans, vehicles, drivers, reassigning trips"),
         (name = "planning", description = "Coordinators: planning runs and plans"),
         (name = "driver", description = "Drivers: trips, events, reports"),
+        (name = "progress", description = "The campaign's progress: dose status per community, shots per day and site, each elder's shots"),
     )
 )]
 pub(crate) struct ApiDoc;

@@ -57,6 +57,9 @@ registry! {
         get "/api/elders/{id}" => crate::elders::get_elder;
         put "/api/elders/{id}" => crate::elders::update_elder;
         delete "/api/elders/{id}" => crate::elders::retire_elder;
+        get "/api/elders/{id}/vaccinations" => crate::progress::elder_vaccinations;
+        get "/api/progress" => crate::progress::progress;
+        get "/api/progress.csv" => crate::progress::progress_csv;
         get "/api/bookings" => crate::bookings::list;
         post "/api/bookings" => crate::bookings::create_batch;
         post "/api/bookings/import" => crate::ledger::import_csv;

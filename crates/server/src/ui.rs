@@ -192,6 +192,7 @@ const ASSETS: &[Asset] = &[
     asset!("home.js", JS),
     asset!("coordinator.js", JS),
     asset!("daylog.js", JS),
+    asset!("progress.js", JS),
     asset!("driver.js", JS),
     asset!("accounts.js", JS),
     asset!("icon.svg", "image/svg+xml"),
@@ -306,6 +307,11 @@ fn codes() -> &'static (String, Bytes) {
             "cancellable": BookingStatus::ALL
                 .iter()
                 .filter(|s| s.cancellable())
+                .map(|s| s.code())
+                .collect::<Vec<_>>(),
+            "reached_site": BookingStatus::ALL
+                .iter()
+                .filter(|s| s.reached_site())
                 .map(|s| s.code())
                 .collect::<Vec<_>>(),
             "steps": steps,

@@ -247,6 +247,7 @@ async fn openapi_document_covers_every_route() {
             lat: here.lat,
             planned: 32_400,
             done: None,
+            said: vec!["arrived".into()],
             companions: 0,
             wheelchair: false,
             nav: NavLinks::to(here, None, None),

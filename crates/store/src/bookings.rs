@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use vaxride_dispatch::model::{BookingStatus, ChangeReason, Day, Mobility, TimeOfDay};
-use vaxride_dispatch::values::{Window, check_text};
+use vaxride_dispatch::values::{Shot, Window, check_text};
 use vaxride_dispatch::{FieldError, Problem};
 
 use crate::communities::community_filter;
@@ -79,6 +79,8 @@ pub struct BookingView {
     /// When the elder's observation at the site ends after all (earlier or later than
     /// planned), Unix seconds.
     pub ready_at: Option<i64>,
+    /// The shot recorded for this visit (`first`, `second`, `booster`), once given.
+    pub vaccinated: Option<Shot>,
 }
 
 /// A pick-up that moved: the time it had, why it moved and when.
@@ -125,7 +127,8 @@ const VIEW: &str = "SELECT b.id, b.elder_id, e.name AS elder_name, b.community_i
     (SELECT d.name FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN drivers d ON d.id = t.driver_id \
        WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS driver, \
     b.unserved_reason, b.previous_pickup, b.change_reason, b.changed_at, b.health_check_failed_at, b.ready_at, \
-    (SELECT ts.planned FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'pickup_site' AND ts.active = 1) AS planned_return \
+    (SELECT ts.planned FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'pickup_site' AND ts.active = 1) AS planned_return, \
+    (SELECT v.shot FROM vaccinations v WHERE v.booking_id = b.id) AS shot \
     FROM bookings b JOIN elders e ON e.id = b.elder_id JOIN communities c ON c.id = b.community_id";
 
 fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
@@ -152,6 +155,12 @@ fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
         planned_return: r.try_get("planned_return")?,
         health_check_failed_at: r.try_get("health_check_failed_at")?,
         ready_at: r.try_get("ready_at")?,
+        vaccinated: match r.try_get::<Option<String>, _>("shot")? {
+            Some(shot) => Some(
+                Shot::parse(&shot).map_err(|_| StoreError::Database("bad stored shot".into()))?,
+            ),
+            None => None,
+        },
         moved: match (
             r.try_get::<Option<i64>, _>("previous_pickup")?,
             r.try_get::<Option<String>, _>("change_reason")?

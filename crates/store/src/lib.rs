@@ -26,6 +26,7 @@ mod jobs;
 mod ledger;
 mod plans;
 pub mod problems;
+mod progress;
 mod publish;
 mod sites;
 mod trip_view;

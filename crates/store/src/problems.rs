@@ -6,6 +6,7 @@ pub use vaxride_dispatch::problems::*;
 vaxride_dispatch::declare_problems! {
     already_booked(day, other) => "already booked on {day} (booking {other})";
     already_exists() => "already exists";
+    already_vaccinated() => "a shot is recorded for this visit: the health check did not fail";
     address_not_found(address) => "the map has no house or street called \"{address}\": add the home's lon and lat, or add the elder on the elders page and find the home there";
     booked_twice_in_batch() => "the batch books this elder twice on the same day";
     data_rule() => "breaks a rule of the data";

@@ -38,6 +38,9 @@ pub struct TripStopView {
     pub planned: TimeOfDay,
     /// The report that closed the stop.
     pub done: Option<String>,
+    /// What was said at the stop without closing it (`arrived`, `health_check_failed`,
+    /// `vaccinated`), oldest first.
+    pub said: Vec<String>,
     /// Companions riding along.
     pub companions: i64,
     /// Whether the elder travels in a wheelchair.
@@ -160,6 +163,25 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
     .bind(trip)
     .fetch_all(&mut *tx)
     .await?;
+    let reports = sqlx::query(
+        "SELECT r.trip_stop_id, r.event FROM reports r JOIN trip_stops ts ON ts.id = r.trip_stop_id \
+         WHERE ts.trip_id = $1 ORDER BY r.at, r.id",
+    )
+    .bind(trip)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut said: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for r in &reports {
+        let event: String = r.try_get("event")?;
+        let open = vaxride_dispatch::model::Report::ALL
+            .iter()
+            .any(|k| k.code() == event && !k.closes_stop());
+        if open {
+            said.entry(r.try_get("trip_stop_id")?)
+                .or_default()
+                .push(event);
+        }
+    }
     let mut stops = Vec::with_capacity(rows.len());
     let mut removed = Vec::new();
     let mut named: std::collections::HashMap<i64, ChangedStopView> = Default::default();
@@ -240,6 +262,7 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
             lat: point.lat,
             planned,
             done,
+            said: said.remove(&stop_id).unwrap_or_default(),
             companions: e.companions,
             wheelchair: e.mobility == vaxride_dispatch::model::Mobility::Wheelchair,
             nav,

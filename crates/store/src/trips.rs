@@ -479,13 +479,26 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            sqlx::query("UPDATE bookings SET status = $1, status_at = $2 WHERE id = $3")
-                .bind(report.status().code())
-                .bind(now)
-                .bind(booking)
-                .execute(&mut *tx)
-                .await?;
+            if let Some(status) = report.status() {
+                sqlx::query("UPDATE bookings SET status = $1, status_at = $2 WHERE id = $3")
+                    .bind(status.code())
+                    .bind(now)
+                    .bind(booking)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if report == Report::Vaccinated {
+                let by: Option<i64> =
+                    sqlx::query_scalar("SELECT MIN(id) FROM users WHERE driver_id = $1")
+                        .bind(driver)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                crate::vaccinations::record_shot(&mut tx, booking, by, now).await?;
+            }
             if report == Report::HealthCheckFailed {
+                if crate::vaccinations::shot_recorded(&mut tx, booking).await? {
+                    return Err(StoreError::Conflict(problems::already_vaccinated()));
+                }
                 sqlx::query("UPDATE bookings SET health_check_failed_at = $1 WHERE id = $2")
                     .bind(now)
                     .bind(booking)

@@ -43,6 +43,80 @@ fn vaccination(r: &sqlx::any::AnyRow) -> Result<Vaccination> {
     })
 }
 
+/// Records the shot due for the elder `booking` brought to the site, inside `tx`; see
+/// [`Store::vaccinated`]. `by` is the user who said so (a driver's report: their account).
+pub(crate) async fn record_shot(
+    tx: &mut sqlx::AnyConnection,
+    booking: i64,
+    by: Option<i64>,
+    now: i64,
+) -> Result<Vaccination> {
+    let done = sqlx::query(sql!(
+        "SELECT {COLUMNS} FROM vaccinations WHERE booking_id = $1"
+    ))
+    .bind(booking)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = done {
+        return vaccination(&row);
+    }
+    let b = sqlx::query(
+        "SELECT b.status, b.health_check_failed_at, b.elder_id, b.day, e.dose, \
+         COALESCE((SELECT ts.site_id FROM trip_stops ts WHERE ts.booking_id = b.id \
+           AND ts.kind = 'drop_site' AND ts.active = 1), b.site_id) AS site \
+         FROM bookings b JOIN elders e ON e.id = b.elder_id WHERE b.id = $1",
+    )
+    .bind(booking)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let status: String = b.try_get("status")?;
+    let there = BookingStatus::from_code(&status);
+    if !there.is_some_and(BookingStatus::reached_site) {
+        return Err(StoreError::Conflict(problems::not_at_site(&status)));
+    }
+    if b.try_get::<Option<i64>, _>("health_check_failed_at")?
+        .is_some()
+    {
+        return Err(StoreError::Conflict(problems::health_check_failed()));
+    }
+    let dose: String = b.try_get("dose")?;
+    let dose = Dose::from_code(&dose).ok_or(StoreError::Database("bad stored dose".into()))?;
+    let shot = dose
+        .next_shot()
+        .ok_or(StoreError::Conflict(problems::no_shot_due()))?;
+    let elder: i64 = b.try_get("elder_id")?;
+    let row = sqlx::query(sql!(
+        "INSERT INTO vaccinations (elder_id, booking_id, shot, day, site_id, recorded_by, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
+    ))
+    .bind(elder)
+    .bind(booking)
+    .bind(shot.code())
+    .bind(b.try_get::<String, _>("day")?)
+    .bind(b.try_get::<Option<i64>, _>("site")?)
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE elders SET dose = $1, updated_at = $2 WHERE id = $3")
+        .bind(shot.gives().code())
+        .bind(now)
+        .bind(elder)
+        .execute(&mut *tx)
+        .await?;
+    vaccination(&row)
+}
+
+/// Whether a shot is recorded for `booking`.
+pub(crate) async fn shot_recorded(tx: &mut sqlx::AnyConnection, booking: i64) -> Result<bool> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM vaccinations WHERE booking_id = $1")
+        .bind(booking)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(id.is_some())
+}
+
 impl Store {
     /// Records that the elder of `booking` got the shot due at the site: the shot their dose
     /// status asks for next, on the booking's day, at the site the plan took them to. Only for
@@ -56,54 +130,9 @@ impl Store {
         user_id: i64,
         now: i64,
     ) -> Result<Vaccination> {
-        let current = self.booking(scope, booking).await?;
+        self.booking(scope, booking).await?;
         let mut tx = self.write().await?;
-        let done = sqlx::query(sql!(
-            "SELECT {COLUMNS} FROM vaccinations WHERE booking_id = $1"
-        ))
-        .bind(booking)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(row) = done {
-            return vaccination(&row);
-        }
-        use BookingStatus::*;
-        if !matches!(current.status, AtSite | ReturnPickedUp | Home) {
-            let status = current.status.code();
-            return Err(StoreError::Conflict(problems::not_at_site(status)));
-        }
-        if current.health_check_failed_at.is_some() {
-            return Err(StoreError::Conflict(problems::health_check_failed()));
-        }
-        let dose: String = sqlx::query_scalar("SELECT dose FROM elders WHERE id = $1")
-            .bind(current.elder_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let dose = Dose::from_code(&dose).ok_or(StoreError::Database("bad stored dose".into()))?;
-        let shot = dose
-            .next_shot()
-            .ok_or(StoreError::Conflict(problems::no_shot_due()))?;
-        let site = current.planned_site_id.or(current.site_id);
-        let row = sqlx::query(sql!(
-            "INSERT INTO vaccinations (elder_id, booking_id, shot, day, site_id, recorded_by, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
-        ))
-        .bind(current.elder_id)
-        .bind(booking)
-        .bind(shot.code())
-        .bind(&current.day)
-        .bind(site)
-        .bind(user_id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE elders SET dose = $1, updated_at = $2 WHERE id = $3")
-            .bind(shot.gives().code())
-            .bind(now)
-            .bind(current.elder_id)
-            .execute(&mut *tx)
-            .await?;
-        let made = vaccination(&row)?;
+        let made = record_shot(&mut tx, booking, Some(user_id), now).await?;
         tx.commit().await?;
         Ok(made)
     }

@@ -1924,13 +1924,7 @@ async fn health_check_failed(store: Store) {
     let w = world(&store).await;
     book_and_publish(&store, &w, 300, NOW + 10).await;
     let t0 = day().start_unix() + 8 * 3600;
-    let mut trips = Vec::new();
-    for driver in drivers(&w) {
-        for t in store.trips(driver, None).await.unwrap() {
-            store.respond(driver, t.id, true, t0).await.unwrap();
-            trips.push((driver, t));
-        }
-    }
+    let trips = accept_all(&store, &w, t0).await;
     // The first elder with a ride home is taken to the site.
     let (driver, trip) = trips
         .iter()
@@ -2539,4 +2533,136 @@ async fn ledger_of_shots(store: Store) {
 both!(
     a_shot_given_at_the_site_moves_the_elders_dose_on_once_on_both_databases,
     ledger_of_shots
+);
+
+/// The driver of the ride home says the elder was vaccinated: the ledger records the shot due
+/// (once, as a secretary's would), the stop stays open, the health check can no longer have
+/// failed; the coordinator's progress counts it, the other community's secretary's does not.
+async fn shot_reported_by_the_driver(store: Store) {
+    let w = world(&store).await;
+    book_and_publish(&store, &w, 300, NOW + 10).await;
+    let t0 = day().start_unix() + 8 * 3600;
+    let trips = accept_all(&store, &w, t0).await;
+    let (driver, ride_home) = trips
+        .iter()
+        .find_map(|(d, t)| {
+            t.stops
+                .iter()
+                .find(|x| x.kind == StopKind::PickupSite)
+                .map(|x| (*d, x.clone()))
+        })
+        .expect("a trip with a ride home");
+    let hers = ride_home.booking_id;
+    let find = |kind: StopKind| {
+        trips
+            .iter()
+            .find_map(|(d, t)| {
+                t.stops
+                    .iter()
+                    .find(|x| x.booking_id == hers && x.kind == kind)
+                    .map(|x| (*d, x.id))
+            })
+            .unwrap()
+    };
+    let before = store.progress(w.coordinator).await.unwrap();
+    assert!(before.trend.is_empty());
+    let elders_a = before
+        .communities
+        .iter()
+        .find(|c| c.community_id == w.community_a)
+        .unwrap()
+        .clone();
+    // Not before the elder is at the site.
+    match store
+        .report(driver, ride_home.id, Report::Vaccinated, t0 + 100)
+        .await
+    {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "not_at_site"),
+        other => panic!("{other:?}"),
+    }
+    let (d1, pickup) = find(StopKind::PickupHome);
+    let (d2, drop) = find(StopKind::DropSite);
+    store
+        .report(d1, pickup, Report::PickedUp, t0 + 600)
+        .await
+        .unwrap();
+    store
+        .report(d2, drop, Report::DroppedAtSite, t0 + 1200)
+        .await
+        .unwrap();
+    for at in [t0 + 1500, t0 + 1600] {
+        let status = store
+            .report(driver, ride_home.id, Report::Vaccinated, at)
+            .await
+            .unwrap();
+        assert_eq!(status, "at_site", "the status stays");
+    }
+    let b = store.booking(w.coordinator, hers).await.unwrap();
+    let shots = store.vaccinations(w.coordinator, b.elder_id).await.unwrap();
+    assert_eq!(shots.len(), 1, "recorded once");
+    assert_eq!(shots[0].at, t0 + 1500);
+    assert_eq!(b.vaccinated, Some(shots[0].shot));
+    let stop = trip_of(&store, driver, ride_home_trip(&trips, ride_home.id))
+        .await
+        .stops
+        .into_iter()
+        .find(|x| x.id == ride_home.id)
+        .unwrap();
+    assert_eq!(stop.done, None, "the ride home is still to come");
+    assert_eq!(stop.said, ["vaccinated"]);
+    match store
+        .report(driver, ride_home.id, Report::HealthCheckFailed, t0 + 1700)
+        .await
+    {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "already_vaccinated"),
+        other => panic!("{other:?}"),
+    }
+    // The progress: one elder moved on, one shot on the day at the site.
+    let after = store.progress(w.coordinator).await.unwrap();
+    let a = after
+        .communities
+        .iter()
+        .find(|c| c.community_id == w.community_a)
+        .unwrap();
+    assert_eq!(a.elders, elders_a.elders);
+    assert_eq!(a.none + 1, elders_a.none, "{a:?}");
+    assert_eq!(a.first, elders_a.first + 1);
+    assert_eq!(after.trend.len(), 1);
+    assert_eq!((after.trend[0].first, after.trend[0].total), (1, 1));
+    let at_site = after
+        .sites
+        .iter()
+        .find(|s| s.site_id == w.site)
+        .expect("the site's day");
+    assert_eq!((at_site.day.as_str(), at_site.shots), ("2022-04-18", 1));
+    assert!(at_site.capacity > 0);
+    let theirs = store.progress(w.secretary_b).await.unwrap();
+    assert_eq!(theirs.communities.len(), 1);
+    assert!(theirs.trend.is_empty(), "another community's shot");
+    assert_eq!(store.progress(w.secretary_a).await.unwrap().trend.len(), 1);
+}
+
+/// Every driver accepts every trip of theirs at `at`: each with its driver.
+async fn accept_all(store: &Store, w: &World, at: i64) -> Vec<(Scope, vaxride_store::TripView)> {
+    let mut trips = Vec::new();
+    for driver in drivers(w) {
+        for t in store.trips(driver, None).await.unwrap() {
+            store.respond(driver, t.id, true, at).await.unwrap();
+            trips.push((driver, t));
+        }
+    }
+    trips
+}
+
+fn ride_home_trip(trips: &[(Scope, vaxride_store::TripView)], stop: i64) -> i64 {
+    trips
+        .iter()
+        .find(|(_, t)| t.stops.iter().any(|x| x.id == stop))
+        .map(|(_, t)| t.id)
+        .unwrap()
+}
+
+both!(
+    a_shot_reported_by_the_driver_is_in_the_ledger_and_the_progress_on_both_databases,
+    shot_reported_by_the_driver
 );
