@@ -19,5 +19,6 @@ pub mod solve;
 pub mod travel;
 pub mod underway;
 pub mod values;
+pub mod vanplan;
 
 pub use error::{DispatchError, FieldError, Fields, Problem};
