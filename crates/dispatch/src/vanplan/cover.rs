@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 
 /// A covering problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CoverProblem {
+pub struct Covering {
     /// Each elder's weight (their priority; more is more urgent).
     pub weights: Vec<u32>,
     /// For each candidate, the elders within the walking limit of it.
@@ -38,7 +38,7 @@ pub struct Cover {
     pub value: u64,
 }
 
-impl CoverProblem {
+impl Covering {
     /// For each elder, the candidates that reach them.
     fn reached_by(&self) -> Vec<Vec<u32>> {
         let mut by = vec![Vec::new(); self.weights.len()];
@@ -54,12 +54,12 @@ impl CoverProblem {
 }
 
 /// The elders `chosen` stops serve at most, and where each walks: exact.
-pub fn assign(problem: &CoverProblem, chosen: &[u32]) -> Cover {
+pub fn assign(problem: &Covering, chosen: &[u32]) -> Cover {
     let by = problem.reached_by();
     assign_with(problem, &by, chosen)
 }
 
-fn assign_with(problem: &CoverProblem, by: &[Vec<u32>], chosen: &[u32]) -> Cover {
+fn assign_with(problem: &Covering, by: &[Vec<u32>], chosen: &[u32]) -> Cover {
     let n = problem.weights.len();
     let m = problem.reach.len();
     let mut open = vec![false; m];
@@ -76,7 +76,18 @@ fn assign_with(problem: &CoverProblem, by: &[Vec<u32>], chosen: &[u32]) -> Cover
     let mut at: Vec<Vec<u32>> = vec![Vec::new(); m];
     let mut seen = vec![0u32; m];
     let mut value = 0u64;
-    for (round, i) in (1u32..).zip(order) {
+    // Room left at the chosen stops: none, and nobody more can be placed.
+    let mut room: u64 = (0..m)
+        .filter(|&j| open[j])
+        .map(|j| u64::from(problem.capacity[j]))
+        .sum();
+    // A search that fails changes nothing, so the stops it saw lead to no room until one
+    // succeeds: they stay seen (the round moves on only after a success).
+    let mut round = 1u32;
+    for i in order {
+        if room == 0 {
+            break;
+        }
         let mut path = Path {
             problem,
             by,
@@ -88,6 +99,8 @@ fn assign_with(problem: &CoverProblem, by: &[Vec<u32>], chosen: &[u32]) -> Cover
         };
         if path.place(i) {
             value += u64::from(problem.weights[i as usize]);
+            room -= 1;
+            round += 1;
         }
     }
     let mut chosen: Vec<u32> = chosen.to_vec();
@@ -102,7 +115,7 @@ fn assign_with(problem: &CoverProblem, by: &[Vec<u32>], chosen: &[u32]) -> Cover
 
 /// One augmenting-path search (Kuhn's, with capacities).
 struct Path<'a> {
-    problem: &'a CoverProblem,
+    problem: &'a Covering,
     by: &'a [Vec<u32>],
     open: &'a [bool],
     assigned: &'a mut Vec<Option<u32>>,
@@ -186,7 +199,7 @@ pub const EXACT_SETS: u64 = 20_000;
 /// choose from, the best of them all; else greedy by the weight each stop adds, then swaps of a
 /// chosen stop for another (kept when they serve as much or more), `iterations` tries drawn
 /// from `seed`.
-pub fn solve(problem: &CoverProblem, seed: u64, iterations: u64) -> Cover {
+pub fn solve(problem: &Covering, seed: u64, iterations: u64) -> Cover {
     let by = problem.reached_by();
     if sets(problem.reach.len() as u64, problem.stops as u64) <= EXACT_SETS {
         exhaustive(problem, &by)
@@ -209,14 +222,8 @@ fn sets(m: u64, k: u64) -> u64 {
     total
 }
 
-fn exhaustive(problem: &CoverProblem, by: &[Vec<u32>]) -> Cover {
-    fn go(
-        problem: &CoverProblem,
-        by: &[Vec<u32>],
-        from: u32,
-        chosen: &mut Vec<u32>,
-        best: &mut Cover,
-    ) {
+fn exhaustive(problem: &Covering, by: &[Vec<u32>]) -> Cover {
+    fn go(problem: &Covering, by: &[Vec<u32>], from: u32, chosen: &mut Vec<u32>, best: &mut Cover) {
         let here = assign_with(problem, by, chosen);
         if here.value > best.value {
             *best = here;
@@ -235,7 +242,7 @@ fn exhaustive(problem: &CoverProblem, by: &[Vec<u32>]) -> Cover {
     best
 }
 
-fn search(problem: &CoverProblem, by: &[Vec<u32>], seed: u64, iterations: u64) -> Cover {
+fn search(problem: &Covering, by: &[Vec<u32>], seed: u64, iterations: u64) -> Cover {
     let m = problem.reach.len();
     let mut chosen: Vec<u32> = Vec::new();
     let mut best = assign_with(problem, by, &chosen);
@@ -296,7 +303,7 @@ mod tests {
     use super::*;
 
     /// The best value over every set of at most `stops` candidates.
-    fn brute_force(p: &CoverProblem) -> u64 {
+    fn brute_force(p: &Covering) -> u64 {
         let m = p.reach.len();
         let mut best = 0;
         for mask in 0u32..(1 << m) {
@@ -310,8 +317,8 @@ mod tests {
     }
 
     /// The best assignment of elders to `chosen` by trying every one (tiny cases).
-    fn brute_assign(p: &CoverProblem, chosen: &[u32]) -> u64 {
-        fn go(p: &CoverProblem, chosen: &[u32], i: usize, load: &mut Vec<u32>) -> u64 {
+    fn brute_assign(p: &Covering, chosen: &[u32]) -> u64 {
+        fn go(p: &Covering, chosen: &[u32], i: usize, load: &mut Vec<u32>) -> u64 {
             if i == p.weights.len() {
                 return 0;
             }
@@ -329,8 +336,8 @@ mod tests {
         go(p, chosen, 0, &mut vec![0; p.reach.len()])
     }
 
-    fn random_problem(rng: &mut SmallRng, n: usize, m: usize) -> CoverProblem {
-        CoverProblem {
+    fn random_problem(rng: &mut SmallRng, n: usize, m: usize) -> Covering {
+        Covering {
             weights: (0..n).map(|_| rng.random_range(1..=5)).collect(),
             reach: (0..m)
                 .map(|_| {
@@ -346,7 +353,7 @@ mod tests {
 
     /// A cover is what it says: each elder at a chosen stop that reaches them, no stop over
     /// its capacity, the value the weight of those served.
-    fn check(p: &CoverProblem, c: &Cover) {
+    fn check(p: &Covering, c: &Cover) {
         assert!(c.chosen.len() <= p.stops, "{c:?}");
         let mut load = vec![0u32; p.reach.len()];
         let mut value = 0u64;
@@ -419,7 +426,7 @@ mod tests {
     #[test]
     fn a_heavier_elder_is_served_before_a_lighter_one_when_room_is_short() {
         // One stop, one shot, two elders: the one of priority 5 walks there.
-        let p = CoverProblem {
+        let p = Covering {
             weights: vec![1, 5],
             reach: vec![vec![0, 1]],
             capacity: vec![1],
@@ -428,7 +435,7 @@ mod tests {
         let c = solve(&p, 1, 10);
         assert_eq!((c.value, c.assigned.clone()), (5, vec![None, Some(0)]));
         // Moving an elder to make room: 0 reaches A and B, 1 only A; both fit.
-        let p = CoverProblem {
+        let p = Covering {
             weights: vec![5, 1],
             reach: vec![vec![0, 1], vec![0]],
             capacity: vec![1, 1],
