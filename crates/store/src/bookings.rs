@@ -156,9 +156,7 @@ fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
         health_check_failed_at: r.try_get("health_check_failed_at")?,
         ready_at: r.try_get("ready_at")?,
         vaccinated: match r.try_get::<Option<String>, _>("shot")? {
-            Some(shot) => Some(
-                Shot::parse(&shot).map_err(|_| StoreError::Database("bad stored shot".into()))?,
-            ),
+            Some(shot) => Some(crate::vaccinations::stored_shot(&shot)?),
             None => None,
         },
         moved: match (

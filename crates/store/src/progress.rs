@@ -4,7 +4,6 @@
 use sqlx::Row;
 use vaxride_dispatch::model::Dose;
 use vaxride_dispatch::progress::{Given, OnRoster, Progress, progress};
-use vaxride_dispatch::values::Shot;
 
 use crate::communities::community_filter;
 use crate::error::Result;
@@ -55,8 +54,7 @@ impl Store {
             shots.push(Given {
                 day: r.try_get("day")?,
                 site: r.try_get("site_id")?,
-                shot: Shot::parse(&shot)
-                    .map_err(|_| StoreError::Database("bad stored shot".into()))?,
+                shot: crate::vaccinations::stored_shot(&shot)?,
             });
         }
         let rows = sqlx::query(sql!(

@@ -28,6 +28,11 @@ pub struct Vaccination {
     pub at: i64,
 }
 
+/// A shot as the database keeps it.
+pub(crate) fn stored_shot(code: &str) -> Result<Shot> {
+    Shot::parse(code).map_err(|_| StoreError::Database("bad stored shot".into()))
+}
+
 const COLUMNS: &str = "id, elder_id, booking_id, shot, day, site_id, at";
 
 fn vaccination(r: &sqlx::any::AnyRow) -> Result<Vaccination> {
@@ -36,7 +41,7 @@ fn vaccination(r: &sqlx::any::AnyRow) -> Result<Vaccination> {
         id: r.try_get("id")?,
         elder_id: r.try_get("elder_id")?,
         booking_id: r.try_get("booking_id")?,
-        shot: Shot::parse(&shot).map_err(|_| StoreError::Database("bad stored shot".into()))?,
+        shot: stored_shot(&shot)?,
         day: r.try_get("day")?,
         site_id: r.try_get("site_id")?,
         at: r.try_get("at")?,
