@@ -12,6 +12,8 @@
 //!   bucket search; [`RoadNetwork::route`] gives the geometry of one route.
 //! * [`places`] finds streets, addresses and named places by partial name (the gazetteer), and
 //!   the street at a point.
+//! * [`walk`] gives walking distances along the roads within a limit (one-way streets walked
+//!   both ways; no motorways).
 //! * [`crs`] converts GCJ-02 and BD-09 (Chinese map apps) to WGS-84 and back.
 //! * [`cache`] frames the preprocessed network as bytes keyed by input and profile.
 //!
@@ -32,6 +34,7 @@ pub mod osm;
 pub mod places;
 pub mod profile;
 pub mod snap;
+pub mod walk;
 
 pub use cache::CacheKey;
 pub use crs::Crs;

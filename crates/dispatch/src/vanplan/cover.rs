@@ -38,28 +38,41 @@ pub struct Cover {
     pub value: u64,
 }
 
-impl Covering {
+/// What every evaluation needs, worked out once per problem.
+struct Index {
     /// For each elder, the candidates that reach them.
-    fn reached_by(&self) -> Vec<Vec<u32>> {
-        let mut by = vec![Vec::new(); self.weights.len()];
-        for (j, elders) in self.reach.iter().enumerate() {
+    by: Vec<Vec<u32>>,
+    /// Each elder's place in the order they are served in: heaviest first, then by number.
+    rank: Vec<u32>,
+}
+
+impl Index {
+    fn new(problem: &Covering) -> Index {
+        let n = problem.weights.len();
+        let mut by = vec![Vec::new(); n];
+        for (j, elders) in problem.reach.iter().enumerate() {
             for &i in elders {
                 if let Some(list) = by.get_mut(i as usize) {
                     list.push(j as u32);
                 }
             }
         }
-        by
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(problem.weights[i as usize]), i));
+        let mut rank = vec![0u32; n];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i as usize] = r as u32;
+        }
+        Index { by, rank }
     }
 }
 
 /// The elders `chosen` stops serve at most, and where each walks: exact.
 pub fn assign(problem: &Covering, chosen: &[u32]) -> Cover {
-    let by = problem.reached_by();
-    assign_with(problem, &by, chosen)
+    assign_with(problem, &Index::new(problem), chosen)
 }
 
-fn assign_with(problem: &Covering, by: &[Vec<u32>], chosen: &[u32]) -> Cover {
+fn assign_with(problem: &Covering, index: &Index, chosen: &[u32]) -> Cover {
     let n = problem.weights.len();
     let m = problem.reach.len();
     let mut open = vec![false; m];
@@ -68,10 +81,21 @@ fn assign_with(problem: &Covering, by: &[Vec<u32>], chosen: &[u32]) -> Cover {
             *o = true;
         }
     }
-    let mut order: Vec<u32> = (0..n as u32)
-        .filter(|&i| by[i as usize].iter().any(|&j| open[j as usize]))
-        .collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(problem.weights[i as usize]), i));
+    // The elders some chosen stop reaches, in the order they are served in.
+    let mut listed = vec![false; n];
+    let mut order: Vec<u32> = Vec::new();
+    for (j, elders) in problem.reach.iter().enumerate() {
+        if !open[j] || problem.capacity[j] == 0 {
+            continue;
+        }
+        for &i in elders {
+            if let Some(l) = listed.get_mut(i as usize).filter(|l| !**l) {
+                *l = true;
+                order.push(i);
+            }
+        }
+    }
+    order.sort_unstable_by_key(|&i| index.rank[i as usize]);
     let mut assigned: Vec<Option<u32>> = vec![None; n];
     let mut at: Vec<Vec<u32>> = vec![Vec::new(); m];
     let mut seen = vec![0u32; m];
@@ -90,7 +114,7 @@ fn assign_with(problem: &Covering, by: &[Vec<u32>], chosen: &[u32]) -> Cover {
         }
         let mut path = Path {
             problem,
-            by,
+            by: &index.by,
             open: &open,
             assigned: &mut assigned,
             at: &mut at,
@@ -113,7 +137,8 @@ fn assign_with(problem: &Covering, by: &[Vec<u32>], chosen: &[u32]) -> Cover {
     }
 }
 
-/// One augmenting-path search (Kuhn's, with capacities).
+/// One augmenting-path search (Kuhn's, with capacities). A stop's list of elders changes only
+/// on the way back from a success, so the loops read it by position.
 struct Path<'a> {
     problem: &'a Covering,
     by: &'a [Vec<u32>],
@@ -125,27 +150,36 @@ struct Path<'a> {
 }
 
 impl Path<'_> {
+    fn has_room(&self, j: usize) -> bool {
+        self.open[j] && (self.at[j].len() as u32) < self.problem.capacity[j]
+    }
+
     fn place(&mut self, i: u32) -> bool {
-        let by = self.by;
-        let stops = &by[i as usize];
+        let stops = &self.by[i as usize];
+        if let Some(&j) = stops.iter().find(|&&j| self.has_room(j as usize)) {
+            self.put(i, j);
+            return true;
+        }
         for &j in stops {
-            let ju = j as usize;
-            if self.open[ju] && (self.at[ju].len() as u32) < self.problem.capacity[ju] {
+            if self.through(j) {
                 self.put(i, j);
                 return true;
             }
         }
-        for &j in stops {
-            let ju = j as usize;
-            if !self.open[ju] || self.seen[ju] == self.round {
-                continue;
-            }
-            self.seen[ju] = self.round;
-            for k in self.at[ju].clone() {
-                if self.move_on(k, j) {
-                    self.put(i, j);
-                    return true;
-                }
+        false
+    }
+
+    /// Makes room at stop `j` by moving one of its elders on, if a path not yet seen does.
+    fn through(&mut self, j: u32) -> bool {
+        let ju = j as usize;
+        if !self.open[ju] || self.seen[ju] == self.round {
+            return false;
+        }
+        self.seen[ju] = self.round;
+        for pos in 0..self.at[ju].len() {
+            let k = self.at[ju][pos];
+            if self.move_on(k, j) {
+                return true;
             }
         }
         false
@@ -153,32 +187,25 @@ impl Path<'_> {
 
     /// Moves elder `k` away from stop `from` to another stop, recursively making room.
     fn move_on(&mut self, k: u32, from: u32) -> bool {
-        let by = self.by;
-        let stops = &by[k as usize];
-        for &j in stops {
-            let ju = j as usize;
-            if j != from && self.open[ju] && (self.at[ju].len() as u32) < self.problem.capacity[ju]
-            {
+        let stops = &self.by[k as usize];
+        let free = stops
+            .iter()
+            .find(|&&j| j != from && self.has_room(j as usize));
+        let to = match free {
+            Some(&j) => Some(j),
+            None => stops
+                .iter()
+                .copied()
+                .find(|&j| j != from && self.through(j)),
+        };
+        match to {
+            Some(j) => {
                 self.take(k, from);
                 self.put(k, j);
-                return true;
+                true
             }
+            None => false,
         }
-        for &j in stops {
-            let ju = j as usize;
-            if j == from || !self.open[ju] || self.seen[ju] == self.round {
-                continue;
-            }
-            self.seen[ju] = self.round;
-            for other in self.at[ju].clone() {
-                if self.move_on(other, j) {
-                    self.take(k, from);
-                    self.put(k, j);
-                    return true;
-                }
-            }
-        }
-        false
     }
 
     fn put(&mut self, i: u32, j: u32) {
@@ -200,11 +227,11 @@ pub const EXACT_SETS: u64 = 20_000;
 /// chosen stop for another (kept when they serve as much or more), `iterations` tries drawn
 /// from `seed`.
 pub fn solve(problem: &Covering, seed: u64, iterations: u64) -> Cover {
-    let by = problem.reached_by();
+    let index = Index::new(problem);
     if sets(problem.reach.len() as u64, problem.stops as u64) <= EXACT_SETS {
-        exhaustive(problem, &by)
+        exhaustive(problem, &index)
     } else {
-        search(problem, &by, seed, iterations)
+        search(problem, &index, seed, iterations)
     }
 }
 
@@ -222,9 +249,9 @@ fn sets(m: u64, k: u64) -> u64 {
     total
 }
 
-fn exhaustive(problem: &Covering, by: &[Vec<u32>]) -> Cover {
-    fn go(problem: &Covering, by: &[Vec<u32>], from: u32, chosen: &mut Vec<u32>, best: &mut Cover) {
-        let here = assign_with(problem, by, chosen);
+fn exhaustive(problem: &Covering, index: &Index) -> Cover {
+    fn go(problem: &Covering, index: &Index, from: u32, chosen: &mut Vec<u32>, best: &mut Cover) {
+        let here = assign_with(problem, index, chosen);
         if here.value > best.value {
             *best = here;
         }
@@ -233,41 +260,53 @@ fn exhaustive(problem: &Covering, by: &[Vec<u32>]) -> Cover {
         }
         for j in from..problem.reach.len() as u32 {
             chosen.push(j);
-            go(problem, by, j + 1, chosen, best);
+            go(problem, index, j + 1, chosen, best);
             chosen.pop();
         }
     }
-    let mut best = assign_with(problem, by, &[]);
-    go(problem, by, 0, &mut Vec::new(), &mut best);
+    let mut best = assign_with(problem, index, &[]);
+    go(problem, index, 0, &mut Vec::new(), &mut best);
     best
 }
 
-fn search(problem: &Covering, by: &[Vec<u32>], seed: u64, iterations: u64) -> Cover {
+/// Greedy by the weight a stop adds, lazily: what a stop adds can only shrink as others are
+/// chosen (the weight served is submodular in the stops: a capacitated assignment's value,
+/// Shapley's substitutes), so a gain worked out for fewer stops bounds it, and a stop is
+/// re-evaluated only when its old gain could still beat the best fresh one.
+fn greedy(problem: &Covering, index: &Index) -> (Vec<u32>, Cover) {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
     let m = problem.reach.len();
     let mut chosen: Vec<u32> = Vec::new();
-    let mut best = assign_with(problem, by, &chosen);
-    // Greedy: add the stop that adds the most, while one adds anything.
-    while chosen.len() < problem.stops.min(m) {
-        let mut pick: Option<(u64, u32)> = None;
-        for j in 0..m as u32 {
-            if chosen.contains(&j) || problem.capacity[j as usize] == 0 {
-                continue;
+    let mut current = assign_with(problem, index, &chosen);
+    // (gain, lowest number first, how many stops were chosen when it was worked out)
+    let mut heap: BinaryHeap<(u64, Reverse<u32>, usize)> = (0..m as u32)
+        .filter(|&j| problem.capacity[j as usize] > 0 && !problem.reach[j as usize].is_empty())
+        .map(|j| (u64::MAX, Reverse(j), usize::MAX))
+        .collect();
+    while chosen.len() < problem.stops {
+        let Some((gain, Reverse(j), when)) = heap.pop() else {
+            break;
+        };
+        if when == chosen.len() {
+            if gain == 0 {
+                break;
             }
-            let mut with = chosen.clone();
-            with.push(j);
-            let value = assign_with(problem, by, &with).value;
-            if pick.is_none_or(|(v, _)| value > v) {
-                pick = Some((value, j));
-            }
+            chosen.push(j);
+            current = assign_with(problem, index, &chosen);
+            continue;
         }
-        match pick {
-            Some((value, j)) if value > best.value => {
-                chosen.push(j);
-                best = assign_with(problem, by, &chosen);
-            }
-            _ => break,
-        }
+        chosen.push(j);
+        let value = assign_with(problem, index, &chosen).value;
+        chosen.pop();
+        heap.push((value - current.value, Reverse(j), chosen.len()));
     }
+    (chosen, current)
+}
+
+fn search(problem: &Covering, index: &Index, seed: u64, iterations: u64) -> Cover {
+    let m = problem.reach.len();
+    let (mut chosen, mut best) = greedy(problem, index);
     // Swaps: a chosen stop out, another in (or one added while there is room); a move that
     // serves as much is kept too, to walk across plateaus.
     let mut rng = SmallRng::seed_from_u64(seed);
@@ -286,7 +325,7 @@ fn search(problem: &Covering, by: &[Vec<u32>], seed: u64, iterations: u64) -> Co
             next.swap_remove(out);
         }
         next.push(candidates[rng.random_range(0..candidates.len())]);
-        let tried = assign_with(problem, by, &next);
+        let tried = assign_with(problem, index, &next);
         if tried.value >= current.value {
             chosen = next;
             current = tried;
@@ -403,7 +442,7 @@ mod tests {
         for seed in 0..200u64 {
             let mut rng = SmallRng::seed_from_u64(seed);
             let p = random_problem(&mut rng, 10, 8);
-            let c = search(&p, &p.reached_by(), seed, 300);
+            let c = search(&p, &Index::new(&p), seed, 300);
             check(&p, &c);
             let best = brute_force(&p);
             assert!(
@@ -451,7 +490,7 @@ mod tests {
         let mut rng = SmallRng::seed_from_u64(7);
         let mut p = random_problem(&mut rng, 40, 12);
         p.stops = 4;
-        let by = p.reached_by();
-        assert_eq!(search(&p, &by, 3, 200), search(&p, &by, 3, 200));
+        let index = Index::new(&p);
+        assert_eq!(search(&p, &index, 3, 200), search(&p, &index, 3, 200));
     }
 }
