@@ -16,7 +16,19 @@ pub trait TravelTimes: Sync {
     /// The line through `points` in order (`[lon, lat]`), and whether every leg followed the
     /// roads.
     fn line(&self, points: &[Point]) -> (Vec<[f64; 2]>, bool);
+
+    /// For each of `from`, the indexes of `to` within `limit_m` metres' walk: along the roads
+    /// both ways (from each point's road, the walk to the road included), or by straight line
+    /// with the detour factor where there are no roads.
+    fn walkable(&self, from: &[Point], to: &[Point], limit_m: f64) -> Vec<Vec<u32>>;
+
+    /// The point on the road nearest `p`, where a vehicle can stop (`p` itself without roads,
+    /// or farther than the snap limit from them).
+    fn road_point(&self, p: Point) -> Point;
 }
+
+/// Straight-line detour factor: a walk or a drive is this much longer than the crow flies.
+pub const DETOUR: f64 = 1.3;
 
 /// Checks an elder's home: not the `(0, 0)` of a form left blank (`home_missing`), and, with a
 /// road network, within [`DEFAULT_MAX_SNAP_M`] of its roads, the limit planning reaches a point
@@ -52,6 +64,20 @@ impl TravelTimes for StraightLines {
             .flat_map(|w| [[w[0].lon, w[0].lat], [w[1].lon, w[1].lat]])
             .collect();
         (line, points.len() < 2)
+    }
+
+    fn walkable(&self, from: &[Point], to: &[Point], limit_m: f64) -> Vec<Vec<u32>> {
+        from.iter()
+            .map(|a| {
+                (0..to.len() as u32)
+                    .filter(|&j| DETOUR * haversine_m(*a, to[j as usize]) <= limit_m)
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn road_point(&self, p: Point) -> Point {
+        p
     }
 }
 
@@ -98,6 +124,42 @@ impl TravelTimes for Roads<'_> {
         }
         (line, on_roads)
     }
+
+    fn walkable(&self, from: &[Point], to: &[Point], limit_m: f64) -> Vec<Vec<u32>> {
+        let net = self.0;
+        let walks = vaxride_roadnet::walk::Walks::new(net.graph());
+        let snap = |p: &Point| net.snap(p.lon, p.lat, DEFAULT_MAX_SNAP_M).ok();
+        let targets: Vec<_> = to.iter().map(snap).collect();
+        let on: Vec<u32> = (0..to.len() as u32)
+            .filter(|&j| targets[j as usize].is_some())
+            .collect();
+        let at: Vec<_> = on.iter().filter_map(|&j| targets[j as usize]).collect();
+        from.iter()
+            .map(|a| {
+                let Some(start) = snap(a) else {
+                    return Vec::new();
+                };
+                walks
+                    .within(&start, &at, limit_m)
+                    .iter()
+                    .zip(&at)
+                    .zip(&on)
+                    .filter(|((d, t), _)| d.is_some_and(|d| d + t.snap_m + start.snap_m <= limit_m))
+                    .map(|(_, &j)| j)
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn road_point(&self, p: Point) -> Point {
+        match self.0.snap(p.lon, p.lat, DEFAULT_MAX_SNAP_M) {
+            Ok(s) => Point {
+                lon: s.lon,
+                lat: s.lat,
+            },
+            Err(_) => p,
+        }
+    }
 }
 
 /// Travel times by straight line at `kmh` with a detour factor of 1.3.
@@ -108,7 +170,7 @@ pub fn straight_line_matrix(points: &[Point], kmh: f64) -> Vec<Vec<Option<i64>>>
         .map(|a| {
             points
                 .iter()
-                .map(|b| Some((1.3 * haversine_m(*a, *b) / metres_per_s).round() as i64))
+                .map(|b| Some((DETOUR * haversine_m(*a, *b) / metres_per_s).round() as i64))
                 .collect()
         })
         .collect()

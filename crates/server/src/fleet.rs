@@ -63,6 +63,13 @@ pub(crate) struct SiteBody {
     van_id: Option<i64>,
 }
 
+impl SiteBody {
+    /// Whether it is a van's stop.
+    pub(crate) fn is_van_stop(&self) -> bool {
+        self.kind == SiteKind::VanStop
+    }
+}
+
 fn every_day() -> String {
     "1234567".into()
 }
@@ -97,7 +104,11 @@ pub(crate) async fn create_site(
 }
 
 /// Checks a site body and converts it (coordinates to WGS-84, hours to seconds).
-async fn site_of(state: &AppState, district: i64, b: SiteBody) -> Result<NewSite, ApiError> {
+pub(crate) async fn site_of(
+    state: &AppState,
+    district: i64,
+    b: SiteBody,
+) -> Result<NewSite, ApiError> {
     let mut errors = Vec::new();
     b.location.validate("location", &mut errors);
     let hours = times("hours", &b.hours, &mut errors);

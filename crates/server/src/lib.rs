@@ -31,6 +31,7 @@ pub mod seed;
 mod sse;
 pub mod ui;
 pub mod users;
+mod vanplan;
 mod vans;
 
 pub use app::{Application, PAYLOAD_LIMIT, build_app};

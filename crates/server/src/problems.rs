@@ -15,6 +15,7 @@ vaxride_dispatch::declare_problems! {
     driver_has_login() => "this driver has a login already";
     event_id() => "must be an event id (a number)";
     idempotency_key(max) => "must be 1 to {max} visible characters";
+    list_size(min, max) => "must hold {min} to {max} items";
     log_in_as_coordinator() => "log in as a coordinator";
     negative() => "must not be negative";
     no_such_community() => "no such community in your district";
@@ -43,6 +44,8 @@ vaxride_dispatch::declare_problems! {
     unreadable_body() => "could not read the body";
     unreadable_query() => "could not read the query string";
     vehicle_cannot_carry() => "that vehicle cannot carry the elder (a wheelchair needs a ramp)";
+    van_stops_only() => "only van stops (kind van_stop) are accepted from a proposal";
+    van_twice() => "this van is given twice: give each van once, with all its days";
     van_stop_day() => "a van stop needs its day";
     van_stop_van() => "a van stop needs its van";
     wrong_password() => "this is not your password";

@@ -84,6 +84,8 @@ registry! {
         put "/api/drivers/{id}" => crate::fleet::update_driver;
         get "/api/vans" => crate::vans::list_vans;
         post "/api/vans" => crate::vans::create_van;
+        post "/api/vanplan" => crate::vanplan::propose;
+        post "/api/vanplan/accept" => crate::vanplan::accept;
         post "/api/trips/{id}/reassign" => crate::fleet::reassign;
         get "/api/plans" => crate::planning::list;
         post "/api/plans/run" => crate::planning::run;

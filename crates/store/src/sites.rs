@@ -92,21 +92,56 @@ fn bind_site<'q>(q: AnyQuery<'q>, new: &'q NewSite) -> AnyQuery<'q> {
 impl Store {
     /// Creates a site in a district.
     pub async fn create_site(&self, district: i64, new: &NewSite) -> Result<i64> {
+        let ids = self.create_sites(district, std::slice::from_ref(new)).await;
+        match ids {
+            Ok(ids) => Ok(ids[0]),
+            Err(StoreError::Invalid(fields)) => Err(StoreError::Invalid(
+                fields
+                    .into_iter()
+                    .map(|mut f| {
+                        f.field = f.field.trim_start_matches("sites[0].").to_string();
+                        f
+                    })
+                    .collect(),
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates several sites in a district, all or none (a van's stops accepted from a
+    /// proposal): a van stop that would put its van in two places at once is refused, named
+    /// `sites[k].hours`, whether the other stop is stored already or among these.
+    pub async fn create_sites(&self, district: i64, new: &[NewSite]) -> Result<Vec<i64>> {
         let mut tx = self.write().await?;
-        van_free(&mut tx, new, None).await?;
-        let row = bind_site(
-            sqlx::query(
-                "INSERT INTO sites (name, kind, lon, lat, address, open_days, open_from, open_to, \
-                 slot_minutes, capacity_per_slot, booked_share, doses, day, van_id, district_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-            ),
-            new,
-        )
-        .bind(district)
-        .fetch_one(&mut *tx)
-        .await?;
+        let mut ids = Vec::with_capacity(new.len());
+        for (k, site) in new.iter().enumerate() {
+            van_free(&mut tx, site, None).await.map_err(|e| match e {
+                StoreError::Invalid(fields) => StoreError::Invalid(
+                    fields
+                        .into_iter()
+                        .map(|mut f| {
+                            f.field = format!("sites[{k}].{}", f.field);
+                            f
+                        })
+                        .collect(),
+                ),
+                e => e,
+            })?;
+            let row = bind_site(
+                sqlx::query(
+                    "INSERT INTO sites (name, kind, lon, lat, address, open_days, open_from, open_to, \
+                     slot_minutes, capacity_per_slot, booked_share, doses, day, van_id, district_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                ),
+                site,
+            )
+            .bind(district)
+            .fetch_one(&mut *tx)
+            .await?;
+            ids.push(row.try_get(0)?);
+        }
         tx.commit().await?;
-        Ok(row.try_get(0)?)
+        Ok(ids)
     }
 
     /// Changes a site of the district (its slots from now on follow the new values; plans

@@ -5,4 +5,5 @@
 
 pub mod cover;
 pub mod propose;
+pub mod request;
 pub mod timetable;
