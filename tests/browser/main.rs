@@ -15,6 +15,7 @@ mod progress;
 mod replan;
 mod secretary;
 mod tiles;
+mod vanplan;
 
 use common::{check_phone_layout, log_in};
 use vaxride_tests::{DESKTOP, IPHONE, Lang, PHONE, browser, demo_server};

@@ -8,6 +8,7 @@
 // Routes: #/login, #/secretary/elders, #/secretary/bookings, #/coordinator/fleet,
 // #/coordinator/plan, #/coordinator/trips, #/coordinator/people, #/admin/accounts, #/driver,
 // #/progress (secretary, coordinator, admin: the campaign's progress, progress.js),
+// #/coordinator/vans (coordinator: planning the vans' stops, vans.js),
 // #/account (every role: change my password; the only view while a one-time password must be
 // replaced).
 
@@ -20,6 +21,7 @@ import * as coordinator from './coordinator.js';
 import * as driver from './driver.js';
 import * as accounts from './accounts.js';
 import * as progress from './progress.js';
+import * as vans from './vans.js';
 
 const ROUTES = {
   login: { roles: null, title: 'login.title', mount: mountLogin },
@@ -29,6 +31,7 @@ const ROUTES = {
   'coordinator/plan': { roles: ['coordinator', 'admin'], title: 'nav.plan', mount: coordinator.plan },
   'coordinator/trips': { roles: ['coordinator', 'admin'], title: 'nav.trips', mount: coordinator.trips },
   'coordinator/people': { roles: ['coordinator'], title: 'nav.people', mount: accounts.people },
+  'coordinator/vans': { roles: ['coordinator'], title: 'nav.vans', mount: vans.mount },
   progress: { roles: ['secretary', 'coordinator', 'admin'], title: 'nav.progress', mount: progress.mount },
   'admin/accounts': { roles: ['admin'], title: 'nav.accounts', mount: accounts.admin },
   driver: { roles: ['driver'], title: 'nav.driver', mount: driver.mount },
@@ -37,7 +40,7 @@ const ROUTES = {
 
 const NAV = {
   secretary: ['secretary/bookings', 'secretary/elders', 'progress'],
-  coordinator: ['coordinator/plan', 'coordinator/trips', 'coordinator/fleet', 'coordinator/people', 'progress'],
+  coordinator: ['coordinator/plan', 'coordinator/trips', 'coordinator/fleet', 'coordinator/vans', 'coordinator/people', 'progress'],
   admin: ['admin/accounts', 'coordinator/plan', 'coordinator/trips', 'coordinator/fleet', 'progress'],
   driver: ['driver'],
 };

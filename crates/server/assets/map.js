@@ -147,6 +147,15 @@ export function ring([lon, lat], r, title, testid) {
   return tip(tag(layer, { 'data-testid': testid }), title);
 }
 
+/** A shaded circle `metres` across on the ground around a point (a van stop's walking area). */
+export function area([lon, lat], metres, title, testid) {
+  const L = leaflet();
+  const layer = L.circle([lat, lon], {
+    radius: metres, color: '#0b4f8a', weight: 1.5, opacity: 0.9, fillColor: '#0b4f8a', fillOpacity: 0.08,
+  });
+  return tip(tag(layer, { 'data-testid': testid }), title);
+}
+
 /** A text label with a white halo, always shown. */
 export function label([lon, lat], text) {
   const L = leaflet();

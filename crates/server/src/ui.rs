@@ -193,6 +193,7 @@ const ASSETS: &[Asset] = &[
     asset!("coordinator.js", JS),
     asset!("daylog.js", JS),
     asset!("progress.js", JS),
+    asset!("vans.js", JS),
     asset!("driver.js", JS),
     asset!("accounts.js", JS),
     asset!("icon.svg", "image/svg+xml"),

@@ -1,0 +1,108 @@
+//! Van stop planning (issue 16): the coordinator opens the van page, adds a candidate point by
+//! tapping the map, asks for a proposal, reads the timetable and the figures, and accepts it;
+//! the van stops are then the van's stops of that day, and planning the day offers their slots.
+//! On a phone in Chinese, on a desktop in English.
+
+use anyhow::Context;
+use serde_json::{Value, json};
+use vaxride_tests::{DESKTOP, Lang, PHONE, browser, demo_server};
+
+use crate::common::{Api, check_phone_layout, click, day, lang_prefix, log_in, set_value};
+
+async fn propose_accept_plan(lang: Lang) -> anyhow::Result<()> {
+    let code = lang_prefix(lang);
+    let server = demo_server(&format!("vanplan-{code}"), 2).await?;
+    // A day the demo's vans have no stops yet.
+    let when = day(3);
+    let coordinator = Api::as_role(&server, "coordinator").await?;
+    let before: Vec<Value> = serde_json::from_value(coordinator.get("/api/vans").await?)?;
+    let stops_on = |vans: &[Value]| -> Vec<i64> {
+        vans.iter()
+            .flat_map(|v| v["stops"].as_array().cloned().unwrap_or_default())
+            .filter(|s| s["day"] == when.as_str())
+            .filter_map(|s| s["id"].as_i64())
+            .collect()
+    };
+    anyhow::ensure!(stops_on(&before).is_empty(), "no van stop yet on {when}");
+
+    let size = if lang == Lang::Zh { PHONE } else { DESKTOP };
+    let size_name = if size == PHONE { "phone" } else { "desktop" };
+    let Some(b) = browser(size).await? else {
+        return Ok(());
+    };
+    log_in(&b, &server, "coordinator", lang).await?;
+    click(&b, "#nav-coordinator-vans").await?;
+    b.wait_for("[data-testid=vans-map-view]").await?;
+    set_value(&b, "#vans-start", &when).await?;
+    // A place of the coordinator's own, tapped on the map.
+    click(&b, "[data-testid=vans-map-view]").await?;
+    b.wait_for("#vans-candidate-name-0")
+        .await
+        .with_context(|| format!("a tap adds a candidate ({lang:?})"))?;
+    click(&b, "#vans-propose").await?;
+    b.wait_for("#vans-timetable")
+        .await
+        .with_context(|| format!("the proposal's timetable ({lang:?})"))?;
+    b.wait_for("[data-testid^=vans-stop-]")
+        .await
+        .with_context(|| format!("the chosen stops on the map ({lang:?})"))?;
+    let what = format!("coordinator, van proposal ({lang:?})");
+    if size == PHONE {
+        check_phone_layout(&b, &what).await?;
+    }
+    b.check_page(&what).await?;
+    // The proposal in view for the photograph.
+    b.wait_until(
+        "(document.querySelector('#vans-map').scrollIntoView(), true)",
+        5,
+    )
+    .await?;
+    b.screenshot(&format!("coordinator-vans-{size_name}-{code}"))
+        .await?;
+    click(&b, "#vans-accept").await?;
+    b.wait_until(
+        "document.querySelector('#vans-accepted')?.textContent.trim().length > 0 \
+         && !document.querySelector('#vans-accepted .error, #vans-accepted ul')",
+        30,
+    )
+    .await
+    .with_context(|| format!("the stops are accepted ({lang:?})"))?;
+    b.close().await?;
+
+    // The van stops are the vans' stops of the day, and the day's planning offers their slots.
+    let after: Vec<Value> = serde_json::from_value(coordinator.get("/api/vans").await?)?;
+    let made = stops_on(&after);
+    anyhow::ensure!(!made.is_empty(), "van stops on {when}: {after:?}");
+    let secretary = Api::as_role(&server, "secretary").await?;
+    let elders: Vec<Value> = serde_json::from_value(secretary.get("/api/elders").await?)?;
+    let batch: Vec<Value> = elders
+        .iter()
+        .filter(|e| e["mobility"] == "walks" && e["dose"] != "booster")
+        .take(4)
+        .map(|e| json!({"elder_id": e["id"], "day": when, "return": true}))
+        .collect();
+    secretary
+        .post("/api/bookings", json!({ "bookings": batch }))
+        .await?;
+    let plan_id = coordinator.run_plan(&when, 2).await?;
+    let plan = coordinator.get(&format!("/api/plans/{plan_id}")).await?;
+    let offered: Vec<i64> = plan["figures"]["slots"]
+        .as_array()
+        .context("the plan's slots")?
+        .iter()
+        .filter_map(|s| s["site_id"].as_i64())
+        .collect();
+    anyhow::ensure!(
+        made.iter().any(|id| offered.contains(id)),
+        "the day's plan offers the new van stops' slots: {made:?} in {offered:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_proposes_accepts_and_plans_with_van_stops() -> anyhow::Result<()> {
+    for lang in [Lang::Zh, Lang::En] {
+        propose_accept_plan(lang).await?;
+    }
+    Ok(())
+}
