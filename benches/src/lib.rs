@@ -107,3 +107,44 @@ pub fn office(
     };
     (net, input)
 }
+
+/// A bench's command line: `[SEED] [--name value]…`, read one way by every bench.
+#[derive(Debug, Clone)]
+pub struct Args(Vec<String>);
+
+impl Args {
+    /// This process's arguments.
+    pub fn from_env() -> Args {
+        Args(std::env::args().collect())
+    }
+
+    /// The first argument when it is a number, else `or`.
+    pub fn seed(&self, or: u64) -> u64 {
+        self.0
+            .get(1)
+            .filter(|a| !a.starts_with("--"))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(or)
+    }
+
+    /// The `k`-th argument (1 is the first after the program's name).
+    pub fn positional(&self, k: usize) -> Option<&str> {
+        self.0.get(k).map(String::as_str)
+    }
+
+    /// The value after `--name`, if given.
+    pub fn flag(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .position(|a| a == name)
+            .and_then(|i| self.0.get(i + 1))
+            .map(String::as_str)
+    }
+
+    /// The number after `--name`, else `or`.
+    pub fn number(&self, name: &str, or: f64) -> f64 {
+        self.flag(name)
+            .and_then(|s| s.parse::<f64>().ok())
+            .unwrap_or(or)
+    }
+}

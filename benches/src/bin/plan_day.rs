@@ -40,26 +40,28 @@ impl Progress for MatrixTimer {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let seconds: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(30.0);
-    let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2022);
-    let flag = |name: &str| -> Option<&String> {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-    };
+    let args = vaxride_benches::Args::from_env();
+    let seconds: f64 = args
+        .positional(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30.0);
+    let seed: u64 = args
+        .positional(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2022);
+    let flag = |name: &str| args.flag(name);
     let number = |name: &str| flag(name).and_then(|s| s.parse::<usize>().ok());
     let threads = number("--threads").unwrap_or(2);
     // An iteration budget instead of seconds: a deterministic run (same seed, same plan).
     let iterations: Option<u64> = flag("--iterations").and_then(|s| s.parse().ok());
     let (net, input) = vaxride_benches::office(
         seed,
-        flag("--osm").map(String::as_str),
+        flag("--osm"),
         number("--requests"),
         number("--offices").unwrap_or(1),
         number("--office").unwrap_or(0),
     );
-    let modes: &[bool] = match flag("--mode").map(String::as_str) {
+    let modes: &[bool] = match flag("--mode") {
         Some("clustered") => &[true],
         Some("whole") => &[false],
         _ => &[true, false],

@@ -21,23 +21,15 @@ use vaxride_dispatch::underway::{StopState, changes, stranded};
 use vaxride_server::WallClock;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let seed: u64 = args
-        .get(1)
-        .filter(|a| !a.starts_with("--"))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2022);
-    let flag = |name: &str| -> Option<&String> {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-    };
-    let number = |name: &str, or: f64| flag(name).and_then(|s| s.parse::<f64>().ok()).unwrap_or(or);
+    let args = vaxride_benches::Args::from_env();
+    let seed = args.seed(2022);
+    let flag = |name: &str| args.flag(name);
+    let number = |name: &str, or: f64| args.number(name, or);
     let events = number("--events", 50.0) as usize;
     let threads = number("--threads", 2.0) as usize;
     let (net, input) = vaxride_benches::office(
         seed,
-        flag("--osm").map(String::as_str),
+        flag("--osm"),
         flag("--requests").and_then(|s| s.parse().ok()),
         1,
         0,

@@ -18,18 +18,10 @@ use rand::{Rng, SeedableRng};
 use vaxride_dispatch::vanplan::cover::{Covering, solve};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let seed: u64 = args
-        .get(1)
-        .filter(|a| !a.starts_with("--"))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
-    let flag = |name: &str| -> Option<&String> {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-    };
-    let number = |name: &str, or: f64| flag(name).and_then(|s| s.parse::<f64>().ok()).unwrap_or(or);
+    let args = vaxride_benches::Args::from_env();
+    let seed = args.seed(1);
+    let flag = |name: &str| args.flag(name);
+    let number = |name: &str, or: f64| args.number(name, or);
     let problem = generate(
         seed,
         number("--elders", 5000.0) as usize,

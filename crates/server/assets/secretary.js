@@ -2,7 +2,8 @@
 // elders, or the ledger CSV checked first), with their live status.
 //
 // Ids: #elder-search #elder-add #elder-table (rows data-testid="elder-row-<id>", edit buttons
-// data-testid="elder-edit-<id>", two-tap retire buttons data-testid="elder-retire-<id>") #elder-form (#elder-name #elder-phone #elder-address
+// data-testid="elder-edit-<id>", two-tap retire buttons data-testid="elder-retire-<id>", a
+// walker's soonest van stop within walking reach data-testid="elder-van-<id>") #elder-form (#elder-name #elder-phone #elder-address
 // #elder-lon #elder-lat #elder-mobility #elder-companions #elder-dose #elder-priority
 // #elder-notes) #elder-save #elder-cancel #elder-error;
 // #booking-day #pick-filter #pick-list (checkboxes #pick-<elderId>) #batch-time
@@ -65,13 +66,23 @@ export function elders(main, ctx) {
   async function load() {
     try {
       const q = search.value.trim();
-      const rows = await api('GET', `/api/elders${q ? `?find=${encodeURIComponent(q)}` : ''}`);
+      const [rows, walks] = await Promise.all([
+        api('GET', `/api/elders${q ? `?find=${encodeURIComponent(q)}` : ''}`),
+        api('GET', `/api/vanplan/walks?day=${today()}`).catch(() => []),
+      ]);
+      // The soonest van stop each walker can walk to.
+      const van = new Map(walks.map((w) => [w.elder_id, w.stops[0]]));
+      const vanLine = (e) => {
+        const st = van.get(e.id);
+        return st ? h('div', { class: 'muted', 'data-testid': `elder-van-${e.id}` },
+          t('elders.walk_to_van', { name: st.name, day: st.day, from: st.from, to: st.to })) : null;
+      };
       clear(list).append(rows.length
         ? table({ id: 'elder-table' }, t('elders.count', { n: rows.length }),
           [t('elder.name'), t('elder.phone'), t('elder.address'), t('elder.mobility'), t('elder.dose'), t('elder.priority'), ''],
           rows.map((e) => h('tr', { 'data-testid': `elder-row-${e.id}` },
             h('td', {}, e.name), h('td', {}, e.phone), h('td', {}, e.address),
-            h('td', {}, t(`mobility.${e.mobility}`)), h('td', {}, t(`dose.${e.dose}`)), h('td', { class: 'num' }, e.priority),
+            h('td', {}, t(`mobility.${e.mobility}`), vanLine(e)), h('td', {}, t(`dose.${e.dose}`)), h('td', { class: 'num' }, e.priority),
             h('td', {}, h('div', { class: 'row-actions' }, h('button', {
               type: 'button', 'data-testid': `elder-edit-${e.id}`,
               'aria-label': t('elders.edit_named', { name: e.name }),

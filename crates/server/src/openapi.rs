@@ -134,16 +134,19 @@ impl Modify for Security {
 /// parsers' own constants, each tested against its parser in `vaxride-dispatch`.
 struct Rules;
 
-/// What a named value is: one string, or a pair `[from, to]` of clock times.
+/// What a named value is: one string, a pair `[from, to]` of clock times, or a list of strings.
 enum Rule {
     One(&'static str),
     Pair(&'static str),
+    List(&'static str),
 }
 
 const NAMED: &[(&str, Rule)] = &[
     ("day", Rule::One(Day::PATTERN)),
     ("open_days", Rule::One(Weekdays::PATTERN)),
+    ("days", Rule::List(Day::PATTERN)),
     ("hours", Rule::Pair(ClockTime::PATTERN)),
+    ("break", Rule::Pair(ClockTime::PATTERN)),
     ("shift", Rule::Pair(ClockTime::PATTERN)),
     ("window", Rule::Pair(ClockTime::PATTERN)),
 ];
@@ -165,6 +168,13 @@ impl Rules {
             (Some(Rule::Pair(pattern)), Schema::Array(a)) => {
                 a.min_items = Some(2);
                 a.max_items = Some(2);
+                if let ArrayItems::RefOrSchema(item) = &mut a.items
+                    && let RefOr::T(Schema::Object(o)) = item.as_mut()
+                {
+                    o.pattern = Some(pattern.to_string());
+                }
+            }
+            (Some(Rule::List(pattern)), Schema::Array(a)) => {
                 if let ArrayItems::RefOrSchema(item) = &mut a.items
                     && let RefOr::T(Schema::Object(o)) = item.as_mut()
                 {

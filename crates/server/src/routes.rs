@@ -86,6 +86,7 @@ registry! {
         post "/api/vans" => crate::vans::create_van;
         post "/api/vanplan" => crate::vanplan::propose;
         post "/api/vanplan/accept" => crate::vanplan::accept;
+        get "/api/vanplan/walks" => crate::vanplan::walks;
         post "/api/trips/{id}/reassign" => crate::fleet::reassign;
         get "/api/plans" => crate::planning::list;
         post "/api/plans/run" => crate::planning::run;

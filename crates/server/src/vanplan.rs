@@ -358,3 +358,101 @@ pub(crate) async fn accept(
     let ids = state.store.create_sites(district, &new).await?;
     Ok(HttpResponse::Created().json(Accepted { ids }))
 }
+
+/// A van stop an elder can walk to.
+#[derive(Serialize)]
+struct WalkTo {
+    site_id: i64,
+    name: String,
+    day: vaxride_dispatch::values::Day,
+    from: String,
+    to: String,
+}
+
+/// An elder who walks, with the van stops within their walk.
+#[derive(Serialize)]
+struct Walker {
+    elder_id: i64,
+    stops: Vec<WalkTo>,
+}
+
+/// How far a walker is sent to a van stop, metres along the roads.
+const WALK_M: f64 = 500.0;
+
+/// `GET /api/vanplan/walks?day=YYYY-MM-DD`: for the caller's elders who walk and need a dose,
+/// the van stops from `day` on within 500 m along the roads (a secretary tells them "walk to
+/// the van at … between … and …").
+#[utoipa::path(
+    get,
+    path = "/api/vanplan/walks",
+    tag = "bookings",
+    params(crate::bookings::DayQuery),
+    responses(
+        (status = 200, description = "Walkers (`elder_id`) with the van stops within their walk from the day on (`site_id`, `name`, `day`, `from`, `to`), soonest first; walkers with none are left out", body = [Object]),
+        (status = 400, response = crate::api::Invalid),
+        (status = 403, response = crate::api::Forbidden),
+    )
+)]
+pub(crate) async fn walks(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<crate::bookings::DayQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::bookings::BOOKERS)?;
+    let from = q.day()?;
+    let district = caller.0.district_id.ok_or_else(ApiError::forbidden)?;
+    let elders: Vec<_> = state
+        .store
+        .elders(caller.0.scope(), None)
+        .await?
+        .into_iter()
+        .filter(vaxride_dispatch::vanplan::request::is_walker)
+        .collect();
+    let mut stops: Vec<_> = state
+        .store
+        .sites(district)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            s.kind == vaxride_dispatch::model::SiteKind::VanStop
+                && s.day.as_ref().is_some_and(|d| *d >= from)
+        })
+        .collect();
+    stops.sort_by(|a, b| (&a.day, a.open_from).cmp(&(&b.day, b.open_from)));
+    let homes: Vec<Point> = elders.iter().map(|e| e.home).collect();
+    let points: Vec<Point> = stops.iter().map(|s| s.location).collect();
+    let net = state.network.clone();
+    let reach = tokio::task::spawn_blocking(move || {
+        crate::with_travel(net.as_deref(), |travel| {
+            travel.walkable(&points, &homes, WALK_M)
+        })
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    let clock = |t: i64| {
+        vaxride_dispatch::values::ClockTime::from_seconds(t)
+            .map_or_else(String::new, |c| c.to_string())
+    };
+    let mut by_elder: Vec<Vec<WalkTo>> = elders.iter().map(|_| Vec::new()).collect();
+    for (s, reached) in stops.iter().zip(&reach) {
+        for &i in reached {
+            by_elder[i as usize].push(WalkTo {
+                site_id: s.id,
+                name: s.name.clone(),
+                day: s.day.clone().unwrap_or_else(|| from.clone()),
+                from: clock(s.open_from),
+                to: clock(s.open_to),
+            });
+        }
+    }
+    let answer: Vec<Walker> = elders
+        .iter()
+        .zip(by_elder)
+        .filter(|(_, s)| !s.is_empty())
+        .map(|(e, stops)| Walker {
+            elder_id: e.id,
+            stops,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(answer))
+}

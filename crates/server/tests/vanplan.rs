@@ -120,6 +120,32 @@ async fn a_coordinator_proposes_van_stops_and_accepts_them() {
         sites.len(),
         "{vans}"
     );
+    // The secretary sees, for each walker who needs a dose, the stop they can walk to.
+    let sec = login!(&app, "sec-0");
+    let get = test::TestRequest::get()
+        .uri("/api/vanplan/walks?day=2026-12-08")
+        .insert_header(("authorization", sec.clone()));
+    let (status, walks) = call!(&app, get);
+    assert_eq!(status, 200, "{walks}");
+    let walks = walks.as_array().unwrap();
+    assert_eq!(walks.len(), 30, "{walks:?}");
+    let first = &walks[0]["stops"][0];
+    assert_eq!(first["day"], "2026-12-08");
+    assert!(first["from"].as_str().unwrap() >= "08:00", "{first}");
+    // From the day after, there is none; a day that is not one is named.
+    let get = test::TestRequest::get()
+        .uri("/api/vanplan/walks?day=2026-12-09")
+        .insert_header(("authorization", sec.clone()));
+    let (_, later) = call!(&app, get);
+    assert_eq!(later, json!([]));
+    let get = test::TestRequest::get()
+        .uri("/api/vanplan/walks?day=2026-13-01")
+        .insert_header(("authorization", sec.clone()));
+    let (status, e) = call!(&app, get);
+    assert_eq!(
+        (status, e["error"]["fields"][0]["field"].clone()),
+        (400, json!("day"))
+    );
     // Accepting the same again would put the van in two places at once: nothing is created.
     let (status, e) = call!(
         &app,

@@ -3,6 +3,7 @@
 //! small cases and searched on large ones. `timetable.rs`: a van's day — stops in order with
 //! arrival, set-up, slots clear of the break, pack-up and the drive between — and its checker.
 
+pub mod couple;
 pub mod cover;
 pub mod propose;
 pub mod request;

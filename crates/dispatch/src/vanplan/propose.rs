@@ -77,10 +77,9 @@ fn expected_shots(van: &Van) -> u32 {
     (open / van.slot_minutes.max(1)) * van.shots_per_slot
 }
 
-/// Proposes the vans' days. `seed` and `iterations` steer the covering search.
-pub fn propose(input: &VanPlanning, seed: u64, iterations: u64) -> Proposal {
-    let m = input.reach.len();
-    let seats: Vec<(u32, u32, u32)> = input
+/// Each van's working days, with the stops it makes in a day: `(van, day, stops)`.
+fn seats(input: &VanPlanning) -> Vec<(u32, u32, u32)> {
+    input
         .vans
         .iter()
         .enumerate()
@@ -91,7 +90,13 @@ pub fn propose(input: &VanPlanning, seed: u64, iterations: u64) -> Proposal {
             days.into_iter()
                 .map(move |d| (v as u32, d, van.stops_per_day))
         })
-        .collect();
+        .collect()
+}
+
+/// Proposes the vans' days. `seed` and `iterations` steer the covering search.
+pub fn propose(input: &VanPlanning, seed: u64, iterations: u64) -> Proposal {
+    let m = input.reach.len();
+    let seats = seats(input);
     let stops: usize = seats.iter().map(|s| s.2 as usize).sum();
     let expected = {
         let all: Vec<u32> = input.vans.iter().map(expected_shots).collect();
@@ -117,6 +122,15 @@ pub fn propose(input: &VanPlanning, seed: u64, iterations: u64) -> Proposal {
             })
             .count() as u32;
     }
+    let days = arrange(input, &first.chosen, &draws);
+    place(input, days)
+}
+
+/// The vans' days for a set of chosen stops: shared among the vans' days by the drive between
+/// them, each day in its shortest order, laid out with slots where `needs` (shots, per
+/// candidate) are largest. A stop that does not fit its day is left out.
+pub fn arrange(input: &VanPlanning, chosen: &[u32], needs: &[u32]) -> Vec<VanDay> {
+    let seats = seats(input);
     let drive = |a: u32, b: u32| {
         input
             .drive
@@ -125,15 +139,17 @@ pub fn propose(input: &VanPlanning, seed: u64, iterations: u64) -> Proposal {
             .copied()
             .unwrap_or(u32::MAX / 4)
     };
-    let groups = group(&first.chosen, &draws, &seats, &drive);
+    let need = |c: u32| needs.get(c as usize).copied().unwrap_or(0);
+    let draws: Vec<u32> = (0..input.reach.len() as u32).map(need).collect();
+    let groups = group(chosen, &draws, &seats, &drive);
     let mut days: Vec<VanDay> = Vec::new();
     for ((van, day, _), group) in seats.iter().zip(groups) {
         if group.is_empty() {
             continue;
         }
         let order = best_order(&group, &drive);
-        let needs: Vec<u32> = order.iter().map(|&c| draws[c as usize]).collect();
-        let stops = lay_out(&input.vans[*van as usize], &order, &needs, &drive);
+        let wanted: Vec<u32> = order.iter().map(|&c| need(c)).collect();
+        let stops = lay_out(&input.vans[*van as usize], &order, &wanted, &drive);
         if !stops.is_empty() {
             days.push(VanDay {
                 van: *van,
@@ -143,11 +159,11 @@ pub fn propose(input: &VanPlanning, seed: u64, iterations: u64) -> Proposal {
         }
     }
     debug_assert!(check(&days, &input.vans, &drive).is_ok());
-    place(input, days)
+    days
 }
 
 /// Places the walkers exactly on the stops as laid out, and counts.
-fn place(input: &VanPlanning, days: Vec<VanDay>) -> Proposal {
+pub fn place(input: &VanPlanning, days: Vec<VanDay>) -> Proposal {
     let m = input.reach.len();
     let mut capacity = vec![0u32; m];
     let mut where_: Vec<Option<(u32, u32)>> = vec![None; m];

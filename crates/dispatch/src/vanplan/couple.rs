@@ -1,0 +1,378 @@
+//! Van stops judged by what the day can really serve (issue 16): the walkers a stop reaches go
+//! on foot, and everyone else who needs a dose — riders, and walkers no stop takes — is booked
+//! for a ride, to a fixed site or to a van stop, and planned by the day's solver with the
+//! volunteer fleet. [`judge`] scores a set of van days that way; [`couple`] searches the stops
+//! (one swapped at a time, each candidate set laid out and judged) from the covering proposal,
+//! the "cover first, then route" answer it is measured against. Pure: the travel times, the
+//! seed and the solver's iterations are passed in.
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+use super::propose::{VanPlanning, arrange, place};
+use super::timetable::VanDay;
+use crate::model::{Point, Site, SiteKind, Vehicle};
+use crate::plan::{PlanBooking, PlanInput};
+use crate::planning::{Iterations, Silent, plan_day};
+use crate::solve::PlanOptions;
+use crate::travel::TravelTimes;
+use crate::values::{Day, Shot, Weekdays};
+
+/// The day's riding side: everyone who needs a dose, the fixed sites and the fleet.
+#[derive(Debug, Clone)]
+pub struct Riding {
+    /// The day (one van day, `0`, of the [`VanPlanning`]).
+    pub day: Day,
+    /// Every elder who needs a dose, as the booking they would have if they ride.
+    pub elders: Vec<PlanBooking>,
+    /// For each elder, their index among the walkers of the [`VanPlanning`], if a walker.
+    pub walker: Vec<Option<u32>>,
+    /// The fixed sites open that day.
+    pub sites: Vec<Site>,
+    /// The volunteer fleet.
+    pub vehicles: Vec<Vehicle>,
+    /// Where each candidate point is.
+    pub candidates: Vec<Point>,
+}
+
+/// A set of van days as the day would run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    /// The vans' days.
+    pub days: Vec<VanDay>,
+    /// Priority-weighted elders who walk to a van.
+    pub on_foot: u64,
+    /// Priority-weighted elders the fleet brings (to a site or a van).
+    pub by_ride: u64,
+    /// Elders served, on foot or by ride.
+    pub served: usize,
+    /// Seconds the volunteers drive.
+    pub driving: i64,
+}
+
+impl Judged {
+    /// All the weight served.
+    pub fn value(&self) -> u64 {
+        self.on_foot + self.by_ride
+    }
+
+    /// Better: more weight served, then less driving.
+    fn beats(&self, other: &Judged) -> bool {
+        (self.value(), -self.driving) > (other.value(), -other.driving)
+    }
+}
+
+/// Ids the van stops get as sites of the day's plan (the fixed sites keep theirs).
+const VAN_SITE: i64 = 1 << 40;
+
+/// Scores van days: walkers placed exactly on the stops; the van stops become sites whose
+/// slots keep for riders what the walkers leave; everyone not on foot rides, planned with
+/// `iterations` of the day's search.
+pub fn judge(
+    input: &VanPlanning,
+    riding: &Riding,
+    days: Vec<VanDay>,
+    travel: &dyn TravelTimes,
+    seed: u64,
+    iterations: u64,
+) -> Judged {
+    let proposal = place(input, days);
+    let mut walkers_at: std::collections::HashMap<(u32, u32), u32> = Default::default();
+    for a in proposal.assigned.iter().flatten() {
+        *walkers_at.entry(*a).or_default() += 1;
+    }
+    let mut sites = riding.sites.clone();
+    for (d, day) in proposal.days.iter().enumerate() {
+        let van = &input.vans[day.van as usize];
+        for (s, stop) in day.stops.iter().enumerate() {
+            let Some((first, last)) = stop.slots.first().zip(stop.slots.last()) else {
+                continue;
+            };
+            let walking = walkers_at.get(&(d as u32, s as u32)).copied().unwrap_or(0);
+            let left = stop.capacity.saturating_sub(walking);
+            if left == 0 {
+                continue;
+            }
+            sites.push(Site {
+                id: VAN_SITE + (d * 100 + s) as i64,
+                name: format!("van {} stop {}", day.van, s + 1),
+                kind: SiteKind::VanStop,
+                location: riding.candidates[stop.candidate as usize],
+                open_days: Weekdays::parse("1234567").expect("every day"),
+                open_from: i64::from(first.0) * 60,
+                open_to: i64::from(last.1) * 60,
+                slot_minutes: i64::from(van.slot_minutes),
+                capacity_per_slot: i64::from(van.shots_per_slot),
+                booked_share: f64::from(left) / f64::from(stop.capacity.max(1)),
+                doses: vec![Shot::First, Shot::Second, Shot::Booster],
+                day: Some(riding.day.clone()),
+            });
+        }
+    }
+    let mut on_foot = 0u64;
+    let mut served = 0usize;
+    let bookings: Vec<PlanBooking> = riding
+        .elders
+        .iter()
+        .zip(&riding.walker)
+        .filter(|(e, w)| {
+            let walks = w.is_some_and(|w| proposal.assigned[w as usize].is_some());
+            if walks {
+                on_foot += e.priority.max(1) as u64;
+                served += 1;
+            }
+            !walks
+        })
+        .map(|(e, _)| e.clone())
+        .collect();
+    let plan_input = PlanInput {
+        day: riding.day.clone(),
+        bookings,
+        sites,
+        vehicles: riding.vehicles.clone(),
+    };
+    let options = PlanOptions {
+        seed,
+        ..PlanOptions::default()
+    };
+    let (by_ride, rode, driving) = match plan_day(
+        &plan_input,
+        travel,
+        options,
+        &Iterations(iterations),
+        &Silent,
+    ) {
+        Ok(plan) => {
+            let r = plan.result();
+            let unserved: std::collections::HashSet<i64> =
+                r.unserved.iter().map(|u| u.booking_id).collect();
+            let weight: u64 = plan_input
+                .bookings
+                .iter()
+                .filter(|b| !unserved.contains(&b.booking_id))
+                .map(|b| b.priority.max(1) as u64)
+                .sum();
+            (
+                weight,
+                plan_input.bookings.len() - unserved.len(),
+                r.figures.driver_seconds,
+            )
+        }
+        Err(_) => (0, 0, 0),
+    };
+    Judged {
+        days: proposal.days,
+        on_foot,
+        by_ride,
+        served: served + rode,
+        driving,
+    }
+}
+
+/// Searches the van stops by what the day serves: from `start` (the covering proposal's
+/// days), `evaluations` times one chosen stop is swapped for another candidate — one near
+/// elders who are not served, more often than not — the days laid out again and judged; a set
+/// that serves more (or as much with less driving) is kept.
+#[allow(clippy::too_many_arguments)]
+pub fn couple(
+    input: &VanPlanning,
+    riding: &Riding,
+    start: Vec<VanDay>,
+    travel: &dyn TravelTimes,
+    seed: u64,
+    evaluations: u64,
+    iterations: u64,
+) -> Judged {
+    let m = input.reach.len();
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let mut best = judge(input, riding, start, travel, seed, iterations);
+    let chosen_of = |days: &[VanDay]| -> Vec<u32> {
+        days.iter()
+            .flat_map(|d| d.stops.iter().map(|s| s.candidate))
+            .collect()
+    };
+    // What each candidate could draw: the walkers it reaches, and the riders living within
+    // twice the walking reach of it (straight line), by weight.
+    let near: Vec<u64> = (0..m)
+        .map(|j| {
+            let at = riding.candidates[j];
+            riding
+                .elders
+                .iter()
+                .zip(&riding.walker)
+                .filter(|(e, w)| w.is_none() && crate::travel::haversine_m(e.home, at) <= 1_000.0)
+                .map(|(e, _)| e.priority.max(1) as u64)
+                .sum::<u64>()
+                + input.reach[j]
+                    .iter()
+                    .map(|&i| u64::from(input.weights[i as usize]))
+                    .sum::<u64>()
+        })
+        .collect();
+    let mut ranked: Vec<u32> = (0..m as u32).collect();
+    ranked.sort_by_key(|&j| (std::cmp::Reverse(near[j as usize]), j));
+    let top = ranked.len().clamp(1, 30);
+    for _ in 0..evaluations {
+        let chosen = chosen_of(&best.days);
+        if chosen.is_empty() || m <= chosen.len() {
+            break;
+        }
+        let pick = |rng: &mut SmallRng| -> u32 {
+            if rng.random_bool(0.7) {
+                ranked[rng.random_range(0..top)]
+            } else {
+                rng.random_range(0..m as u32)
+            }
+        };
+        let mut incoming = pick(&mut rng);
+        for _ in 0..20 {
+            if !chosen.contains(&incoming) {
+                break;
+            }
+            incoming = pick(&mut rng);
+        }
+        if chosen.contains(&incoming) {
+            continue;
+        }
+        let mut next = chosen.clone();
+        let out = rng.random_range(0..next.len());
+        next[out] = incoming;
+        let needs: Vec<u32> = (0..m)
+            .map(|j| near[j].min(u64::from(u32::MAX)) as u32)
+            .collect();
+        let days = arrange(input, &next, &needs);
+        let tried = judge(input, riding, days, travel, seed, iterations);
+        if tried.beats(&best) {
+            best = tried;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::travel::StraightLines;
+    use crate::values::{Dose, Mobility};
+    use crate::vanplan::propose::propose;
+    use crate::vanplan::timetable::{Van, check};
+
+    /// Ten walkers in block A, six elders in wheelchairs in block B 2 km away, a fixed site
+    /// between with four shots, one ramp van of the fleet, one vaccination van stopping once.
+    fn day() -> (VanPlanning, Riding) {
+        let p = |x: f64, y: f64| Point {
+            lon: 116.40 + x / 85_400.0,
+            lat: 39.90 + y / 111_200.0,
+        };
+        let mut elders = Vec::new();
+        let mut walker = Vec::new();
+        for i in 0..16 {
+            let walks = i < 10;
+            let (x, y) = if walks { (-1000.0, 0.0) } else { (1000.0, 0.0) };
+            elders.push(PlanBooking {
+                booking_id: i + 1,
+                community_id: 1,
+                home: p(x + (i as f64) * 10.0, y),
+                mobility: if walks {
+                    Mobility::Walks
+                } else {
+                    Mobility::Wheelchair
+                },
+                companions: 0,
+                dose: Dose::None,
+                priority: 1,
+                window: (8 * 3600, 11 * 3600),
+                site_id: None,
+                return_wanted: false,
+                dwell_minutes: 40,
+            });
+            walker.push(walks.then_some(i as u32));
+        }
+        let candidates = vec![p(-1000.0, 0.0), p(1000.0, 0.0)];
+        let homes: Vec<Point> = elders[..10].iter().map(|e| e.home).collect();
+        let every = Weekdays::parse("1234567").expect("every day");
+        let site = Site {
+            id: 1,
+            name: "centre".into(),
+            kind: SiteKind::Fixed,
+            location: p(0.0, 0.0),
+            open_days: every,
+            open_from: 8 * 3600,
+            open_to: 12 * 3600,
+            slot_minutes: 60,
+            capacity_per_slot: 1,
+            booked_share: 1.0,
+            doses: vec![Shot::First, Shot::Second, Shot::Booster],
+            day: None,
+        };
+        let vehicle = Vehicle {
+            id: 1,
+            name: "ramp van".into(),
+            seats: 2,
+            wheelchairs: 2,
+            features: vec!["ramp".into()],
+            shift_from: 7 * 3600,
+            shift_to: 18 * 3600,
+            start: p(0.0, 0.0),
+        };
+        let input = VanPlanning {
+            weights: vec![1; 10],
+            reach: StraightLines.walkable(&candidates, &homes, 500.0),
+            vans: vec![Van {
+                days: vec![0],
+                start: 8 * 60,
+                end: 12 * 60,
+                setup: 15,
+                packup: 15,
+                slot_minutes: 30,
+                shots_per_slot: 3,
+                rest: None,
+                stops_per_day: 1,
+            }],
+            drive: vec![vec![0, 7], vec![7, 0]],
+        };
+        let riding = Riding {
+            day: Day::parse("2026-12-08").expect("a day"),
+            elders,
+            walker,
+            sites: vec![site],
+            vehicles: vec![vehicle],
+            candidates,
+        };
+        (input, riding)
+    }
+
+    #[test]
+    fn a_judged_day_counts_the_walkers_on_foot_and_the_riders_the_fleet_brings() {
+        let (input, riding) = day();
+        let covered = propose(&input, 1, 100);
+        // Covering alone goes where the walkers are.
+        assert_eq!(covered.days[0].stops[0].candidate, 0);
+        let j = judge(&input, &riding, covered.days, &StraightLines, 1, 300);
+        let drive = |a: u32, b: u32| input.drive[a as usize][b as usize];
+        check(&j.days, &input.vans, &drive).expect("a valid timetable");
+        assert_eq!(j.on_foot, 10);
+        // The six riders are brought: to the fixed site (four shots) and to the van stop's
+        // shots the walkers leave (21 − 10).
+        assert_eq!(j.by_ride, 6, "{j:?}");
+        assert_eq!(j.served as u64, j.on_foot + j.by_ride);
+    }
+
+    #[test]
+    fn the_coupled_search_keeps_the_best_set_it_judges() {
+        let (input, riding) = day();
+        let covered = propose(&input, 1, 100);
+        let start = judge(
+            &input,
+            &riding,
+            covered.days.clone(),
+            &StraightLines,
+            1,
+            300,
+        );
+        let found = couple(&input, &riding, covered.days, &StraightLines, 1, 4, 300);
+        assert!(found.value() >= start.value(), "{found:?} {start:?}");
+        let drive = |a: u32, b: u32| input.drive[a as usize][b as usize];
+        check(&found.days, &input.vans, &drive).expect("a valid timetable");
+    }
+}
