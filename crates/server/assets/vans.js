@@ -106,7 +106,7 @@ export function mount(main, ctx) {
       }
     });
     added.forEach((c, k) => {
-      if (!proposal) overlay.addLayer(marker([c.lon, c.lat], 'site', '#b0106a', 6, c.name || String(k + 1), `vans-added-${k}`));
+      overlay.addLayer(marker([c.lon, c.lat], 'site', '#b0106a', 6, c.name || String(k + 1), `vans-added-${k}`));
     });
   }
 
@@ -188,6 +188,10 @@ export function mount(main, ctx) {
     }
     if (!wholeDay(start.value)) {
       err.textContent = t('vanplan.pick_a_day');
+      return;
+    }
+    if (!breakFrom.value !== !breakTo.value) {
+      err.textContent = t('vanplan.break_both');
       return;
     }
     const n = Math.max(1, Math.min(14, Number(days.value) || 1));

@@ -174,6 +174,16 @@ async fn request_of(
         within(&at("packup_minutes"), v.packup_minutes, 0, 120, &mut errors);
         within(&at("shots_per_hour"), v.shots_per_hour, 1, 200, &mut errors);
         within(&at("slot_minutes"), v.slot_minutes, 5, 240, &mut errors);
+        // At least one shot a slot (the shots of a slot are rounded down).
+        if (5..=240).contains(&v.slot_minutes)
+            && (1..=200).contains(&v.shots_per_hour)
+            && v.shots_per_hour * v.slot_minutes < 60
+        {
+            errors.push(FieldError::new(
+                at("shots_per_hour"),
+                problems::at_least(60_u32.div_ceil(v.slot_minutes)),
+            ));
+        }
         within(&at("stops_per_day"), v.stops_per_day, 1, 6, &mut errors);
         if !state.store.van_in(district, v.van_id).await? {
             errors.push(FieldError::new(at("van_id"), problems::no_such_van()));
@@ -282,6 +292,16 @@ pub(crate) async fn propose(
             .map_or((30, 1), |s| (s.1, s.2.max(1)));
         for stop in &d.stops {
             let c = &view.candidates[stop.candidate as usize];
+            // The shots the walkers sent there need are kept from ride bookings.
+            let share = if stop.capacity == 0 {
+                1.0
+            } else {
+                let left = stop.capacity.saturating_sub(stop.walkers) as f64;
+                ((left / f64::from(stop.capacity)) * 100.0)
+                    .floor()
+                    .clamp(1.0, 100.0)
+                    / 100.0
+            };
             for open in &stop.open {
                 sites.push(serde_json::json!({
                     "name": c.name,
@@ -290,6 +310,7 @@ pub(crate) async fn propose(
                     "hours": open,
                     "slot_minutes": slot,
                     "capacity_per_slot": per_slot,
+                    "booked_share": share,
                     "day": d.day,
                     "van_id": d.van_id,
                 }));
@@ -304,7 +325,7 @@ pub(crate) async fn propose(
 #[serde(deny_unknown_fields)]
 pub(crate) struct AcceptBody {
     /// The stops to create (van stops, as the proposal's `sites` gives them).
-    #[schema(min_items = 1, max_items = 500)]
+    #[schema(min_items = 1, max_items = 2000)]
     sites: Vec<SiteBody>,
 }
 
@@ -334,7 +355,10 @@ pub(crate) async fn accept(
     let district = district(&caller)?;
     let body = body.into_inner();
     let mut errors = Vec::new();
-    count("sites", body.sites.len(), 1, 500, &mut errors);
+    count("sites", body.sites.len(), 1, 2000, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
     let mut new = Vec::new();
     for (k, site) in body.sites.into_iter().enumerate() {
         if !site.is_van_stop() {

@@ -102,6 +102,9 @@ async fn a_coordinator_proposes_van_stops_and_accepts_them() {
         let (from, to) = (h[0].as_str().unwrap(), h[1].as_str().unwrap());
         assert!(to <= "12:00" || from >= "13:00", "{s}");
         assert_eq!(s["kind"], "van_stop");
+        // The shots the walkers need are kept from ride bookings.
+        let share = s["booked_share"].as_f64().unwrap();
+        assert!(share > 0.0 && share < 1.0, "{s}");
     }
 
     let (status, made) = call!(
@@ -206,6 +209,13 @@ async fn bad_requests_are_named_field_by_field_and_others_are_kept_out() {
     assert_eq!(status, 400, "{e}");
     assert_eq!(e["error"]["fields"][0]["field"], "vans[0].break");
     assert_eq!(e["error"]["fields"][0]["code"], "window_outside_day");
+    // One shot an hour in half-hour slots is no shot a slot.
+    let mut bad = request(van);
+    bad["vans"][0]["shots_per_hour"] = json!(1);
+    let (status, e) = call!(&app, post("/api/vanplan", &coord, bad));
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "vans[0].shots_per_hour");
+    assert_eq!(e["error"]["fields"][0]["code"], "at_least");
     let mut bad = request(van);
     bad["vans"] = json!([bad["vans"][0], bad["vans"][0]]);
     let (_, e) = call!(&app, post("/api/vanplan", &coord, bad));

@@ -110,10 +110,11 @@ fn simulate(
     (t <= van.end).then_some(out)
 }
 
-/// Lays out a van's day: the stops in `order`, slots given one at a time to the stop that
-/// still needs the most (`needs`, in shots), while the day has room; once every need is met,
-/// the room left goes round the stops in turn (for those who walk up unbooked). A stop that
-/// does not fit in the day at all is dropped from the end. Returns the stops as laid out.
+/// Lays out a van's day: the stops in `order`, each with one slot, then slots given one at a
+/// time to the stop that still needs the most (`needs`, in shots), while the day has room;
+/// once every need is met, the room left goes round the stops in turn (for those who walk up
+/// unbooked). Stops that cannot each have a slot are dropped from the end. Returns the stops
+/// as laid out.
 pub fn lay_out(
     van: &Van,
     order: &[u32],
@@ -122,14 +123,18 @@ pub fn lay_out(
 ) -> Vec<StopTime> {
     let mut order = order.to_vec();
     let mut needs = needs.to_vec();
-    // Drop stops from the end until the bare moves, set-ups and pack-ups fit.
-    while !order.is_empty() && simulate(van, &order, &vec![0; order.len()], moves).is_none() {
+    if van.slot_minutes == 0 {
+        return Vec::new();
+    }
+    // Drop stops from the end until each can have one slot: a stop is worth the van's drive
+    // only if it vaccinates.
+    while !order.is_empty() && simulate(van, &order, &vec![1; order.len()], moves).is_none() {
         order.pop();
         needs.pop();
     }
-    let mut slots = vec![0u32; order.len()];
-    if order.is_empty() || van.slot_minutes == 0 {
-        return simulate(van, &order, &slots, moves).unwrap_or_default();
+    let mut slots = vec![1u32; order.len()];
+    if order.is_empty() {
+        return Vec::new();
     }
     let per = van.shots_per_slot.max(1);
     let mut full = vec![false; order.len()];
@@ -309,6 +314,23 @@ mod tests {
     }
 
     #[test]
+    fn every_stop_made_vaccinates() {
+        // Four hours, two stops: the big one does not take every slot.
+        let v = Van {
+            start: 8 * 60,
+            end: 12 * 60,
+            setup: 15,
+            packup: 15,
+            rest: None,
+            ..van()
+        };
+        let moves = |_: u32, _: u32| 10;
+        let stops = lay_out(&v, &[1, 2], &[100, 10], &moves);
+        assert_eq!(stops.len(), 2);
+        assert!(stops.iter().all(|s| !s.slots.is_empty()), "{stops:?}");
+    }
+
+    #[test]
     fn a_stop_that_does_not_fit_the_day_is_dropped() {
         let v = van();
         let far = |_: u32, _: u32| 400;
@@ -419,6 +441,10 @@ mod tests {
                 &moves,
             )
             .unwrap_or_else(|e| panic!("seed {seed}: {e}: {stops:?}"));
+            assert!(
+                stops.iter().all(|s| !s.slots.is_empty()),
+                "seed {seed}: a stop without a slot: {stops:?}"
+            );
             // Full: one more slot anywhere runs over the day.
             let kept: Vec<u32> = stops.iter().map(|s| s.candidate).collect();
             let slots: Vec<u32> = stops.iter().map(|s| s.slots.len() as u32).collect();
