@@ -3,7 +3,7 @@
 //
 // Ids: #elder-search #elder-add #elder-table (rows data-testid="elder-row-<id>", edit buttons
 // data-testid="elder-edit-<id>", two-tap retire buttons data-testid="elder-retire-<id>", a
-// walker's soonest van stop within walking reach data-testid="elder-van-<id>") #elder-form (#elder-name #elder-phone #elder-address
+// walker can walk to the soonest van stop: data-testid="elder-van-<id>") #elder-form (#elder-name #elder-phone #elder-address
 // #elder-lon #elder-lat #elder-mobility #elder-companions #elder-dose #elder-priority
 // #elder-notes) #elder-save #elder-cancel #elder-error;
 // #booking-day #pick-filter #pick-list (checkboxes #pick-<elderId>) #batch-time

@@ -1,8 +1,8 @@
-// The coordinator's van page (issue 16): where and when the mobile vaccination vans stop. The
+// The van page of the coordinator (issue 16): where and when the mobile vaccination vans stop. The
 // coordinator picks the vans, their days and hours, the walking limit, adds candidate points by
 // tapping the map, asks for a proposal (POST /api/vanplan), reads it on the map (candidates,
 // chosen stops with their walking areas) and as a timetable per van and day with the figures,
-// and accepts it (POST /api/vanplan/accept: the van stops are created for the day's planning).
+// and accepts it (POST /api/vanplan/accept: the van stops are created for the planning of their day).
 //
 // Ids: #vans-start #vans-days #vans-open #vans-close #vans-break-from #vans-break-to
 // #vans-shots #vans-stops #vans-walk, a checkbox per van #vans-van-<id>, #vans-candidates
@@ -19,7 +19,7 @@ import { api, errorText } from './api.js';
 import { bboxOf, pad, mapFigure, marker, label, area, roads } from './map.js';
 import { errorInto, input } from './coordinator.js';
 
-/** Tomorrow's local date, YYYY-MM-DD. */
+/** The local date of tomorrow, YYYY-MM-DD. */
 function tomorrow() {
   const d = new Date(Date.now() + 86400000);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -111,7 +111,7 @@ export function mount(main, ctx) {
   }
 
   function mountMap() {
-    // The proposal's stops and the candidates someone can walk to (a tapped point far off
+    // The stops of the proposal and the candidates someone can walk to (a tapped point far off
     // does not shrink the town to a corner); before a proposal, the tapped points.
     const near = proposal ? proposal.candidates.filter((c) => c.chosen || c.walkers > 0) : [];
     const pts = near.length ? near.map((c) => [c.location.lon, c.location.lat]) : added.map((c) => [c.lon, c.lat]);
