@@ -233,7 +233,7 @@ pub fn place(input: &VanPlanning, days: Vec<VanDay>) -> Proposal {
 }
 
 /// Minutes a van day spends driving between its stops.
-fn moving(day: &VanDay) -> u32 {
+pub fn moving(day: &VanDay) -> u32 {
     day.stops.windows(2).map(|w| w[1].arrive - w[0].leave).sum()
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::propose::{Figures, Unserved, VanPlanning, propose};
+use super::propose::{Figures, Unserved, VanPlanning, moving, propose};
 use super::timetable::Van;
 use crate::model::{Elder, Point, TimeOfDay};
 use crate::travel::{TravelTimes, haversine_m};
@@ -265,7 +265,7 @@ pub fn plan_vans(
         .map(|(d, vd)| DayView {
             van_id: request.vans[vd.van as usize].van_id,
             day: days[vd.day as usize].clone(),
-            moving_minutes: vd.stops.windows(2).map(|w| w[1].arrive - w[0].leave).sum(),
+            moving_minutes: moving(vd),
             stops: vd
                 .stops
                 .iter()
