@@ -16,6 +16,7 @@ mod replan;
 mod secretary;
 mod tiles;
 mod vanplan;
+mod visits;
 
 use common::{check_phone_layout, log_in};
 use vaxride_tests::{DESKTOP, IPHONE, Lang, PHONE, browser, demo_server};

@@ -236,6 +236,7 @@ async fn main() {
                         wheelchairs: 0,
                         features: vec![],
                         shift_from: 7 * 3600,
+                        team: None,
                         shift_to: 19 * 3600,
                         start: centre,
                     },

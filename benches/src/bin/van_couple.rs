@@ -198,6 +198,7 @@ fn generate(seed: u64, elders: usize) -> (VanPlanning, Riding) {
                     Vec::new()
                 },
                 shift_from: 7 * 3600 + 1800,
+                team: None,
                 shift_to: 18 * 3600,
                 start: centre,
             }

@@ -190,7 +190,14 @@ fn demo_office_counts_are_in_range() {
             }
         }
         assert_eq!(o.vans.len(), 2);
-        assert_eq!(o.vehicles.len(), 25);
+        assert_eq!(o.vehicles.len(), 26, "25 cars and a home-visit team");
+        assert_eq!(
+            o.vehicles
+                .iter()
+                .map(|v| v.team.map(|t| t.shots_per_day))
+                .collect::<Vec<_>>()[24..],
+            [None, Some(10)]
+        );
         assert_eq!(
             o.vehicles
                 .iter()
@@ -201,13 +208,13 @@ fn demo_office_counts_are_in_range() {
         assert!(o.vehicles.iter().all(|v| v.shift_from < v.shift_to));
         assert_eq!(o.drivers.len(), o.vehicles.len());
         assert!(o.drivers.iter().enumerate().all(|(i, d)| d.vehicle == i));
-        assert!(
-            (200..=BOOKINGS).contains(&o.bookings.len()),
-            "{}",
-            o.bookings.len()
-        );
-        let returns = o.bookings.iter().filter(|b| b.return_wanted).count() as f64;
-        assert!((0.75..0.95).contains(&(returns / o.bookings.len() as f64)));
+        let visit = |b: &&DemoBooking| o.elders[b.elder].mobility == Mobility::Bedridden;
+        let (visits, rides): (Vec<&DemoBooking>, Vec<&DemoBooking>) =
+            o.bookings.iter().partition(visit);
+        assert!((200..=BOOKINGS).contains(&rides.len()), "{}", rides.len());
+        assert!((1..=8).contains(&visits.len()), "{}", visits.len());
+        let returns = rides.iter().filter(|b| b.return_wanted).count() as f64;
+        assert!((0.75..0.95).contains(&(returns / rides.len() as f64)));
         assert_eq!(o.users.len(), 2 + o.communities.len() + o.drivers.len());
     }
 }
@@ -240,7 +247,10 @@ fn demo_bookings_fit_their_elders_and_sites() {
     for b in &o.bookings {
         assert!(seen.insert(b.elder), "elder {} twice", b.elder);
         let e = &o.elders[b.elder];
-        assert_ne!(e.mobility, Mobility::Bedridden);
+        // A bedridden elder's booking is a home visit: no site, no ride home.
+        if e.mobility == Mobility::Bedridden {
+            assert_eq!((b.site, b.return_wanted), (None, false));
+        }
         assert!(e.dose.next_shot().is_some());
         assert!(b.window.from() < b.window.to());
         assert!(b.window.from() >= hm(8, 0) && b.window.to() <= hm(16, 0));

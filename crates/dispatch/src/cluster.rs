@@ -133,16 +133,39 @@ fn cut(bookings: &[PlanBooking], members: Vec<usize>, max: usize) -> Vec<Vec<usi
 
 /// Gives each cluster vehicles in proportion to the seats its bookings need: clusters take
 /// turns (the one furthest below its share first) picking their nearest free vehicle, with
-/// wheelchair places going first to clusters with wheelchair users.
+/// wheelchair places going first to clusters with wheelchair users. Cars go by the rides, and
+/// home-visit teams by the visits (bedridden elders), each kind on its own.
 fn share_vehicles(bookings: &[PlanBooking], vehicles: &[Vehicle], out: &mut [Cluster]) {
     if out.is_empty() {
         return;
     }
+    let visit = |i: usize| bookings[i].mobility == crate::model::Mobility::Bedridden;
+    for teams in [false, true] {
+        let free: Vec<usize> = (0..vehicles.len())
+            .filter(|&v| vehicles[v].team.is_some() == teams)
+            .collect();
+        share_kind(bookings, vehicles, out, free, &|i| visit(i) == teams);
+    }
+    for c in out.iter_mut() {
+        c.vehicles.sort_unstable();
+    }
+}
+
+/// [`share_vehicles`] for one kind: the `free` vehicles, by the demand of the bookings `counts`
+/// takes.
+fn share_kind(
+    bookings: &[PlanBooking],
+    vehicles: &[Vehicle],
+    out: &mut [Cluster],
+    mut free: Vec<usize>,
+    counts: &dyn Fn(usize) -> bool,
+) {
     let demand: Vec<f64> = out
         .iter()
         .map(|c| {
             c.bookings
                 .iter()
+                .filter(|&&i| counts(i))
                 .map(|&i| 1.0 + bookings[i].companions as f64)
                 .sum()
         })
@@ -156,13 +179,14 @@ fn share_vehicles(bookings: &[PlanBooking], vehicles: &[Vehicle], out: &mut [Clu
                 .any(|&i| bookings[i].mobility == crate::model::Mobility::Wheelchair)
         })
         .collect();
-    let mut free: Vec<usize> = (0..vehicles.len()).collect();
+    let all = free.len();
+    let mut given = vec![0usize; out.len()];
     while !free.is_empty() {
         // The cluster furthest below its share of the vehicles handed out so far.
-        let handed = (vehicles.len() - free.len()) as f64 + 1.0;
+        let handed = (all - free.len()) as f64 + 1.0;
         let c = (0..out.len())
             .max_by(|&a, &b| {
-                let gap = |k: usize| demand[k] / total * handed - out[k].vehicles.len() as f64;
+                let gap = |k: usize| demand[k] / total * handed - given[k] as f64;
                 gap(a).total_cmp(&gap(b)).then(b.cmp(&a))
             })
             .expect("clusters exist");
@@ -185,8 +209,6 @@ fn share_vehicles(bookings: &[PlanBooking], vehicles: &[Vehicle], out: &mut [Clu
             .map(|(k, _)| k)
             .expect("free is not empty");
         out[c].vehicles.push(free.remove(pick));
-    }
-    for c in out.iter_mut() {
-        c.vehicles.sort_unstable();
+        given[c] += 1;
     }
 }

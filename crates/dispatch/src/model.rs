@@ -176,6 +176,17 @@ pub struct Vehicle {
     pub shift_to: TimeOfDay,
     /// Where the driver starts and ends.
     pub start: Point,
+    /// A home-visit team (a doctor and a nurse in a car), not a car for rides: it visits
+    /// bedridden elders at home and takes nobody on board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<Team>,
+}
+
+/// What a home-visit team can do in a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    /// Shots the team carries for the day: at most this many visits.
+    pub shots_per_day: i64,
 }
 
 /// When the elder wants to be picked up.
@@ -244,11 +255,14 @@ pub enum BookingStatus {
     Home,
     /// Cancelled by the secretary.
     Cancelled,
+    /// The home-visit team has been: vaccinated, or the health check said not today (the
+    /// ledger tells which). Done.
+    Visited,
 }
 
 impl BookingStatus {
     /// Every value, in order.
-    pub const ALL: [BookingStatus; 11] = [
+    pub const ALL: [BookingStatus; 12] = [
         BookingStatus::Booked,
         BookingStatus::Planned,
         BookingStatus::Unserved,
@@ -260,6 +274,7 @@ impl BookingStatus {
         BookingStatus::ReturnPickedUp,
         BookingStatus::Home,
         BookingStatus::Cancelled,
+        BookingStatus::Visited,
     ];
 
     /// The stored code.
@@ -276,6 +291,7 @@ impl BookingStatus {
             BookingStatus::ReturnPickedUp => "return_picked_up",
             BookingStatus::Home => "home",
             BookingStatus::Cancelled => "cancelled",
+            BookingStatus::Visited => "visited",
         }
     }
     /// From the stored code.
@@ -291,13 +307,14 @@ impl BookingStatus {
         use BookingStatus::*;
         matches!(
             self,
-            DriverArrived | PickedUp | AtSite | ReturnPickedUp | Home | NoShow
+            DriverArrived | PickedUp | AtSite | ReturnPickedUp | Home | NoShow | Visited
         )
     }
-    /// Whether the elder reached the site (a shot given there can be recorded).
+    /// Whether the elder reached the site, or the home-visit team reached the elder (a shot
+    /// given there can be recorded).
     pub fn reached_site(self) -> bool {
         use BookingStatus::*;
-        matches!(self, AtSite | ReturnPickedUp | Home)
+        matches!(self, AtSite | ReturnPickedUp | Home | Visited)
     }
 }
 
@@ -388,9 +405,15 @@ impl Report {
             Report::Vaccinated => "vaccinated",
         }
     }
-    /// The booking's status after this report; `None` for what is said while the elder is at
-    /// the site (`health_check_failed`, `vaccinated`), which leaves it as it was.
-    pub fn status(self) -> Option<BookingStatus> {
+    /// The booking's status after this report at a stop of this kind; `None` for what is said
+    /// while the elder is at the site (`health_check_failed`, `vaccinated`), which leaves it as
+    /// it was. At a home visit those two end the visit; `no_show` is "not at home".
+    pub fn status_at(self, stop: StopKind) -> Option<BookingStatus> {
+        if stop == StopKind::HomeVisit
+            && matches!(self, Report::HealthCheckFailed | Report::Vaccinated)
+        {
+            return Some(BookingStatus::Visited);
+        }
         match self {
             Report::Arrived => Some(BookingStatus::DriverArrived),
             Report::PickedUp => Some(BookingStatus::PickedUp),
@@ -401,13 +424,17 @@ impl Report {
             Report::HealthCheckFailed | Report::Vaccinated => None,
         }
     }
-    /// Whether this report finishes its stop (every report but `arrived`,
-    /// `health_check_failed` and `vaccinated`, said while the stop waits, does).
-    pub fn closes_stop(self) -> bool {
-        !matches!(
-            self,
-            Report::Arrived | Report::HealthCheckFailed | Report::Vaccinated
-        )
+    /// Whether this report finishes its stop of this kind (every report but `arrived`,
+    /// `health_check_failed` and `vaccinated`, said while the stop waits, does; at a home
+    /// visit every report but `arrived`).
+    pub fn closes_stop(self, stop: StopKind) -> bool {
+        match stop {
+            StopKind::HomeVisit => self != Report::Arrived,
+            _ => !matches!(
+                self,
+                Report::Arrived | Report::HealthCheckFailed | Report::Vaccinated
+            ),
+        }
     }
     /// The reports that fit a stop of this kind.
     pub fn fits(self, stop: StopKind) -> bool {
@@ -424,6 +451,10 @@ impl Report {
                     | Report::Vaccinated
             ),
             StopKind::DropHome => self == Report::Home,
+            StopKind::HomeVisit => matches!(
+                self,
+                Report::Arrived | Report::NoShow | Report::HealthCheckFailed | Report::Vaccinated
+            ),
         }
     }
 }
@@ -440,15 +471,18 @@ pub enum StopKind {
     PickupSite,
     /// Bring the elder home.
     DropHome,
+    /// The home-visit team at a bedridden elder's home: assessment, the shot, the observation.
+    HomeVisit,
 }
 
 impl StopKind {
     /// Every value, in order.
-    pub const ALL: [StopKind; 4] = [
+    pub const ALL: [StopKind; 5] = [
         StopKind::PickupHome,
         StopKind::DropSite,
         StopKind::PickupSite,
         StopKind::DropHome,
+        StopKind::HomeVisit,
     ];
 
     /// The stored code.
@@ -458,6 +492,7 @@ impl StopKind {
             StopKind::DropSite => "drop_site",
             StopKind::PickupSite => "pickup_site",
             StopKind::DropHome => "drop_home",
+            StopKind::HomeVisit => "home_visit",
         }
     }
     /// From the stored code.

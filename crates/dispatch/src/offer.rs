@@ -122,7 +122,7 @@ fn offer(instance: &DayInstance, insertion: &Insertion, booking_id: i64) -> Opti
                 }
                 StopKind::DropSite => offer.at_site = s.start,
                 StopKind::PickupSite => offer.ride_home = Some(s.start),
-                StopKind::DropHome => {}
+                StopKind::DropHome | StopKind::HomeVisit => {}
             }
         }
     }

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use vaxride_formats::json::{Doc, MatrixDoc, RequestDoc, ReturnDoc, SlotDoc, VehicleDoc};
+use vaxride_formats::json::{Doc, MatrixDoc, RequestDoc, ReturnDoc, SlotDoc, VehicleDoc, VisitDoc};
 use vaxride_solver::solution::Schedule;
 use vaxride_solver::{Problem, Solution, StopKind as SolverStop};
 
@@ -27,6 +27,13 @@ pub const MAX_WAIT_AFTER: i64 = 1800;
 pub const BOARDING: i64 = 120;
 /// Latest time an elder is brought home.
 pub const HOME_BY: TimeOfDay = 19 * 3600;
+/// A home visit's time at the home, seconds: the assessment (10 min), the shot (5 min) and
+/// the observation (30 min).
+pub const VISIT: i64 = 45 * 60;
+/// The feature every car for rides has, and every ride needs (a home-visit team has not).
+pub const RIDE: &str = "ride";
+/// The feature a home-visit team has, and every home visit needs.
+pub const HOME_VISIT: &str = "home_visit";
 
 /// One booking as the planner needs it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,7 +91,8 @@ pub struct Layout {
 /// `vaxride_solver::UnassignedReason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RefusalReason {
-    /// The elder is bedridden: a home visit, never a ride.
+    /// Unused since home visits are planned (bedridden elders get one); kept so stored
+    /// reasons still read.
     HomeVisit,
     /// No site gives the dose the elder needs next.
     NoSiteForDose,
@@ -138,6 +146,10 @@ pub struct DayInstance {
     pub refused: Vec<Refused>,
     points: Vec<Point>,
     direct: HashMap<i64, i64>,
+    /// Per request: whether it is a home visit (a team's one stop at a bedridden elder's home).
+    pub(crate) visit: Vec<bool>,
+    /// The problem's feature names in the order of their bits.
+    pub(crate) features: Vec<String>,
     /// Per request: whether its first leg is a ride home (an elder at the site or on the way
     /// home when a day under way is planned again).
     pub(crate) returns_first: Vec<bool>,
@@ -224,9 +236,18 @@ impl Layout {
                 start: loc,
                 end: loc,
                 shift: [v.shift_from, v.shift_to],
-                seats: v.seats,
-                wheelchairs: v.wheelchairs,
-                features: v.features.clone(),
+                // A team carries its shots for the day, one a visit, and nobody on board.
+                seats: v.team.map_or(v.seats, |t| t.shots_per_day),
+                wheelchairs: if v.team.is_some() { 0 } else { v.wheelchairs },
+                features: match v.team {
+                    Some(_) => vec![HOME_VISIT.to_string()],
+                    None => v
+                        .features
+                        .iter()
+                        .cloned()
+                        .chain([RIDE.to_string()])
+                        .collect(),
+                },
                 max_duration: None,
                 fixed_cost: 0,
             })
@@ -243,6 +264,8 @@ impl Layout {
             })
             .collect();
         let mut requests = Vec::new();
+        let mut visits = Vec::new();
+        let mut visit_of = Vec::new();
         let mut booking_of = Vec::new();
         let mut refused = Vec::new();
         let mut direct = HashMap::new();
@@ -252,7 +275,15 @@ impl Layout {
                 reason: reason.code().to_string(),
             };
             if b.mobility == Mobility::Bedridden {
-                refused.push(refuse(RefusalReason::HomeVisit));
+                visits.push(VisitDoc {
+                    id: b.booking_id.to_string(),
+                    home,
+                    window: [b.window.0, b.window.1],
+                    service: VISIT,
+                    needs: vec![HOME_VISIT.to_string()],
+                    priority: b.priority.max(1),
+                });
+                visit_of.push(b.booking_id);
                 continue;
             }
             // The nearest sites that give the dose (or the named one).
@@ -294,9 +325,9 @@ impl Layout {
                 seats: b.companions + i64::from(!wheelchair),
                 wheelchair,
                 needs: if wheelchair {
-                    vec!["ramp".to_string()]
+                    vec!["ramp".to_string(), RIDE.to_string()]
                 } else {
-                    Vec::new()
+                    vec![RIDE.to_string()]
                 },
                 slots: slot_ids,
                 max_ride: Some(max_ride),
@@ -318,10 +349,14 @@ impl Layout {
             vehicles,
             slots: slot_docs,
             requests,
+            visits,
         };
         let problem = vaxride_formats::json::build("plan", &doc)
             .expect("the planner builds only valid problems")
             .problem;
+        let mut visit = vec![false; booking_of.len()];
+        visit.resize(booking_of.len() + visit_of.len(), true);
+        booking_of.extend(visit_of);
         let n = booking_of.len();
         DayInstance {
             problem,
@@ -331,6 +366,8 @@ impl Layout {
             refused,
             points: self.points.clone(),
             direct,
+            visit,
+            features: feature_names(&doc),
             returns_first: vec![false; n],
             site_of: vec![None; n],
             reserved_slot: vec![None; n],
@@ -340,7 +377,33 @@ impl Layout {
     }
 }
 
+/// The feature names of a problem built from `doc`, in the order of their bits (first seen
+/// over the vehicles' features, then the requests' and the visits' needs: vaxride-formats'
+/// JSON problem).
+fn feature_names(doc: &Doc) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let all = doc.vehicles.iter().flat_map(|v| &v.features);
+    let needs = doc.requests.iter().flat_map(|r| &r.needs);
+    for f in all
+        .chain(needs)
+        .chain(doc.visits.iter().flat_map(|v| &v.needs))
+    {
+        if !names.contains(f) {
+            names.push(f.clone());
+        }
+    }
+    names
+}
+
 impl DayInstance {
+    /// The bit of a feature by name in the problem (0 when no vehicle or request names it).
+    pub(crate) fn feature_bit(&self, name: &str) -> u64 {
+        self.features
+            .iter()
+            .position(|f| f == name)
+            .map_or(0, |i| 1 << i)
+    }
+
     /// The slot of `site` that `at` falls in.
     fn slot_at(&self, site: Option<i64>, at: TimeOfDay) -> Option<usize> {
         let site = site?;
@@ -411,6 +474,7 @@ impl DayInstance {
                     .expect("every stop belongs to a leg");
                 let outbound = leg == 0 && !self.returns_first[stop.request];
                 let kind = match (outbound, stop.kind) {
+                    _ if self.visit[stop.request] => StopKind::HomeVisit,
                     (true, SolverStop::Pickup) => StopKind::PickupHome,
                     (true, _) => StopKind::DropSite,
                     (false, SolverStop::Pickup) => StopKind::PickupSite,

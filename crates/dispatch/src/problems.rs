@@ -8,6 +8,7 @@ crate::declare_problems! {
     day_in_past(day, today) => "{day} has passed (today is {today}): a coordinator may book past days";
     day_out_of_range(value, min, max) => "'{value}' is a date outside the years {min} to {max}";
     bedridden() => "bedridden: gets a home visit, not a ride";
+    home_visit_site() => "a bedridden elder is visited at home by a home-visit team: leave the site empty";
     chars_between(min, max) => "must be {min} to {max} characters";
     clock_time(value) => "'{value}' is not a time like 08:30";
     crs_unconvertible() => "the coordinates cannot be converted to WGS-84";

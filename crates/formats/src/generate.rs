@@ -218,6 +218,7 @@ pub fn street_office_day(seed: u64, p: &DayParams) -> String {
         vehicles,
         slots,
         requests,
+        visits: Vec::new(),
     };
     serde_json::to_string(&doc).expect("serializing to memory cannot fail")
 }

@@ -30,6 +30,25 @@ pub struct Doc {
     #[serde(default)]
     pub slots: Vec<SlotDoc>,
     pub requests: Vec<RequestDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub visits: Vec<VisitDoc>,
+}
+
+/// A home visit: a team comes to the elder (bedridden) inside a window and stays `service`
+/// seconds (assessment, the shot, the observation); each visit uses one of the team's shots
+/// (the first load dimension, loaded at the start like a VRPTW delivery).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct VisitDoc {
+    pub id: String,
+    pub home: usize,
+    pub window: [i64; 2],
+    pub service: i64,
+    #[serde(default)]
+    pub needs: Vec<String>,
+    #[serde(default = "default_priority")]
+    pub priority: i64,
 }
 
 /// The travel matrix: durations, and costs (default: durations).
@@ -352,6 +371,42 @@ pub fn build(name: &str, doc: &Doc) -> Result<Instance, FormatError> {
             needs,
             vehicle: None,
         });
+    }
+    for (i, v) in doc.visits.iter().enumerate() {
+        let p = |f: &str| format!("visits[{i}].{f}");
+        if seen_ids.insert(v.id.as_str(), usize::MAX).is_some() {
+            return Err(field(
+                p("id"),
+                &format!("request id {:?} is used twice", v.id),
+            ));
+        }
+        let home = loc(p("home"), v.home)?;
+        let window = window(p("window"), v.window)?;
+        if v.service < 0 {
+            return Err(field(p("service"), "must not be negative"));
+        }
+        let mut needs = 0;
+        for (k, f) in v.needs.iter().enumerate() {
+            needs |= bit(f, p(&format!("needs[{k}]")))?;
+        }
+        stops.push(Stop {
+            id: format!("{}/visit", v.id),
+            loc: home,
+            window,
+            service: v.service,
+            load: Load::seats(1),
+            kind: StopKind::Delivery,
+            request: requests.len(),
+            keep: None,
+        });
+        let stop = stops.len() - 1;
+        requests.push(Request::single(
+            v.id.clone(),
+            vec![stop],
+            v.priority,
+            None,
+            needs,
+        ));
     }
     let problem = Problem {
         matrix,

@@ -115,3 +115,36 @@ fn a_generated_street_office_day_reads_back_as_a_valid_problem() {
     );
     assert!(p.requests.iter().all(|r| !r.choices.is_empty()));
 }
+
+#[test]
+fn a_home_visit_is_one_delivery_of_one_shot_needing_the_team() {
+    let with_visit = SMALL.replacen(
+        "\"requests\": [",
+        "\"visits\": [{\"id\": \"zhao\", \"home\": 4, \"window\": [32400, 39600], \"service\": 2700, \
+         \"needs\": [\"home_visit\"], \"priority\": 2}],\n  \"requests\": [",
+        1,
+    );
+    let p = json::read("x.json", &with_visit).expect("reads").problem;
+    let li = p.requests.last().expect("the visit");
+    assert_eq!((li.id.as_str(), li.priority), ("zhao", 2));
+    assert_eq!(li.choices.len(), 1);
+    assert_eq!(li.choices[0].legs, vec![vec![p.stops.len() - 1]]);
+    let stop = &p.stops[li.choices[0].legs[0][0]];
+    assert_eq!(stop.kind, StopKind::Delivery);
+    assert_eq!(
+        (stop.loc, stop.window, stop.service),
+        (4, (32400, 39600), 2700)
+    );
+    assert_eq!(stop.load.0, [1, 0]);
+    assert!(
+        p.vehicles.iter().all(|v| li.needs & !v.features != 0),
+        "no team here"
+    );
+
+    let twice = with_visit.replacen("\"id\": \"zhao\"", "\"id\": \"wang\"", 1);
+    let e = json::read("x.json", &twice).unwrap_err().to_string();
+    assert!(e.contains("visits[0].id") && e.contains("twice"), "{e}");
+    let bad = with_visit.replacen("\"service\": 2700", "\"service\": -1", 1);
+    let e = json::read("x.json", &bad).unwrap_err().to_string();
+    assert!(e.contains("visits[0].service"), "{e}");
+}

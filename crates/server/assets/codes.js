@@ -5,5 +5,5 @@
 const res = await fetch('/assets/codes.json');
 if (!res.ok) throw new Error(`codes.json: ${res.status}`);
 
-/** `{mobility, dose, site_kind, time_preference, cancellable, steps: {stop kind: [report]}, closing}`. */
+/** `{mobility, dose, site_kind, time_preference, cancellable, steps: {stop kind: [report]}, closing: {stop kind: [report that closes it]}}`. */
 export const CODES = await res.json();

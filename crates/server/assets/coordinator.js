@@ -6,7 +6,8 @@
 // (#site-name #site-kind #site-van #site-day #site-lon #site-lat #site-address #site-open
 // #site-close #site-slot #site-capacity #site-save #site-error), #van-form (#van-name
 // #van-save #van-error), #vehicle-form (#vehicle-name #vehicle-seats #vehicle-wheelchairs
-// #vehicle-features #vehicle-from #vehicle-to #vehicle-lon #vehicle-lat #vehicle-save
+// #vehicle-features #vehicle-from #vehicle-to #vehicle-lon #vehicle-lat #vehicle-shots
+// (a home-visit team's shots a day; empty for a car) #vehicle-save
 // #vehicle-error), #driver-form (#driver-name #driver-phone #driver-vehicle #driver-save
 // #driver-error; in the table: driver-edit-<id>).
 // plan: #plan-day #plan-seconds #plan-run #plan-progress #plan-stage #plan-best #plan-result
@@ -170,9 +171,12 @@ export function fleet(main, ctx) {
       [t('vehicle.name'), t('vehicle.seats'), t('vehicle.wheelchairs'), t('vehicle.features'), t('vehicle.shift'), t('fleet.actions')],
       data.vehicles.map((v) => h('tr', { 'data-testid': `vehicle-row-${v.id}` },
         h('td', {}, v.name), h('td', { class: 'num' }, v.seats), h('td', { class: 'num' }, v.wheelchairs),
-        h('td', {}, (v.features || []).map(featureName).join(', ')), h('td', {}, `${hhmm(v.shift_from)}–${hhmm(v.shift_to)}`),
+        h('td', { 'data-testid': `vehicle-kind-${v.id}` }, v.team
+          ? t('vehicle.team_line', { n: v.team.shots_per_day })
+          : (v.features || []).map(featureName).join(', ')), h('td', {}, `${hhmm(v.shift_from)}–${hhmm(v.shift_to)}`),
         rowActions('vehicle', v.id, v.name, ctx, () => vehicleForm.edit(v.id, v.name, {
           name: v.name, seats: v.seats, wheelchairs: v.wheelchairs, features: (v.features || []).join(','),
+          shots: v.team ? v.team.shots_per_day : '',
           from: hhmm(v.shift_from), to: hhmm(v.shift_to), lon: v.start.lon, lat: v.start.lat,
         }), () => retireOne('vehicles', v.id))))));
     clear(boxes.drivers).append(table({ id: 'driver-table' }, t('fleet.drivers_caption', { n: data.drivers.length }),
@@ -249,12 +253,14 @@ export function fleet(main, ctx) {
     field('vehicle-to', t('vehicle.to'), input({ type: 'time', value: '18:00', required: true })),
     field('vehicle-lon', t('vehicle.start_lon'), input({ inputmode: 'decimal', required: true })),
     field('vehicle-lat', t('vehicle.start_lat'), input({ inputmode: 'decimal', required: true })),
+    field('vehicle-shots', t('vehicle.team_shots'), input({ type: 'number', min: 1, max: 500 })),
   ], async (v, editing) => {
     await api(editing ? 'PUT' : 'POST', editing ? `/api/vehicles/${editing}` : '/api/vehicles', {
       json: {
         name: v('name'), seats: Number(v('seats')), wheelchairs: Number(v('wheelchairs')),
         features: v('features').split(',').filter(Boolean), shift: [v('from'), v('to')],
         start: { lon: Number(v('lon')), lat: Number(v('lat')) },
+        team: v('shots') ? { shots_per_day: Number(v('shots')) } : null,
       },
     });
     ctx.notify(t('saved'));
@@ -524,7 +530,7 @@ export function plan(main, ctx) {
     const r = 5;
     routes.forEach((rt, i) => {
       for (const stop of rt.stops) {
-        if (stop.kind !== 'pickup_home') continue;
+        if (stop.kind !== 'pickup_home' && stop.kind !== 'home_visit') continue;
         overlay.addLayer(marker([stop.point.lon, stop.point.lat], 'elder', colour(i), r,
           `${elderOf.get(stop.booking_id) || `#${stop.booking_id}`} · ${hhmm(stop.start)}`, null,
           { 'data-route': rt.vehicle_id }));
@@ -644,12 +650,12 @@ export function plan(main, ctx) {
 
 // ---------------------------------------------------------------- trips of the day
 
-const KIND_SHORT = { pickup_home: 'kind_stop.pickup_home', drop_site: 'kind_stop.drop_site', pickup_site: 'kind_stop.pickup_site', drop_home: 'kind_stop.drop_home' };
+const KIND_SHORT = { pickup_home: 'kind_stop.pickup_home', drop_site: 'kind_stop.drop_site', pickup_site: 'kind_stop.pickup_site', drop_home: 'kind_stop.drop_home', home_visit: 'kind_stop.home_visit' };
 
 /** The most seats and wheelchair places a trip's stops need at once. */
 export function peakLoad(stops) {
   let [seats, chairs, maxSeats, maxChairs] = [0, 0, 0, 0];
-  for (const x of stops) {
+  for (const x of stops.filter((s) => s.kind !== 'home_visit')) {
     const sign = x.kind === 'pickup_home' || x.kind === 'pickup_site' ? 1 : -1;
     seats += sign * ((x.companions || 0) + (x.wheelchair ? 0 : 1));
     chairs += sign * (x.wheelchair ? 1 : 0);
@@ -683,7 +689,10 @@ export function trips(main, ctx) {
       const [seats, chairs] = peakLoad(tr.stops);
       const first = tr.stops.length ? tr.stops[0].planned : null;
       const last = tr.stops.length ? tr.stops[tr.stops.length - 1].planned : null;
-      return free.filter((v) => v.seats >= seats && v.wheelchairs >= chairs
+      // Home visits go to a team with the shots, rides to a car (the server checks again).
+      const visits = tr.stops.filter((x) => x.kind === 'home_visit').length;
+      const kind = (v) => (visits ? !!v.team && v.team.shots_per_day >= visits : !v.team);
+      return free.filter((v) => kind(v) && v.seats >= seats && v.wheelchairs >= chairs
         && (first === null || (v.shift_from <= first && last <= v.shift_to)));
     };
     replace(box,

@@ -24,7 +24,10 @@ import { badge } from './secretary.js';
 
 /** The steps that fit each kind of stop (as the server checks them). */
 const STEPS = CODES.steps;
-const CLOSING = new Set(CODES.closing);
+/** Whether a report closes a stop of its kind (at a home visit, every report but arrived). */
+const closes = (x, ev) => (CODES.closing[x.kind] || []).includes(ev);
+/** A step's words: at a home visit the team is at the door, not at a pick-up. */
+const stepLabel = (x, ev) => t(x.kind === 'home_visit' ? `visit_step.${ev}` : `step.${ev}`);
 const EVENTS = ['trip_offered', 'trip_changed', 'trip_cancelled'];
 /** The navigation apps a stop's links open (the server sends one link for each). */
 const NAV_APPS = ['amap', 'baidu', 'apple', 'geo'];
@@ -241,7 +244,7 @@ export function mount(main, ctx) {
 
   function stopItem(trip, x, pending, isNext, wasArrived) {
     const mine = pending.filter((p) => p.stop === x.id);
-    const closedHere = x.done || mine.some((p) => CLOSING.has(p.event));
+    const closedHere = x.done || mine.some((p) => closes(x, p.event));
     const said = new Set(x.said || []);
     const accepted = trip.status === 'accepted';
     const app = navApp();
@@ -264,7 +267,7 @@ export function mount(main, ctx) {
         if (ev === 'no_show') {
           // Nobody to drive: the elder's later stops leave the trip, so it asks once more.
           return twoTap(testid, {
-            label: t(`step.${ev}`),
+            label: stepLabel(x, ev),
             named: t('driver.no_show_named', { name: x.first_name }),
             confirm: t('driver.no_show_confirm'),
             confirmNamed: t('driver.no_show_confirm_named', { name: x.first_name }),
@@ -274,7 +277,7 @@ export function mount(main, ctx) {
           type: 'button', class: `big ${isNext ? 'primary' : ''}`,
           'data-testid': testid, disabled: queued || done,
           onclick: () => report(x, ev),
-        }, done ? `${t(`step.${ev}`)} ✓` : t(`step.${ev}`));
+        }, done ? `${stepLabel(x, ev)} ✓` : stepLabel(x, ev));
       }))
       : null;
     return h('li', { 'data-testid': `stop-${x.id}`, class: closedHere ? 'closed' : isNext ? 'next' : null },
@@ -286,7 +289,7 @@ export function mount(main, ctx) {
         ? h('div', { class: 'muted' }, [x.wheelchair ? t('driver.wheelchair') : null, x.companions ? t('driver.companions', { n: x.companions }) : null].filter(Boolean).join(' · '))
         : null,
       x.done ? h('p', { 'data-testid': `stop-done-${x.id}` }, badge(x.done)) : null,
-      mine.length ? h('p', { class: 'pending', 'data-testid': `pending-${x.id}` }, t('driver.waiting', { steps: mine.map((p) => t(`step.${p.event}`)).join(', ') })) : null,
+      mine.length ? h('p', { class: 'pending', 'data-testid': `pending-${x.id}` }, t('driver.waiting', { steps: mine.map((p) => stepLabel(x, p.event)).join(', ') })) : null,
       closedHere ? null : links,
       steps);
   }
@@ -359,7 +362,7 @@ export function mount(main, ctx) {
       .sort((a, b) => a.at - b.at);
     const items = stops.map(({ x, r }) => {
       if (r) return removedItem(r);
-      const closed = x.done || pending.some((p) => p.stop === x.id && CLOSING.has(p.event));
+      const closed = x.done || pending.some((p) => p.stop === x.id && closes(x, p.event));
       const isNext = !closed && !nextSet;
       if (isNext) nextSet = true;
       return stopItem(trip, x, pending, isNext, arr.has(x.id));

@@ -249,7 +249,7 @@ export function bookings(main, ctx) {
     clear(pickList).append(...[].concat(shown.length ? shown.map((e) => {
       const already = booked.has(e.id);
       const box = h('input', {
-        type: 'checkbox', id: `pick-${e.id}`, value: e.id, disabled: already || e.mobility === 'bedridden',
+        type: 'checkbox', id: `pick-${e.id}`, value: e.id, disabled: already,
         checked: st.picked.has(e.id) && !already,
         onchange: (ev) => {
           if (ev.target.checked) st.picked.add(e.id); else st.picked.delete(e.id);
@@ -266,7 +266,8 @@ export function bookings(main, ctx) {
     batchBtn.textContent = t('book.submit', { n: st.picked.size });
     batchBtn.disabled = st.picked.size === 0;
     const one = st.picked.size === 1 ? st.elders.find((e) => st.picked.has(e.id)) : null;
-    offersBtn.hidden = !one;
+    // A home visit has no slot to choose: the team comes.
+    offersBtn.hidden = !one || one.mobility === 'bedridden';
     if (one) offersBtn.textContent = t('book.offers', { name: one.name });
     clear(offersBox);
   }
@@ -330,11 +331,12 @@ export function bookings(main, ctx) {
         rows.map((b) => h('tr', { 'data-testid': `booking-row-${b.id}` },
           h('td', {}, b.elder_name),
           h('td', {}, `${hhmm(b.window[0])}–${hhmm(b.window[1])}`),
-          h('td', { 'data-testid': `booking-pickup-${b.id}` }, hhmm(b.planned_pickup),
+          h('td', { 'data-testid': `booking-pickup-${b.id}` },
+            b.home_visit ? t('book.visit_at', { at: b.planned_pickup != null ? hhmm(b.planned_pickup) : '—' }) : hhmm(b.planned_pickup),
             b.moved ? h('div', { class: 'moved', 'data-testid': `booking-moved-${b.id}` },
               t('book.moved', { from: hhmm(b.moved.from), why: t(`change.${b.moved.reason}`) })) : null,
             b.planned_return ? h('div', { class: 'muted' }, t('book.return_at', { at: hhmm(b.planned_return) })) : null),
-          h('td', {}, siteName(b.planned_site_id || b.site_id)),
+          h('td', {}, b.home_visit ? t('book.at_home') : siteName(b.planned_site_id || b.site_id)),
           h('td', {}, b.driver || ''),
           h('td', {}, b.vehicle || ''),
           h('td', { 'data-testid': `booking-status-${b.id}`, 'data-status': b.status }, badge(b.status),

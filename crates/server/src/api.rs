@@ -478,4 +478,6 @@ pub(crate) enum StopKind {
     PickupSite,
     /// Bring the elder home.
     DropHome,
+    /// A home-visit team at a bedridden elder's home (assessment, shot, observation).
+    HomeVisit,
 }

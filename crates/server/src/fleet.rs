@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use vaxride_dispatch::FieldError;
-use vaxride_dispatch::model::{Day, Point, Site, SiteKind, Vehicle};
+use vaxride_dispatch::model::{Day, Point, Site, SiteKind, Team, Vehicle};
 use vaxride_dispatch::values::Role;
 use vaxride_dispatch::values::check_text;
 use vaxride_dispatch::values::{Shot, Weekdays, Window};
@@ -234,6 +234,20 @@ pub(crate) struct VehicleBody {
     #[serde(default)]
     #[schema(value_type = crate::api::Crs)]
     crs: Crs,
+    /// A home-visit team (a doctor and a nurse in a car) instead of a car for rides: it
+    /// visits bedridden elders at home, at most `shots_per_day` a day, and takes nobody on
+    /// board.
+    #[serde(default)]
+    team: Option<TeamBody>,
+}
+
+/// A home-visit team's day.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TeamBody {
+    /// Shots the team carries for a day: at most this many visits.
+    #[schema(minimum = 1, maximum = 500)]
+    shots_per_day: i64,
 }
 
 /// `POST /api/vehicles`.
@@ -273,6 +287,14 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     if let Err(problem) = check_text(&b.name, true, 100) {
         errors.push(FieldError::new("name", problem));
     }
+    if let Some(t) = &b.team
+        && !(1..=500).contains(&t.shots_per_day)
+    {
+        errors.push(FieldError::new(
+            "team.shots_per_day",
+            problems::range(1, 500),
+        ));
+    }
     for (i, f) in b.features.iter().enumerate() {
         if let Err(p) = vaxride_dispatch::values::Feature::parse(f) {
             errors.push(FieldError::new(format!("features[{i}]"), p));
@@ -298,6 +320,9 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
         },
         shift_from: shift.from(),
         shift_to: shift.to(),
+        team: b.team.map(|t| Team {
+            shots_per_day: t.shots_per_day,
+        }),
         start: Point { lon, lat },
     };
     Ok(NewVehicle { vehicle })

@@ -316,11 +316,17 @@ fn codes() -> &'static (String, Bytes) {
                 .map(|s| s.code())
                 .collect::<Vec<_>>(),
             "steps": steps,
-            "closing": Report::ALL
+            "closing": StopKind::ALL
                 .iter()
-                .filter(|r| r.closes_stop())
-                .map(|r| r.code())
-                .collect::<Vec<_>>(),
+                .map(|k| {
+                    let closing: Vec<&str> = Report::ALL
+                        .iter()
+                        .filter(|r| r.fits(*k) && r.closes_stop(*k))
+                        .map(|r| r.code())
+                        .collect();
+                    (k.code().to_string(), closing.into())
+                })
+                .collect::<serde_json::Map<String, serde_json::Value>>(),
         })
         .to_string();
         (etag(&body), Bytes::from(body))

@@ -94,6 +94,7 @@ async fn world(store: &Store) -> (i64, Vec<i64>) {
                         wheelchairs: 1,
                         features: vec!["ramp".into()],
                         shift_from: 7 * 3600,
+                        team: None,
                         shift_to: 14 * 3600,
                         start: centre,
                     },

@@ -86,6 +86,7 @@ async fn setup() -> (web::Data<AppState>, Ids) {
                     wheelchairs: 0,
                     features: vec![],
                     shift_from: 7 * 3600,
+                    team: None,
                     shift_to: 13 * 3600,
                     start: centre,
                 },

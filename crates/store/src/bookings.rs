@@ -81,6 +81,9 @@ pub struct BookingView {
     pub ready_at: Option<i64>,
     /// The shot recorded for this visit (`first`, `second`, `booster`), once given.
     pub vaccinated: Option<Shot>,
+    /// A home visit (the elder is bedridden): `planned_pickup` is when the team comes, and
+    /// `vehicle` and `driver` are the team's.
+    pub home_visit: bool,
 }
 
 /// A pick-up that moved: the time it had, why it moved and when.
@@ -120,15 +123,16 @@ pub enum Replay {
 const VIEW: &str = "SELECT b.id, b.elder_id, e.name AS elder_name, b.community_id, b.day, \
     b.window_from, b.window_to, b.site_id, b.return_wanted, b.dwell_minutes, b.notes, b.status, \
     b.status_at, \
-    (SELECT ts.planned FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS planned_pickup, \
+    (SELECT ts.planned FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind IN ('pickup_home', 'home_visit') AND ts.active = 1) AS planned_pickup, \
     (SELECT ts.site_id FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'drop_site' AND ts.active = 1) AS planned_site_id, \
     (SELECT v.name FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN vehicles v ON v.id = t.vehicle_id \
-       WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS vehicle, \
+       WHERE ts.booking_id = b.id AND ts.kind IN ('pickup_home', 'home_visit') AND ts.active = 1) AS vehicle, \
     (SELECT d.name FROM trip_stops ts JOIN trips t ON t.id = ts.trip_id JOIN drivers d ON d.id = t.driver_id \
-       WHERE ts.booking_id = b.id AND ts.kind = 'pickup_home' AND ts.active = 1) AS driver, \
+       WHERE ts.booking_id = b.id AND ts.kind IN ('pickup_home', 'home_visit') AND ts.active = 1) AS driver, \
     b.unserved_reason, b.previous_pickup, b.change_reason, b.changed_at, b.health_check_failed_at, b.ready_at, \
     (SELECT ts.planned FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'pickup_site' AND ts.active = 1) AS planned_return, \
-    (SELECT v.shot FROM vaccinations v WHERE v.booking_id = b.id) AS shot \
+    (SELECT v.shot FROM vaccinations v WHERE v.booking_id = b.id) AS shot, \
+    CASE WHEN e.mobility = 'bedridden' THEN 1 ELSE 0 END AS home_visit \
     FROM bookings b JOIN elders e ON e.id = b.elder_id JOIN communities c ON c.id = b.community_id";
 
 fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
@@ -159,6 +163,7 @@ fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
             Some(shot) => Some(crate::vaccinations::stored_shot(&shot)?),
             None => None,
         },
+        home_visit: r.try_get::<i64, _>("home_visit")? == 1,
         moved: match (
             r.try_get::<Option<i64>, _>("previous_pickup")?,
             r.try_get::<Option<String>, _>("change_reason")?
@@ -284,7 +289,7 @@ impl Store {
                 Some(DriverArrived | PickedUp | AtSite | ReturnPickedUp) => {
                     return Err(StoreError::Conflict(problems::ride_under_way(booking)));
                 }
-                Some(Home | NoShow | Cancelled) => {}
+                Some(Home | NoShow | Cancelled | Visited) => {}
                 None => return Err(StoreError::Database("bad stored booking status".into())),
             }
         }
@@ -383,7 +388,8 @@ pub(crate) async fn insert_booking(
     .await?)
 }
 
-/// Checks a batch before it is booked: each elder of the community, active, not bedridden,
+/// Checks a batch before it is booked: each elder of the community, active (a bedridden one
+/// for a home visit, naming no site),
 /// not booked that day already (nor twice in the batch), the window, the minutes at the site,
 /// the notes and the site. Errors name the entry (`{what}[3].elder_id`).
 pub(crate) async fn check_bookings(
@@ -415,7 +421,10 @@ pub(crate) async fn check_bookings(
         .await?;
         match mobility.as_deref().and_then(Mobility::from_code) {
             None => errors.push(err(k, "elder_id", problems::no_such_elder())),
-            Some(Mobility::Bedridden) => errors.push(err(k, "elder_id", problems::bedridden())),
+            // A home visit: the team comes to the elder, so there is no site to name.
+            Some(Mobility::Bedridden) if b.site_id.is_some() => {
+                errors.push(err(k, "site_id", problems::home_visit_site()));
+            }
             Some(_) => {}
         }
         if let Err(problem) = b.window.pickup() {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
-use vaxride_dispatch::model::{ChangeReason, Day, Mobility, Point, Report, StopKind, TripStatus};
+use vaxride_dispatch::model::{ChangeReason, Day, Point, Report, StopKind, TripStatus};
 use vaxride_dispatch::plan::{PlanBooking, PlanInput, PlannedStop};
 use vaxride_dispatch::planning::CheckedPlan;
 use vaxride_dispatch::underway::{DayUnderWay, RouteUnderWay, StopState, StopUnderWay};
@@ -310,7 +310,6 @@ impl Store {
             };
             bookings.push(plan_booking(&e, b));
         }
-        debug_assert!(bookings.iter().all(|b| b.mobility != Mobility::Bedridden));
         Ok(PlanInput {
             day: day.clone(),
             bookings,

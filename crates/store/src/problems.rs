@@ -31,6 +31,7 @@ vaxride_dispatch::declare_problems! {
     ride_under_way(booking) => "a ride of this elder is under way (booking {booking}): retire them when it has ended";
     shift_does_not_cover() => "the driver's shift does not cover the trip";
     step_does_not_fit(step, kind) => "'{step}' does not fit a {kind} stop";
+    team_short_of_shots(visits, shots) => "the trip makes {visits} home visits and the team carries {shots} shots a day";
     trip_already(trip_status) => "the trip is already {trip_status}";
     trip_not_accepted(trip_status) => "the trip is {trip_status}: accept it first";
     trip_not_reassignable(trip_status) => "the trip is {trip_status}: only a declined or unanswered trip can be reassigned";
@@ -39,4 +40,5 @@ vaxride_dispatch::declare_problems! {
     vehicle_has_driver() => "the vehicle already has a driver";
     vehicle_too_small(seats, wheelchairs) => "the trip needs {seats} seats and {wheelchairs} wheelchair places at once";
     vehicle_without_driver() => "the vehicle has no driver";
+    vehicle_wrong_kind() => "home visits go to a home-visit team, rides to a car: this vehicle is the other kind";
 }

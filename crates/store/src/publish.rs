@@ -203,11 +203,14 @@ impl Today {
         })
     }
 
-    /// The pick-up a secretary waits for: at home before the ride begins, at the site after.
-    fn next_pickup(&self, booking: i64) -> StopKind {
-        match self.status.get(&booking) {
-            Some(s) if s.under_way() => StopKind::PickupSite,
-            _ => StopKind::PickupHome,
+    /// Whether a stop is the one a secretary waits for: the pick-up at home (or the home
+    /// visit) before the ride begins, the pick-up at the site after.
+    fn awaited(&self, booking: i64, kind: StopKind) -> bool {
+        let begun = self.status.get(&booking).is_some_and(|s| s.under_way());
+        match kind {
+            StopKind::PickupHome | StopKind::HomeVisit => !begun,
+            StopKind::PickupSite => begun,
+            StopKind::DropSite | StopKind::DropHome => false,
         }
     }
 
@@ -215,7 +218,7 @@ impl Today {
     fn wanted(&self, s: &PlannedStop) -> bool {
         use BookingStatus::*;
         match self.status.get(&s.booking_id) {
-            None | Some(Cancelled | NoShow | Home) => false,
+            None | Some(Cancelled | NoShow | Home | Visited) => false,
             Some(ReturnPickedUp) => s.kind == StopKind::DropHome,
             Some(AtSite) => matches!(s.kind, StopKind::PickupSite | StopKind::DropHome),
             Some(PickedUp) => s.kind != StopKind::PickupHome,
@@ -250,7 +253,7 @@ impl Today {
         // 1. Stops still to come that the plan puts elsewhere (or nowhere) leave their trip.
         let mut off = Vec::new();
         for s in &self.stops {
-            if s.kind == self.next_pickup(s.booking) {
+            if self.awaited(s.booking, s.kind) {
                 old_pickup.insert(s.booking, s.planned);
             }
             let t = &self.trips[trip_of[&s.trip]];
@@ -308,7 +311,7 @@ impl Today {
                         fresh.push(s);
                     }
                 }
-                if s.kind == self.next_pickup(s.booking_id) {
+                if self.awaited(s.booking_id, s.kind) {
                     new_pickup.insert(s.booking_id, s.start);
                 }
             }
@@ -450,7 +453,7 @@ impl Today {
                 sqlx::query(
                     "UPDATE bookings SET status = CASE WHEN EXISTS (SELECT 1 FROM trip_stops ts \
                      JOIN trips t ON t.id = ts.trip_id WHERE ts.booking_id = $1 AND ts.active = 1 \
-                     AND ts.kind = 'pickup_home' AND t.status = 'accepted') THEN 'confirmed' ELSE 'planned' END, \
+                     AND ts.kind IN ('pickup_home', 'home_visit') AND t.status = 'accepted') THEN 'confirmed' ELSE 'planned' END, \
                      unserved_reason = NULL, status_at = $2 WHERE id = $1",
                 )
                 .bind(b)
@@ -483,7 +486,10 @@ impl Today {
             };
             if matches!(
                 status,
-                BookingStatus::Cancelled | BookingStatus::NoShow | BookingStatus::Home
+                BookingStatus::Cancelled
+                    | BookingStatus::NoShow
+                    | BookingStatus::Home
+                    | BookingStatus::Visited
             ) {
                 continue;
             }

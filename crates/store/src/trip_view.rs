@@ -173,14 +173,9 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
     let mut said: std::collections::HashMap<i64, Vec<String>> = Default::default();
     for r in &reports {
         let event: String = r.try_get("event")?;
-        let open = vaxride_dispatch::model::Report::ALL
-            .iter()
-            .any(|k| k.code() == event && !k.closes_stop());
-        if open {
-            said.entry(r.try_get("trip_stop_id")?)
-                .or_default()
-                .push(event);
-        }
+        said.entry(r.try_get("trip_stop_id")?)
+            .or_default()
+            .push(event);
     }
     let mut stops = Vec::with_capacity(rows.len());
     let mut removed = Vec::new();
@@ -191,7 +186,10 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
             .ok_or_else(|| StoreError::Database("bad stored stop kind".into()))?;
         let done: Option<String> = r.try_get("done")?;
         let site: Option<String> = r.try_get("site_name")?;
-        let at_home = matches!(kind, StopKind::PickupHome | StopKind::DropHome);
+        let at_home = matches!(
+            kind,
+            StopKind::PickupHome | StopKind::DropHome | StopKind::HomeVisit
+        );
         let stop_id: i64 = r.try_get("stop_id")?;
         let planned: TimeOfDay = r.try_get("planned")?;
         named.insert(
@@ -262,7 +260,16 @@ pub(crate) async fn trip_view(tx: &mut sqlx::AnyConnection, trip: i64) -> Result
             lat: point.lat,
             planned,
             done,
-            said: said.remove(&stop_id).unwrap_or_default(),
+            said: said
+                .remove(&stop_id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|event| {
+                    vaxride_dispatch::model::Report::ALL
+                        .iter()
+                        .any(|k| k.code() == event && !k.closes_stop(kind))
+                })
+                .collect(),
             companions: e.companions,
             wheelchair: e.mobility == vaxride_dispatch::model::Mobility::Wheelchair,
             nav,

@@ -345,7 +345,8 @@ impl Store {
             StoreError::Invalid(vec![vaxride_dispatch::FieldError::new("vehicle_id", m)])
         };
         let v = sqlx::query(
-            "SELECT v.seats, v.wheelchairs, v.shift_from, v.shift_to, d.id AS driver_id FROM vehicles v \
+            "SELECT v.seats, v.wheelchairs, v.shift_from, v.shift_to, v.shots_per_day, \
+             d.id AS driver_id FROM vehicles v \
              LEFT JOIN drivers d ON d.vehicle_id = v.id WHERE v.id = $1 AND v.district_id = $2 AND v.active = 1",
         )
         .bind(vehicle)
@@ -371,8 +372,24 @@ impl Store {
         }
         // The trip's load along its stops, and its planned span.
         let view = trip_view(&mut tx, trip).await?;
+        let visits = view
+            .stops
+            .iter()
+            .filter(|s| s.kind == StopKind::HomeVisit)
+            .count() as i64;
+        let shots: Option<i64> = v.try_get("shots_per_day")?;
+        match shots {
+            None if visits > 0 => return Err(field(problems::vehicle_wrong_kind())),
+            Some(_) if visits < view.stops.len() as i64 => {
+                return Err(field(problems::vehicle_wrong_kind()));
+            }
+            Some(shots) if visits > shots => {
+                return Err(field(problems::team_short_of_shots(visits, shots)));
+            }
+            _ => {}
+        }
         let (mut seats, mut chairs, mut max_seats, mut max_chairs) = (0i64, 0i64, 0i64, 0i64);
-        for st in &view.stops {
+        for st in view.stops.iter().filter(|s| s.kind != StopKind::HomeVisit) {
             let s = st.companions + i64::from(!st.wheelchair);
             let c = i64::from(st.wheelchair);
             if matches!(st.kind, StopKind::PickupHome | StopKind::PickupSite) {
@@ -468,7 +485,7 @@ impl Store {
             let day: String = row.try_get("day")?;
             let trip: i64 = row.try_get("trip_id")?;
             running_late(&mut tx, trip, &day, planned, now).await?;
-            let closes = report.closes_stop();
+            let closes = report.closes_stop(kind);
             if closes {
                 sqlx::query(
                     "UPDATE trip_stops SET done = $1, done_at = $2 WHERE id = $3 AND done IS NULL",
@@ -479,7 +496,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            if let Some(status) = report.status() {
+            if let Some(status) = report.status_at(kind) {
                 sqlx::query("UPDATE bookings SET status = $1, status_at = $2 WHERE id = $3")
                     .bind(status.code())
                     .bind(now)
@@ -504,8 +521,11 @@ impl Store {
                     .bind(booking)
                     .execute(&mut *tx)
                     .await?;
-                let why = ChangeReason::HealthCheckFailed;
-                crate::events::day_event(&mut tx, why, About::Booking(booking), now).await?;
+                // At the site the elder goes home early; a home visit simply ends.
+                if kind != StopKind::HomeVisit {
+                    let why = ChangeReason::HealthCheckFailed;
+                    crate::events::day_event(&mut tx, why, About::Booking(booking), now).await?;
+                }
             }
             if report == Report::NoShow {
                 // Nobody to bring home: the booking's later stops leave the trip.

@@ -4,7 +4,7 @@
 //! day was read), and the event logged with that plan as its repair.
 
 use sqlx::Row;
-use vaxride_dispatch::model::{ChangeReason, Day, Mobility};
+use vaxride_dispatch::model::{ChangeReason, Day};
 use vaxride_dispatch::plan::PlanInput;
 use vaxride_dispatch::planning::CheckedPlan;
 use vaxride_dispatch::underway::DayUnderWay;
@@ -156,7 +156,6 @@ impl Store {
         tx.commit().await?;
         let district: i64 = row.try_get("district_id")?;
         let e = crate::elders::elder(&row)?;
-        debug_assert_ne!(e.mobility, Mobility::Bedridden);
         let Some(under_way) = self.day_under_way(district, &booking.day, now).await? else {
             return Ok(None);
         };

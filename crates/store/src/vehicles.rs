@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use vaxride_dispatch::model::{ChangeReason, Point, Vehicle};
+use vaxride_dispatch::model::{ChangeReason, Point, Team, Vehicle};
 
 use crate::db::AnyQuery;
 use crate::error::Result;
@@ -35,11 +35,14 @@ pub(crate) fn vehicle(row: &AnyRow) -> Result<Vehicle> {
             lon: row.try_get("lon")?,
             lat: row.try_get("lat")?,
         },
+        team: row
+            .try_get::<Option<i64>, _>("shots_per_day")?
+            .map(|shots_per_day| Team { shots_per_day }),
     })
 }
 
-/// Binds a vehicle's columns as `$1`…`$8` (name, seats, wheelchairs, features, shift_from,
-/// shift_to, lon, lat), the order the insert and the update both use.
+/// Binds a vehicle's columns as `$1`…`$9` (name, seats, wheelchairs, features, shift_from,
+/// shift_to, lon, lat, shots_per_day), the order the insert and the update both use.
 fn bind_vehicle<'q>(q: AnyQuery<'q>, new: &'q NewVehicle) -> AnyQuery<'q> {
     let v = &new.vehicle;
     q.bind(&v.name)
@@ -50,6 +53,7 @@ fn bind_vehicle<'q>(q: AnyQuery<'q>, new: &'q NewVehicle) -> AnyQuery<'q> {
         .bind(v.shift_to)
         .bind(v.start.lon)
         .bind(v.start.lat)
+        .bind(v.team.map(|t| t.shots_per_day))
 }
 
 impl Store {
@@ -66,7 +70,8 @@ impl Store {
         let done = bind_vehicle(
             sqlx::query(
                 "UPDATE vehicles SET name = $1, seats = $2, wheelchairs = $3, features = $4, shift_from = $5, \
-                 shift_to = $6, lon = $7, lat = $8 WHERE id = $9 AND district_id = $10 AND active = 1",
+                 shift_to = $6, lon = $7, lat = $8, shots_per_day = $9 WHERE id = $10 AND district_id = $11 \
+                 AND active = 1",
             ),
             new,
         )
@@ -89,7 +94,8 @@ impl Store {
         let row = bind_vehicle(
             sqlx::query(
                 "INSERT INTO vehicles (name, seats, wheelchairs, features, shift_from, shift_to, \
-                 lon, lat, district_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 lon, lat, shots_per_day, district_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 RETURNING id",
             ),
             new,
         )
@@ -103,8 +109,8 @@ impl Store {
     /// The active vehicles of a district.
     pub async fn vehicles(&self, district: i64) -> Result<Vec<Vehicle>> {
         let rows = sqlx::query(
-            "SELECT id, name, seats, wheelchairs, features, shift_from, shift_to, lon, lat \
-             FROM vehicles WHERE district_id = $1 AND active = 1 ORDER BY id",
+            "SELECT id, name, seats, wheelchairs, features, shift_from, shift_to, lon, lat, \
+             shots_per_day FROM vehicles WHERE district_id = $1 AND active = 1 ORDER BY id",
         )
         .bind(district)
         .fetch_all(&self.pool)

@@ -277,6 +277,7 @@ async fn world(store: &Store) -> World {
                         wheelchairs: k,
                         features: if k == 1 { vec!["ramp".into()] } else { vec![] },
                         shift_from: 7 * 3600,
+                        team: None,
                         shift_to: 14 * 3600,
                         start: centre,
                     },
@@ -479,7 +480,11 @@ async fn batches(store: Store) {
     // One bad entry refuses the whole batch, and every problem is named.
     let mut bad = vec![
         booking(w.elders_a[0]),
-        booking(w.bedridden_a),
+        // A bedridden elder gets a home visit: no site to name.
+        NewBooking {
+            site_id: Some(w.site),
+            ..booking(w.bedridden_a)
+        },
         booking(w.elder_b),
     ];
     bad.push(NewBooking {
@@ -494,9 +499,11 @@ async fn batches(store: Store) {
         panic!("the batch must be refused");
     };
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-    assert!(fields.contains(&"bookings[1].elder_id"), "{errors:?}");
+    assert!(fields.contains(&"bookings[1].site_id"), "{errors:?}");
     assert!(
-        errors.iter().any(|e| e.message().contains("home visit")),
+        errors
+            .iter()
+            .any(|e| e.message().contains("visited at home")),
         "{errors:?}"
     );
     assert!(fields.contains(&"bookings[2].elder_id"), "{errors:?}");
@@ -766,6 +773,7 @@ async fn plan_publish_and_drive(store: Store) {
             StopKind::DropSite => &[Report::DroppedAtSite],
             StopKind::PickupSite => &[Report::ReturnPickedUp],
             StopKind::DropHome => &[Report::Home],
+            StopKind::HomeVisit => &[Report::Arrived, Report::Vaccinated],
         };
         for &r in reports {
             let a = store.report(driver, st.id, r, NOW + 30).await.unwrap();
@@ -1014,6 +1022,7 @@ async fn declined_trips_are_reassigned(store: Store) {
                     wheelchairs: 1,
                     features: vec!["ramp".into()],
                     shift_from: 6 * 3600,
+                    team: None,
                     shift_to: 16 * 3600,
                     start: Point {
                         lon: 123.4,
@@ -1207,6 +1216,7 @@ async fn drivers_move_with_their_trips(store: Store) {
                     wheelchairs: 0,
                     features: vec![],
                     shift_from: 6 * 3600,
+                    team: None,
                     shift_to: 18 * 3600,
                     start: Point {
                         lon: 123.4,
@@ -1770,6 +1780,7 @@ async fn replan_under_way(store: Store) {
             StopKind::DropSite => &[Report::DroppedAtSite],
             StopKind::PickupSite => &[Report::ReturnPickedUp],
             StopKind::DropHome => &[Report::Home],
+            StopKind::HomeVisit => &[Report::Arrived, Report::Vaccinated],
         };
         for &r in steps {
             store.report(driver, x.id, r, t0 + 600).await.unwrap();
@@ -2665,4 +2676,125 @@ fn ride_home_trip(trips: &[(Scope, vaxride_store::TripView)], stop: i64) -> i64 
 both!(
     a_shot_reported_by_the_driver_is_in_the_ledger_and_the_progress_on_both_databases,
     shot_reported_by_the_driver
+);
+
+/// Issue 16's home visits: a bedridden elder booked without a site is planned for the
+/// district's home-visit team, its trip pushed to the team's phone like a driver's; the
+/// secretary sees when the team comes; the team's reports (at the door, vaccinated) move the
+/// booking to visited and the ledger on; a report of a ride does not fit a visit.
+async fn home_visits(store: Store) {
+    let w = world(&store).await;
+    let team = store
+        .create_vehicle(
+            w.district,
+            &NewVehicle {
+                vehicle: Vehicle {
+                    id: 0,
+                    name: "home-visit team".into(),
+                    seats: 2,
+                    wheelchairs: 0,
+                    features: vec![],
+                    shift_from: 8 * 3600,
+                    team: Some(vaxride_dispatch::model::Team { shots_per_day: 5 }),
+                    shift_to: 16 * 3600,
+                    start: Point {
+                        lon: 123.40,
+                        lat: 41.80,
+                    },
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let vehicles = store.vehicles(w.district).await.unwrap();
+    let stored = vehicles.iter().find(|v| v.id == team).unwrap();
+    assert_eq!(stored.team.map(|t| t.shots_per_day), Some(5));
+    let doctor = store
+        .create_driver(
+            w.district,
+            &NewDriver {
+                name: "Dr Sun".into(),
+                phone: "137".into(),
+                vehicle_id: Some(team),
+            },
+        )
+        .await
+        .unwrap();
+    let doctor = Scope::Driver {
+        district: w.district,
+        driver: doctor,
+    };
+    let batch = [booking(w.bedridden_a), booking(w.elders_a[0])];
+    let ids = store
+        .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
+        .await
+        .unwrap();
+    let visit = ids[0];
+    publish_day(&store, &w, 300, NOW + 10).await;
+
+    let trips = store.trips(doctor, None).await.unwrap();
+    assert_eq!(trips.len(), 1, "{trips:?}");
+    let trip = &trips[0];
+    assert_eq!(trip.stops.len(), 1);
+    let stop = &trip.stops[0];
+    assert_eq!((stop.kind, stop.booking_id), (StopKind::HomeVisit, visit));
+    assert_eq!(stop.address, "Chen Jie's home");
+    assert!((8 * 3600..=10 * 3600).contains(&stop.planned));
+    for driver in drivers(&w) {
+        for t in store.trips(driver, None).await.unwrap() {
+            assert!(
+                t.stops.iter().all(|x| x.booking_id != visit),
+                "cars never visit"
+            );
+        }
+    }
+    let seen = store.booking(w.secretary_a, visit).await.unwrap();
+    assert!(seen.home_visit);
+    assert_eq!(seen.planned_pickup, Some(stop.planned));
+    assert_eq!(seen.vehicle.as_deref(), Some("home-visit team"));
+    assert_eq!(seen.status, BookingStatus::Planned);
+
+    let t0 = day().start_unix() + stop.planned;
+    store
+        .respond(doctor, trip.id, true, t0 - 600)
+        .await
+        .unwrap();
+    let seen = store.booking(w.secretary_a, visit).await.unwrap();
+    assert_eq!(seen.status, BookingStatus::Confirmed);
+    assert!(matches!(
+        store.report(doctor, stop.id, Report::PickedUp, t0).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let status = store
+        .report(doctor, stop.id, Report::Arrived, t0)
+        .await
+        .unwrap();
+    assert_eq!(status, "driver_arrived");
+    let open = &store.trips(doctor, None).await.unwrap()[0].stops[0];
+    assert_eq!(
+        (open.done.as_deref(), open.said.clone()),
+        (None, vec!["arrived".to_string()])
+    );
+    for _ in 0..2 {
+        let status = store
+            .report(doctor, stop.id, Report::Vaccinated, t0 + 2700)
+            .await
+            .unwrap();
+        assert_eq!(status, "visited");
+    }
+    let done = &store.trips(doctor, None).await.unwrap()[0].stops[0];
+    assert_eq!(done.done.as_deref(), Some("vaccinated"));
+    let seen = store.booking(w.secretary_a, visit).await.unwrap();
+    assert_eq!(seen.vaccinated, Some(Shot::First));
+    let shots = store
+        .vaccinations(w.secretary_a, w.bedridden_a)
+        .await
+        .unwrap();
+    assert_eq!(shots.len(), 1);
+    assert_eq!(shots[0].site_id, None, "given at home");
+}
+
+both!(
+    a_bedridden_elder_gets_a_home_visit_on_both_databases,
+    home_visits
 );

@@ -12,8 +12,8 @@ use super::{DemoBooking, DemoElder, hm};
 /// Bookings for the demo day.
 pub(crate) const BOOKINGS: usize = 220;
 
-/// `count` bookings (the demo's [`BOOKINGS`]; fewer when fewer elders can book) of elders who
-/// can travel and still need a dose; windows in the morning, the afternoon or an hour; some
+/// `count` ride bookings (the demo's [`BOOKINGS`]; fewer when fewer elders can book) of elders
+/// who can travel and still need a dose; windows in the morning, the afternoon or an hour; some
 /// ask for a site that gives their dose.
 pub(super) fn draw(
     elders: &Elders,
@@ -88,4 +88,37 @@ pub(super) fn draw(
         });
     }
     bookings
+}
+
+/// Home visits a demo home-visit team is booked for.
+pub(crate) const VISITS_PER_TEAM: usize = 8;
+
+/// Up to `count` home visits for bedridden elders who still need a dose, in the morning or the
+/// afternoon, drawn after everything else (so the rides stay as they were).
+pub(super) fn visits(elders: &Elders, count: usize, rng: &mut StdRng) -> Vec<DemoBooking> {
+    let mut due: Vec<usize> = (0..elders.list.len())
+        .filter(|&i| {
+            let e = &elders.list[i];
+            e.mobility == Mobility::Bedridden && e.dose.next_shot().is_some()
+        })
+        .collect();
+    due.shuffle(rng);
+    due.truncate(count);
+    due.sort_unstable();
+    due.into_iter()
+        .map(|elder| {
+            let (from, to) = if rng.random_bool(0.5) {
+                (hm(8, 30), hm(12, 0))
+            } else {
+                (hm(13, 30), hm(16, 0))
+            };
+            DemoBooking {
+                elder,
+                window: Window::try_from((from, to)).expect("the demo's windows are in order"),
+                site: None,
+                return_wanted: false,
+                dwell_minutes: 30,
+            }
+        })
+        .collect()
 }

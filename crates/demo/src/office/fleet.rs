@@ -1,11 +1,12 @@
 //! The volunteer fleet: 25 vehicles in the demo (four with a ramp, five partner seven-seaters,
-//! private cars; a larger fleet in the same shares), each with its driver and shift.
+//! private cars; a larger fleet in the same shares), each with its driver and shift; and the
+//! community health centre's home-visit teams (a doctor and a nurse in a car).
 
 use std::collections::HashSet;
 
 use rand::Rng;
 use rand::rngs::StdRng;
-use vaxride_dispatch::model::Vehicle;
+use vaxride_dispatch::model::{Point, Team, Vehicle};
 
 use super::{DemoDriver, hm};
 use crate::area::Area;
@@ -64,6 +65,7 @@ pub(super) fn draw(
                 Vec::new()
             },
             shift_from: shift.0,
+            team: None,
             shift_to: shift.1,
             start,
         });
@@ -74,4 +76,41 @@ pub(super) fn draw(
         });
     }
     (vehicles, drivers)
+}
+
+/// Shots a demo home-visit team carries for a day.
+pub(crate) const TEAM_SHOTS: i64 = 10;
+
+/// `count` home-visit teams leaving from `base` (the health centre), 08:00–17:00, and their
+/// doctors as drivers (vehicles numbered from `first`).
+pub(super) fn teams(
+    base: Point,
+    count: usize,
+    first: usize,
+    phones: &mut HashSet<String>,
+    rng: &mut StdRng,
+) -> (Vec<Vehicle>, Vec<DemoDriver>) {
+    (0..count)
+        .map(|k| {
+            let vehicle = Vehicle {
+                id: 0,
+                name: format!("上门接种{}组（{}）", k + 1, plate(rng)),
+                seats: 2,
+                wheelchairs: 0,
+                features: Vec::new(),
+                shift_from: hm(8, 0),
+                shift_to: hm(17, 0),
+                start: base,
+                team: Some(Team {
+                    shots_per_day: TEAM_SHOTS,
+                }),
+            };
+            let doctor = DemoDriver {
+                name: younger_name(rng),
+                phone: phone(rng, phones),
+                vehicle: first + k,
+            };
+            (vehicle, doctor)
+        })
+        .unzip()
 }

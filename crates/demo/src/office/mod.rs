@@ -23,6 +23,8 @@ use crate::names;
 
 /// Seeds are mixed with this so that the roads and the office draw from different streams.
 const OFFICE_SALT: u64 = 0x7a78_7269_6465_0002;
+/// And with this for the home-visit teams and their visits.
+const VISIT_SALT: u64 = 0x7a78_7269_6465_0003;
 
 /// Hours and minutes as seconds since midnight.
 pub(crate) const fn hm(h: i64, m: i64) -> TimeOfDay {
@@ -77,7 +79,7 @@ pub struct DemoDriver {
 /// A ride request for the demo day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoBooking {
-    /// Index into [`DemoOffice::elders`] (never a bedridden elder).
+    /// Index into [`DemoOffice::elders`] (a bedridden elder's booking is a home visit).
     pub elder: usize,
     /// Pick-up window.
     pub window: Window,
@@ -120,11 +122,11 @@ pub struct DemoOffice {
     pub sites: Vec<Site>,
     /// Names of the mobile vaccination vans.
     pub vans: Vec<String>,
-    /// Volunteer and partner vehicles (ids are 0).
+    /// Volunteer and partner vehicles, then the home-visit teams (ids are 0).
     pub vehicles: Vec<Vehicle>,
     /// One driver per vehicle.
     pub drivers: Vec<DemoDriver>,
-    /// Ride requests for the demo day.
+    /// Ride requests for the demo day, then home visits.
     pub bookings: Vec<DemoBooking>,
     /// Logins: an admin (the demo's own office only), a coordinator, a secretary per community,
     /// a driver login per driver.
@@ -170,11 +172,13 @@ pub struct OfficeSize {
     pub stations: usize,
     /// Mobile vaccination vans, three stops each on the day.
     pub vans: usize,
+    /// Home-visit teams, each booked for up to eight bedridden elders' visits on the day.
+    pub teams: usize,
 }
 
 impl OfficeSize {
-    /// The demo office: 300 elders, 220 bookings, 25 vehicles, two fixed sites, no station,
-    /// two vans.
+    /// The demo office: 300 elders, 220 ride bookings, 25 vehicles, two fixed sites, no
+    /// station, two vans, one home-visit team.
     pub const DEMO: OfficeSize = OfficeSize {
         elders: elders::ELDERS,
         bookings: bookings::BOOKINGS,
@@ -182,6 +186,7 @@ impl OfficeSize {
         fixed_sites: 2,
         stations: 0,
         vans: 2,
+        teams: 1,
     };
 
     /// An office sized for `requests` bookings (at least 1): elders `requests / 0.7` (about
@@ -195,7 +200,8 @@ impl OfficeSize {
     /// nearest sites that give the dose, open or not at the time asked for, and in a dense
     /// office without them those four are often the community points and van stops of the
     /// morning (measured on Heidelberg's roads: up to 28 of 500 bookings left without an open
-    /// slot; with a station in each community, none).
+    /// slot; with a station in each community, none). No home-visit team: the benchmarks'
+    /// days are rides.
     pub fn for_requests(requests: usize) -> OfficeSize {
         let requests = requests.max(1);
         let vans = ((requests + 125) / 250).max(2);
@@ -211,6 +217,7 @@ impl OfficeSize {
                 .div_ceil(sites::SPREAD_SITE_PLACES),
             stations,
             vans,
+            teams: 0,
         }
     }
 }
@@ -220,7 +227,8 @@ impl OfficeSize {
 /// About 300 elders in the eight communities of the source articles (eight of them in one
 /// elderly-care institution), two fixed sites, two temporary community points, two vans with
 /// three stops each on `day`, 25 vehicles with one driver each, about 220 bookings on `day` of
-/// elders who can travel and still need a dose, and the users of every role. Only the anchors
+/// elders who can travel and still need a dose, a home-visit team (its doctor a driver) booked
+/// for up to eight bedridden elders, and the users of every role. Only the anchors
 /// within about 2.2 km of the anchor nearest to their median are used (all of them when that
 /// leaves fewer than 30); an empty or invalid list falls back to [`TOWN_CENTRE`].
 ///
@@ -262,8 +270,23 @@ pub(crate) fn draw(
         day,
         &mut rng,
     );
-    let (vehicles, drivers) = fleet::draw(&area, size.vehicles, &mut elders.phones, &mut rng);
-    let bookings = bookings::draw(&elders, &sites, size.bookings, &mut rng);
+    let (mut vehicles, mut drivers) =
+        fleet::draw(&area, size.vehicles, &mut elders.phones, &mut rng);
+    let mut bookings = bookings::draw(&elders, &sites, size.bookings, &mut rng);
+    // The home-visit teams and their visits, from a stream of their own: what came before
+    // stays as it was without them.
+    let mut visits = StdRng::seed_from_u64(seed ^ VISIT_SALT ^ k as u64);
+    let count = size.teams;
+    let base = sites.first().map_or(area.points[0], |s| s.location);
+    let (teams, doctors) =
+        fleet::teams(base, count, vehicles.len(), &mut elders.phones, &mut visits);
+    vehicles.extend(teams);
+    drivers.extend(doctors);
+    bookings.extend(bookings::visits(
+        &elders,
+        count * bookings::VISITS_PER_TEAM,
+        &mut visits,
+    ));
     let users = users::draw(k, &district, &communities, &drivers, &mut rng);
     DemoOffice {
         district,

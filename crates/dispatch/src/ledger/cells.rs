@@ -41,7 +41,7 @@ pub(super) fn parse_int(s: &str, min: i64, max: i64) -> Result<i64, Problem> {
 }
 
 pub(super) fn parse_mobility(s: &str) -> Result<Mobility, Problem> {
-    let mobility = match key(s).as_str() {
+    Ok(match key(s).as_str() {
         "walks" | "walk" | "walking" | "可搀扶行走" | "需搀扶" | "搀扶" | "可行走" | "行走"
         | "能走" | "步行" | "自理" => Mobility::Walks,
         "wheelchair" | "轮椅" | "坐轮椅" | "需轮椅" => Mobility::Wheelchair,
@@ -49,11 +49,7 @@ pub(super) fn parse_mobility(s: &str) -> Result<Mobility, Problem> {
         _ => {
             return Err(problems::csv_bad_mobility(s));
         }
-    };
-    if mobility == Mobility::Bedridden {
-        return Err(problems::bedridden());
-    }
-    Ok(mobility)
+    })
 }
 
 /// `YYYY-MM-DD`, also as Excel re-writes it (`2026/12/1`, `2026.12.1`, `2026年12月1日`).

@@ -58,8 +58,8 @@ pub struct Changes {
     pub vehicles: Vec<VehicleChanges>,
     /// Vehicles (drivers) with a change.
     pub disturbed: usize,
-    /// Sum over pick-ups at home that kept their vehicle of how far they moved beyond the
-    /// tolerance, minutes (rounded up): what secretaries must tell elders.
+    /// Sum over pick-ups at home and home visits that kept their vehicle of how far they moved
+    /// beyond the tolerance, minutes (rounded up): what secretaries must tell elders.
     pub moved_minutes: i64,
 }
 
@@ -127,7 +127,8 @@ pub fn changes(day: &DayUnderWay, after: &PlanResult, tolerance: TimeOfDay) -> C
                         from: was,
                         to: t,
                     });
-                    if s.kind == StopKind::PickupHome {
+                    // The times elders wait for: a pick-up at home, a home visit.
+                    if matches!(s.kind, StopKind::PickupHome | StopKind::HomeVisit) {
                         out.moved_minutes += ((t - was).abs() - tolerance + 59) / 60;
                     }
                 }

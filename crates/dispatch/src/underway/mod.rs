@@ -26,6 +26,7 @@ use vaxride_solver::{Choice, Keep, Load, Request, Route, Stop, StopKind as Solve
 use crate::model::{Mobility, Point, StopKind, TimeOfDay};
 use crate::plan::{
     BOARDING, DayInstance, HOME_BY, Layout, MAX_WAIT_AFTER, PlanInput, PlannedRoute, PlannedStop,
+    RIDE, VISIT,
 };
 
 mod changes;
@@ -119,7 +120,15 @@ pub(crate) fn step(kind: StopKind) -> u8 {
         StopKind::PickupHome => 1,
         StopKind::DropSite => 2,
         StopKind::PickupSite => 3,
-        StopKind::DropHome => 4,
+        StopKind::DropHome | StopKind::HomeVisit => 4,
+    }
+}
+
+/// How long a stop of this kind takes once begun.
+fn service(kind: StopKind) -> TimeOfDay {
+    match kind {
+        StopKind::HomeVisit => VISIT,
+        _ => BOARDING,
     }
 }
 
@@ -127,7 +136,7 @@ pub(crate) fn step(kind: StopKind) -> u8 {
 fn ends(s: &StopUnderWay, now: TimeOfDay) -> TimeOfDay {
     match s.state {
         StopState::Done { at } | StopState::Missed { at } => at + BOARDING,
-        _ => s.stop.start.max(now) + BOARDING,
+        _ => s.stop.start.max(now) + service(s.stop.kind),
     }
 }
 
@@ -206,7 +215,7 @@ impl Layout {
                         c.on = None;
                         c.at_site = Some((ends(s, day.now) - BOARDING, s.stop.site_id));
                     }
-                    StopKind::DropHome => c.on = None,
+                    StopKind::DropHome | StopKind::HomeVisit => c.on = None,
                 }
             }
             let last = &r.stops[k - 1];
@@ -277,18 +286,9 @@ impl Layout {
         }
 
         // The elders already picked up: the rest of their day, as requests of their own. A
-        // wheelchair needs the ramp's bit, which the problem gives features in order of first
-        // appearance over the vehicles (vaxride-formats' JSON problem).
-        let mut names: Vec<&str> = Vec::new();
-        for f in input.vehicles.iter().flat_map(|v| &v.features) {
-            if !names.contains(&f.as_str()) {
-                names.push(f);
-            }
-        }
-        let ramp = names
-            .iter()
-            .position(|f| *f == "ramp")
-            .map_or(0, |i| 1u64 << i);
+        // ride home needs a car for rides, and a wheelchair its ramp.
+        let ramp = inst.feature_bit("ramp");
+        let ride = inst.feature_bit(RIDE);
         let d = |a: usize, b: usize| durations[a][b].unwrap_or(10 * 3600);
         let mut extra = Extra {
             inst: &mut inst,
@@ -327,7 +327,7 @@ impl Layout {
                 *extra.inst.reserved_slot.last_mut().expect("just pushed") = reserved;
                 if b.return_wanted {
                     let drop = c.planned_drop.unwrap_or(day.now).max(day.now);
-                    let needs = if wheelchair { ramp } else { 0 };
+                    let needs = ride | if wheelchair { ramp } else { 0 };
                     extra.ride_home(id, (site, home), load, drop + dwell, c.site, needs);
                 }
             } else if c.step == 2
@@ -337,7 +337,7 @@ impl Layout {
                 let Some(site) = site_id.and_then(|s| self.site_loc.get(&s).copied()) else {
                     continue;
                 };
-                let needs = if wheelchair { ramp } else { 0 };
+                let needs = ride | if wheelchair { ramp } else { 0 };
                 let open = (dropped + dwell).max(day.now);
                 extra.ride_home(id, (site, home), load, open, site_id, needs);
             } else {
@@ -397,6 +397,7 @@ enum Role {
     DropSite,
     PickupSite,
     DropHome,
+    Visit,
 }
 
 impl Role {
@@ -406,6 +407,7 @@ impl Role {
             StopKind::DropSite => Role::DropSite,
             StopKind::PickupSite => Role::PickupSite,
             StopKind::DropHome => Role::DropHome,
+            StopKind::HomeVisit => Role::Visit,
         }
     }
 }
@@ -435,6 +437,7 @@ fn stops_by_role(
                 for &s in leg {
                     let kind = inst.problem.stops[s].kind;
                     let role = match (outbound, kind) {
+                        _ if inst.visit[r] => Role::Visit,
                         (true, SolverStop::Pickup) => Role::PickupHome,
                         (true, _) => Role::DropSite,
                         (false, SolverStop::Pickup) => Role::PickupSite,
@@ -484,6 +487,7 @@ impl Extra<'_, '_> {
         self.inst.problem.requests.push(req);
         self.inst.booking_of.push(booking);
         self.inst.returns_first.push(returns_first);
+        self.inst.visit.push(false);
         self.inst.site_of.push(site);
         self.inst.reserved_slot.push(None);
     }

@@ -85,28 +85,31 @@ pub fn judge(
     for (d, day) in proposal.days.iter().enumerate() {
         let van = &input.vans[day.van as usize];
         for (s, stop) in day.stops.iter().enumerate() {
-            let Some((first, last)) = stop.slots.first().zip(stop.slots.last()) else {
-                continue;
-            };
             let walking = walkers_at.get(&(d as u32, s as u32)).copied().unwrap_or(0);
             let left = stop.capacity.saturating_sub(walking);
             if left == 0 {
                 continue;
             }
-            sites.push(Site {
-                id: VAN_SITE + (d * 100 + s) as i64,
-                name: format!("van {} stop {}", day.van, s + 1),
-                kind: SiteKind::VanStop,
-                location: riding.candidates[stop.candidate as usize],
-                open_days: Weekdays::parse("1234567").expect("every day"),
-                open_from: i64::from(first.0) * 60,
-                open_to: i64::from(last.1) * 60,
-                slot_minutes: i64::from(van.slot_minutes),
-                capacity_per_slot: i64::from(van.shots_per_slot),
-                booked_share: f64::from(left) / f64::from(stop.capacity.max(1)),
-                doses: vec![Shot::First, Shot::Second, Shot::Booster],
-                day: Some(riding.day.clone()),
-            });
+            // One site per vaccinating stretch: none of its slots in the crew's break.
+            for (k, (from, to)) in super::request::stretches(&stop.slots)
+                .into_iter()
+                .enumerate()
+            {
+                sites.push(Site {
+                    id: VAN_SITE + ((d * 100 + s) * 10 + k) as i64,
+                    name: format!("van {} stop {}", day.van, s + 1),
+                    kind: SiteKind::VanStop,
+                    location: riding.candidates[stop.candidate as usize],
+                    open_days: Weekdays::parse("1234567").expect("every day"),
+                    open_from: i64::from(from) * 60,
+                    open_to: i64::from(to) * 60,
+                    slot_minutes: i64::from(van.slot_minutes),
+                    capacity_per_slot: i64::from(van.shots_per_slot),
+                    booked_share: f64::from(left) / f64::from(stop.capacity.max(1)),
+                    doses: vec![Shot::First, Shot::Second, Shot::Booster],
+                    day: Some(riding.day.clone()),
+                });
+            }
         }
     }
     let mut on_foot = 0u64;
@@ -312,6 +315,7 @@ mod tests {
             wheelchairs: 2,
             features: vec!["ramp".into()],
             shift_from: 7 * 3600,
+            team: None,
             shift_to: 18 * 3600,
             start: p(0.0, 0.0),
         };

@@ -48,6 +48,7 @@ pub fn day(seed: u64, n: usize, vehicles: usize) -> PlanInput {
             wheelchairs: 1,
             features: vec!["ramp".into()],
             shift_from: 7 * H,
+            team: None,
             shift_to: 18 * H,
             start: at(&mut rng),
         })
