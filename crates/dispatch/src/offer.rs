@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use vaxride_solver::{Insertion, Route};
 
 use crate::model::{StopKind, TimeOfDay};
-use crate::plan::{DayInstance, Layout, PlanInput};
+use crate::plan::{DayInstance, Layout, PlanInput, RefusalReason};
 use crate::planning::{CheckedPlan, PlanError, checked_under_way};
 use crate::travel::TravelTimes;
 use crate::underway::{DayUnderWay, where_vehicles_are};
@@ -77,14 +77,19 @@ fn prepare(
     };
     let (instance, warm): (DayInstance, Vec<Route>) =
         layout.instance_under_way(input, &free, &durations);
-    let refused = instance
-        .refused
-        .iter()
-        .find(|r| r.booking_id == booking_id)
-        .map(|r| r.reason.clone());
-    let insertions = match instance.booking_of.iter().position(|&b| b == booking_id) {
-        Some(r) => vaxride_solver::insertions(&instance.problem, &warm, r).1,
-        None => Vec::new(),
+    let position = instance.booking_of.iter().position(|&b| b == booking_id);
+    // A home visit has no slot to offer: the team comes to the elder.
+    let refused = match position {
+        Some(r) if instance.visit[r] => Some(RefusalReason::HomeVisit.code().to_string()),
+        _ => instance
+            .refused
+            .iter()
+            .find(|r| r.booking_id == booking_id)
+            .map(|r| r.reason.clone()),
+    };
+    let insertions = match position {
+        Some(r) if !instance.visit[r] => vaxride_solver::insertions(&instance.problem, &warm, r).1,
+        _ => Vec::new(),
     };
     Prepared {
         instance,

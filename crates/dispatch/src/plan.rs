@@ -91,8 +91,8 @@ pub struct Layout {
 /// `vaxride_solver::UnassignedReason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RefusalReason {
-    /// Unused since home visits are planned (bedridden elders get one); kept so stored
-    /// reasons still read.
+    /// The elder is bedridden: a home visit by a team, no slot to offer (and, in plans stored
+    /// before home visits were planned, why the booking was left out).
     HomeVisit,
     /// No site gives the dose the elder needs next.
     NoSiteForDose,

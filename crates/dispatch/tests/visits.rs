@@ -56,6 +56,38 @@ fn plan(input: &PlanInput, clustered: bool) -> PlanResult {
         .clone()
 }
 
+/// The published plan as a day under way at `now`, each stop in the state `state` gives it
+/// (by vehicle and position).
+fn under_way(
+    plan: &PlanResult,
+    now: i64,
+    keep_cost: Option<i64>,
+    state: impl Fn(i64, usize) -> StopState,
+) -> DayUnderWay {
+    DayUnderWay {
+        now,
+        keep_cost,
+        ended_early: Vec::new(),
+        routes: plan
+            .routes
+            .iter()
+            .map(|r| RouteUnderWay {
+                vehicle_id: r.vehicle_id,
+                departure: r.departure,
+                stops: r
+                    .stops
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| StopUnderWay {
+                        stop: s.clone(),
+                        state: state(r.vehicle_id, i),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
 /// What every plan with visits must hold.
 fn assert_visits_hold(input: &PlanInput, plan: &PlanResult, shots: usize) {
     let booking: HashMap<i64, _> = input.bookings.iter().map(|b| (b.booking_id, b)).collect();
@@ -155,32 +187,13 @@ fn a_visit_under_way_stays_and_the_rest_of_the_day_is_planned_again() {
     assert!(team.stops.len() >= 2);
     // The first visit done, the second under way; everything else open.
     let now = team.stops[1].start + 60;
-    let day = DayUnderWay {
-        now,
-        keep_cost: Some(600),
-        ended_early: Vec::new(),
-        routes: first
-            .routes
-            .iter()
-            .map(|r| RouteUnderWay {
-                vehicle_id: r.vehicle_id,
-                departure: r.departure,
-                stops: r
-                    .stops
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| StopUnderWay {
-                        stop: s.clone(),
-                        state: match (r.vehicle_id == TEAM, i) {
-                            (true, 0) => StopState::Done { at: s.start },
-                            (true, 1) => StopState::UnderWay,
-                            _ => StopState::Open,
-                        },
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
+    let day = under_way(&first, now, Some(600), |v, i| match (v == TEAM, i) {
+        (true, 0) => StopState::Done {
+            at: team.stops[0].start,
+        },
+        (true, 1) => StopState::UnderWay,
+        _ => StopState::Open,
+    });
     let again = replan(&input, &day, 2000).expect("a checked plan");
     let again = again.result();
     let route = again
@@ -198,4 +211,18 @@ fn a_visit_under_way_stays_and_the_rest_of_the_day_is_planned_again() {
         assert_eq!(next.kind, StopKind::HomeVisit);
     }
     assert_visits_hold(&input, again, 10);
+}
+
+#[test]
+fn a_home_visit_is_offered_no_slot() {
+    let input = day_with_visits(2, 12, 10);
+    let first = plan(&input, false);
+    let day = under_way(&first, 7 * H, None, |_, _| StopState::Open);
+    let visit = input.bookings[0].booking_id;
+    let offers = vaxride_dispatch::offer::slot_offers(&input, &day, visit, &StraightLines);
+    assert!(offers.offers.is_empty());
+    assert_eq!(offers.refused.as_deref(), Some("home_visit"));
+    let ride = input.bookings[1].booking_id;
+    let offers = vaxride_dispatch::offer::slot_offers(&input, &day, ride, &StraightLines);
+    assert_eq!(offers.refused, None);
 }
