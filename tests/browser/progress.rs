@@ -1,8 +1,8 @@
 //! The campaign's ledger and progress (issue 16): on a published day two elders reach the site;
 //! the driver of one's ride home says on the phone page that she was vaccinated, the secretary
-//! records the other's shot on the bookings page; the elder's shots show on the elders page,
-//! and the progress page (secretary and coordinator) counts both. On a phone in Chinese, on a
-//! desktop in English.
+//! records the other's shot on the bookings page (takes it back, records it again); the
+//! elder's shots show on the elders page, and the progress page (secretary and coordinator)
+//! counts both. On a phone in Chinese, on a desktop in English.
 
 use anyhow::Context;
 use serde_json::{Value, json};
@@ -124,6 +124,19 @@ async fn shots(lang: Lang) -> anyhow::Result<()> {
     b.wait_for(&format!("[data-testid=booking-shot-{his}]"))
         .await
         .with_context(|| format!("his shot is recorded ({lang:?})"))?;
+    // Recorded by mistake? Taken back (two taps), then recorded again.
+    click(&b, &format!("[data-testid=unvaccinated-{his}]")).await?;
+    click(&b, &format!("[data-testid=unvaccinated-{his}]")).await?;
+    b.wait_until(
+        &format!("!document.querySelector('[data-testid=booking-shot-{his}]')"),
+        20,
+    )
+    .await
+    .with_context(|| format!("his shot is taken back ({lang:?})"))?;
+    click(&b, &format!("[data-testid=vaccinated-{his}]")).await?;
+    b.wait_for(&format!("[data-testid=booking-shot-{his}]"))
+        .await
+        .with_context(|| format!("his shot is recorded again ({lang:?})"))?;
     let what = format!("secretary, shots recorded ({lang:?})");
     if size == PHONE {
         check_phone_layout(&b, &what).await?;

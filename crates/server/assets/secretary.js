@@ -343,7 +343,13 @@ export function bookings(main, ctx) {
             b.unserved_reason ? h('div', { class: 'muted' }, reasonText(b.unserved_reason)) : null,
             b.health_check_failed_at ? h('div', { class: 'moved', 'data-testid': `booking-check-${b.id}` }, t('book.not_vaccinated')) : null,
             b.ready_at ? h('div', { class: 'moved', 'data-testid': `booking-ready-${b.id}` }, t('book.ready_at', { at: hhmm(((b.ready_at % 86400) + 86400) % 86400) })) : null,
-            b.vaccinated ? h('div', { 'data-testid': `booking-shot-${b.id}` }, t('book.shot_given', { shot: t(`site_dose.${b.vaccinated}`) })) : null),
+            b.vaccinated ? h('div', { 'data-testid': `booking-shot-${b.id}` }, t('book.shot_given', { shot: t(`site_dose.${b.vaccinated}`) }), ' ',
+              twoTap(`unvaccinated-${b.id}`, {
+                label: t('book.shot_undo'),
+                named: t('book.shot_undo_named', { name: b.elder_name }),
+                confirm: t('book.shot_undo_confirm'),
+                confirmNamed: t('book.shot_undo_confirm_named', { name: b.elder_name }),
+              }, ctx.notify, () => unvaccinated(b))) : null),
           h('td', {}, b.status === 'at_site' && b.return_wanted ? readyForm(b) : null,
             SHOT_AFTER.includes(b.status) && !b.vaccinated && !b.health_check_failed_at
               ? h('button', {
@@ -393,6 +399,17 @@ export function bookings(main, ctx) {
     try {
       const v = await api('POST', `/api/bookings/${b.id}/vaccinated`);
       ctx.notify(t('book.shot_saved', { name: b.elder_name, shot: t(`site_dose.${v.shot}`) }));
+      refresh();
+    } catch (e) {
+      ctx.notify(errorLine(e), 'error');
+    }
+  }
+
+  // A shot recorded by mistake is taken back: the elder's dose status is as it was.
+  async function unvaccinated(b) {
+    try {
+      const v = await api('DELETE', `/api/bookings/${b.id}/vaccinated`);
+      ctx.notify(t('book.shot_undone', { name: b.elder_name, shot: t(`site_dose.${v.shot}`) }));
       refresh();
     } catch (e) {
       ctx.notify(errorLine(e), 'error');

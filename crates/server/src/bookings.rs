@@ -441,3 +441,30 @@ pub(crate) async fn vaccinated(
         .await?;
     Ok(HttpResponse::Ok().json(made))
 }
+
+/// `DELETE /api/bookings/{id}/vaccinated`: the shot recorded for this booking is taken back
+/// (recorded by mistake); the elder's dose status is what it was before it.
+#[utoipa::path(
+    delete,
+    path = "/api/bookings/{id}/vaccinated",
+    tag = "bookings",
+    params(
+        ("id" = i64, Path, description = "Booking id"),
+    ),
+    responses(
+        (status = 200, description = "The vaccination taken back: id, elder_id, booking_id, shot, day, site_id, at", body = Object),
+        (status = 403, response = crate::api::Forbidden),
+        (status = 404, response = crate::api::NotFound),
+        (status = 409, description = "No shot is recorded for the booking (`no_shot_recorded`), or a later one is recorded for the elder (`not_latest_shot`)", body = crate::api::ErrorBody),
+    )
+)]
+pub(crate) async fn unvaccinated(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(BOOKERS)?;
+    let scope: Scope = caller.0.scope();
+    let taken = state.store.unvaccinated(scope, *id, state.now()).await?;
+    Ok(HttpResponse::Ok().json(taken))
+}

@@ -71,6 +71,7 @@ registry! {
         post "/api/bookings/{id}/move" => crate::moves::move_booking;
         post "/api/bookings/{id}/ready" => crate::bookings::ready;
         post "/api/bookings/{id}/vaccinated" => crate::bookings::vaccinated;
+        delete "/api/bookings/{id}/vaccinated" => crate::bookings::unvaccinated;
         get "/api/sites" => crate::fleet::list_sites;
         post "/api/sites" => crate::fleet::create_site;
         get "/api/vehicles" => crate::fleet::list_vehicles;

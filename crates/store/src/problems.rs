@@ -19,8 +19,10 @@ vaxride_dispatch::declare_problems! {
     no_such_site() => "no such site in this district";
     no_such_vehicle() => "no such vehicle in your district";
     no_shot_due() => "the elder has had every shot (the booster)";
+    no_shot_recorded() => "no shot is recorded for this booking";
     no_ride_home_wanted() => "the elder wants no ride home";
     not_at_site(status) => "the elder is not at the site (the booking is {status})";
+    not_latest_shot(shot, day) => "a later shot is recorded for the elder ({shot} on {day}): take that one back first";
     nul_character() => "holds a NUL character, which cannot be stored: remove it";
     plan_changed() => "the plan changed meanwhile";
     plan_outdated(plan) => "plan {plan} was published after this one was made: publishing this one would undo its changes; plan the day again";

@@ -142,6 +142,49 @@ impl Store {
         Ok(made)
     }
 
+    /// Takes back the shot recorded for `booking` (recorded by mistake): the record goes and
+    /// the elder's dose status is what it was before it. Only the elder's latest shot
+    /// (`not_latest_shot`), and only one recorded (`no_shot_recorded`). What drivers and teams
+    /// reported stays in their trips' history. Returns the record taken back.
+    pub async fn unvaccinated(&self, scope: Scope, booking: i64, now: i64) -> Result<Vaccination> {
+        self.booking(scope, booking).await?;
+        let mut tx = self.write().await?;
+        let row = sqlx::query(sql!(
+            "SELECT {COLUMNS} FROM vaccinations WHERE booking_id = $1"
+        ))
+        .bind(booking)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::Conflict(problems::no_shot_recorded()))?;
+        let made = vaccination(&row)?;
+        let later = sqlx::query(sql!(
+            "SELECT {COLUMNS} FROM vaccinations WHERE elder_id = $1 AND id > $2 ORDER BY id DESC"
+        ))
+        .bind(made.elder_id)
+        .bind(made.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(later) = later {
+            let later = vaccination(&later)?;
+            return Err(StoreError::Conflict(problems::not_latest_shot(
+                later.shot.code(),
+                &later.day,
+            )));
+        }
+        sqlx::query("DELETE FROM vaccinations WHERE id = $1")
+            .bind(made.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE elders SET dose = $1, updated_at = $2 WHERE id = $3")
+            .bind(made.shot.before().code())
+            .bind(now)
+            .bind(made.elder_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(made)
+    }
+
     /// The shots an elder of the caller's scope got, oldest first.
     pub async fn vaccinations(&self, scope: Scope, elder: i64) -> Result<Vec<Vaccination>> {
         self.elder(scope, elder).await?;

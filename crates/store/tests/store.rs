@@ -2792,6 +2792,45 @@ async fn home_visits(store: Store) {
         .unwrap();
     assert_eq!(shots.len(), 1);
     assert_eq!(shots[0].site_id, None, "given at home");
+
+    // Recorded by mistake: taken back, the dose status as before; once only.
+    let dose = |store: &Store| {
+        let store = store.clone();
+        async move {
+            store
+                .elder(w.secretary_a, w.bedridden_a)
+                .await
+                .unwrap()
+                .dose
+        }
+    };
+    assert_eq!(dose(&store).await, Dose::First);
+    let taken = store
+        .unvaccinated(w.secretary_a, visit, NOW + 100)
+        .await
+        .unwrap();
+    assert_eq!(taken.shot, Shot::First);
+    assert_eq!(dose(&store).await, Dose::None);
+    assert!(matches!(
+        store.unvaccinated(w.secretary_a, visit, NOW + 101).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.unvaccinated(w.secretary_b, visit, NOW + 101).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store
+            .vaccinations(w.secretary_a, w.bedridden_a)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store
+        .vaccinated(w.secretary_a, visit, w.user_a, NOW + 102)
+        .await
+        .unwrap();
+    assert_eq!(dose(&store).await, Dose::First);
 }
 
 both!(

@@ -25,6 +25,13 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn a_shot_is_the_next_of_the_status_before_it() {
+        for shot in Shot::ALL {
+            assert_eq!(shot.before().next_shot(), Some(shot));
+        }
+    }
+
     /// The patterns the API document gives agree with the parsers.
     #[test]
     fn patterns_agree_with_parsers() {

@@ -184,6 +184,15 @@ impl Shot {
         }
     }
 
+    /// The vaccination status before this shot: the one whose next shot it is.
+    pub fn before(self) -> Dose {
+        match self {
+            Shot::First => Dose::None,
+            Shot::Second => Dose::First,
+            Shot::Booster => Dose::Full,
+        }
+    }
+
     /// From its code: `first`, `second` or `booster`.
     pub fn parse(s: &str) -> Result<Shot, Problem> {
         Shot::ALL
