@@ -128,7 +128,9 @@ impl TravelTimes for Roads<'_> {
     fn walkable(&self, from: &[Point], to: &[Point], limit_m: f64) -> Vec<Vec<u32>> {
         let net = self.0;
         let walks = vaxride_roadnet::walk::Walks::new(net.graph());
-        let snap = |p: &Point| net.snap(p.lon, p.lat, DEFAULT_MAX_SNAP_M).ok();
+        // Walking starts and ends on a road that may be walked along, not on the trunk road
+        // that happens to pass nearest.
+        let snap = |p: &Point| net.snap_walkable(p.lon, p.lat, DEFAULT_MAX_SNAP_M).ok();
         let targets: Vec<_> = to.iter().map(snap).collect();
         let on: Vec<u32> = (0..to.len() as u32)
             .filter(|&j| targets[j as usize].is_some())

@@ -157,6 +157,15 @@ impl RoadNetwork {
         self.snap.snap(&self.graph, lon, lat, max_m)
     }
 
+    /// Snaps a WGS-84 point to the nearest road that may be walked along (no motorway or trunk
+    /// road: [`crate::walk`]) within `max_m` metres: where an elder starts walking.
+    pub fn snap_walkable(&self, lon: f64, lat: f64, max_m: f64) -> Result<Snapped, SnapError> {
+        let edges = self.graph.edges();
+        self.snap.snap_where(&self.graph, lon, lat, max_m, |e| {
+            crate::walk::walkable(edges[e as usize].class)
+        })
+    }
+
     /// The snapping index (for tests that compare it with brute force).
     pub fn snap_index(&self) -> &SnapIndex {
         &self.snap

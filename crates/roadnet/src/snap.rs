@@ -175,6 +175,37 @@ impl SnapIndex {
         Ok(snapped)
     }
 
+    /// Snaps a WGS-84 point to the nearest segment of an edge `keep` accepts, no farther than
+    /// `max_m` metres (segments are visited nearest first, so the first kept is the nearest).
+    pub fn snap_where(
+        &self,
+        graph: &RoadGraph,
+        lon: f64,
+        lat: f64,
+        max_m: f64,
+        keep: impl Fn(u32) -> bool,
+    ) -> Result<Snapped, SnapError> {
+        check_coordinate(lon, lat)?;
+        let q = self.proj.xy([lon, lat]);
+        let mut nearest = None;
+        for item in self.tree.nearest_neighbor_iter(&q) {
+            let (edge, seg) = item.data;
+            let at = segment_fraction(&item.geom().from, &item.geom().to, &q);
+            let snapped = place(graph, edge, seg, at, [lon, lat]);
+            if snapped.snap_m > max_m {
+                return Err(SnapError::TooFar {
+                    distance_m: nearest.map_or(snapped.snap_m, |d: f64| d.min(snapped.snap_m)),
+                    limit_m: max_m,
+                });
+            }
+            if keep(edge) {
+                return Ok(snapped);
+            }
+            nearest.get_or_insert(snapped.snap_m);
+        }
+        Err(SnapError::EmptyNetwork)
+    }
+
     /// Squared projected distance from a point to a segment of the graph; for tests.
     pub fn projected_distance2(
         &self,

@@ -30,7 +30,7 @@ pub struct Walks {
 }
 
 /// Whether a road of this class may be walked along.
-fn walkable(class: HighwayClass) -> bool {
+pub(crate) fn walkable(class: HighwayClass) -> bool {
     !matches!(
         class,
         HighwayClass::Motorway

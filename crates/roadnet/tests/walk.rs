@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use common::{random_snapped, random_ways};
 use petgraph::graph::{NodeIndex, UnGraph};
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand::rngs::StdRng;
 use vaxride_roadnet::osm::{CarWay, CarWays};
 use vaxride_roadnet::profile::{HighwayClass, WayAttrs};
@@ -139,4 +139,59 @@ fn a_one_way_street_is_walked_both_ways_and_a_motorway_not_at_all() {
     let m = at(116.403);
     assert_eq!(walks.within(&a, &[m], 5_000.0), vec![None]);
     assert_eq!(walks.within(&m, &[a], 5_000.0), vec![None]);
+    // Beside the motorway, a walk starts on the nearest street that may be walked: the one
+    // to the north (way 3, from 3 to 4), not the motorway 10 m away.
+    let beside = net
+        .snap_walkable(116.403, 39.9001, 500.0)
+        .expect("a street within 500 m");
+    assert_eq!(
+        net.graph().edges()[beside.edge as usize].class,
+        HighwayClass::Residential
+    );
+    assert!(beside.snap_m > 20.0, "{}", beside.snap_m);
+    let d = walks.within(&beside, &[a], 5_000.0)[0].expect("walked by the north");
+    assert!(d > 300.0, "{d}");
+    assert!(matches!(
+        net.snap_walkable(116.403, 39.9001, 5.0),
+        Err(vaxride_roadnet::SnapError::TooFar { .. })
+    ));
+}
+
+#[test]
+fn walkable_snapping_is_the_nearest_walkable_segment_by_brute_force() {
+    let trunk = |c: HighwayClass| matches!(c, HighwayClass::Trunk);
+    let mut checked = 0;
+    for seed in 0..10u64 {
+        // Every third way a trunk road, which is not walked.
+        let mut ways = random_ways(seed, 6);
+        for (k, w) in ways.ways.iter_mut().enumerate() {
+            if k % 3 == 0 {
+                w.attrs.class = HighwayClass::Trunk;
+            }
+        }
+        let Ok(net) = RoadNetwork::from_car_ways(&ways) else {
+            continue;
+        };
+        let (g, index) = (net.graph(), net.snap_index());
+        let b = net.report().bbox;
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x51a9);
+        for k in 0..100 {
+            let lon = rng.random_range(b[0]..=b[2]);
+            let lat = rng.random_range(b[1]..=b[3]);
+            let s = net.snap_walkable(lon, lat, 1e6).expect("a street");
+            assert!(!trunk(g.edges()[s.edge as usize].class), "seed {seed}, {k}");
+            let best = (0..g.edges().len() as u32)
+                .filter(|&e| !trunk(g.edges()[e as usize].class))
+                .flat_map(|e| (0..g.geometry(e).len() as u32 - 1).map(move |seg| (e, seg)))
+                .map(|(e, seg)| index.projected_distance2(g, lon, lat, e, seg))
+                .fold(f64::INFINITY, f64::min);
+            let got = index.projected_distance2(g, lon, lat, s.edge, s.seg);
+            assert!(
+                (got - best).abs() <= 1e-9 * best.max(1.0),
+                "seed {seed}, {k}: {got} {best}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 500, "{checked}");
 }
