@@ -298,6 +298,7 @@ async fn main() {
                 },
                 address: String::new(),
                 van_id: None,
+                walk_m: None,
             },
         )
         .await

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use common::{random_snapped, random_ways};
 use petgraph::graph::{NodeIndex, UnGraph};
-use rand::{Rng, SeedableRng};
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use vaxride_roadnet::osm::{CarWay, CarWays};
 use vaxride_roadnet::profile::{HighwayClass, WayAttrs};
 use vaxride_roadnet::walk::Walks;

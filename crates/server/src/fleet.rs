@@ -61,6 +61,11 @@ pub(crate) struct SiteBody {
     /// For a van stop: the van (`POST /api/vans` makes one).
     #[serde(default)]
     van_id: Option<i64>,
+    /// For a van stop: how far walkers are sent to it, metres along the roads (default 500;
+    /// the van planning's `walk_m`).
+    #[serde(default)]
+    #[schema(minimum = 50, maximum = 2000)]
+    walk_m: Option<i64>,
 }
 
 impl SiteBody {
@@ -114,6 +119,9 @@ pub(crate) async fn site_of(
     let hours = times("hours", &b.hours, &mut errors);
     if let Err(problem) = check_text(&b.name, true, 100) {
         errors.push(FieldError::new("name", problem));
+    }
+    if b.walk_m.is_some_and(|m| !(50..=2000).contains(&m)) {
+        errors.push(FieldError::new("walk_m", problems::range(50, 2000)));
     }
     if let Err(problem) = check_text(&b.address, false, 200) {
         errors.push(FieldError::new("address", problem));
@@ -194,6 +202,7 @@ pub(crate) async fn site_of(
         site,
         address: b.address,
         van_id: b.van_id,
+        walk_m: b.walk_m,
     })
 }
 

@@ -135,6 +135,7 @@ async fn seed_office(
                         site: s.clone(),
                         address: String::new(),
                         van_id,
+                        walk_m: None,
                     },
                 )
                 .await?,

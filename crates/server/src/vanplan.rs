@@ -252,6 +252,7 @@ pub(crate) async fn propose(
     let district = district(&caller)?;
     let body = body.into_inner();
     let seed = body.seed;
+    let walk_m = body.walk_m.round() as i64;
     let request = request_of(&state, district, body).await?;
     let elders = state.store.elders(Scope::District(district), None).await?;
     let net = state.network.clone();
@@ -313,6 +314,7 @@ pub(crate) async fn propose(
                     "booked_share": share,
                     "day": d.day,
                     "van_id": d.van_id,
+                    "walk_m": walk_m,
                 }));
             }
         }
@@ -400,12 +402,12 @@ struct Walker {
     stops: Vec<WalkTo>,
 }
 
-/// How far a walker is sent to a van stop, metres along the roads.
+/// How far a walker is sent to a van stop without a limit of its own, metres along the roads.
 const WALK_M: f64 = 500.0;
 
 /// `GET /api/vanplan/walks?day=YYYY-MM-DD`: for the caller's elders who walk and need a dose,
-/// the van stops from `day` on within 500 m along the roads (a secretary tells them "walk to
-/// the van at … between … and …").
+/// the van stops from `day` on within their walking limit along the roads (the van planning's,
+/// else 500 m; a secretary tells them "walk to the van at … between … and …").
 #[utoipa::path(
     get,
     path = "/api/vanplan/walks",
@@ -443,12 +445,31 @@ pub(crate) async fn walks(
         })
         .collect();
     stops.sort_by(|a, b| (&a.day, a.open_from).cmp(&(&b.day, b.open_from)));
+    // Each stop's own walking limit (the van planning's), else the default.
+    let limits = state.store.walk_limits(district).await?;
+    let limit_of: Vec<f64> = stops
+        .iter()
+        .map(|s| limits.get(&s.id).map_or(WALK_M, |&m| m as f64))
+        .collect();
     let homes: Vec<Point> = elders.iter().map(|e| e.home).collect();
     let points: Vec<Point> = stops.iter().map(|s| s.location).collect();
     let net = state.network.clone();
     let reach = tokio::task::spawn_blocking(move || {
         crate::with_travel(net.as_deref(), |travel| {
-            travel.walkable(&points, &homes, WALK_M)
+            let mut reach = vec![Vec::new(); points.len()];
+            let mut distinct = limit_of.clone();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            for limit in distinct {
+                let at: Vec<usize> = (0..points.len())
+                    .filter(|&k| limit_of[k] == limit)
+                    .collect();
+                let from: Vec<Point> = at.iter().map(|&k| points[k]).collect();
+                for (k, r) in at.into_iter().zip(travel.walkable(&from, &homes, limit)) {
+                    reach[k] = r;
+                }
+            }
+            reach
         })
     })
     .await

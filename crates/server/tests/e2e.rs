@@ -77,6 +77,7 @@ async fn world(store: &Store) -> (i64, Vec<i64>) {
                 },
                 address: String::new(),
                 van_id: None,
+                walk_m: None,
             },
         )
         .await

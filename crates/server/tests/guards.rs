@@ -71,6 +71,7 @@ async fn setup() -> (web::Data<AppState>, Ids) {
                 },
                 address: String::new(),
                 van_id: None,
+                walk_m: None,
             },
         )
         .await

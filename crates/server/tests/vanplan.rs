@@ -105,6 +105,8 @@ async fn a_coordinator_proposes_van_stops_and_accepts_them() {
         // The shots the walkers need are kept from ride bookings.
         let share = s["booked_share"].as_f64().unwrap();
         assert!(share > 0.0 && share < 1.0, "{s}");
+        // Walkers are sent to it as far as the planning said.
+        assert_eq!(s["walk_m"], 500, "{s}");
     }
 
     let (status, made) = call!(
@@ -135,6 +137,35 @@ async fn a_coordinator_proposes_van_stops_and_accepts_them() {
     let first = &walks[0]["stops"][0];
     assert_eq!(first["day"], "2026-12-08");
     assert!(first["from"].as_str().unwrap() >= "08:00", "{first}");
+    // A stop whose walking limit is shorter is one fewer walkers can reach.
+    let ids: Vec<i64> = made["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_i64().unwrap())
+        .collect();
+    for (id, body) in ids.iter().zip(&sites) {
+        let mut body = body.clone();
+        body["walk_m"] = json!(50);
+        let put = test::TestRequest::put()
+            .uri(&format!("/api/sites/{id}"))
+            .insert_header(("authorization", coord.clone()))
+            .set_json(body);
+        let (status, e) = call!(&app, put);
+        assert_eq!(status, 204, "{e}");
+    }
+    let get = test::TestRequest::get()
+        .uri("/api/vanplan/walks?day=2026-12-08")
+        .insert_header(("authorization", sec.clone()));
+    let (_, near) = call!(&app, get);
+    assert!(near.as_array().unwrap().len() < 30, "{near}");
+    for (id, body) in ids.iter().zip(&sites) {
+        let put = test::TestRequest::put()
+            .uri(&format!("/api/sites/{id}"))
+            .insert_header(("authorization", coord.clone()))
+            .set_json(body.clone());
+        call!(&app, put);
+    }
     // From the day after, there is none; a day that is not one is named.
     let get = test::TestRequest::get()
         .uri("/api/vanplan/walks?day=2026-12-09")

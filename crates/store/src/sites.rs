@@ -22,6 +22,9 @@ pub struct NewSite {
     pub address: String,
     /// For a van stop: the van.
     pub van_id: Option<i64>,
+    /// For a van stop: how far walkers are sent to it, metres along the roads (`None`: the
+    /// default, 500 m).
+    pub walk_m: Option<i64>,
 }
 
 /// What [`Store::retire`] takes out of planning.
@@ -89,7 +92,30 @@ fn bind_site<'q>(q: AnyQuery<'q>, new: &'q NewSite) -> AnyQuery<'q> {
         .bind(new.van_id)
 }
 
+/// Stores how far walkers are sent to site `id`.
+async fn set_walk(tx: &mut sqlx::AnyConnection, id: i64, walk_m: Option<i64>) -> Result<()> {
+    sqlx::query("UPDATE sites SET walk_m = $1 WHERE id = $2")
+        .bind(walk_m)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
+    /// The walking limits set for the district's active sites (metres along the roads), by
+    /// site id; a site not listed has the default.
+    pub async fn walk_limits(&self, district: i64) -> Result<std::collections::HashMap<i64, i64>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, walk_m FROM sites WHERE district_id = $1 AND active = 1 \
+             AND walk_m IS NOT NULL",
+        )
+        .bind(district)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// Creates a site in a district.
     pub async fn create_site(&self, district: i64, new: &NewSite) -> Result<i64> {
         let ids = self.create_sites(district, std::slice::from_ref(new)).await;
@@ -138,7 +164,9 @@ impl Store {
             .bind(district)
             .fetch_one(&mut *tx)
             .await?;
-            ids.push(row.try_get(0)?);
+            let id: i64 = row.try_get(0)?;
+            set_walk(&mut tx, id, site.walk_m).await?;
+            ids.push(id);
         }
         tx.commit().await?;
         Ok(ids)
@@ -165,6 +193,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        set_walk(&mut tx, id, new.walk_m).await?;
         let why = ChangeReason::SiteChanged;
         fleet_event(&mut tx, why, district, Fleet::Site(id), now).await?;
         tx.commit().await?;

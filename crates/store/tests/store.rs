@@ -260,6 +260,7 @@ async fn world(store: &Store) -> World {
                 },
                 address: "1 Health Road".into(),
                 van_id: None,
+                walk_m: None,
             },
         )
         .await
@@ -1133,6 +1134,7 @@ async fn declined_trips_are_reassigned(store: Store) {
                 site: stop,
                 address: String::new(),
                 van_id: Some(van),
+                walk_m: None,
             },
         )
         .await
@@ -1153,6 +1155,7 @@ async fn declined_trips_are_reassigned(store: Store) {
             site: s,
             address: String::new(),
             van_id: Some(van),
+            walk_m: None,
         }
     };
     let overlapping = at(first.open_from + 1800, first.open_to + 1800);
@@ -2340,6 +2343,7 @@ async fn fleet_and_lateness(store: Store) {
         },
         address: String::new(),
         van_id: None,
+        walk_m: None,
     };
     store
         .update_site(w.district, w.site, &changed, NOW + 30)
