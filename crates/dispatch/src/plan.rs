@@ -100,15 +100,18 @@ pub enum RefusalReason {
     NoOpenSlot,
     /// Picked up, but no ride home (or to the site) could be planned: the coordinator must act.
     NoRideHome,
+    /// A home visit, and no home-visit team is on duty that day.
+    NoHomeVisitTeam,
 }
 
 impl RefusalReason {
     /// Every reason, in order.
-    pub const ALL: [RefusalReason; 4] = [
+    pub const ALL: [RefusalReason; 5] = [
         RefusalReason::HomeVisit,
         RefusalReason::NoSiteForDose,
         RefusalReason::NoOpenSlot,
         RefusalReason::NoRideHome,
+        RefusalReason::NoHomeVisitTeam,
     ];
 
     /// The stable code.
@@ -118,6 +121,7 @@ impl RefusalReason {
             RefusalReason::NoSiteForDose => "no_site_for_dose",
             RefusalReason::NoOpenSlot => "no_open_slot",
             RefusalReason::NoRideHome => "no_ride_home",
+            RefusalReason::NoHomeVisitTeam => "no_home_visit_team",
         }
     }
 }
@@ -275,6 +279,15 @@ impl Layout {
                 reason: reason.code().to_string(),
             };
             if b.mobility == Mobility::Bedridden {
+                // A visit gives the shot due: none due, no visit; no team, nobody to make it.
+                if b.dose.next_shot().is_none() {
+                    refused.push(refuse(RefusalReason::NoSiteForDose));
+                    continue;
+                }
+                if !input.vehicles.iter().any(|v| v.team.is_some()) {
+                    refused.push(refuse(RefusalReason::NoHomeVisitTeam));
+                    continue;
+                }
                 visits.push(VisitDoc {
                     id: b.booking_id.to_string(),
                     home,

@@ -170,7 +170,7 @@ fn without_a_team_visits_are_unserved_and_rides_still_planned() {
     assert!(
         plan.unserved
             .iter()
-            .all(|u| u.reason == "no_vehicle_with_features")
+            .all(|u| u.reason == "no_home_visit_team")
     );
     assert!(plan.figures.served >= 8);
 }
@@ -225,4 +225,40 @@ fn a_home_visit_is_offered_no_slot() {
     let ride = input.bookings[1].booking_id;
     let offers = vaxride_dispatch::offer::slot_offers(&input, &day, ride, &StraightLines);
     assert_eq!(offers.refused, None);
+}
+
+#[test]
+fn visits_made_use_the_team_s_shots_when_the_day_is_planned_again() {
+    // Three shots, three visits planned; one made. Planned again, the team still makes three
+    // in all, not three more.
+    let input = day_with_visits(5, 24, 3);
+    let first = plan(&input, false);
+    let team = first
+        .routes
+        .iter()
+        .find(|r| r.vehicle_id == TEAM)
+        .expect("the team has visits");
+    assert_eq!(team.stops.len(), 3, "{:?}", team.stops);
+    let day = under_way(&first, team.stops[0].start + VISIT, Some(600), |v, i| {
+        if v == TEAM && i == 0 {
+            StopState::Done {
+                at: team.stops[0].start + VISIT,
+            }
+        } else {
+            StopState::Open
+        }
+    });
+    let again = replan(&input, &day, 2000).expect("a checked plan");
+    assert_visits_hold(&input, again.result(), 3);
+    // Nobody is visited earlier than published.
+    let route = again
+        .result()
+        .routes
+        .iter()
+        .find(|r| r.vehicle_id == TEAM)
+        .expect("the team");
+    for s in &route.stops {
+        let published = team.stops.iter().find(|p| p.booking_id == s.booking_id);
+        assert!(published.is_none_or(|p| s.start >= p.start), "{s:?}");
+    }
 }

@@ -341,7 +341,7 @@ export function bookings(main, ctx) {
           h('td', {}, b.vehicle || ''),
           h('td', { 'data-testid': `booking-status-${b.id}`, 'data-status': b.status }, badge(b.status),
             b.unserved_reason ? h('div', { class: 'muted' }, reasonText(b.unserved_reason)) : null,
-            b.health_check_failed_at ? h('div', { class: 'moved', 'data-testid': `booking-check-${b.id}` }, t('book.not_vaccinated')) : null,
+            b.health_check_failed_at ? h('div', { class: 'moved', 'data-testid': `booking-check-${b.id}` }, t(b.home_visit ? 'book.not_vaccinated_visit' : 'book.not_vaccinated')) : null,
             b.ready_at ? h('div', { class: 'moved', 'data-testid': `booking-ready-${b.id}` }, t('book.ready_at', { at: hhmm(((b.ready_at % 86400) + 86400) % 86400) })) : null,
             b.vaccinated ? h('div', { 'data-testid': `booking-shot-${b.id}` }, t('book.shot_given', { shot: t(`site_dose.${b.vaccinated}`) }), ' ',
               twoTap(`unvaccinated-${b.id}`, {

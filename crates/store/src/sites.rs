@@ -193,7 +193,10 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        set_walk(&mut tx, id, new.walk_m).await?;
+        // A body without a limit keeps the one the stop has.
+        if new.walk_m.is_some() {
+            set_walk(&mut tx, id, new.walk_m).await?;
+        }
         let why = ChangeReason::SiteChanged;
         fleet_event(&mut tx, why, district, Fleet::Site(id), now).await?;
         tx.commit().await?;

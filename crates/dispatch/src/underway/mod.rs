@@ -182,6 +182,7 @@ impl Layout {
         // How far each booking has come, and where each vehicle is after its prefix.
         let mut came: HashMap<i64, Came> = HashMap::new();
         let mut free: HashMap<usize, (Point, TimeOfDay)> = HashMap::new();
+        let mut shots_used: HashMap<usize, i64> = HashMap::new();
         let mut prefixes = Vec::new();
         for r in &day.routes {
             let Some(&v) = vehicle_ix.get(&r.vehicle_id) else {
@@ -220,6 +221,14 @@ impl Layout {
             }
             let last = &r.stops[k - 1];
             free.insert(v, (last.stop.point, ends(last, day.now)));
+            // A team's shots already used: its visits done or under way.
+            *shots_used.entry(v).or_insert(0) += r.stops[..k]
+                .iter()
+                .filter(|s| {
+                    s.stop.kind == StopKind::HomeVisit
+                        && !matches!(s.state, StopState::Missed { .. })
+                })
+                .count() as i64;
             let stops: Vec<PlannedStop> = r.stops[..k].iter().map(|s| s.stop.clone()).collect();
             prefixes.push(PlannedRoute {
                 vehicle_id: r.vehicle_id,
@@ -271,6 +280,12 @@ impl Layout {
             }
             veh.shift.0 = veh.shift.0.max(*time).min(veh.shift.1);
         }
+        for (&v, &used) in &shots_used {
+            if input.vehicles[v].team.is_some() {
+                let seats = &mut inst.problem.vehicles[v].capacity.0[0];
+                *seats = (*seats - used).max(0);
+            }
+        }
         for (v, veh) in inst.problem.vehicles.iter_mut().enumerate() {
             if !free.contains_key(&v) {
                 veh.shift.0 = veh.shift.0.max(day.now).min(veh.shift.1);
@@ -288,7 +303,11 @@ impl Layout {
         // The elders already picked up: the rest of their day, as requests of their own. A
         // ride home needs a car for rides, and a wheelchair its ramp.
         let ramp = inst.feature_bit("ramp");
-        let ride = inst.feature_bit(RIDE);
+        // No car on duty: a bit no vehicle has, so no team takes the ride.
+        let ride = match inst.feature_bit(RIDE) {
+            0 => 1 << 63,
+            bit => bit,
+        };
         let d = |a: usize, b: usize| durations[a][b].unwrap_or(10 * 3600);
         let mut extra = Extra {
             inst: &mut inst,
@@ -366,11 +385,12 @@ impl Layout {
                 let key = (s.stop.booking_id, Role::of(s.stop.kind));
                 if let Some(&ix) = chosen.get(&key) {
                     stops.push(ix);
-                    // A repair picks nobody up earlier than it was published: the elder is
-                    // ready then, and the driver keeps the time. Later stays possible.
+                    // A repair picks nobody up (nor visits anyone) earlier than it was
+                    // published: the elder is ready then, and the driver keeps the time.
+                    // Later stays possible.
                     let stop = &mut inst.problem.stops[ix];
                     if day.keep_cost.is_some()
-                        && stop.kind == SolverStop::Pickup
+                        && (stop.kind == SolverStop::Pickup || inst.visit[stop.request])
                         && !day.ended_early.contains(&s.stop.booking_id)
                     {
                         stop.window.0 = stop.window.0.max(s.stop.start).min(stop.window.1);
