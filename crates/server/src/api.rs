@@ -448,6 +448,15 @@ pub(crate) struct ChangedStop {
     from: Option<i64>,
 }
 
+/// A home-visit team's day (a vehicle body's `team`).
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TeamBody {
+    /// Shots the team carries for a day: at most this many visits.
+    #[schema(minimum = 1, maximum = 500)]
+    pub(crate) shots_per_day: i64,
+}
+
 /// A trip's state.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]

@@ -247,16 +247,7 @@ pub(crate) struct VehicleBody {
     /// visits bedridden elders at home, at most `shots_per_day` a day, and takes nobody on
     /// board.
     #[serde(default)]
-    team: Option<TeamBody>,
-}
-
-/// A home-visit team's day.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct TeamBody {
-    /// Shots the team carries for a day: at most this many visits.
-    #[schema(minimum = 1, maximum = 500)]
-    shots_per_day: i64,
+    team: Option<crate::api::TeamBody>,
 }
 
 /// `POST /api/vehicles`.
@@ -296,8 +287,9 @@ fn vehicle_of(b: VehicleBody) -> Result<NewVehicle, ApiError> {
     if let Err(problem) = check_text(&b.name, true, 100) {
         errors.push(FieldError::new("name", problem));
     }
-    if let Some(t) = &b.team
-        && !(1..=500).contains(&t.shots_per_day)
+    if b.team
+        .as_ref()
+        .is_some_and(|t| !(1..=500).contains(&t.shots_per_day))
     {
         errors.push(FieldError::new(
             "team.shots_per_day",
