@@ -1,5 +1,6 @@
 //! Van stop planning (issue 16): the coordinator opens the van page, adds a candidate point by
-//! tapping the map, asks for a proposal, reads the timetable and the figures, and accepts it;
+//! tapping the map, asks for a proposal, reads the timetable and the figures, has it judged with
+//! the volunteer fleet (a planning job of a few seconds), and accepts the proposal found;
 //! the van stops are then the van's stops of that day, and planning the day offers their slots.
 //! On a phone in Chinese, on a desktop in English.
 
@@ -58,6 +59,29 @@ async fn propose_accept_plan(lang: Lang) -> anyhow::Result<()> {
     )
     .await?;
     b.screenshot(&format!("coordinator-vans-{size_name}-{code}"))
+        .await?;
+    // The proposal judged with the fleet, as a planning job of a few seconds; its proposal
+    // replaces the first, with what covering first and it serve.
+    set_value(&b, "#vans-seconds", "5").await?;
+    click(&b, "#vans-couple").await?;
+    b.wait_until(
+        "!!document.querySelector('#vans-coupled [data-testid=vans-fig-with_fleet]')",
+        120,
+    )
+    .await
+    .with_context(|| format!("the search with the fleet ends ({lang:?})"))?;
+    b.wait_for("#vans-timetable").await?;
+    let what = format!("coordinator, van proposal judged with the fleet ({lang:?})");
+    if size == PHONE {
+        check_phone_layout(&b, &what).await?;
+    }
+    b.check_page(&what).await?;
+    b.wait_until(
+        "(document.querySelector('#vans-coupled').scrollIntoView(), true)",
+        5,
+    )
+    .await?;
+    b.screenshot(&format!("coordinator-vans-fleet-{size_name}-{code}"))
         .await?;
     click(&b, "#vans-accept").await?;
     b.wait_until(

@@ -12,7 +12,7 @@
 //! search's luck should not count.
 //!
 //! `cargo run --release -p vaxride-benches --bin van_couple -- [SEED] [--elders 300]
-//! [--evaluations 15] [--iterations 2000] [--final 10000]` prints one JSON object per seed
+//! [--evaluations 15] [--iterations 2000] [--final 10000] [--threads 1]` prints one JSON object per seed
 //! (the seconds are each search's, before the final judgement).
 
 use std::time::Instant;
@@ -23,7 +23,7 @@ use vaxride_dispatch::model::{Point, Site, SiteKind, Vehicle};
 use vaxride_dispatch::plan::PlanBooking;
 use vaxride_dispatch::travel::{StraightLines, TravelTimes};
 use vaxride_dispatch::values::{Day, Dose, Mobility, Shot, Weekdays};
-use vaxride_dispatch::vanplan::couple::{Judged, Riding, couple, judge};
+use vaxride_dispatch::vanplan::couple::{Judge, Judged, Riding, RidingDay, couple, judge};
 use vaxride_dispatch::vanplan::propose::{VanPlanning, propose};
 use vaxride_dispatch::vanplan::request::own_candidates;
 use vaxride_dispatch::vanplan::timetable::Van;
@@ -49,13 +49,12 @@ fn main() {
     let first_s = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let coupled = couple(
-        &input,
-        &riding,
+        &Judge::new(&input, &riding, &travel, seed, iterations),
         covered.days,
-        &travel,
         seed,
-        evaluations,
-        iterations,
+        number("--threads", 1) as usize,
+        &mut vaxride_solver::IterationBudget(evaluations),
+        &mut |_| {},
     );
     let coupled_s = started.elapsed().as_secs_f64();
     // Both sets judged again with a longer search, so that neither wins by the short search's
@@ -73,7 +72,7 @@ fn main() {
         "{}",
         serde_json::json!({
             "seed": seed,
-            "elders": riding.elders.len(),
+            "elders": riding.days[0].elders.len(),
             "walkers": input.weights.len(),
             "candidates": input.reach.len(),
             "cover_then_route": show(&first, first_s),
@@ -212,11 +211,14 @@ fn generate(seed: u64, elders: usize) -> (VanPlanning, Riding) {
             drive,
         },
         Riding {
-            day,
-            elders: bookings,
-            walker,
-            sites: vec![site],
-            vehicles,
+            days: vec![RidingDay {
+                day,
+                index: 0,
+                elders: bookings,
+                walker,
+                sites: vec![site],
+                vehicles,
+            }],
             candidates,
         },
     )

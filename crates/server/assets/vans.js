@@ -3,6 +3,9 @@
 // tapping the map, asks for a proposal (POST /api/vanplan), reads it on the map (candidates,
 // chosen stops with their walking areas) and as a timetable per van and day with the figures,
 // and accepts it (POST /api/vanplan/accept: the van stops are created for the planning of their day).
+// A proposal may then be judged with the fleet: a planning job (POST /api/vanplan/jobs, followed
+// through /api/plans/jobs/<id>/events, read at GET /api/vanplan/jobs/<id>) searches for the stops
+// under which the volunteers' cars serve the most, and its proposal replaces the first.
 //
 // Ids: #vans-start #vans-days #vans-open #vans-close #vans-break-from #vans-break-to
 // #vans-shots #vans-stops #vans-walk, a checkbox per van #vans-van-<id>, #vans-candidates
@@ -11,7 +14,9 @@
 // #vans-map (view data-testid="vans-map-view"; chosen stops data-testid="vans-stop-<k>",
 // other candidates data-testid="vans-cand-<k>", walking areas data-testid="vans-area-<k>"),
 // #vans-figures (values data-testid="vans-fig-<name>"), #vans-timetable (rows
-// data-testid="vans-row-<vanId>-<day>-<n>"), #vans-accept, #vans-accepted.
+// data-testid="vans-row-<vanId>-<day>-<n>"), #vans-accept, #vans-accepted, #vans-seconds,
+// #vans-couple, #vans-couple-cancel, #vans-job (the search's progress), #vans-coupled (what
+// covering first and the proposal found serve with the fleet).
 
 import { h, clear, replace, field, table, wholeDay } from './dom.js';
 import { t } from './i18n.js';
@@ -53,6 +58,8 @@ export function mount(main, ctx) {
   let vans = [];
   let roadNet = null;
   let proposal = null;
+  let asked = null;
+  let stream = null;
 
   const form = h('form', { id: 'vans-form', novalidate: true },
     vanBox,
@@ -161,6 +168,17 @@ export function mount(main, ctx) {
       }
     });
     const why = Object.entries(p.unserved || {});
+    const seconds = input({ type: 'number', min: 5, max: 600, value: 60, inputmode: 'numeric' });
+    const couple = h('button', { id: 'vans-couple', type: 'button' }, t('vanplan.couple'));
+    const stop = h('button', { id: 'vans-couple-cancel', type: 'button', hidden: true }, t('vanplan.couple_cancel'));
+    const jobBox = h('p', { id: 'vans-job', 'aria-live': 'polite', class: 'muted' });
+    couple.addEventListener('click', () => judge(Number(seconds.value) || 60, { couple, stop, jobBox }));
+    const served = (x) => t('vanplan.served_of', { n: x.served, foot: x.on_foot, ride: x.by_ride });
+    const coupled = p.coupled
+      ? h('dl', { class: 'figures', id: 'vans-coupled' },
+        fig('cover_then_route', served(p.cover)), fig('with_fleet', served(p.coupled)),
+        fig('driving', t('vanplan.driving_from_to', { from: p.cover.driving_minutes, to: p.coupled.driving_minutes })))
+      : null;
     replace(result,
       h('h2', {}, t('vanplan.proposal')),
       h('dl', { class: 'figures', id: 'vans-figures' },
@@ -169,13 +187,76 @@ export function mount(main, ctx) {
         fig('vaccinating', t('vanplan.hours', { h: (f.vaccinating_minutes / 60).toFixed(1) })),
         fig('moving', t('vanplan.minutes', { m: f.moving_minutes }))),
       why.length ? h('p', { class: 'muted', id: 'vans-unserved' }, why.map(([k, n]) => t(`vanplan.unserved_${k}`, { n })).join(' · ')) : null,
+      coupled,
       rows.length
         ? table({ id: 'vans-timetable' }, t('vanplan.timetable_caption', { n: rows.length }),
           [t('vanplan.col_van'), t('vanplan.col_day'), t('vanplan.col_n'), t('vanplan.col_place'), t('vanplan.col_arrive'),
             t('vanplan.col_open'), t('vanplan.col_leave'), t('vanplan.col_shots'), t('vanplan.col_walkers')], rows)
         : h('p', { class: 'muted', id: 'vans-timetable-empty' }, t('vanplan.no_stops')),
       h('div', { class: 'actions' }, accept),
-      acceptedBox);
+      acceptedBox,
+      h('h3', {}, t('vanplan.couple_title')),
+      h('p', { class: 'muted' }, t('vanplan.couple_hint')),
+      field('vans-seconds', t('vanplan.seconds'), seconds),
+      h('div', { class: 'actions' }, couple, stop),
+      jobBox);
+  }
+
+  // Judges the last request with the fleet as a planning job, for `secs` seconds; its proposal
+  // replaces the one shown.
+  async function judge(secs, { couple, stop, jobBox }) {
+    if (!asked) return;
+    if (stream) stream.close();
+    couple.disabled = true;
+    jobBox.textContent = t('vanplan.couple_queued');
+    const ended = (text) => {
+      if (stream) stream.close();
+      stream = null;
+      couple.disabled = false;
+      stop.hidden = true;
+      if (text) jobBox.textContent = text;
+    };
+    let job;
+    try {
+      job = (await api('POST', '/api/vanplan/jobs', { json: { request: asked, seconds: secs } })).job;
+    } catch (e) {
+      ended('');
+      errorInto(jobBox, e);
+      return;
+    }
+    stop.hidden = false;
+    stop.disabled = false;
+    stop.onclick = async () => {
+      stop.disabled = true;
+      try {
+        await api('POST', `/api/plans/jobs/${job}/cancel`, { json: {} });
+      } catch (e) {
+        errorInto(jobBox, e);
+      }
+    };
+    stream = new EventSource(`/api/plans/jobs/${job}/events`);
+    stream.addEventListener('progress', (ev) => {
+      const g = JSON.parse(ev.data);
+      jobBox.textContent = g.best_served == null
+        ? t('vanplan.couple_running', { percent: g.percent })
+        : t('vanplan.couple_best', { percent: g.percent, n: g.best_served });
+    });
+    stream.addEventListener('done', async () => {
+      ended('');
+      try {
+        const j = await api('GET', `/api/vanplan/jobs/${job}`);
+        proposal = j.proposal;
+        render(proposal);
+        mountMap();
+      } catch (e) {
+        errorInto(jobBox, e);
+      }
+    });
+    stream.addEventListener('cancelled', () => ended(t('vanplan.couple_cancelled')));
+    stream.addEventListener('failed', (ev) => ended(t('vanplan.couple_failed', { error: JSON.parse(ev.data).error || '' })));
+    stream.onerror = () => {
+      if (stream && stream.readyState === EventSource.CLOSED) ended(t('vanplan.couple_lost'));
+    };
   }
 
   form.addEventListener('submit', async (ev) => {
@@ -209,6 +290,7 @@ export function mount(main, ctx) {
     clear(result).append(h('p', { class: 'muted' }, t('vanplan.working')));
     try {
       proposal = await api('POST', '/api/vanplan', { json: body });
+      asked = body;
       render(proposal);
       mountMap();
     } catch (e) {

@@ -19,7 +19,7 @@ use vaxride_dispatch::solve::PlanOptions;
 use vaxride_dispatch::underway::changes;
 use vaxride_solver::{Budget, Cost};
 use vaxride_store::TELL_AFTER;
-use vaxride_store::{ClaimedJob, JobEnd, JobUpdate, Lease};
+use vaxride_store::{ClaimedJob, JobEnd, JobKind, JobUpdate, Lease};
 
 use crate::AppState;
 use crate::planning::WallClock;
@@ -101,18 +101,19 @@ async fn claim_loop(state: web::Data<AppState>) {
 
 /// What the search reports, for the heartbeat to write.
 #[derive(Debug, Clone, Default)]
-struct Snapshot {
-    stage: &'static str,
-    percent: i64,
-    best: Option<(usize, Cost)>,
+pub(crate) struct Snapshot {
+    pub(crate) stage: &'static str,
+    pub(crate) percent: i64,
+    /// Served and driving seconds.
+    pub(crate) best: Option<(usize, Cost)>,
 }
 
 /// The search's progress, kept for the heartbeat.
 #[derive(Clone)]
-struct Shared(Arc<Mutex<Snapshot>>);
+pub(crate) struct Shared(Arc<Mutex<Snapshot>>);
 
 impl Shared {
-    fn update(&self, f: impl FnOnce(&mut Snapshot)) {
+    pub(crate) fn update(&self, f: impl FnOnce(&mut Snapshot)) {
         f(&mut self.0.lock().expect("progress lock"));
     }
     fn get(&self) -> Snapshot {
@@ -136,9 +137,9 @@ impl vaxride_dispatch::planning::Progress for Shared {
 }
 
 /// A wall-clock budget that also stops when `stop` is set (cancelled, or the lease lost).
-struct Stoppable {
-    clock: WallClock,
-    stop: Arc<AtomicBool>,
+pub(crate) struct Stoppable {
+    pub(crate) clock: WallClock,
+    pub(crate) stop: Arc<AtomicBool>,
 }
 
 impl Budgets for Stoppable {
@@ -164,6 +165,14 @@ impl Budget for StopOr {
     }
 }
 
+/// What a run made.
+enum Outcome {
+    /// A day's draft plan, and the drivers a repair disturbs.
+    Plan((i64, Option<usize>)),
+    /// Van stops proposed.
+    Vans(serde_json::Value),
+}
+
 /// Why a run stopped before its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Halt {
@@ -187,7 +196,14 @@ async fn run(state: &web::Data<AppState>, job: ClaimedJob) {
         stop.clone(),
         halted.clone(),
     ));
-    let outcome = plan_and_save(state, &job, shared, stop.clone()).await;
+    let outcome = match job.kind {
+        JobKind::Day => plan_and_save(state, &job, shared, stop.clone())
+            .await
+            .map(Outcome::Plan),
+        JobKind::Vans => crate::vanjobs::propose(state, &job, shared, stop.clone())
+            .await
+            .map(Outcome::Vans),
+    };
     heartbeat.abort();
     let halt = *halted.lock().expect("halt lock");
     let now = state.now();
@@ -200,7 +216,8 @@ async fn run(state: &web::Data<AppState>, job: ClaimedJob) {
             return;
         }
         (Some(Halt::Cancelled), _) => JobEnd::Cancelled,
-        (None, Ok((plan_id, _))) => JobEnd::Done { plan_id: *plan_id },
+        (None, Ok(Outcome::Plan((plan_id, _)))) => JobEnd::Done { plan_id: *plan_id },
+        (None, Ok(Outcome::Vans(result))) => JobEnd::Answered { result },
         (None, Err(e)) => {
             tracing::error!(job = job.id, error = %e, "planning failed");
             JobEnd::Failed { error: e }
@@ -213,7 +230,9 @@ async fn run(state: &web::Data<AppState>, job: ClaimedJob) {
     {
         Ok(true) => {
             tracing::info!(job = job.id, "planning job ended");
-            if let (Some(_), Ok((plan, Some(disturbed)))) = (job.run.reason, &outcome) {
+            if let (Some(_), Ok(Outcome::Plan((plan, Some(disturbed))))) =
+                (job.run.reason, &outcome)
+            {
                 apply_if_small(state, &job, *plan, *disturbed).await;
             }
         }

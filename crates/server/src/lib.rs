@@ -31,6 +31,7 @@ pub mod seed;
 mod sse;
 pub mod ui;
 pub mod users;
+mod vanjobs;
 mod vanplan;
 mod vans;
 

@@ -44,6 +44,9 @@ pub struct Progress {
     /// `null` for a coordinator's run; for a repair, the event that asked for it (a change
     /// reason: `cancelled`, `no_show`, `health_check_failed`, `declined`, `urgent_booking`).
     pub reason: Option<String>,
+    /// `day` (a day's plan: `plan_id` when done) or `vans` (van stops: the proposal at
+    /// `GET /api/vanplan/jobs/{id}` when done).
+    pub kind: String,
 }
 
 /// A wall-clock budget for a whole planning run, shared out by the pipeline's stages.
@@ -188,6 +191,7 @@ impl From<&JobView> for Progress {
             error: j.error.clone(),
             cancel_requested: j.cancel_requested,
             reason: j.reason.clone(),
+            kind: j.kind.clone(),
         }
     }
 }

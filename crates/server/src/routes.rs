@@ -88,6 +88,8 @@ registry! {
         post "/api/vanplan" => crate::vanplan::propose;
         post "/api/vanplan/accept" => crate::vanplan::accept;
         get "/api/vanplan/walks" => crate::vanplan::walks;
+        post "/api/vanplan/jobs" => crate::vanjobs::start;
+        get "/api/vanplan/jobs/{id}" => crate::vanjobs::job;
         post "/api/trips/{id}/reassign" => crate::fleet::reassign;
         get "/api/plans" => crate::planning::list;
         post "/api/plans/run" => crate::planning::run;

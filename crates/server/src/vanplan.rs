@@ -4,6 +4,8 @@
 //! site bodies; accepting sends those back and creates the van stops, all or none.
 
 use actix_web::{HttpResponse, web};
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use vaxride_dispatch::FieldError;
 use vaxride_dispatch::model::Point;
@@ -42,7 +44,7 @@ fn default_stops() -> u32 {
 }
 
 /// How one van works in the proposal.
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VanWork {
     /// The van (`POST /api/vans`).
@@ -72,7 +74,7 @@ pub(crate) struct VanWork {
 }
 
 /// A candidate point the coordinator adds (tapped on the map).
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CandidateBody {
     #[schema(value_type = crate::api::Point)]
@@ -86,7 +88,7 @@ pub(crate) struct CandidateBody {
 }
 
 /// `POST /api/vanplan`'s body.
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VanPlanBody {
     #[schema(min_items = 1, max_items = 20)]
@@ -100,7 +102,14 @@ pub(crate) struct VanPlanBody {
     candidates: Vec<CandidateBody>,
     /// Seeds the search (the same seed, the same proposal).
     #[serde(default)]
-    seed: u64,
+    pub(crate) seed: u64,
+}
+
+impl VanPlanBody {
+    /// The walking limit, whole metres.
+    pub(crate) fn walk_m(&self) -> i64 {
+        self.walk_m.round() as i64
+    }
 }
 
 /// The answer: the proposal, with the candidates named and the stops as site bodies.
@@ -125,10 +134,10 @@ fn within(field: &str, v: u32, min: u32, max: u32, errors: &mut Vec<FieldError>)
 }
 
 /// Checks a request body and converts it.
-async fn request_of(
+pub(crate) async fn request_of(
     state: &AppState,
     district: i64,
-    b: VanPlanBody,
+    b: &VanPlanBody,
 ) -> Result<VanPlanRequest, ApiError> {
     let mut errors = Vec::new();
     count("vans", b.vans.len(), 1, 20, &mut errors);
@@ -251,30 +260,53 @@ pub(crate) async fn propose(
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let body = body.into_inner();
-    let seed = body.seed;
-    let walk_m = body.walk_m.round() as i64;
-    let request = request_of(&state, district, body).await?;
+    let request = request_of(&state, district, &body).await?;
     let elders = state.store.elders(Scope::District(district), None).await?;
+    let booked = booked_on(&state, district, &request).await?;
     let net = state.network.clone();
-    let shots: Vec<(i64, u32, u32)> = request
-        .vans
-        .iter()
-        .map(|v| {
-            (
-                v.van_id,
-                v.slot_minutes,
-                v.shots_per_hour * v.slot_minutes / 60,
-            )
-        })
-        .collect();
-    let mut view = tokio::task::spawn_blocking(move || {
-        crate::with_travel(net.as_deref(), |travel| {
-            plan_vans(&request, &elders, travel, seed, ITERATIONS)
-        })
+    let seed = body.seed;
+    let (mut view, request) = tokio::task::spawn_blocking(move || {
+        let view = crate::with_travel(net.as_deref(), |travel| {
+            plan_vans(&request, &elders, &booked, travel, seed, ITERATIONS)
+        });
+        (view, request)
     })
     .await
     .map_err(|_| ApiError::internal())?;
-    // Names for vaxride's own candidates: the street there, else a number.
+    let sites = stops_of(&state, &request, body.walk_m(), &mut view);
+    Ok(HttpResponse::Ok().json(Proposed { view, sites }))
+}
+
+/// The elders with a booking (not cancelled) on one of the days the vans work: their ride
+/// serves them.
+pub(crate) async fn booked_on(
+    state: &AppState,
+    district: i64,
+    request: &VanPlanRequest,
+) -> Result<HashSet<i64>, ApiError> {
+    let mut days: Vec<&Day> = request.vans.iter().flat_map(|v| &v.days).collect();
+    days.sort();
+    days.dedup();
+    let mut booked = HashSet::new();
+    for day in days {
+        for b in state.store.bookings(Scope::District(district), day).await? {
+            if b.status != vaxride_dispatch::model::BookingStatus::Cancelled {
+                booked.insert(b.elder_id);
+            }
+        }
+    }
+    Ok(booked)
+}
+
+/// Names vaxride's own candidates (the street there, else a number) and gives the stops as
+/// site bodies, as `POST /api/vanplan/accept` takes them: one per stretch of slots, keeping
+/// from ride bookings the shots the walkers sent there need.
+pub(crate) fn stops_of(
+    state: &AppState,
+    request: &VanPlanRequest,
+    walk_m: i64,
+    view: &mut VanPlanView,
+) -> Vec<serde_json::Value> {
     for (k, c) in view.candidates.iter_mut().enumerate() {
         if c.name.is_empty() {
             let street = state.network.as_deref().and_then(|n| {
@@ -287,13 +319,19 @@ pub(crate) async fn propose(
     }
     let mut sites = Vec::new();
     for d in &view.days {
-        let (slot, per_slot) = shots
-            .iter()
-            .find(|s| s.0 == d.van_id)
-            .map_or((30, 1), |s| (s.1, s.2.max(1)));
+        let (slot, per_slot) =
+            request
+                .vans
+                .iter()
+                .find(|v| v.van_id == d.van_id)
+                .map_or((30, 1), |v| {
+                    (
+                        v.slot_minutes,
+                        (v.shots_per_hour * v.slot_minutes / 60).max(1),
+                    )
+                });
         for stop in &d.stops {
             let c = &view.candidates[stop.candidate as usize];
-            // The shots the walkers sent there need are kept from ride bookings.
             let share = if stop.capacity == 0 {
                 1.0
             } else {
@@ -319,7 +357,7 @@ pub(crate) async fn propose(
             }
         }
     }
-    Ok(HttpResponse::Ok().json(Proposed { view, sites }))
+    sites
 }
 
 /// `POST /api/vanplan/accept`'s body.

@@ -277,3 +277,94 @@ async fn bad_requests_are_named_field_by_field_and_others_are_kept_out() {
     let (status, _) = call!(&app, post("/api/vanplan", &sec, request(van)));
     assert_eq!(status, 403);
 }
+
+#[actix_web::test]
+async fn van_stops_judged_with_the_fleet_are_a_job_whose_proposal_is_accepted() {
+    let app = test::init_service(build_app(setup().await)).await;
+    let coord = login!(&app, "coord-0");
+    let other = login!(&app, "coord-1");
+    let sec = login!(&app, "sec-0");
+    let post = |uri: &str, auth: &str, body: Value| {
+        test::TestRequest::post()
+            .uri(uri)
+            .insert_header(("authorization", auth.to_string()))
+            .set_json(body)
+    };
+    let get = |uri: &str, auth: &str| {
+        test::TestRequest::get()
+            .uri(uri)
+            .insert_header(("authorization", auth.to_string()))
+    };
+    let (_, van) = call!(&app, post("/api/vans", &coord, json!({"name": "Van 1"})));
+    let van = van["id"].as_i64().unwrap();
+
+    // Bad input is named inside the request; the budget has its bounds; secretaries are out.
+    let mut bad = request(van);
+    bad["walk_m"] = json!(10);
+    let (status, e) = call!(
+        &app,
+        post(
+            "/api/vanplan/jobs",
+            &coord,
+            json!({"request": bad, "seconds": 2})
+        )
+    );
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "request.walk_m", "{e}");
+    let (status, e) = call!(
+        &app,
+        post(
+            "/api/vanplan/jobs",
+            &coord,
+            json!({"request": request(van), "seconds": 2})
+        )
+    );
+    assert_eq!(
+        (status, e["error"]["fields"][0]["field"].clone()),
+        (400, json!("seconds")),
+        "{e}"
+    );
+    let body = json!({"request": request(van), "seconds": 5});
+    let (status, _) = call!(&app, post("/api/vanplan/jobs", &sec, body.clone()));
+    assert_eq!(status, 403);
+
+    let (status, started) = call!(&app, post("/api/vanplan/jobs", &coord, body));
+    assert_eq!(status, 202, "{started}");
+    let job = started["job"].as_i64().unwrap();
+    let uri = format!("/api/vanplan/jobs/{job}");
+    let mut done = Value::Null;
+    for _ in 0..240 {
+        let (status, j) = call!(&app, get(&uri, &coord));
+        assert_eq!(status, 200, "{j}");
+        assert_eq!(j["kind"], "vans", "{j}");
+        if j["status"] == "done" {
+            done = j;
+            break;
+        }
+        assert!(j["status"] == "queued" || j["status"] == "running", "{j}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let p = &done["proposal"];
+    assert!(p.is_object(), "the job ends with a proposal: {done}");
+    assert_eq!(p["figures"]["walkers"], 30, "{p}");
+    let (cover, coupled) = (&p["cover"], &p["coupled"]);
+    assert!(
+        coupled["weight"].as_u64().unwrap() >= cover["weight"].as_u64().unwrap(),
+        "{cover} {coupled}"
+    );
+    // Nobody drives the two elders in wheelchairs (no fleet): the walkers are what is served.
+    assert_eq!(coupled["served"], p["figures"]["served"], "{p}");
+    // The plan job's own view serves the van job too; another district sees neither.
+    let (status, j) = call!(&app, get(&format!("/api/plans/jobs/{job}"), &coord));
+    assert_eq!((status, j["kind"].clone()), (200, json!("vans")), "{j}");
+    let (status, _) = call!(&app, get(&uri, &other));
+    assert_eq!(status, 404);
+    // Its stops are accepted as the quick proposal's are.
+    let sites = p["sites"].as_array().unwrap().clone();
+    assert!(!sites.is_empty(), "{p}");
+    let (status, made) = call!(
+        &app,
+        post("/api/vanplan/accept", &coord, json!({"sites": sites}))
+    );
+    assert_eq!(status, 201, "{made}");
+}

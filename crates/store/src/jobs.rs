@@ -39,7 +39,7 @@ pub(crate) async fn enqueue_in(
     if run.reason.is_some() {
         let waiting: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM plan_jobs WHERE district_id = $1 AND day = $2 AND status = 'queued' \
-             AND reason IS NULL",
+             AND reason IS NULL AND kind = 'day'",
         )
         .bind(district)
         .bind(day)
@@ -66,7 +66,7 @@ pub(crate) async fn enqueue_in(
         "UPDATE plan_jobs SET status = 'cancelled', stage = 'cancelled', error = $1, \
          updated_at = $2 \
          WHERE district_id = $3 AND day = $4 AND status = 'queued' AND id <> $5 \
-         AND ($6 = 0 OR reason IS NOT NULL)",
+         AND kind = 'day' AND ($6 = 0 OR reason IS NOT NULL)",
     )
     .bind(format!("replaced by job {id}"))
     .bind(now)
@@ -77,6 +77,25 @@ pub(crate) async fn enqueue_in(
     .execute(&mut **tx)
     .await?;
     Ok(id)
+}
+
+/// What a job plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// A day's plan (a draft plan when done).
+    Day,
+    /// Van stops (a proposal when done, kept with the job).
+    Vans,
+}
+
+impl JobKind {
+    /// As stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Day => "day",
+            JobKind::Vans => "vans",
+        }
+    }
 }
 
 /// Where a planning job is.
@@ -158,6 +177,8 @@ pub struct JobView {
     pub cancel_requested: bool,
     /// `None` for a coordinator's run; for a repair, the event that asked for it.
     pub reason: Option<String>,
+    /// `day` (a day's plan) or `vans` (van stops).
+    pub kind: String,
 }
 
 impl JobView {
@@ -191,6 +212,10 @@ pub struct ClaimedJob {
     pub run: NewJob,
     /// This claim's number (1 = the first).
     pub attempt: i64,
+    /// What it plans.
+    pub kind: JobKind,
+    /// For van stops, the request it answers.
+    pub request: Option<Value>,
 }
 
 /// A running job's progress, written by its lease holder.
@@ -219,6 +244,11 @@ pub enum JobEnd<'a> {
     },
     /// A coordinator cancelled it.
     Cancelled,
+    /// Van stops were proposed.
+    Answered {
+        /// The proposal.
+        result: &'a Value,
+    },
 }
 
 /// What the lease holder learns when it renews the lease.
@@ -233,7 +263,7 @@ pub enum Lease {
 }
 
 const COLUMNS: &str = "id, district_id, day, status, stage, percent, best, plan_id, error, \
-                       attempts, cancel_requested, reason";
+                       attempts, cancel_requested, reason, kind";
 
 fn view(r: &sqlx::any::AnyRow) -> Result<JobView> {
     let best: Option<String> = r.try_get("best")?;
@@ -250,6 +280,7 @@ fn view(r: &sqlx::any::AnyRow) -> Result<JobView> {
         attempts: r.try_get("attempts")?,
         cancel_requested: r.try_get::<i64, _>("cancel_requested")? != 0,
         reason: r.try_get("reason")?,
+        kind: r.try_get("kind")?,
     })
 }
 
@@ -271,6 +302,65 @@ impl Store {
         Ok(id)
     }
 
+    /// Queues a van planning job for `district` answering `request`; `day` is the first day
+    /// the vans work. A van planning job of the district still waiting is replaced (cancelled,
+    /// naming the new one).
+    pub async fn enqueue_vans_job(
+        &self,
+        district: i64,
+        day: &Day,
+        seconds: i64,
+        request: &Value,
+        now: i64,
+    ) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plan_jobs (district_id, day, status, stage, percent, created_at, \
+             updated_at, seconds, clustered, kind, request) \
+             VALUES ($1, $2, 'queued', 'queued', 0, $3, $3, $4, 0, 'vans', $5) RETURNING id",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .bind(now)
+        .bind(seconds)
+        .bind(request.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE plan_jobs SET status = 'cancelled', stage = 'cancelled', error = $1, \
+             updated_at = $2 \
+             WHERE district_id = $3 AND status = 'queued' AND id <> $4 AND kind = 'vans'",
+        )
+        .bind(format!("replaced by job {id}"))
+        .bind(now)
+        .bind(district)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A van planning job the scope sees, with its proposal once done.
+    pub async fn vans_job(&self, scope: Scope, id: i64) -> Result<(JobView, Option<Value>)> {
+        let district = district_of(scope)?;
+        let row = sqlx::query(sql!(
+            "SELECT {COLUMNS}, result FROM plan_jobs WHERE id = $1 AND kind = 'vans' \
+             AND ($2 = 0 OR district_id = $3)"
+        ))
+        .bind(id)
+        .bind(i64::from(district.is_some()))
+        .bind(district.unwrap_or(0))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let result: Option<String> = row.try_get("result")?;
+        Ok((
+            view(&row)?,
+            result.and_then(|r| serde_json::from_str(&r).ok()),
+        ))
+    }
+
     /// Claims the oldest queued job for `owner` until `lease_until` (Unix seconds), unless one
     /// of the same district and day is already running (it waits for that one).
     pub async fn claim_job(
@@ -288,10 +378,10 @@ impl Store {
              lease_until = $2, attempts = attempts + 1, updated_at = $3 \
              WHERE id = (SELECT q.id FROM plan_jobs q WHERE q.status = 'queued' \
                AND NOT EXISTS (SELECT 1 FROM plan_jobs r WHERE r.status = 'running' \
-                 AND r.district_id = q.district_id AND r.day = q.day) \
+                 AND r.district_id = q.district_id AND r.day = q.day AND r.kind = q.kind) \
                ORDER BY q.id LIMIT 1{lock}) \
              AND status = 'queued' \
-             RETURNING id, district_id, day, seconds, clustered, attempts, reason"
+             RETURNING id, district_id, day, seconds, clustered, attempts, reason, kind, request"
         );
         let mut tx = self.write().await?;
         let row = sqlx::query(sql)
@@ -317,6 +407,13 @@ impl Store {
                 clustered: r.try_get::<i64, _>("clustered")? != 0,
             },
             attempt: r.try_get("attempts")?,
+            kind: match r.try_get::<String, _>("kind")?.as_str() {
+                "vans" => JobKind::Vans,
+                _ => JobKind::Day,
+            },
+            request: r
+                .try_get::<Option<String>, _>("request")?
+                .and_then(|b| serde_json::from_str(&b).ok()),
         }))
     }
 
@@ -361,16 +458,22 @@ impl Store {
         end: JobEnd<'_>,
         now: i64,
     ) -> Result<bool> {
-        let (status, plan_id, error) = match end {
-            JobEnd::Done { plan_id } => ("done", Some(plan_id), None),
-            JobEnd::Failed { error } => ("failed", None, Some(error)),
-            JobEnd::Cancelled => ("cancelled", None, Some("cancelled by the coordinator")),
+        let (status, plan_id, error, result) = match end {
+            JobEnd::Done { plan_id } => ("done", Some(plan_id), None, None),
+            JobEnd::Failed { error } => ("failed", None, Some(error), None),
+            JobEnd::Cancelled => (
+                "cancelled",
+                None,
+                Some("cancelled by the coordinator"),
+                None,
+            ),
+            JobEnd::Answered { result } => ("done", None, None, Some(result.to_string())),
         };
         let mut tx = self.write().await?;
         let n = sqlx::query(
             "UPDATE plan_jobs SET status = $1, stage = $1, percent = 100, \
              plan_id = COALESCE($2, plan_id), error = $3, lease_owner = NULL, \
-             lease_until = NULL, updated_at = $4 \
+             lease_until = NULL, updated_at = $4, result = COALESCE($7, result) \
              WHERE id = $5 AND status = 'running' AND lease_owner = $6",
         )
         .bind(status)
@@ -379,6 +482,7 @@ impl Store {
         .bind(now)
         .bind(id)
         .bind(owner)
+        .bind(result)
         .execute(&mut *tx)
         .await?
         .rows_affected();

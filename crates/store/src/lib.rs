@@ -45,7 +45,9 @@ pub use drivers::{DriverView, NewDriver};
 pub use elders::ElderInput;
 pub use error::StoreError;
 pub use events::{DayEvent, DaySettings, REPAIR_SECONDS};
-pub use jobs::{ClaimedJob, JobEnd, JobStatus, JobUpdate, JobView, Lease, MAX_ATTEMPTS, NewJob};
+pub use jobs::{
+    ClaimedJob, JobEnd, JobKind, JobStatus, JobUpdate, JobView, Lease, MAX_ATTEMPTS, NewJob,
+};
 pub use ledger::LedgerEntry;
 pub use plans::{PlanSummary, PlanView, UnderWay};
 pub use sites::{NewSite, Retire};

@@ -1617,6 +1617,73 @@ both!(
     job_queue
 );
 
+/// Van planning runs in the same queue (issue 16): a van job and a day's plan of the same day
+/// neither replace nor wait for each other; a van job keeps its request and, done, its
+/// proposal; a newer van job replaces a waiting one.
+async fn van_jobs(store: Store) {
+    use vaxride_store::{JobEnd, JobKind, JobStatus, NewJob};
+    let w = world(&store).await;
+    let run = NewJob {
+        reason: None,
+        seconds: 5,
+        clustered: true,
+    };
+    let request = serde_json::json!({"vans": [{"van_id": 1, "days": [day().as_str()]}]});
+    let plan = store
+        .enqueue_job(w.district, &day(), run, NOW)
+        .await
+        .unwrap();
+    let vans = store
+        .enqueue_vans_job(w.district, &day(), 30, &request, NOW)
+        .await
+        .unwrap();
+    let again = store
+        .enqueue_vans_job(w.district, &day(), 30, &request, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.job(w.coordinator, plan).await.unwrap().state(),
+        JobStatus::Queued,
+        "a van job leaves the day's run waiting"
+    );
+    let replaced = store.job(w.coordinator, vans).await.unwrap();
+    assert_eq!(replaced.state(), JobStatus::Cancelled);
+    assert_eq!(replaced.kind, "vans");
+    // Both kinds of the same day run at once.
+    let first = store.claim_job("a", NOW, NOW + 15).await.unwrap().unwrap();
+    let second = store.claim_job("b", NOW, NOW + 15).await.unwrap().unwrap();
+    assert_eq!((first.id, first.kind), (plan, JobKind::Day));
+    assert_eq!((second.id, second.kind), (again, JobKind::Vans));
+    assert_eq!(second.request.as_ref(), Some(&request));
+    assert_eq!(second.run.seconds, 30);
+    let (view, proposal) = store.vans_job(w.coordinator, again).await.unwrap();
+    assert_eq!((view.state(), proposal), (JobStatus::Running, None));
+    let result = serde_json::json!({"days": [], "coupled": {"served": 3}});
+    assert!(
+        store
+            .finish_job(again, "b", JobEnd::Answered { result: &result }, NOW + 5)
+            .await
+            .unwrap()
+    );
+    let (view, proposal) = store.vans_job(w.coordinator, again).await.unwrap();
+    assert_eq!(view.state(), JobStatus::Done);
+    assert_eq!(view.plan_id, None);
+    assert_eq!(proposal, Some(result));
+    // Not another district's, and a day's run is not a van job.
+    assert!(matches!(
+        store.vans_job(w.other_coordinator, again).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.vans_job(w.coordinator, plan).await,
+        Err(StoreError::NotFound)
+    ));
+}
+both!(
+    van_planning_jobs_share_the_queue_on_both_databases,
+    van_jobs
+);
+
 /// A day under way read as it stands (issue 15): after the driver picked the first elder up,
 /// her booking is carried (on her way), her stop is done and the driver's next stop is under way;
 /// the other vehicle's stops are open. Planned again from there, she is dropped by the same

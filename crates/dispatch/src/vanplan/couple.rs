@@ -1,13 +1,20 @@
-//! Van stops judged by what the day can really serve (issue 16): the walkers a stop reaches go
+//! Van stops judged by what the days can really serve (issue 16): the walkers a stop reaches go
 //! on foot, and everyone else who needs a dose — riders, and walkers no stop takes — is booked
 //! for a ride, to a fixed site or to a van stop, and planned by the day's solver with the
-//! volunteer fleet. [`judge`] scores a set of van days that way; [`couple`] searches the stops
-//! (one swapped at a time, each candidate set laid out and judged) from the covering proposal,
-//! the "cover first, then route" answer it is measured against. Pure: the travel times, the
-//! seed and the solver's iterations are passed in.
+//! volunteer fleet, day by day. [`Judge`] scores a set of van days that way (remembering the
+//! days it has planned, so that a change to one day plans only the days it touches);
+//! [`couple`] searches the stops (one swapped at a time, each candidate set laid out and
+//! judged, as many at once as it has threads) from the covering proposal, the "cover first,
+//! then route" answer it is measured against. Pure: the travel times, the seed, the budget and
+//! the solver's iterations are passed in.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
+use vaxride_solver::Budget;
 
 use super::propose::{VanPlanning, arrange, place};
 use super::timetable::VanDay;
@@ -18,24 +25,34 @@ use crate::solve::PlanOptions;
 use crate::travel::TravelTimes;
 use crate::values::{Day, Shot, Weekdays};
 
-/// The day's riding side: everyone who needs a dose, the fixed sites and the fleet.
+/// One day's riding side: everyone who would ride that day, the fixed sites and the fleet.
+#[derive(Debug, Clone)]
+pub struct RidingDay {
+    /// The day.
+    pub day: Day,
+    /// Its index among the [`VanPlanning`]'s days (`VanDay::day`).
+    pub index: u32,
+    /// Everyone who would ride that day, as the booking they have or would have.
+    pub elders: Vec<PlanBooking>,
+    /// For each of them, their index among the walkers of the [`VanPlanning`], if a walker
+    /// (who rides only when no van stop takes them).
+    pub walker: Vec<Option<u32>>,
+    /// The sites open that day (van stops already made included).
+    pub sites: Vec<Site>,
+    /// The volunteer fleet on duty.
+    pub vehicles: Vec<Vehicle>,
+}
+
+/// The riding side of every van day.
 #[derive(Debug, Clone)]
 pub struct Riding {
-    /// The day (one van day, `0`, of the [`VanPlanning`]).
-    pub day: Day,
-    /// Every elder who needs a dose, as the booking they would have if they ride.
-    pub elders: Vec<PlanBooking>,
-    /// For each elder, their index among the walkers of the [`VanPlanning`], if a walker.
-    pub walker: Vec<Option<u32>>,
-    /// The fixed sites open that day.
-    pub sites: Vec<Site>,
-    /// The volunteer fleet.
-    pub vehicles: Vec<Vehicle>,
+    /// The days.
+    pub days: Vec<RidingDay>,
     /// Where each candidate point is.
     pub candidates: Vec<Point>,
 }
 
-/// A set of van days as the day would run it.
+/// A set of van days as the days would run it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judged {
     /// The vans' days.
@@ -57,7 +74,7 @@ impl Judged {
     }
 
     /// Better: more weight served, then less driving.
-    fn beats(&self, other: &Judged) -> bool {
+    pub fn beats(&self, other: &Judged) -> bool {
         (self.value(), -self.driving) > (other.value(), -other.driving)
     }
 }
@@ -65,32 +82,114 @@ impl Judged {
 /// Ids the van stops get as sites of the day's plan (the fixed sites keep theirs).
 const VAN_SITE: i64 = 1 << 40;
 
+/// One day's rides as planned: weight brought, elders brought, driving seconds.
+type Rides = (u64, usize, i64);
+
 /// Scores van days: walkers placed exactly on the stops; the van stops become sites whose
-/// slots keep for riders what the walkers leave; everyone not on foot rides, planned with
-/// `iterations` of the day's search.
-pub fn judge(
-    input: &VanPlanning,
-    riding: &Riding,
-    days: Vec<VanDay>,
-    travel: &dyn TravelTimes,
+/// slots keep for riders what the walkers leave; everyone not on foot rides on their day,
+/// planned with `iterations` of the day's search.
+pub struct Judge<'a> {
+    input: &'a VanPlanning,
+    riding: &'a Riding,
+    travel: &'a dyn TravelTimes,
     seed: u64,
     iterations: u64,
-) -> Judged {
-    let proposal = place(input, days);
-    let mut walkers_at: std::collections::HashMap<(u32, u32), u32> = Default::default();
-    for a in proposal.assigned.iter().flatten() {
-        *walkers_at.entry(*a).or_default() += 1;
+    planned: Mutex<HashMap<u64, Rides>>,
+}
+
+impl<'a> Judge<'a> {
+    /// A judge of van days over `input` and `riding`.
+    pub fn new(
+        input: &'a VanPlanning,
+        riding: &'a Riding,
+        travel: &'a dyn TravelTimes,
+        seed: u64,
+        iterations: u64,
+    ) -> Judge<'a> {
+        Judge {
+            input,
+            riding,
+            travel,
+            seed,
+            iterations,
+            planned: Mutex::default(),
+        }
     }
-    let mut sites = riding.sites.clone();
-    for (d, day) in proposal.days.iter().enumerate() {
-        let van = &input.vans[day.van as usize];
+
+    /// Judges `days`.
+    pub fn judge(&self, days: Vec<VanDay>) -> Judged {
+        let proposal = place(self.input, days);
+        let mut walkers_at: HashMap<(u32, u32), u32> = HashMap::new();
+        for a in proposal.assigned.iter().flatten() {
+            *walkers_at.entry(*a).or_default() += 1;
+        }
+        let mut judged = Judged {
+            days: Vec::new(),
+            on_foot: 0,
+            by_ride: 0,
+            served: 0,
+            driving: 0,
+        };
+        for rd in &self.riding.days {
+            let mut sites = rd.sites.clone();
+            for (d, day) in proposal.days.iter().enumerate() {
+                if day.day == rd.index {
+                    sites.extend(self.van_sites(rd, d, day, &walkers_at));
+                }
+            }
+            let bookings: Vec<PlanBooking> = rd
+                .elders
+                .iter()
+                .zip(&rd.walker)
+                .filter(|(e, w)| {
+                    let walks = w.is_some_and(|w| proposal.assigned[w as usize].is_some());
+                    if walks {
+                        judged.on_foot += e.priority.max(1) as u64;
+                        judged.served += 1;
+                    }
+                    !walks
+                })
+                .map(|(e, _)| e.clone())
+                .collect();
+            let (weight, rode, driving) = self.rides(rd, bookings, sites);
+            judged.by_ride += weight;
+            judged.served += rode;
+            judged.driving += driving;
+        }
+        // Walkers who ride on none of the days (none was given one) but walk to a stop.
+        let riding_walkers: std::collections::HashSet<u32> = self
+            .riding
+            .days
+            .iter()
+            .flat_map(|rd| rd.walker.iter().flatten().copied())
+            .collect();
+        for (w, a) in proposal.assigned.iter().enumerate() {
+            if a.is_some() && !riding_walkers.contains(&(w as u32)) {
+                judged.on_foot += u64::from(self.input.weights[w].max(1));
+                judged.served += 1;
+            }
+        }
+        judged.days = proposal.days;
+        judged
+    }
+
+    /// The sites a van's day makes for riders: one per vaccinating stretch of a stop (none of
+    /// its slots in the crew's break), keeping the shots the walkers sent there need.
+    fn van_sites(
+        &self,
+        rd: &RidingDay,
+        d: usize,
+        day: &VanDay,
+        walkers_at: &HashMap<(u32, u32), u32>,
+    ) -> Vec<Site> {
+        let van = &self.input.vans[day.van as usize];
+        let mut sites = Vec::new();
         for (s, stop) in day.stops.iter().enumerate() {
             let walking = walkers_at.get(&(d as u32, s as u32)).copied().unwrap_or(0);
             let left = stop.capacity.saturating_sub(walking);
             if left == 0 {
                 continue;
             }
-            // One site per vaccinating stretch: none of its slots in the crew's break.
             for (k, (from, to)) in super::request::stretches(&stop.slots)
                 .into_iter()
                 .enumerate()
@@ -99,7 +198,7 @@ pub fn judge(
                     id: VAN_SITE + ((d * 100 + s) * 10 + k) as i64,
                     name: format!("van {} stop {}", day.van, s + 1),
                     kind: SiteKind::VanStop,
-                    location: riding.candidates[stop.candidate as usize],
+                    location: self.riding.candidates[stop.candidate as usize],
                     open_days: Weekdays::parse("1234567").expect("every day"),
                     open_from: i64::from(from) * 60,
                     open_to: i64::from(to) * 60,
@@ -107,88 +206,102 @@ pub fn judge(
                     capacity_per_slot: i64::from(van.shots_per_slot),
                     booked_share: f64::from(left) / f64::from(stop.capacity.max(1)),
                     doses: vec![Shot::First, Shot::Second, Shot::Booster],
-                    day: Some(riding.day.clone()),
+                    day: Some(rd.day.clone()),
                 });
             }
         }
+        sites
     }
-    let mut on_foot = 0u64;
-    let mut served = 0usize;
-    let bookings: Vec<PlanBooking> = riding
-        .elders
-        .iter()
-        .zip(&riding.walker)
-        .filter(|(e, w)| {
-            let walks = w.is_some_and(|w| proposal.assigned[w as usize].is_some());
-            if walks {
-                on_foot += e.priority.max(1) as u64;
-                served += 1;
+
+    /// Plans one day's riders to `sites` (remembered: the same riders and van sites are
+    /// planned once).
+    fn rides(&self, rd: &RidingDay, bookings: Vec<PlanBooking>, sites: Vec<Site>) -> Rides {
+        let key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            rd.index.hash(&mut h);
+            for b in &bookings {
+                b.booking_id.hash(&mut h);
             }
-            !walks
-        })
-        .map(|(e, _)| e.clone())
-        .collect();
-    let plan_input = PlanInput {
-        day: riding.day.clone(),
-        bookings,
-        sites,
-        vehicles: riding.vehicles.clone(),
-    };
-    let options = PlanOptions {
-        seed,
-        ..PlanOptions::default()
-    };
-    let (by_ride, rode, driving) = match plan_day(
-        &plan_input,
-        travel,
-        options,
-        &Iterations(iterations),
-        &Silent,
-    ) {
-        Ok(plan) => {
-            let r = plan.result();
-            let unserved: std::collections::HashSet<i64> =
-                r.unserved.iter().map(|u| u.booking_id).collect();
-            let weight: u64 = plan_input
-                .bookings
-                .iter()
-                .filter(|b| !unserved.contains(&b.booking_id))
-                .map(|b| b.priority.max(1) as u64)
-                .sum();
-            (
-                weight,
-                plan_input.bookings.len() - unserved.len(),
-                r.figures.driver_seconds,
-            )
+            for s in sites.iter().filter(|s| s.id >= VAN_SITE) {
+                (s.location.lon.to_bits(), s.location.lat.to_bits()).hash(&mut h);
+                (s.open_from, s.open_to, s.capacity_per_slot).hash(&mut h);
+                s.booked_share.to_bits().hash(&mut h);
+            }
+            h.finish()
+        };
+        if let Some(r) = self.planned.lock().expect("judge memo").get(&key) {
+            return *r;
         }
-        Err(_) => (0, 0, 0),
-    };
-    Judged {
-        days: proposal.days,
-        on_foot,
-        by_ride,
-        served: served + rode,
-        driving,
+        let plan_input = PlanInput {
+            day: rd.day.clone(),
+            bookings,
+            sites,
+            vehicles: rd.vehicles.clone(),
+        };
+        let options = PlanOptions {
+            seed: self.seed,
+            ..PlanOptions::default()
+        };
+        let rides = match plan_day(
+            &plan_input,
+            self.travel,
+            options,
+            &Iterations(self.iterations),
+            &Silent,
+        ) {
+            Ok(plan) => {
+                let r = plan.result();
+                let unserved: std::collections::HashSet<i64> =
+                    r.unserved.iter().map(|u| u.booking_id).collect();
+                let weight: u64 = plan_input
+                    .bookings
+                    .iter()
+                    .filter(|b| !unserved.contains(&b.booking_id))
+                    .map(|b| b.priority.max(1) as u64)
+                    .sum();
+                (
+                    weight,
+                    plan_input.bookings.len() - unserved.len(),
+                    r.figures.driver_seconds,
+                )
+            }
+            Err(_) => (0, 0, 0),
+        };
+        self.planned.lock().expect("judge memo").insert(key, rides);
+        rides
     }
 }
 
-/// Searches the van stops by what the day serves: from `start` (the covering proposal's
-/// days), `evaluations` times one chosen stop is swapped for another candidate — one near
-/// elders who are not served, more often than not — the days laid out again and judged; a set
-/// that serves more (or as much with less driving) is kept.
-#[allow(clippy::too_many_arguments)]
-pub fn couple(
+/// Judges `days` once (see [`Judge`]).
+pub fn judge(
     input: &VanPlanning,
     riding: &Riding,
-    start: Vec<VanDay>,
+    days: Vec<VanDay>,
     travel: &dyn TravelTimes,
     seed: u64,
-    evaluations: u64,
     iterations: u64,
 ) -> Judged {
+    Judge::new(input, riding, travel, seed, iterations).judge(days)
+}
+
+/// Searches the van stops by what the days serve: from `start` (the covering proposal's
+/// days), while `budget` lasts, one chosen stop is swapped for another candidate — one near
+/// elders who are not served, more often than not —, the days laid out again and judged; a set
+/// that serves more (or as much with less driving) is kept. Each round tries `threads` sets at
+/// once; `improved` hears of each better set. The same seed and threads, the same answer.
+pub fn couple(
+    judge: &Judge,
+    start: Vec<VanDay>,
+    seed: u64,
+    threads: usize,
+    budget: &mut dyn Budget,
+    improved: &mut dyn FnMut(&Judged),
+) -> Judged {
+    let (input, riding) = (judge.input, judge.riding);
     let m = input.reach.len();
     let mut rng = SmallRng::seed_from_u64(seed);
-    let mut best = judge(input, riding, start, travel, seed, iterations);
+    let mut best = judge.judge(start);
+    improved(&best);
     let chosen_of = |days: &[VanDay]| -> Vec<u32> {
         days.iter()
             .flat_map(|d| d.stops.iter().map(|s| s.candidate))
@@ -200,9 +313,9 @@ pub fn couple(
         .map(|j| {
             let at = riding.candidates[j];
             riding
-                .elders
+                .days
                 .iter()
-                .zip(&riding.walker)
+                .flat_map(|rd| rd.elders.iter().zip(&rd.walker))
                 .filter(|(e, w)| w.is_none() && crate::travel::haversine_m(e.home, at) <= 1_000.0)
                 .map(|(e, _)| e.priority.max(1) as u64)
                 .sum::<u64>()
@@ -212,10 +325,17 @@ pub fn couple(
                     .sum::<u64>()
         })
         .collect();
+    let needs: Vec<u32> = near
+        .iter()
+        .map(|&n| n.min(u64::from(u32::MAX)) as u32)
+        .collect();
     let mut ranked: Vec<u32> = (0..m as u32).collect();
     ranked.sort_by_key(|&j| (std::cmp::Reverse(near[j as usize]), j));
     let top = ranked.len().clamp(1, 30);
-    for _ in 0..evaluations {
+    let threads = threads.max(1);
+    let mut round = 0u64;
+    while budget.progress(round).is_some() {
+        round += 1;
         let chosen = chosen_of(&best.days);
         if chosen.is_empty() || m <= chosen.len() {
             break;
@@ -227,26 +347,44 @@ pub fn couple(
                 rng.random_range(0..m as u32)
             }
         };
-        let mut incoming = pick(&mut rng);
-        for _ in 0..20 {
-            if !chosen.contains(&incoming) {
-                break;
+        let mut sets = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            let mut incoming = pick(&mut rng);
+            for _ in 0..20 {
+                if !chosen.contains(&incoming) {
+                    break;
+                }
+                incoming = pick(&mut rng);
             }
-            incoming = pick(&mut rng);
+            if chosen.contains(&incoming) {
+                continue;
+            }
+            let mut next = chosen.clone();
+            let out = rng.random_range(0..next.len());
+            next[out] = incoming;
+            sets.push(next);
         }
-        if chosen.contains(&incoming) {
-            continue;
-        }
-        let mut next = chosen.clone();
-        let out = rng.random_range(0..next.len());
-        next[out] = incoming;
-        let needs: Vec<u32> = (0..m)
-            .map(|j| near[j].min(u64::from(u32::MAX)) as u32)
-            .collect();
-        let days = arrange(input, &next, &needs);
-        let tried = judge(input, riding, days, travel, seed, iterations);
-        if tried.beats(&best) {
-            best = tried;
+        let tried: Vec<Judged> = if sets.len() > 1 {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = sets
+                    .iter()
+                    .map(|next| s.spawn(|| judge.judge(arrange(input, next, &needs))))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a judging thread"))
+                    .collect()
+            })
+        } else {
+            sets.iter()
+                .map(|next| judge.judge(arrange(input, next, &needs)))
+                .collect()
+        };
+        for t in tried {
+            if t.beats(&best) {
+                best = t;
+                improved(&best);
+            }
         }
     }
     best
@@ -336,11 +474,14 @@ mod tests {
             drive: vec![vec![0, 7], vec![7, 0]],
         };
         let riding = Riding {
-            day: Day::parse("2026-12-08").expect("a day"),
-            elders,
-            walker,
-            sites: vec![site],
-            vehicles: vec![vehicle],
+            days: vec![RidingDay {
+                day: Day::parse("2026-12-08").expect("a day"),
+                index: 0,
+                elders,
+                walker,
+                sites: vec![site],
+                vehicles: vec![vehicle],
+            }],
             candidates,
         };
         (input, riding)
@@ -374,9 +515,26 @@ mod tests {
             1,
             300,
         );
-        let found = couple(&input, &riding, covered.days, &StraightLines, 1, 4, 300);
-        assert!(found.value() >= start.value(), "{found:?} {start:?}");
-        let drive = |a: u32, b: u32| input.drive[a as usize][b as usize];
-        check(&found.days, &input.vans, &drive).expect("a valid timetable");
+        let judge = Judge::new(&input, &riding, &StraightLines, 1, 300);
+        for threads in [1, 2] {
+            let mut heard = Vec::new();
+            let found = couple(
+                &judge,
+                covered.days.clone(),
+                1,
+                threads,
+                &mut vaxride_solver::IterationBudget(4),
+                &mut |j| heard.push(j.value()),
+            );
+            assert!(found.value() >= start.value(), "{found:?} {start:?}");
+            assert_eq!(
+                heard.first(),
+                Some(&start.value()),
+                "the start is heard first"
+            );
+            assert_eq!(heard.last(), Some(&found.value()), "and the best last");
+            let drive = |a: u32, b: u32| input.drive[a as usize][b as usize];
+            check(&found.days, &input.vans, &drive).expect("a valid timetable");
+        }
     }
 }

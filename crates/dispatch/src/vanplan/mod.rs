@@ -7,4 +7,5 @@ pub mod couple;
 pub mod cover;
 pub mod propose;
 pub mod request;
+pub mod riders;
 pub mod timetable;

@@ -4,11 +4,11 @@
 //! cell of the map where walkers live, the busiest cells first; the walking reach and the
 //! drives come from the caller's [`TravelTimes`]. Pure.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::propose::{Figures, Unserved, VanPlanning, moving, propose};
+use super::propose::{Figures, Proposal, Unserved, VanPlanning, moving, propose};
 use super::timetable::Van;
 use crate::model::{Elder, Point, TimeOfDay};
 use crate::travel::{TravelTimes, haversine_m};
@@ -186,16 +186,32 @@ fn clock(minutes: u32) -> String {
         .map_or_else(|| format!("{minutes}"), |c| c.to_string())
 }
 
-/// Answers a request for van stops over `elders` (the caller's area). `seed` and `iterations`
-/// steer the covering search.
-pub fn plan_vans(
+/// A request made ready for a search: the candidate points (where, name, added by the
+/// coordinator), the walkers, the covering part's input and the days (sorted; `VanDay::day`
+/// indexes them).
+pub struct Prepared<'e> {
+    /// The candidate points: where (on the road), the coordinator's name, whether added.
+    pub points: Vec<(Point, String, bool)>,
+    /// The walkers, in the order of the covering part's.
+    pub walkers: Vec<&'e Elder>,
+    /// The covering part's input.
+    pub input: VanPlanning,
+    /// The days the vans work.
+    pub days: Vec<Day>,
+}
+
+/// Makes a request ready over `elders` (the caller's area): the walkers are those who need a
+/// dose and are not `booked` for a ride on one of the days (their ride serves them).
+pub fn prepare<'e>(
     request: &VanPlanRequest,
-    elders: &[Elder],
+    elders: &'e [Elder],
+    booked: &HashSet<i64>,
     travel: &dyn TravelTimes,
-    seed: u64,
-    iterations: u64,
-) -> VanPlanView {
-    let walkers: Vec<&Elder> = elders.iter().filter(|e| is_walker(e)).collect();
+) -> Prepared<'e> {
+    let walkers: Vec<&Elder> = elders
+        .iter()
+        .filter(|e| is_walker(e) && !booked.contains(&e.id))
+        .collect();
     let homes: Vec<Point> = walkers.iter().map(|e| e.home).collect();
     let cell = (request.walk_m / 2.0).max(50.0);
     let mut points: Vec<(Point, String, bool)> = request
@@ -252,7 +268,37 @@ pub fn plan_vans(
         vans,
         drive,
     };
-    let proposal = propose(&input, seed, iterations);
+    Prepared {
+        points,
+        walkers,
+        input,
+        days,
+    }
+}
+
+/// Answers a request for van stops over `elders` (the caller's area) with the covering
+/// proposal; `seed` and `iterations` steer its search.
+pub fn plan_vans(
+    request: &VanPlanRequest,
+    elders: &[Elder],
+    booked: &HashSet<i64>,
+    travel: &dyn TravelTimes,
+    seed: u64,
+    iterations: u64,
+) -> VanPlanView {
+    let prepared = prepare(request, elders, booked, travel);
+    let proposal = propose(&prepared.input, seed, iterations);
+    view(request, &prepared, &proposal)
+}
+
+/// The answer for a proposal of a prepared request.
+pub fn view(request: &VanPlanRequest, prepared: &Prepared, proposal: &Proposal) -> VanPlanView {
+    let Prepared {
+        points,
+        input,
+        days,
+        ..
+    } = prepared;
     let mut at_stop: HashMap<(u32, u32), u32> = HashMap::new();
     for (d, s) in proposal.assigned.iter().flatten() {
         *at_stop.entry((*d, *s)).or_default() += 1;
@@ -309,7 +355,7 @@ pub fn plan_vans(
     VanPlanView {
         candidates,
         days: day_views,
-        figures: proposal.figures,
+        figures: proposal.figures.clone(),
         unserved,
     }
 }
@@ -388,7 +434,7 @@ mod tests {
             }],
             own_candidates: 10,
         };
-        let view = plan_vans(&request, &elders, &StraightLines, 1, 100);
+        let view = plan_vans(&request, &elders, &HashSet::new(), &StraightLines, 1, 100);
         assert_eq!(view.figures.walkers, 13);
         assert_eq!(view.figures.served, 12);
         assert_eq!(view.days.len(), 1);
