@@ -120,7 +120,81 @@ async fn propose_accept_plan(lang: Lang) -> anyhow::Result<()> {
         made.iter().any(|id| offered.contains(id)),
         "the day's plan offers the new van stops' slots: {made:?} in {offered:?}"
     );
+
+    // A walker of the secretary's gets a place at a van stop in front of their home, on foot:
+    // the secretary books it on the elders page and records the shot when they come.
+    let booked: Vec<i64> = batch
+        .iter()
+        .filter_map(|b| b["elder_id"].as_i64())
+        .collect();
+    let walker = elders
+        .iter()
+        .find(|e| {
+            e["mobility"] == "walks"
+                && e["dose"] != "booster"
+                && !booked.contains(&e["id"].as_i64().unwrap_or(0))
+        })
+        .context("a walker of the secretary's with no booking")?;
+    let walker_id = walker["id"].as_i64().context("an id")?;
+    let van = coordinator
+        .post("/api/vans", json!({"name": format!("Walk-in van {code}")}))
+        .await?;
+    coordinator
+        .post(
+            "/api/sites",
+            json!({
+                "name": "Gate", "kind": "van_stop", "location": walker["home"],
+                "hours": ["09:00", "11:00"], "slot_minutes": 30, "capacity_per_slot": 4,
+                "booked_share": 0.5, "day": when, "van_id": van["id"],
+            }),
+        )
+        .await?;
+    let Some(b) = browser(size).await? else {
+        return Ok(());
+    };
+    log_in(&b, &server, "secretary", lang).await?;
+    click(&b, "#nav-secretary-elders").await?;
+    b.wait_for(&format!("[data-testid=walkin-{walker_id}] summary"))
+        .await
+        .with_context(|| format!("a place at the van is offered to the walker ({lang:?})"))?
+        .click()
+        .await?;
+    if size == PHONE {
+        check_phone_layout(&b, &format!("secretary, a place at the van ({lang:?})")).await?;
+    }
+    b.check_page(&format!("secretary, a place at the van ({lang:?})"))
+        .await?;
+    click(&b, &format!("[data-testid=walkin-book-{walker_id}]")).await?;
+    let mine: Vec<Value> = loop_until_booked(&secretary, &when, walker_id).await?;
+    let place = mine[0]["id"].as_i64().context("the booking")?;
+    anyhow::ensure!(mine[0]["walk_in"] == true, "{mine:?}");
+    click(&b, "#nav-secretary-bookings").await?;
+    set_value(&b, "#booking-day", &when).await?;
+    b.wait_for(&format!("[data-testid=booking-walkin-{place}]"))
+        .await
+        .with_context(|| format!("the place shows on the bookings page ({lang:?})"))?;
+    click(&b, &format!("[data-testid=vaccinated-{place}]")).await?;
+    b.wait_for(&format!("[data-testid=booking-shot-{place}]"))
+        .await
+        .with_context(|| format!("the walker's shot is recorded ({lang:?})"))?;
+    b.screenshot(&format!("secretary-walkin-{size_name}-{code}"))
+        .await?;
+    b.close().await?;
     Ok(())
+}
+
+/// The secretary's bookings of `day` for `elder`, once the page has made one.
+async fn loop_until_booked(api: &Api, day: &str, elder: i64) -> anyhow::Result<Vec<Value>> {
+    for _ in 0..40 {
+        let all: Vec<Value> =
+            serde_json::from_value(api.get(&format!("/api/bookings?day={day}")).await?)?;
+        let mine: Vec<Value> = all.into_iter().filter(|b| b["elder_id"] == elder).collect();
+        if !mine.is_empty() {
+            return Ok(mine);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    anyhow::bail!("no booking of elder {elder} on {day}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

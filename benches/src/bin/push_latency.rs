@@ -341,6 +341,7 @@ async fn main() {
             return_wanted: false,
             dwell_minutes: 30,
             notes: String::new(),
+            walk_in: false,
         })
         .collect();
     store

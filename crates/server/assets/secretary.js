@@ -18,6 +18,7 @@ import { t, clockTime } from './i18n.js';
 import { CODES } from './codes.js';
 import { api, ApiError, errorLine, errorText, fieldLines, fieldMessage } from './api.js';
 import { homeFinder } from './home.js';
+import { placePicker } from './walkin.js';
 
 const MOBILITY = CODES.mobility;
 const DOSES = CODES.dose;
@@ -70,12 +71,15 @@ export function elders(main, ctx) {
         api('GET', `/api/elders${q ? `?find=${encodeURIComponent(q)}` : ''}`),
         api('GET', `/api/vanplan/walks?day=${today()}`).catch(() => []),
       ]);
-      // The soonest van stop each walker can walk to.
-      const van = new Map(walks.map((w) => [w.elder_id, w.stops[0]]));
+      // The soonest van stop each walker can walk to, and a place at one to book.
+      const van = new Map(walks.map((w) => [w.elder_id, w.stops]));
       const vanLine = (e) => {
-        const st = van.get(e.id);
-        return st ? h('div', { class: 'muted', 'data-testid': `elder-van-${e.id}` },
-          t('elders.walk_to_van', { name: st.name, day: st.day, from: st.from, to: st.to })) : null;
+        const stops = van.get(e.id);
+        if (!stops) return null;
+        const st = stops[0];
+        return h('div', {}, h('div', { class: 'muted', 'data-testid': `elder-van-${e.id}` },
+          t('elders.walk_to_van', { name: st.name, day: st.day, from: st.from, to: st.to })),
+        placePicker(e, stops, ctx, load));
       };
       clear(list).append(rows.length
         ? table({ id: 'elder-table' }, t('elders.count', { n: rows.length }),
@@ -332,7 +336,8 @@ export function bookings(main, ctx) {
           h('td', {}, b.elder_name),
           h('td', {}, `${hhmm(b.window[0])}–${hhmm(b.window[1])}`),
           h('td', { 'data-testid': `booking-pickup-${b.id}` },
-            b.home_visit ? t('book.visit_at', { at: b.planned_pickup != null ? hhmm(b.planned_pickup) : '—' }) : hhmm(b.planned_pickup),
+            b.home_visit ? t('book.visit_at', { at: b.planned_pickup != null ? hhmm(b.planned_pickup) : '—' })
+              : b.walk_in ? h('span', { 'data-testid': `booking-walkin-${b.id}` }, t('book.walks_in')) : hhmm(b.planned_pickup),
             b.moved ? h('div', { class: 'moved', 'data-testid': `booking-moved-${b.id}` },
               t('book.moved', { from: hhmm(b.moved.from), why: t(`change.${b.moved.reason}`) })) : null,
             b.planned_return ? h('div', { class: 'muted' }, t('book.return_at', { at: hhmm(b.planned_return) })) : null),
@@ -351,7 +356,7 @@ export function bookings(main, ctx) {
                 confirmNamed: t('book.shot_undo_confirm_named', { name: b.elder_name }),
               }, ctx.notify, () => unvaccinated(b))) : null),
           h('td', {}, b.status === 'at_site' && b.return_wanted ? readyForm(b) : null,
-            SHOT_AFTER.includes(b.status) && !b.vaccinated && !b.health_check_failed_at
+            (SHOT_AFTER.includes(b.status) || (b.walk_in && b.status === 'booked')) && !b.vaccinated && !b.health_check_failed_at
               ? h('button', {
                 type: 'button', 'data-testid': `vaccinated-${b.id}`,
                 'aria-label': t('book.shot_named', { name: b.elder_name }), onclick: () => vaccinated(b),

@@ -82,9 +82,18 @@ pub(crate) struct BookingBody {
     #[serde(default)]
     #[schema(max_length = 500)]
     notes: String,
+    /// A walker's place at a van stop, no ride: `site_id` the van stop of that day, `window`
+    /// one of its slots (`GET /api/vanplan/walks` lists them with the places left).
+    #[serde(default)]
+    walk_in: bool,
 }
 
 impl BookingBody {
+    /// Whether it books a walker's place at a van stop.
+    pub(crate) fn walk_in(&self) -> bool {
+        self.walk_in
+    }
+
     /// The booking, or its problems added to `errors` with their fields named by `f`.
     pub(crate) fn parse(
         &self,
@@ -122,9 +131,10 @@ impl BookingBody {
             day: day?,
             window: window?,
             site_id: self.site_id,
-            return_wanted: self.return_wanted,
+            return_wanted: self.return_wanted && !self.walk_in,
             dwell_minutes: self.dwell_minutes,
             notes: self.notes.clone(),
+            walk_in: self.walk_in,
         })
     }
 }

@@ -210,6 +210,7 @@ fn read_ledger(
                 return_wanted: r.return_wanted,
                 dwell_minutes: r.dwell_minutes,
                 notes: r.notes.clone(),
+                walk_in: false,
             },
         })
         .collect();

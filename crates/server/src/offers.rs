@@ -95,6 +95,12 @@ async fn urgent_day(
         &|f| format!("booking.{f}"),
         &mut errors,
     );
+    if body.walk_in() {
+        errors.push(FieldError::new(
+            "booking.walk_in",
+            vaxride_store::problems::walk_in_no_ride(),
+        ));
+    }
     let Some(booking) = booking.filter(|_| errors.is_empty()) else {
         return Err(ApiError::invalid(errors));
     };

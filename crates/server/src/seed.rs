@@ -205,6 +205,7 @@ async fn seed_office(
                 return_wanted: b.return_wanted,
                 dwell_minutes: b.dwell_minutes,
                 notes: String::new(),
+                walk_in: false,
             })
             .collect();
         if batch.is_empty() {

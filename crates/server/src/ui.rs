@@ -194,6 +194,7 @@ const ASSETS: &[Asset] = &[
     asset!("daylog.js", JS),
     asset!("progress.js", JS),
     asset!("vans.js", JS),
+    asset!("walkin.js", JS),
     asset!("driver.js", JS),
     asset!("accounts.js", JS),
     asset!("icon.svg", "image/svg+xml"),

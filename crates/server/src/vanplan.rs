@@ -431,6 +431,16 @@ struct WalkTo {
     day: vaxride_dispatch::values::Day,
     from: String,
     to: String,
+    /// Its slots with the places left for walkers (shared by every walker it reaches).
+    slots: std::rc::Rc<Vec<SlotLeft>>,
+}
+
+/// A slot of a van stop, and the places walkers may still book in it.
+#[derive(Serialize)]
+struct SlotLeft {
+    from: String,
+    to: String,
+    left: i64,
 }
 
 /// An elder who walks, with the van stops within their walk.
@@ -452,7 +462,7 @@ const WALK_M: f64 = 500.0;
     tag = "bookings",
     params(crate::bookings::DayQuery),
     responses(
-        (status = 200, description = "Walkers (`elder_id`) with the van stops within their walk from the day on (`site_id`, `name`, `day`, `from`, `to`), soonest first; walkers with none are left out", body = [Object]),
+        (status = 200, description = "Walkers (`elder_id`) with the van stops within their walk from the day on (`site_id`, `name`, `day`, `from`, `to`, and `slots`: each slot's `from`, `to` and the places `left` for walkers, who book one with `POST /api/bookings` and `walk_in`), soonest first; walkers with none are left out", body = [Object]),
         (status = 400, response = crate::api::Invalid),
         (status = 403, response = crate::api::Forbidden),
     )
@@ -516,8 +526,25 @@ pub(crate) async fn walks(
         vaxride_dispatch::values::ClockTime::from_seconds(t)
             .map_or_else(String::new, |c| c.to_string())
     };
+    let taken = state.store.walk_ins(district, &from).await?;
     let mut by_elder: Vec<Vec<WalkTo>> = elders.iter().map(|_| Vec::new()).collect();
     for (s, reached) in stops.iter().zip(&reach) {
+        // The shots of a slot less those kept for rides (as planning rounds them) and the
+        // walkers booked.
+        let for_walkers =
+            s.capacity_per_slot - (s.capacity_per_slot as f64 * s.booked_share).floor() as i64;
+        let step = s.slot_minutes.max(1) * 60;
+        let slots = std::rc::Rc::new(
+            (0..)
+                .map(|k| s.open_from + k * step)
+                .take_while(|t| t + step <= s.open_to)
+                .map(|t| SlotLeft {
+                    from: clock(t),
+                    to: clock(t + step),
+                    left: (for_walkers - taken.get(&(s.id, t)).copied().unwrap_or(0)).max(0),
+                })
+                .collect::<Vec<_>>(),
+        );
         for &i in reached {
             by_elder[i as usize].push(WalkTo {
                 site_id: s.id,
@@ -525,6 +552,7 @@ pub(crate) async fn walks(
                 day: s.day.clone().unwrap_or_else(|| from.clone()),
                 from: clock(s.open_from),
                 to: clock(s.open_to),
+                slots: slots.clone(),
             });
         }
     }

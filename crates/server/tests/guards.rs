@@ -131,6 +131,7 @@ async fn setup() -> (web::Data<AppState>, Ids) {
                 return_wanted: true,
                 dwell_minutes: 30,
                 notes: String::new(),
+                walk_in: false,
             }],
             None,
             0,

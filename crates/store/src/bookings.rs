@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use vaxride_dispatch::model::{BookingStatus, ChangeReason, Day, Mobility, TimeOfDay};
-use vaxride_dispatch::values::{Shot, Window, check_text};
+use vaxride_dispatch::values::{ClockTime, Shot, Window, check_text};
 use vaxride_dispatch::{FieldError, Problem};
 
 use crate::communities::community_filter;
@@ -31,6 +31,8 @@ pub struct NewBooking {
     pub dwell_minutes: i64,
     /// Notes.
     pub notes: String,
+    /// A walker's place in a van stop's slot (`site_id`, the slot as `window`), no ride.
+    pub walk_in: bool,
 }
 
 /// A booking as its secretary sees it.
@@ -84,6 +86,8 @@ pub struct BookingView {
     /// A home visit (the elder is bedridden): `planned_pickup` is when the team comes, and
     /// `vehicle` and `driver` are the team's.
     pub home_visit: bool,
+    /// A walker's place at a van stop (`site_id`), in the slot `window`: no ride.
+    pub walk_in: bool,
 }
 
 /// A pick-up that moved: the time it had, why it moved and when.
@@ -132,7 +136,7 @@ const VIEW: &str = "SELECT b.id, b.elder_id, e.name AS elder_name, b.community_i
     b.unserved_reason, b.previous_pickup, b.change_reason, b.changed_at, b.health_check_failed_at, b.ready_at, \
     (SELECT ts.planned FROM trip_stops ts WHERE ts.booking_id = b.id AND ts.kind = 'pickup_site' AND ts.active = 1) AS planned_return, \
     (SELECT v.shot FROM vaccinations v WHERE v.booking_id = b.id) AS shot, \
-    CASE WHEN e.mobility = 'bedridden' THEN 1 ELSE 0 END AS home_visit \
+    CASE WHEN e.mobility = 'bedridden' THEN 1 ELSE 0 END AS home_visit, b.walk_in \
     FROM bookings b JOIN elders e ON e.id = b.elder_id JOIN communities c ON c.id = b.community_id";
 
 fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
@@ -164,6 +168,7 @@ fn view(r: &sqlx::any::AnyRow) -> Result<BookingView> {
             None => None,
         },
         home_visit: r.try_get::<i64, _>("home_visit")? == 1,
+        walk_in: r.try_get::<i64, _>("walk_in")? != 0,
         moved: match (
             r.try_get::<Option<i64>, _>("previous_pickup")?,
             r.try_get::<Option<String>, _>("change_reason")?
@@ -353,10 +358,79 @@ pub(crate) async fn insert_bookings(
     for b in batch {
         let id = insert_booking(tx, community, user_id, b, now).await?;
         ids.push(id);
-        // A booking for a day already published is urgent: the plan is repaired to take it.
-        crate::events::day_event(tx, ChangeReason::UrgentBooking, About::Booking(id), now).await?;
+        // A booking for a day already published is urgent: the plan is repaired to take it
+        // (a walker's place at a van needs no ride).
+        if !b.walk_in {
+            crate::events::day_event(tx, ChangeReason::UrgentBooking, About::Booking(id), now)
+                .await?;
+        }
     }
     Ok(ids)
+}
+
+/// A site as a walk-in needs it: kind, day, open from, open to, slot minutes, shots a slot,
+/// the share kept for rides.
+type StopRow = (String, Option<String>, i64, i64, i64, i64, f64);
+
+/// What keeps walker `b` out of the van stop slot they ask for, if anything (`before`: the
+/// batch's entries before it): the site must be a van stop of that day (`walk_in_van_stop`),
+/// the window one of its slots (`not_a_slot`), and the slot must have a place left for walkers
+/// — its shots less those kept for rides (the share booked by rides, rounded down as planning
+/// does), less the walk-ins already booked (`slot_full`). On PostgreSQL the site's row is
+/// locked until the batch commits, so two secretaries cannot take the last place together
+/// (SQLite's writers are serial).
+async fn walk_in_room(
+    tx: &mut Tx,
+    community: i64,
+    b: &NewBooking,
+    before: &[NewBooking],
+) -> Result<Option<Problem>> {
+    let Some(site) = b.site_id else {
+        return Ok(Some(problems::walk_in_van_stop()));
+    };
+    let lock = if tx.backend_name().eq_ignore_ascii_case("postgresql") {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let row: Option<StopRow> = sqlx::query_as(sql!(
+        "SELECT s.kind, s.day, s.open_from, s.open_to, s.slot_minutes, s.capacity_per_slot, \
+         s.booked_share FROM sites s WHERE s.id = $1 AND s.active = 1 AND s.district_id = \
+         (SELECT c.district_id FROM communities c WHERE c.id = $2){lock}"
+    ))
+    .bind(site)
+    .bind(community)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((kind, day, open_from, open_to, slot_minutes, per_slot, share)) = row else {
+        return Ok(None);
+    };
+    if kind != "van_stop" || day.as_deref() != Some(b.day.as_str()) {
+        return Ok(Some(problems::walk_in_van_stop()));
+    }
+    let slot = slot_minutes.max(1) * 60;
+    let (from, to) = (b.window.from(), b.window.to());
+    if from < open_from || to > open_to || (from - open_from) % slot != 0 || to - from != slot {
+        let first = ClockTime::from_seconds(open_from).map_or_else(String::new, |c| c.to_string());
+        return Ok(Some(problems::not_a_slot(first, slot_minutes)));
+    }
+    let for_rides = (per_slot as f64 * share).floor() as i64;
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings WHERE site_id = $1 AND window_from = $2 AND walk_in = 1 \
+         AND status <> 'cancelled'",
+    )
+    .bind(site)
+    .bind(from)
+    .fetch_one(&mut **tx)
+    .await?;
+    let in_batch = before
+        .iter()
+        .filter(|o| o.walk_in && o.site_id == Some(site) && o.window.from() == from)
+        .count() as i64;
+    if taken + in_batch >= per_slot - for_rides {
+        return Ok(Some(problems::slot_full()));
+    }
+    Ok(None)
 }
 
 /// Inserts one booking checked by [`check_bookings`], `booked`.
@@ -369,8 +443,8 @@ pub(crate) async fn insert_booking(
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO bookings (community_id, elder_id, day, window_from, window_to, site_id, \
-         return_wanted, dwell_minutes, notes, status, status_at, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12) RETURNING id",
+         return_wanted, dwell_minutes, notes, status, status_at, created_by, created_at, walk_in) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12, $13) RETURNING id",
     )
     .bind(community)
     .bind(b.elder_id)
@@ -384,6 +458,7 @@ pub(crate) async fn insert_booking(
     .bind(now)
     .bind(user_id)
     .bind(now)
+    .bind(i64::from(b.walk_in))
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -419,7 +494,21 @@ pub(crate) async fn check_bookings(
         .bind(community)
         .fetch_optional(&mut **tx)
         .await?;
-        match mobility.as_deref().and_then(Mobility::from_code) {
+        let mobility = mobility.as_deref().and_then(Mobility::from_code);
+        if b.walk_in {
+            if mobility.is_some_and(|m| m != Mobility::Walks) {
+                errors.push(err(k, "walk_in", problems::walk_in_walkers_only()));
+            }
+            if let Some(problem) = walk_in_room(tx, community, b, &batch[..k]).await? {
+                let field = if problem.code == "walk_in_van_stop" {
+                    "site_id"
+                } else {
+                    "window"
+                };
+                errors.push(err(k, field, problem));
+            }
+        }
+        match mobility {
             None => errors.push(err(k, "elder_id", problems::no_such_elder())),
             // A home visit: the team comes to the elder, so there is no site to name.
             Some(Mobility::Bedridden) if b.site_id.is_some() => {

@@ -40,6 +40,16 @@ pub(crate) async fn day_event(
     about: About,
     now: i64,
 ) -> Result<()> {
+    if let About::Booking(b) = about {
+        // A walker's place at a van stop has no ride to repair.
+        let walk_in: Option<i64> = sqlx::query_scalar("SELECT walk_in FROM bookings WHERE id = $1")
+            .bind(b)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if walk_in.unwrap_or(0) != 0 {
+            return Ok(());
+        }
+    }
     let (sql, id, booking, trip) = match about {
         About::Booking(b) => (
             "SELECT c.district_id, b.day FROM bookings b JOIN communities c ON c.id = b.community_id \

@@ -292,7 +292,7 @@ impl Store {
              b.dwell_minutes, b.status, {ELDER} FROM bookings b JOIN elders e ON e.id = b.elder_id \
              JOIN communities c ON c.id = b.community_id \
              WHERE c.district_id = $1 AND b.day = $2 AND b.status IN ({statuses}) \
-             ORDER BY b.id"
+             AND b.walk_in = 0 ORDER BY b.id"
         ))
         .bind(district)
         .bind(day.as_str())

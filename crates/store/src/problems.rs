@@ -38,6 +38,11 @@ vaxride_dispatch::declare_problems! {
     trip_not_accepted(trip_status) => "the trip is {trip_status}: accept it first";
     trip_not_reassignable(trip_status) => "the trip is {trip_status}: only a declined or unanswered trip can be reassigned";
     username_taken() => "the username is taken";
+    walk_in_van_stop() => "a walker comes on foot to a van stop of that day: name one (site_id)";
+    walk_in_walkers_only() => "only an elder who walks comes to the van on foot: book a ride instead";
+    not_a_slot(first, minutes) => "not one of the stop's slots: they start at {first}, every {minutes} minutes";
+    slot_full() => "no place is left for walkers in that slot: pick another";
+    walk_in_no_ride() => "a walker's place at a van stop is no ride: there is no slot of a ride to offer; book the place itself";
     vehicle_busy(other) => "the vehicle already drives trip {other} that day";
     vehicle_has_driver() => "the vehicle already has a driver";
     vehicle_too_small(seats, wheelchairs) => "the trip needs {seats} seats and {wheelchairs} wheelchair places at once";

@@ -103,6 +103,26 @@ async fn set_walk(tx: &mut sqlx::AnyConnection, id: i64, walk_m: Option<i64>) ->
 }
 
 impl Store {
+    /// The walkers booked into the district's van stops from `day` on: how many in each slot,
+    /// by `(site, slot start)`.
+    pub async fn walk_ins(
+        &self,
+        district: i64,
+        day: &vaxride_dispatch::model::Day,
+    ) -> Result<std::collections::HashMap<(i64, i64), i64>> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT b.site_id, b.window_from, COUNT(*) FROM bookings b \
+             JOIN sites s ON s.id = b.site_id \
+             WHERE s.district_id = $1 AND b.day >= $2 AND b.walk_in = 1 \
+             AND b.status <> 'cancelled' GROUP BY b.site_id, b.window_from",
+        )
+        .bind(district)
+        .bind(day.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(s, f, n)| ((s, f), n)).collect())
+    }
+
     /// The walking limits set for the district's active sites (metres along the roads), by
     /// site id; a site not listed has the default.
     pub async fn walk_limits(&self, district: i64) -> Result<std::collections::HashMap<i64, i64>> {

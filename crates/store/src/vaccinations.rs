@@ -66,7 +66,7 @@ pub(crate) async fn record_shot(
         return vaccination(&row);
     }
     let b = sqlx::query(
-        "SELECT b.status, b.health_check_failed_at, b.elder_id, b.day, e.dose, \
+        "SELECT b.status, b.health_check_failed_at, b.elder_id, b.day, e.dose, b.walk_in, \
          COALESCE((SELECT ts.site_id FROM trip_stops ts WHERE ts.booking_id = b.id \
            AND ts.kind = 'drop_site' AND ts.active = 1), b.site_id) AS site \
          FROM bookings b JOIN elders e ON e.id = b.elder_id WHERE b.id = $1",
@@ -77,7 +77,9 @@ pub(crate) async fn record_shot(
     .ok_or(StoreError::NotFound)?;
     let status: String = b.try_get("status")?;
     let there = BookingStatus::from_code(&status);
-    if !there.is_some_and(BookingStatus::reached_site) {
+    // A walker booked into a van slot comes by themselves: their shot is their arrival.
+    let walked_in = b.try_get::<i64, _>("walk_in")? != 0 && there == Some(BookingStatus::Booked);
+    if !walked_in && !there.is_some_and(BookingStatus::reached_site) {
         return Err(StoreError::Conflict(problems::not_at_site(&status)));
     }
     if b.try_get::<Option<i64>, _>("health_check_failed_at")?
@@ -110,6 +112,13 @@ pub(crate) async fn record_shot(
         .bind(elder)
         .execute(&mut *tx)
         .await?;
+    if walked_in {
+        sqlx::query("UPDATE bookings SET status = 'home', status_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(booking)
+            .execute(&mut *tx)
+            .await?;
+    }
     vaccination(&row)
 }
 

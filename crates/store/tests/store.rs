@@ -331,6 +331,7 @@ fn booking(elder_id: i64) -> NewBooking {
         return_wanted: true,
         dwell_minutes: 30,
         notes: String::new(),
+        walk_in: false,
     }
 }
 
@@ -2908,3 +2909,129 @@ both!(
     a_bedridden_elder_gets_a_home_visit_on_both_databases,
     home_visits
 );
+
+/// A walker booked into a van stop's slot, no ride (issue 16): only a walker, only a slot of a
+/// van stop of that day, only while walkers have places left in it (the shots less those kept
+/// for rides); the day's planning leaves the place out, and the secretary records the shot.
+async fn walk_ins(store: Store) {
+    let w = world(&store).await;
+    let van = store.create_van(w.district, "Van 1").await.unwrap();
+    let mut stop = store.sites(w.district).await.unwrap()[0].clone();
+    stop.kind = SiteKind::VanStop;
+    stop.name = "Van 1 at the square".into();
+    stop.day = Some(day());
+    stop.open_from = 9 * 3600;
+    stop.open_to = 10 * 3600;
+    stop.slot_minutes = 30;
+    stop.capacity_per_slot = 4;
+    stop.booked_share = 0.5;
+    let stop = store
+        .create_site(
+            w.district,
+            &NewSite {
+                site: stop,
+                address: String::new(),
+                van_id: Some(van),
+                walk_m: None,
+            },
+        )
+        .await
+        .unwrap();
+    let place = |elder: i64, site: Option<i64>, from: i64| NewBooking {
+        site_id: site,
+        window: Window::try_from((from, from + 1800)).unwrap(),
+        return_wanted: false,
+        walk_in: true,
+        ..booking(elder)
+    };
+    let book = |batch: Vec<NewBooking>| {
+        let store = store.clone();
+        async move {
+            store
+                .create_bookings(w.secretary_a, w.community_a, w.user_a, &batch, None, NOW)
+                .await
+        }
+    };
+    let refused = |r: Result<Vec<i64>, StoreError>| -> Vec<(String, String)> {
+        match r {
+            Err(StoreError::Invalid(errors)) => errors
+                .into_iter()
+                .map(|e| (e.field, e.problem.code.to_string()))
+                .collect(),
+            other => panic!("refused, not {other:?}"),
+        }
+    };
+    // Two places a slot for walkers (four shots, half kept for rides).
+    let placed = book(vec![
+        place(w.elders_a[0], Some(stop), 9 * 3600),
+        place(w.elders_a[1], Some(stop), 9 * 3600),
+    ])
+    .await
+    .unwrap();
+    let full = refused(book(vec![place(w.elders_a[2], Some(stop), 9 * 3600)]).await);
+    assert_eq!(
+        full,
+        vec![("bookings[0].window".into(), "slot_full".into())]
+    );
+    let off = refused(book(vec![place(w.elders_a[2], Some(stop), 9 * 3600 + 600)]).await);
+    assert_eq!(
+        off,
+        vec![("bookings[0].window".into(), "not_a_slot".into())]
+    );
+    for site in [Some(w.site), None] {
+        let r = refused(book(vec![place(w.elders_a[2], site, 9 * 3600)]).await);
+        assert_eq!(
+            r,
+            vec![("bookings[0].site_id".into(), "walk_in_van_stop".into())]
+        );
+    }
+    let r = refused(book(vec![place(w.bedridden_a, Some(stop), 9 * 3600 + 1800)]).await);
+    assert!(
+        r.contains(&("bookings[0].walk_in".into(), "walk_in_walkers_only".into())),
+        "{r:?}"
+    );
+    let taken = store.walk_ins(w.district, &day()).await.unwrap();
+    assert_eq!(taken.get(&(stop, 9 * 3600)), Some(&2));
+    // Planning leaves the places out; the booking says what it is.
+    let input = store.plan_input(w.district, &day()).await.unwrap();
+    assert!(
+        input
+            .bookings
+            .iter()
+            .all(|b| !placed.contains(&b.booking_id))
+    );
+    let seen = store.booking(w.secretary_a, placed[0]).await.unwrap();
+    assert!(seen.walk_in && !seen.return_wanted);
+    assert_eq!(
+        (seen.site_id, seen.window),
+        (Some(stop), (9 * 3600, 9 * 3600 + 1800))
+    );
+    // The secretary records the shot when the elder comes: the booking is done.
+    let shot = store
+        .vaccinated(w.secretary_a, placed[0], w.user_a, NOW + 60)
+        .await
+        .unwrap();
+    assert_eq!(shot.site_id, Some(stop));
+    let done = store.booking(w.secretary_a, placed[0]).await.unwrap();
+    assert_eq!(done.status, BookingStatus::Home);
+    // A place given back is free again; a batch counts its own walkers against the places.
+    store
+        .cancel_booking(w.secretary_a, placed[1], NOW + 70)
+        .await
+        .unwrap();
+    book(vec![place(w.elders_a[3], Some(stop), 9 * 3600 + 1800)])
+        .await
+        .unwrap();
+    let r = refused(
+        book(vec![
+            place(w.elders_a[1], Some(stop), 9 * 3600 + 1800),
+            place(w.elders_a[2], Some(stop), 9 * 3600 + 1800),
+        ])
+        .await,
+    );
+    assert_eq!(r, vec![("bookings[1].window".into(), "slot_full".into())]);
+    book(vec![place(w.elders_a[2], Some(stop), 9 * 3600)])
+        .await
+        .unwrap();
+}
+both!(walkers_book_places_at_van_stops_on_both_databases, walk_ins);
