@@ -119,6 +119,7 @@ fn large_city() -> Gazetteer {
                         label: address_label(&name, &n.to_string()),
                         lon: lon + n as f64 * 1e-5,
                         lat,
+                        gathering: false,
                     });
                 }
                 lines.push((name, vec![[lon, lat], [lon + 0.001, lat]]));

@@ -108,6 +108,7 @@ fn houses(name: &str, xy: &[[f64; 2]], frame: &Frame) -> Vec<Place> {
                     label: address_label(name, &number.to_string()),
                     lon: p.lon,
                     lat: p.lat,
+                    gathering: false,
                 });
             }
             k += 1;

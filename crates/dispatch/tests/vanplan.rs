@@ -128,6 +128,7 @@ fn district() -> (Vec<Elder>, HashSet<i64>, Vec<PlanInput>, VanPlanRequest) {
             name: "Block B gate".into(),
         }],
         own_candidates: 20,
+        named: Vec::new(),
     };
     (elders, HashSet::from([1]), inputs, request)
 }

@@ -94,6 +94,20 @@ const PLACE_KEYS: [&str; 9] = [
     "historic",
 ];
 
+/// Whether a named place is one people gather at or live in: a square, a pedestrian square, a
+/// residential estate (`landuse=residential`, the 小区 of a Chinese city), a community centre,
+/// a market, a park or a playground.
+fn is_gathering<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> bool {
+    matches!(get("place"), Some("square" | "neighbourhood" | "quarter"))
+        || (get("highway") == Some("pedestrian") && get("area") == Some("yes"))
+        || get("landuse") == Some("residential")
+        || matches!(
+            get("amenity"),
+            Some("community_centre" | "marketplace" | "social_centre" | "townhall")
+        )
+        || matches!(get("leisure"), Some("park" | "playground" | "common"))
+}
+
 /// The places an element's tags describe: its address (`addr:street` + `addr:housenumber`, or
 /// `addr:housename`) and its name when it is a place ([`PLACE_KEYS`], or a residential estate).
 fn tagged_places(tags: &[(&str, &str)], lon: f64, lat: f64) -> Vec<Place> {
@@ -104,12 +118,14 @@ fn tagged_places(tags: &[(&str, &str)], lon: f64, lat: f64) -> Vec<Place> {
             .filter(|v| !v.is_empty())
     };
     let mut out = Vec::new();
+    let gathering = is_gathering(&get);
     let mut push = |kind, label: String| {
         out.push(Place {
             kind,
             label,
             lon,
             lat,
+            gathering: kind == PlaceKind::Place && gathering,
         })
     };
     match (
@@ -121,8 +137,9 @@ fn tagged_places(tags: &[(&str, &str)], lon: f64, lat: f64) -> Vec<Place> {
         (_, _, Some(house)) => push(PlaceKind::Address, house.to_string()),
         _ => {}
     }
-    let is_place =
-        PLACE_KEYS.iter().any(|k| get(k).is_some()) || get("landuse") == Some("residential");
+    let is_place = PLACE_KEYS.iter().any(|k| get(k).is_some())
+        || get("landuse") == Some("residential")
+        || gathering;
     if is_place {
         for name in street_names(tags) {
             push(PlaceKind::Place, name);
@@ -400,6 +417,39 @@ fn finish_way(
             });
         } else if may_be_place(&view) {
             pending.push((refs, tags));
+        }
+    }
+}
+
+#[cfg(test)]
+mod gathering_tests {
+    use super::*;
+
+    #[test]
+    fn squares_estates_and_parks_are_gathering_places_and_shops_are_not() {
+        let at = |tags: &[(&str, &str)]| tagged_places(tags, 8.69, 49.41);
+        for tags in [
+            &[("place", "square"), ("name", "Marktplatz")][..],
+            &[("landuse", "residential"), ("name", "颐和小区")],
+            &[("amenity", "community_centre"), ("name", "Bürgerhaus")],
+            &[("leisure", "park"), ("name", "Stadtgarten")],
+            &[
+                ("highway", "pedestrian"),
+                ("area", "yes"),
+                ("name", "Uniplatz"),
+            ],
+        ] {
+            let found = at(tags);
+            assert!(
+                found.len() == 1 && found[0].gathering && found[0].kind == PlaceKind::Place,
+                "{tags:?}: {found:?}"
+            );
+        }
+        for tags in [
+            &[("shop", "bakery"), ("name", "Bäcker")][..],
+            &[("highway", "pedestrian"), ("name", "Hauptstraße")],
+        ] {
+            assert!(at(tags).iter().all(|p| !p.gathering), "{tags:?}");
         }
     }
 }

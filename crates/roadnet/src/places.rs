@@ -40,6 +40,9 @@ pub struct Place {
     pub lon: f64,
     /// WGS-84 latitude.
     pub lat: f64,
+    /// A place people meet at or live in and know by name — a square, a residential estate, a
+    /// community centre, a market, a park —: where a mobile vaccination van could stop.
+    pub gathering: bool,
 }
 
 /// The street nearest a point.
@@ -171,6 +174,7 @@ impl StoredPlaces {
                     label: name.clone(),
                     lon,
                     lat,
+                    gathering: false,
                 }
             })
             .collect();
@@ -440,6 +444,12 @@ impl Gazetteer {
         })
     }
 
+    /// The named gathering places (squares, estates, community centres, markets, parks) inside
+    /// a box `[min_lon, min_lat, max_lon, max_lat]`.
+    pub fn gatherings(&self, bbox: [f64; 4]) -> impl Iterator<Item = &Place> {
+        self.within(bbox).filter(|p| p.gathering)
+    }
+
     /// Named street segments, for statistics.
     pub fn street_segments(&self) -> usize {
         self.streets.size()
@@ -457,24 +467,28 @@ mod tests {
                 label: address_label("北中街", "110"),
                 lon: 123.4301,
                 lat: 41.8001,
+                gathering: false,
             },
             Place {
                 kind: PlaceKind::Address,
                 label: address_label("北中街", "11"),
                 lon: 123.4302,
                 lat: 41.8002,
+                gathering: false,
             },
             Place {
                 kind: PlaceKind::Address,
                 label: address_label("Hauptstraße", "12a"),
                 lon: 8.69,
                 lat: 49.41,
+                gathering: false,
             },
             Place {
                 kind: PlaceKind::Place,
                 label: "颐养家园养老院".into(),
                 lon: 123.431,
                 lat: 41.801,
+                gathering: false,
             },
         ];
         let lines = vec![

@@ -25,6 +25,11 @@ fn heidelberg_streets_addresses_and_places_are_found() {
     );
     eprintln!("heidelberg: {streets} streets, {addresses} addresses, {places} places");
     assert!(streets > 100 && addresses > 100 && places > 10);
+    // Squares, estates, parks and the like are the named places a van could stop at.
+    let gatherings: Vec<_> = g.places().iter().filter(|p| p.gathering).collect();
+    eprintln!("heidelberg: {} gathering places", gatherings.len());
+    assert!(!gatherings.is_empty());
+    assert!(gatherings.iter().all(|p| p.kind == PlaceKind::Place));
     // Every address found by its own label, near where it is.
     for p in g
         .places()

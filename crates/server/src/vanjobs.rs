@@ -23,7 +23,7 @@ use crate::fleet::district;
 use crate::jobs::{Shared, Stoppable};
 use crate::planning::{Progress, WallClock};
 use crate::problems;
-use crate::vanplan::{VanPlanBody, booked_on, request_of, stops_of};
+use crate::vanplan::{VanPlanBody, booked_on, named_of, request_of, stops_of};
 
 /// The covering search's swaps (as the quick proposal's).
 const COVER_ITERATIONS: u64 = 3_000;
@@ -182,7 +182,7 @@ pub(crate) async fn propose(
         .and_then(|r| serde_json::from_value(r).ok())
         .ok_or("the stored request could not be read")?;
     let district = job.district_id;
-    let request = request_of(state, district, &body)
+    let mut request = request_of(state, district, &body)
         .await
         .map_err(|e| format!("the request no longer holds: {e}"))?;
     let elders = state
@@ -190,6 +190,7 @@ pub(crate) async fn propose(
         .elders(Scope::District(district), None)
         .await
         .map_err(|e| e.to_string())?;
+    request.named = named_of(state, &elders, request.walk_m);
     let booked = booked_on(state, district, &request)
         .await
         .map_err(|e| e.to_string())?;

@@ -8,10 +8,11 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use vaxride_dispatch::FieldError;
+use vaxride_dispatch::model::Elder;
 use vaxride_dispatch::model::Point;
 use vaxride_dispatch::values::{Day, Window, check_text};
 use vaxride_dispatch::vanplan::request::{
-    Candidate, VanPlanRequest, VanPlanView, VanRequest, plan_vans,
+    Candidate, VanPlanRequest, VanPlanView, VanRequest, is_walker, named_candidates, plan_vans,
 };
 use vaxride_roadnet::Crs;
 use vaxride_store::Scope;
@@ -26,6 +27,8 @@ use crate::problems;
 const ITERATIONS: u64 = 3_000;
 /// vaxride's own candidates at most.
 const OWN_CANDIDATES: usize = 300;
+/// Named places of the map as candidates at most.
+const NAMED_CANDIDATES: usize = 100;
 
 fn default_walk() -> f64 {
     500.0
@@ -238,7 +241,53 @@ pub(crate) async fn request_of(
         walk_m: b.walk_m,
         candidates,
         own_candidates: OWN_CANDIDATES,
+        named: Vec::new(),
     })
+}
+
+/// The map's named gathering places (squares, estates, community centres, markets, parks)
+/// that walkers among `elders` live near, as candidates under their names.
+pub(crate) fn named_of(state: &AppState, elders: &[Elder], walk_m: f64) -> Vec<Candidate> {
+    let Some(net) = state.network.as_deref() else {
+        return Vec::new();
+    };
+    let homes: Vec<Point> = elders
+        .iter()
+        .filter(|e| is_walker(e))
+        .map(|e| e.home)
+        .collect();
+    let Some(first) = homes.first() else {
+        return Vec::new();
+    };
+    let mut bbox = [first.lon, first.lat, first.lon, first.lat];
+    for h in &homes {
+        bbox = [
+            bbox[0].min(h.lon),
+            bbox[1].min(h.lat),
+            bbox[2].max(h.lon),
+            bbox[3].max(h.lat),
+        ];
+    }
+    let pad = walk_m / 111_320.0;
+    let lon_pad = pad / first.lat.to_radians().cos().max(0.1);
+    let bbox = [
+        bbox[0] - lon_pad,
+        bbox[1] - pad,
+        bbox[2] + lon_pad,
+        bbox[3] + pad,
+    ];
+    let places: Vec<Candidate> = net
+        .places()
+        .gatherings(bbox)
+        .map(|p| Candidate {
+            location: Point {
+                lon: p.lon,
+                lat: p.lat,
+            },
+            name: p.label.clone(),
+        })
+        .collect();
+    named_candidates(&places, &homes, walk_m, NAMED_CANDIDATES)
 }
 
 /// `POST /api/vanplan`: proposes the vans' stops over the district's walkers.
@@ -260,9 +309,10 @@ pub(crate) async fn propose(
 ) -> Result<HttpResponse, ApiError> {
     let district = district(&caller)?;
     let body = body.into_inner();
-    let request = request_of(&state, district, &body).await?;
+    let mut request = request_of(&state, district, &body).await?;
     let elders = state.store.elders(Scope::District(district), None).await?;
     let booked = booked_on(&state, district, &request).await?;
+    request.named = named_of(&state, &elders, request.walk_m);
     let net = state.network.clone();
     let seed = body.seed;
     let (mut view, request) = tokio::task::spawn_blocking(move || {
@@ -480,7 +530,7 @@ pub(crate) async fn walks(
         .elders(caller.0.scope(), None)
         .await?
         .into_iter()
-        .filter(vaxride_dispatch::vanplan::request::is_walker)
+        .filter(is_walker)
         .collect();
     let mut stops: Vec<_> = state
         .store

@@ -57,6 +57,9 @@ pub struct VanPlanRequest {
     pub candidates: Vec<Candidate>,
     /// At most this many candidates of vaxride's own.
     pub own_candidates: usize,
+    /// Named places of the map where a van could stop (squares, estates, community centres:
+    /// see [`named_candidates`]), candidates under their names.
+    pub named: Vec<Candidate>,
 }
 
 /// A candidate point in the answer.
@@ -122,6 +125,50 @@ pub struct VanPlanView {
 /// Whether an elder walks to a van stop: walks (with help) and needs a shot.
 pub fn is_walker(e: &Elder) -> bool {
     e.mobility == Mobility::Walks && e.dose.next_shot().is_some()
+}
+
+/// The named places worth a candidate: those with walkers living within `walk_m` of them in a
+/// straight line (the walk along the roads is longer), the most walkers first, one per name,
+/// at most `max`.
+pub fn named_candidates(
+    places: &[Candidate],
+    homes: &[Point],
+    walk_m: f64,
+    max: usize,
+) -> Vec<Candidate> {
+    let cell = walk_m.max(1.0);
+    let key = |p: Point| {
+        (
+            (p.lon * 111_320.0 * p.lat.to_radians().cos() / cell).floor() as i64,
+            (p.lat * 111_320.0 / cell).floor() as i64,
+        )
+    };
+    let mut grid: HashMap<(i64, i64), Vec<Point>> = HashMap::new();
+    for &h in homes {
+        grid.entry(key(h)).or_default().push(h);
+    }
+    let mut counted: Vec<(usize, &Candidate)> = places
+        .iter()
+        .map(|c| {
+            let (x, y) = key(c.location);
+            let near = (-1..=1)
+                .flat_map(|dx| (-1..=1).map(move |dy| (x + dx, y + dy)))
+                .filter_map(|k| grid.get(&k))
+                .flatten()
+                .filter(|&&h| haversine_m(h, c.location) <= walk_m)
+                .count();
+            (near, c)
+        })
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    counted.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    let mut names = HashSet::new();
+    counted
+        .into_iter()
+        .filter(|(_, c)| names.insert(c.name.clone()))
+        .take(max)
+        .map(|(_, c)| c.clone())
+        .collect()
 }
 
 /// vaxride's own candidates: the walkers' homes gathered in square cells of `cell_m`, the
@@ -219,6 +266,12 @@ pub fn prepare<'e>(
         .iter()
         .map(|c| (travel.road_point(c.location), c.name.clone(), true))
         .collect();
+    points.extend(
+        request
+            .named
+            .iter()
+            .map(|c| (travel.road_point(c.location), c.name.clone(), false)),
+    );
     points.extend(
         own_candidates(&homes, cell, request.own_candidates)
             .into_iter()
@@ -433,6 +486,7 @@ mod tests {
                 name: "Square".into(),
             }],
             own_candidates: 10,
+            named: Vec::new(),
         };
         let view = plan_vans(&request, &elders, &HashSet::new(), &StraightLines, 1, 100);
         assert_eq!(view.figures.walkers, 13);
@@ -453,6 +507,57 @@ mod tests {
             "{:?}",
             view.unserved
         );
+    }
+
+    #[test]
+    fn named_places_near_walkers_are_candidates_the_busiest_first() {
+        let at = |x: f64, y: f64| Point {
+            lon: 116.40 + x / 85_400.0,
+            lat: 39.90 + y / 111_200.0,
+        };
+        let place = |x: f64, y: f64, name: &str| Candidate {
+            location: at(x, y),
+            name: name.into(),
+        };
+        // Five walkers by the square, two by the estate, none near the park.
+        let mut homes: Vec<Point> = (0..5).map(|i| at(20.0 * f64::from(i), 100.0)).collect();
+        homes.extend([at(2000.0, 0.0), at(2050.0, 30.0)]);
+        let places = vec![
+            place(2000.0, 60.0, "Estate gate"),
+            place(5000.0, 5000.0, "Park"),
+            place(0.0, 0.0, "Square"),
+            place(2010.0, 50.0, "Estate gate"),
+        ];
+        let named = named_candidates(&places, &homes, 500.0, 10);
+        let names: Vec<&str> = named.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Square", "Estate gate"]);
+        assert_eq!(named_candidates(&places, &homes, 500.0, 1).len(), 1);
+        // Brute force agrees on who is near whom.
+        for c in &named {
+            let near = homes
+                .iter()
+                .filter(|&&h| haversine_m(h, c.location) <= 500.0)
+                .count();
+            assert!(near > 0);
+        }
+        // A named place is a candidate under its name.
+        let elders: Vec<Elder> = homes
+            .iter()
+            .enumerate()
+            .map(|(i, h)| elder(i as i64, h.lon, h.lat, Mobility::Walks, Dose::None))
+            .collect();
+        let request = VanPlanRequest {
+            vans: Vec::new(),
+            walk_m: 500.0,
+            candidates: Vec::new(),
+            own_candidates: 0,
+            named,
+        };
+        let prepared = prepare(&request, &elders, &HashSet::new(), &StraightLines);
+        assert_eq!(prepared.points.len(), 2);
+        assert_eq!(prepared.points[0].1, "Square");
+        assert!(!prepared.points[0].2, "not the coordinator's");
+        assert_eq!(prepared.input.reach[0].len(), 5);
     }
 
     #[test]
