@@ -34,6 +34,7 @@ pub mod users;
 mod vanjobs;
 mod vanplan;
 mod vans;
+mod walks;
 
 pub use app::{Application, PAYLOAD_LIMIT, build_app};
 pub use planning::WallClock;

@@ -87,7 +87,7 @@ registry! {
         post "/api/vans" => crate::vans::create_van;
         post "/api/vanplan" => crate::vanplan::propose;
         post "/api/vanplan/accept" => crate::vanplan::accept;
-        get "/api/vanplan/walks" => crate::vanplan::walks;
+        get "/api/vanplan/walks" => crate::walks::walks;
         post "/api/vanplan/jobs" => crate::vanjobs::start;
         get "/api/vanplan/jobs/{id}" => crate::vanjobs::job;
         post "/api/trips/{id}/reassign" => crate::fleet::reassign;
