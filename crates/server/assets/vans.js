@@ -168,11 +168,11 @@ export function mount(main, ctx) {
       }
     });
     const why = Object.entries(p.unserved || {});
-    const seconds = input({ type: 'number', min: 5, max: 600, value: 60, inputmode: 'numeric' });
+    const seconds = input({ type: 'number', min: 5, max: 600, value: 120, inputmode: 'numeric' });
     const couple = h('button', { id: 'vans-couple', type: 'button' }, t('vanplan.couple'));
     const stop = h('button', { id: 'vans-couple-cancel', type: 'button', hidden: true }, t('vanplan.couple_cancel'));
     const jobBox = h('p', { id: 'vans-job', 'aria-live': 'polite', class: 'muted' });
-    couple.addEventListener('click', () => judge(Number(seconds.value) || 60, { couple, stop, jobBox }));
+    couple.addEventListener('click', () => judge(Number(seconds.value) || 120, { couple, stop, jobBox }));
     const served = (x) => t('vanplan.served_of', { n: x.served, foot: x.on_foot, ride: x.by_ride });
     const coupled = p.coupled
       ? h('dl', { class: 'figures', id: 'vans-coupled' },

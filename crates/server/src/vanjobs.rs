@@ -32,7 +32,7 @@ const JUDGE_ITERATIONS: u64 = 1_000;
 /// At most this many riders a van day is judged with (the day's bookings first).
 const RIDERS_PER_DAY: usize = 300;
 /// Seconds of search when the request names none, and the most it may name.
-const SECONDS: u32 = 60;
+const SECONDS: u32 = 120;
 const MAX_SECONDS: u32 = 600;
 
 fn default_seconds() -> u32 {
@@ -45,7 +45,7 @@ fn default_seconds() -> u32 {
 pub(crate) struct VanJobBody {
     /// What `POST /api/vanplan` takes.
     request: VanPlanBody,
-    /// Seconds of search (default 60).
+    /// Seconds of search (default 120).
     #[serde(default = "default_seconds")]
     #[schema(minimum = 5, maximum = 600)]
     seconds: u32,
