@@ -191,6 +191,7 @@ fn the_coupled_proposal_serves_at_least_what_covering_does_and_repeats_itself() 
                 riders_per_day: 100,
             },
             &mut IterationBudget(6),
+            None,
             &mut |_| heard += 1,
         );
         assert!(heard >= 1, "the start is heard");

@@ -356,7 +356,7 @@ export function bookings(main, ctx) {
                 confirmNamed: t('book.shot_undo_confirm_named', { name: b.elder_name }),
               }, ctx.notify, () => unvaccinated(b))) : null),
           h('td', {}, b.status === 'at_site' && b.return_wanted ? readyForm(b) : null,
-            (SHOT_AFTER.includes(b.status) || (b.walk_in && b.status === 'booked')) && !b.vaccinated && !b.health_check_failed_at
+            (SHOT_AFTER.includes(b.status) || (b.walk_in && b.status === 'booked' && b.day <= today())) && !b.vaccinated && !b.health_check_failed_at
               ? h('button', {
                 type: 'button', 'data-testid': `vaccinated-${b.id}`,
                 'aria-label': t('book.shot_named', { name: b.elder_name }), onclick: () => vaccinated(b),

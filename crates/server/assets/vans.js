@@ -60,6 +60,15 @@ export function mount(main, ctx) {
   let proposal = null;
   let asked = null;
   let stream = null;
+  let running = null; // the search job under way, stopped when another is asked for
+
+  // Stops the search under way, if any: its proposal would replace a newer one.
+  function dropSearch() {
+    if (stream) stream.close();
+    stream = null;
+    if (running != null) api('POST', `/api/plans/jobs/${running}/cancel`, { json: {} }).catch(() => {});
+    running = null;
+  }
 
   const form = h('form', { id: 'vans-form', novalidate: true },
     vanBox,
@@ -206,12 +215,13 @@ export function mount(main, ctx) {
   // replaces the one shown.
   async function judge(secs, { couple, stop, jobBox }) {
     if (!asked) return;
-    if (stream) stream.close();
+    dropSearch();
     couple.disabled = true;
     jobBox.textContent = t('vanplan.couple_queued');
     const ended = (text) => {
       if (stream) stream.close();
       stream = null;
+      running = null;
       couple.disabled = false;
       stop.hidden = true;
       if (text) jobBox.textContent = text;
@@ -224,6 +234,7 @@ export function mount(main, ctx) {
       errorInto(jobBox, e);
       return;
     }
+    running = job;
     stop.hidden = false;
     stop.disabled = false;
     stop.onclick = async () => {
@@ -285,6 +296,7 @@ export function mount(main, ctx) {
       walk_m: Number(walk.value),
       candidates: added.map((c) => ({ location: { lon: c.lon, lat: c.lat }, name: c.name })),
     };
+    dropSearch();
     propose.disabled = true;
     propose.setAttribute('aria-busy', 'true');
     clear(result).append(h('p', { class: 'muted' }, t('vanplan.working')));

@@ -224,6 +224,12 @@ pub(crate) async fn propose(
         riders_per_day: RIDERS_PER_DAY,
     };
     let progress = shared.clone();
+    // A judgement of the search stops short at the deadline or a cancel (the covering
+    // proposal's own is always made).
+    let deadline = std::time::Instant::now() + Duration::from_secs(job.run.seconds.max(1) as u64);
+    let halted = stop.clone();
+    let halt: vaxride_dispatch::vanplan::couple::Halt =
+        Arc::new(move || halted.load(Ordering::Relaxed) || std::time::Instant::now() >= deadline);
     let (mut found, request) = tokio::task::spawn_blocking(move || {
         let mut budget = Reported {
             inner: budget.budget(1.0),
@@ -238,6 +244,7 @@ pub(crate) async fn propose(
                 travel,
                 search,
                 &mut budget,
+                Some(halt),
                 &mut |j| progress.update(|s| s.best = Some((j.served, j.driving))),
             )
         });

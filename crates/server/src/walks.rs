@@ -20,11 +20,11 @@ struct WalkTo {
     from: String,
     to: String,
     /// Its slots with the places left for walkers (shared by every walker it reaches).
-    slots: std::rc::Rc<Vec<SlotLeft>>,
+    slots: Vec<SlotLeft>,
 }
 
 /// A slot of a van stop, and the places walkers may still book in it.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct SlotLeft {
     from: String,
     to: String,
@@ -115,6 +115,8 @@ pub(crate) async fn walks(
             .map_or_else(String::new, |c| c.to_string())
     };
     let taken = state.store.walk_ins(district, &from).await?;
+    let now = state.now();
+    let today = vaxride_dispatch::values::Day::from_unix(now);
     let mut by_elder: Vec<Vec<WalkTo>> = elders.iter().map(|_| Vec::new()).collect();
     for (s, reached) in stops.iter().zip(&reach) {
         // The shots of a slot less those kept for rides (as planning rounds them) and the
@@ -122,18 +124,31 @@ pub(crate) async fn walks(
         let for_walkers =
             s.capacity_per_slot - (s.capacity_per_slot as f64 * s.booked_share).floor() as i64;
         let step = s.slot_minutes.max(1) * 60;
-        let slots = std::rc::Rc::new(
-            (0..)
-                .map(|k| s.open_from + k * step)
-                .take_while(|t| t + step <= s.open_to)
-                .map(|t| SlotLeft {
-                    from: clock(t),
-                    to: clock(t + step),
-                    left: (for_walkers - taken.get(&(s.id, t)).copied().unwrap_or(0)).max(0),
-                })
-                .collect::<Vec<_>>(),
-        );
+        // Today's slots that have begun are gone.
+        let begun = if s.day.as_ref() == today.as_ref() {
+            now % 86_400
+        } else {
+            0
+        };
+        let slots: Vec<SlotLeft> = (0..)
+            .map(|k| s.open_from + k * step)
+            .take_while(|t| t + step <= s.open_to)
+            .filter(|&t| t >= begun)
+            .map(|t| SlotLeft {
+                from: clock(t),
+                to: clock(t + step),
+                left: (for_walkers - taken.get(&(s.id, t)).copied().unwrap_or(0)).max(0),
+            })
+            .collect();
         for &i in reached {
+            // Only where the shot the walker needs next is given.
+            let gives = elders[i as usize]
+                .dose
+                .next_shot()
+                .is_some_and(|shot| s.doses.contains(&shot));
+            if !gives {
+                continue;
+            }
             by_elder[i as usize].push(WalkTo {
                 site_id: s.id,
                 name: s.name.clone(),

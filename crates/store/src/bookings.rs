@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use vaxride_dispatch::model::{BookingStatus, ChangeReason, Day, Mobility, TimeOfDay};
-use vaxride_dispatch::values::{ClockTime, Shot, Window, check_text};
+use vaxride_dispatch::values::{Shot, Window, check_text};
 use vaxride_dispatch::{FieldError, Problem};
 
 use crate::communities::community_filter;
@@ -368,71 +368,6 @@ pub(crate) async fn insert_bookings(
     Ok(ids)
 }
 
-/// A site as a walk-in needs it: kind, day, open from, open to, slot minutes, shots a slot,
-/// the share kept for rides.
-type StopRow = (String, Option<String>, i64, i64, i64, i64, f64);
-
-/// What keeps walker `b` out of the van stop slot they ask for, if anything (`before`: the
-/// batch's entries before it): the site must be a van stop of that day (`walk_in_van_stop`),
-/// the window one of its slots (`not_a_slot`), and the slot must have a place left for walkers
-/// — its shots less those kept for rides (the share booked by rides, rounded down as planning
-/// does), less the walk-ins already booked (`slot_full`). On PostgreSQL the site's row is
-/// locked until the batch commits, so two secretaries cannot take the last place together
-/// (SQLite's writers are serial).
-async fn walk_in_room(
-    tx: &mut Tx,
-    community: i64,
-    b: &NewBooking,
-    before: &[NewBooking],
-) -> Result<Option<Problem>> {
-    let Some(site) = b.site_id else {
-        return Ok(Some(problems::walk_in_van_stop()));
-    };
-    let lock = if tx.backend_name().eq_ignore_ascii_case("postgresql") {
-        " FOR UPDATE"
-    } else {
-        ""
-    };
-    let row: Option<StopRow> = sqlx::query_as(sql!(
-        "SELECT s.kind, s.day, s.open_from, s.open_to, s.slot_minutes, s.capacity_per_slot, \
-         s.booked_share FROM sites s WHERE s.id = $1 AND s.active = 1 AND s.district_id = \
-         (SELECT c.district_id FROM communities c WHERE c.id = $2){lock}"
-    ))
-    .bind(site)
-    .bind(community)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((kind, day, open_from, open_to, slot_minutes, per_slot, share)) = row else {
-        return Ok(None);
-    };
-    if kind != "van_stop" || day.as_deref() != Some(b.day.as_str()) {
-        return Ok(Some(problems::walk_in_van_stop()));
-    }
-    let slot = slot_minutes.max(1) * 60;
-    let (from, to) = (b.window.from(), b.window.to());
-    if from < open_from || to > open_to || (from - open_from) % slot != 0 || to - from != slot {
-        let first = ClockTime::from_seconds(open_from).map_or_else(String::new, |c| c.to_string());
-        return Ok(Some(problems::not_a_slot(first, slot_minutes)));
-    }
-    let for_rides = (per_slot as f64 * share).floor() as i64;
-    let taken: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings WHERE site_id = $1 AND window_from = $2 AND walk_in = 1 \
-         AND status <> 'cancelled'",
-    )
-    .bind(site)
-    .bind(from)
-    .fetch_one(&mut **tx)
-    .await?;
-    let in_batch = before
-        .iter()
-        .filter(|o| o.walk_in && o.site_id == Some(site) && o.window.from() == from)
-        .count() as i64;
-    if taken + in_batch >= per_slot - for_rides {
-        return Ok(Some(problems::slot_full()));
-    }
-    Ok(None)
-}
-
 /// Inserts one booking checked by [`check_bookings`], `booked`.
 pub(crate) async fn insert_booking(
     tx: &mut Tx,
@@ -483,6 +418,7 @@ pub(crate) async fn check_bookings(
         }
         e
     };
+    crate::walk_ins::lock_walk_in_stops(tx, batch).await?;
     let mut seen = std::collections::HashSet::new();
     for (k, b) in batch.iter().enumerate() {
         let mobility: Option<String> = sqlx::query_scalar(sql!(
@@ -499,11 +435,13 @@ pub(crate) async fn check_bookings(
             if mobility.is_some_and(|m| m != Mobility::Walks) {
                 errors.push(err(k, "walk_in", problems::walk_in_walkers_only()));
             }
-            if let Some(problem) = walk_in_room(tx, community, b, &batch[..k]).await? {
-                let field = if problem.code == "walk_in_van_stop" {
-                    "site_id"
-                } else {
-                    "window"
+            if let Some(problem) =
+                crate::walk_ins::walk_in_room(tx, community, b, &batch[..k]).await?
+            {
+                let field = match problem.code {
+                    "walk_in_van_stop" | "van_stop_dose" => "site_id",
+                    "no_shot_due" => "elder_id",
+                    _ => "window",
                 };
                 errors.push(err(k, field, problem));
             }

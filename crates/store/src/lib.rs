@@ -36,6 +36,7 @@ mod users;
 mod vaccinations;
 mod vans;
 mod vehicles;
+mod walk_ins;
 
 pub use bookings::{BookingView, Idempotency, NewBooking, PickupMoved, Replay};
 pub use changes::TELL_AFTER;

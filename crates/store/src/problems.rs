@@ -42,6 +42,9 @@ vaxride_dispatch::declare_problems! {
     walk_in_walkers_only() => "only an elder who walks comes to the van on foot: book a ride instead";
     not_a_slot(first, minutes) => "not one of the stop's slots: they start at {first}, every {minutes} minutes";
     slot_full() => "no place is left for walkers in that slot: pick another";
+    walk_in_not_yet(day) => "the walker's place is for {day}: record the shot on that day";
+    van_stop_dose(shot) => "the van stop does not give the {shot} shot the elder needs next";
+    walk_ins_booked(count) => "{count} walkers are booked into this stop's slots: cancel their places first";
     walk_in_no_ride() => "a walker's place at a van stop is no ride: there is no slot of a ride to offer; book the place itself";
     vehicle_busy(other) => "the vehicle already drives trip {other} that day";
     vehicle_has_driver() => "the vehicle already has a driver";

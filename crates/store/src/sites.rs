@@ -102,6 +102,42 @@ async fn set_walk(tx: &mut sqlx::AnyConnection, id: i64, walk_m: Option<i64>) ->
     Ok(())
 }
 
+/// Refuses to take away the slots walkers are booked into (`walk_ins_booked`): retiring the
+/// stop (`new` is `None`), or changing its kind, day, hours or slot length while walkers hold
+/// places in it. Its shots may change (fewer may leave walkers over the places: the secretary
+/// sees them all).
+async fn walk_ins_kept(tx: &mut sqlx::AnyConnection, id: i64, new: Option<&Site>) -> Result<()> {
+    let held: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings WHERE site_id = $1 AND walk_in = 1 \
+         AND status NOT IN ('cancelled', 'home')",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if held == 0 {
+        return Ok(());
+    }
+    let now: Option<(String, Option<String>, i64, i64, i64)> = sqlx::query_as(
+        "SELECT kind, day, open_from, open_to, slot_minutes FROM sites WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let same = match (new, now) {
+        (Some(n), Some((kind, day, from, to, slot))) => {
+            n.kind.code() == kind
+                && n.day.as_ref().map(|d| d.as_str()) == day.as_deref()
+                && (n.open_from, n.open_to, n.slot_minutes) == (from, to, slot)
+        }
+        _ => false,
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(problems::walk_ins_booked(held)))
+    }
+}
+
 impl Store {
     /// The walkers booked into the district's van stops from `day` on: how many in each slot,
     /// by `(site, slot start)`.
@@ -197,6 +233,7 @@ impl Store {
     /// to come there is repaired.
     pub async fn update_site(&self, district: i64, id: i64, new: &NewSite, now: i64) -> Result<()> {
         let mut tx = self.write().await?;
+        walk_ins_kept(&mut tx, id, Some(&new.site)).await?;
         van_free(&mut tx, new, Some(id)).await?;
         let done = bind_site(
             sqlx::query(
@@ -232,6 +269,9 @@ impl Store {
             Retire::Vehicle => "vehicles",
         };
         let mut tx = self.write().await?;
+        if what == Retire::Site {
+            walk_ins_kept(&mut tx, id, None).await?;
+        }
         let done = sqlx::query(sql!(
             "UPDATE {table} SET active = 0 WHERE id = $1 AND district_id = $2 AND active = 1"
         ))

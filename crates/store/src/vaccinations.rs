@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use vaxride_dispatch::model::BookingStatus;
+use vaxride_dispatch::model::{BookingStatus, Day};
 use vaxride_dispatch::values::{Dose, Shot};
 
 use crate::error::Result;
@@ -81,6 +81,10 @@ pub(crate) async fn record_shot(
     let walked_in = b.try_get::<i64, _>("walk_in")? != 0 && there == Some(BookingStatus::Booked);
     if !walked_in && !there.is_some_and(BookingStatus::reached_site) {
         return Err(StoreError::Conflict(problems::not_at_site(&status)));
+    }
+    let day: String = b.try_get("day")?;
+    if walked_in && Day::from_unix(now).is_some_and(|today| day.as_str() > today.as_str()) {
+        return Err(StoreError::Conflict(problems::walk_in_not_yet(&day)));
     }
     if b.try_get::<Option<i64>, _>("health_check_failed_at")?
         .is_some()
@@ -184,6 +188,17 @@ impl Store {
             .bind(made.id)
             .execute(&mut *tx)
             .await?;
+        // A walker's place is open again (its shot was what made it done).
+        if let Some(b) = made.booking_id {
+            sqlx::query(
+                "UPDATE bookings SET status = 'booked', status_at = $1 \
+                 WHERE id = $2 AND walk_in = 1 AND status = 'home'",
+            )
+            .bind(now)
+            .bind(b)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("UPDATE elders SET dose = $1, updated_at = $2 WHERE id = $3")
             .bind(made.shot.before().code())
             .bind(now)

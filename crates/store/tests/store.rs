@@ -3006,14 +3006,62 @@ async fn walk_ins(store: Store) {
         (seen.site_id, seen.window),
         (Some(stop), (9 * 3600, 9 * 3600 + 1800))
     );
-    // The secretary records the shot when the elder comes: the booking is done.
-    let shot = store
+    // The secretary records the shot when the elder comes, on the day: the booking is done;
+    // taken back, the place is open again.
+    match store
         .vaccinated(w.secretary_a, placed[0], w.user_a, NOW + 60)
+        .await
+    {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "walk_in_not_yet"),
+        other => panic!("not before the day: {other:?}"),
+    }
+    let on_the_day = 1_650_272_400; // 2022-04-18 09:00 UTC
+    let shot = store
+        .vaccinated(w.secretary_a, placed[0], w.user_a, on_the_day)
         .await
         .unwrap();
     assert_eq!(shot.site_id, Some(stop));
     let done = store.booking(w.secretary_a, placed[0]).await.unwrap();
     assert_eq!(done.status, BookingStatus::Home);
+    store
+        .unvaccinated(w.secretary_a, placed[0], on_the_day + 60)
+        .await
+        .unwrap();
+    let open = store.booking(w.secretary_a, placed[0]).await.unwrap();
+    assert_eq!(
+        (open.status, open.vaccinated),
+        (BookingStatus::Booked, None)
+    );
+    store
+        .vaccinated(w.secretary_a, placed[0], w.user_a, on_the_day + 120)
+        .await
+        .unwrap();
+    // The stop keeps its day and slots while walkers hold places in it.
+    let mut moved = store
+        .sites(w.district)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == stop)
+        .unwrap();
+    moved.open_from = 9 * 3600 + 900;
+    let body = NewSite {
+        site: moved,
+        address: String::new(),
+        van_id: Some(van),
+        walk_m: None,
+    };
+    match store.update_site(w.district, stop, &body, NOW).await {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "walk_ins_booked"),
+        other => panic!("the slots are kept: {other:?}"),
+    }
+    match store
+        .retire(w.district, vaxride_store::Retire::Site, stop, NOW)
+        .await
+    {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.code, "walk_ins_booked"),
+        other => panic!("the stop is kept: {other:?}"),
+    }
     // A place given back is free again; a batch counts its own walkers against the places.
     store
         .cancel_booking(w.secretary_a, placed[1], NOW + 70)

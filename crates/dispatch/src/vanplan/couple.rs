@@ -10,7 +10,8 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -20,7 +21,7 @@ use super::propose::{VanPlanning, arrange, place};
 use super::timetable::VanDay;
 use crate::model::{Point, Site, SiteKind, Vehicle};
 use crate::plan::{PlanBooking, PlanInput};
-use crate::planning::{Iterations, Silent, plan_day};
+use crate::planning::{Budgets, Silent, plan_day};
 use crate::solve::PlanOptions;
 use crate::travel::TravelTimes;
 use crate::values::{Day, Shot, Weekdays};
@@ -85,6 +86,45 @@ const VAN_SITE: i64 = 1 << 40;
 /// One day's rides as planned: weight brought, elders brought, driving seconds.
 type Rides = (u64, usize, i64);
 
+/// Whether to stop at once (the caller's deadline passed, or the run was cancelled).
+pub type Halt = Arc<dyn Fn() -> bool + Send + Sync>;
+
+/// The day's solver's iterations for one judgement, cut short by a [`Halt`] once armed.
+struct Halting {
+    iterations: u64,
+    halt: Option<(Halt, Arc<AtomicBool>)>,
+    halted: Arc<AtomicBool>,
+}
+
+impl Budgets for Halting {
+    fn budget(&self, share: f64) -> Box<dyn Budget + Send> {
+        Box::new(HaltingBudget {
+            inner: vaxride_solver::IterationBudget((self.iterations as f64 * share) as u64),
+            halt: self.halt.clone(),
+            halted: self.halted.clone(),
+        })
+    }
+}
+
+struct HaltingBudget {
+    inner: vaxride_solver::IterationBudget,
+    halt: Option<(Halt, Arc<AtomicBool>)>,
+    halted: Arc<AtomicBool>,
+}
+
+impl Budget for HaltingBudget {
+    fn progress(&mut self, iteration: u64) -> Option<f64> {
+        if let Some((halt, armed)) = &self.halt
+            && armed.load(Ordering::Relaxed)
+            && halt()
+        {
+            self.halted.store(true, Ordering::SeqCst);
+            return None;
+        }
+        self.inner.progress(iteration)
+    }
+}
+
 /// Scores van days: walkers placed exactly on the stops; the van stops become sites whose
 /// slots keep for riders what the walkers leave; everyone not on foot rides on their day,
 /// planned with `iterations` of the day's search.
@@ -95,6 +135,9 @@ pub struct Judge<'a> {
     seed: u64,
     iterations: u64,
     planned: Mutex<HashMap<u64, Rides>>,
+    halt: Option<Halt>,
+    armed: Arc<AtomicBool>,
+    halted: Arc<AtomicBool>,
 }
 
 impl<'a> Judge<'a> {
@@ -113,7 +156,22 @@ impl<'a> Judge<'a> {
             seed,
             iterations,
             planned: Mutex::default(),
+            halt: None,
+            armed: Arc::default(),
+            halted: Arc::default(),
         }
+    }
+
+    /// A judge whose judgements stop short when `halt` says so, once [`couple`] has judged
+    /// its start (a judgement cut short is not remembered, and [`couple`] drops its round).
+    pub fn halting(mut self, halt: Halt) -> Judge<'a> {
+        self.halt = Some(halt);
+        self
+    }
+
+    /// Whether a judgement was cut short.
+    pub fn halted(&self) -> bool {
+        self.halted.load(Ordering::SeqCst)
     }
 
     /// Judges `days`.
@@ -242,13 +300,12 @@ impl<'a> Judge<'a> {
             seed: self.seed,
             ..PlanOptions::default()
         };
-        let rides = match plan_day(
-            &plan_input,
-            self.travel,
-            options,
-            &Iterations(self.iterations),
-            &Silent,
-        ) {
+        let budgets = Halting {
+            iterations: self.iterations,
+            halt: self.halt.clone().map(|h| (h, self.armed.clone())),
+            halted: self.halted.clone(),
+        };
+        let rides = match plan_day(&plan_input, self.travel, options, &budgets, &Silent) {
             Ok(plan) => {
                 let r = plan.result();
                 let unserved: std::collections::HashSet<i64> =
@@ -267,7 +324,9 @@ impl<'a> Judge<'a> {
             }
             Err(_) => (0, 0, 0),
         };
-        self.planned.lock().expect("judge memo").insert(key, rides);
+        if !self.halted() {
+            self.planned.lock().expect("judge memo").insert(key, rides);
+        }
         rides
     }
 }
@@ -302,6 +361,8 @@ pub fn couple(
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut best = judge.judge(start);
     improved(&best);
+    // From here on a judgement may be cut short by the caller's halt.
+    judge.armed.store(true, Ordering::SeqCst);
     let chosen_of = |days: &[VanDay]| -> Vec<u32> {
         days.iter()
             .flat_map(|d| d.stops.iter().map(|s| s.candidate))
@@ -380,6 +441,9 @@ pub fn couple(
                 .map(|next| judge.judge(arrange(input, next, &needs)))
                 .collect()
         };
+        if judge.halted() {
+            break;
+        }
         for t in tried {
             if t.beats(&best) {
                 best = t;
@@ -501,6 +565,28 @@ mod tests {
         // shots the walkers leave (21 − 10).
         assert_eq!(j.by_ride, 6, "{j:?}");
         assert_eq!(j.served as u64, j.on_foot + j.by_ride);
+    }
+
+    #[test]
+    fn a_halted_search_keeps_its_start_whole() {
+        let (input, riding) = day();
+        let covered = propose(&input, 1, 100);
+        let whole = Judge::new(&input, &riding, &StraightLines, 1, 300).judge(covered.days.clone());
+        let halting =
+            Judge::new(&input, &riding, &StraightLines, 1, 300).halting(Arc::new(|| true));
+        let found = couple(
+            &halting,
+            covered.days,
+            1,
+            2,
+            &mut vaxride_solver::IterationBudget(50),
+            &mut |_| {},
+        );
+        assert!(halting.halted(), "the first round is cut short");
+        assert_eq!(
+            found, whole,
+            "the start is judged whole, the cut round dropped"
+        );
     }
 
     #[test]

@@ -137,9 +137,15 @@ pub fn named_candidates(
     max: usize,
 ) -> Vec<Candidate> {
     let cell = walk_m.max(1.0);
+    // One scale for every point (the area's), so that the cells line up.
+    let per_lon = 111_320.0
+        * homes
+            .first()
+            .map_or(1.0, |h| h.lat.to_radians().cos())
+            .max(0.1);
     let key = |p: Point| {
         (
-            (p.lon * 111_320.0 * p.lat.to_radians().cos() / cell).floor() as i64,
+            (p.lon * per_lon / cell).floor() as i64,
             (p.lat * 111_320.0 / cell).floor() as i64,
         )
     };
@@ -532,14 +538,33 @@ mod tests {
         let names: Vec<&str> = named.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["Square", "Estate gate"]);
         assert_eq!(named_candidates(&places, &homes, 500.0, 1).len(), 1);
-        // Brute force agrees on who is near whom.
-        for c in &named {
-            let near = homes
-                .iter()
-                .filter(|&&h| haversine_m(h, c.location) <= 500.0)
-                .count();
-            assert!(near > 0);
-        }
+        // Brute force agrees: the places near walkers, ranked by how many.
+        let mut brute: Vec<(usize, &str)> = places
+            .iter()
+            .map(|c| {
+                let n = homes
+                    .iter()
+                    .filter(|&&h| haversine_m(h, c.location) <= 500.0)
+                    .count();
+                (n, c.name.as_str())
+            })
+            .filter(|(n, _)| *n > 0)
+            .collect();
+        brute.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        brute.dedup_by(|a, b| a.1 == b.1);
+        let brute: Vec<&str> = brute.into_iter().map(|(_, n)| n).collect();
+        assert_eq!(names, brute);
+        // North of a place as well as east of it, far from the prime meridian.
+        let ring: Vec<Point> = (0..36)
+            .map(|k| {
+                let a = f64::from(k) * std::f64::consts::TAU / 36.0;
+                at(5000.0 + 450.0 * a.cos(), 5000.0 + 450.0 * a.sin())
+            })
+            .collect();
+        let park = named_candidates(&places[1..2], &ring, 500.0, 1);
+        assert_eq!(park.len(), 1);
+        let cells = named_candidates(&places[1..2], &ring[9..10], 500.0, 1);
+        assert_eq!(cells.len(), 1, "the walker due north is found");
         // A named place is a candidate under its name.
         let elders: Vec<Elder> = homes
             .iter()

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use vaxride_solver::Budget;
 
-use super::couple::{Judge, Judged, Riding, RidingDay, couple};
+use super::couple::{Halt, Judge, Judged, Riding, RidingDay, couple};
 use super::propose::{place, propose};
 use super::request::{Prepared, VanPlanRequest, VanPlanView, prepare, view};
 use crate::model::{Elder, TimePreference};
@@ -36,8 +36,9 @@ pub struct Search {
     pub cover_iterations: u64,
     /// The day's solver's iterations for each day judged.
     pub iterations: u64,
-    /// At most this many riders a day (the day's bookings first, then the most urgent of
-    /// those who would ride): the fleet brings only so many, and each judgement plans them.
+    /// At most this many riders a day: the day's bookings (all of them, even beyond it), then
+    /// the most urgent of those who would ride while the day has room: the fleet brings only
+    /// so many, and each judgement plans them.
     pub riders_per_day: usize,
 }
 
@@ -161,7 +162,8 @@ pub fn riding(
 }
 
 /// Answers a request for van stops judged with the fleet: the covering proposal, then the
-/// coupled search from it while `budget` lasts (`improved` hears of each better set).
+/// coupled search from it while `budget` lasts (`improved` hears of each better set); `halt`,
+/// if given, cuts a judgement of the search short (the covering proposal's is always made).
 #[allow(clippy::too_many_arguments)]
 pub fn plan_vans_coupled(
     request: &VanPlanRequest,
@@ -171,18 +173,22 @@ pub fn plan_vans_coupled(
     travel: &dyn TravelTimes,
     search: Search,
     budget: &mut dyn Budget,
+    halt: Option<Halt>,
     improved: &mut dyn FnMut(&Judged),
 ) -> CoupledView {
     let prepared = prepare(request, elders, booked, travel);
     let covered = propose(&prepared.input, search.seed, search.cover_iterations);
     let riding = riding(&prepared, elders, booked, inputs, search.riders_per_day);
-    let judge = Judge::new(
+    let mut judge = Judge::new(
         &prepared.input,
         &riding,
         travel,
         search.seed,
         search.iterations,
     );
+    if let Some(h) = halt {
+        judge = judge.halting(h);
+    }
     let first = judge.judge(covered.days.clone());
     let best = couple(
         &judge,
