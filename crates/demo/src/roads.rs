@@ -292,6 +292,8 @@ pub fn town_roads(seed: u64) -> CarWays {
         coords,
         missing_refs: 0,
         places,
+        turns: profile.turns.clone(),
+        ..CarWays::default()
     }
 }
 

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::error::CacheError;
 use crate::profile::CarProfile;
 
-const MAGIC: &[u8; 8] = b"VXRNET\x00\x05";
+const MAGIC: &[u8; 8] = b"VXRNET\x00\x06";
 const HEADER: usize = 8 + 32 + 8 + 4;
 
 /// Identifies the input and profile a network was built from.

@@ -11,7 +11,7 @@
 //! fastest path wins, and among equally fast paths the shortest. Paths longer than 2^32 cm
 //! (42,949 km) are out of scope.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use geo::{Distance, Haversine, Point};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -93,6 +93,34 @@ pub struct BuildReport {
     pub dropped_edges: usize,
     /// Bounding box of the kept geometry: `[min_lon, min_lat, max_lon, max_lat]`.
     pub bbox: [f64; 4],
+    /// Turn restrictions read for cars (via a node) and, of them, those that matched the
+    /// kept roads ([`crate::turns`]).
+    #[serde(default)]
+    pub restrictions: [usize; 2],
+    /// Restrictions for cars left out (via a way, or malformed).
+    #[serde(default)]
+    pub skipped_restrictions: usize,
+    /// Nodes of kept roads that delay or block cars.
+    #[serde(default)]
+    pub obstacles: usize,
+    /// States of the edge-based graph (a road in one direction) and the turns between them;
+    /// zero without a turn profile.
+    #[serde(default)]
+    pub turn_graph: [usize; 2],
+    /// Roads left out because no allowed turn leads onto them and away again (their states
+    /// are outside the largest strongly connected part of the edge-based graph).
+    #[serde(default)]
+    pub unreachable_edges: usize,
+}
+
+/// Where the kept junctions and edges came from: the OSM node of each junction and the index
+/// (in [`CarWays::ways`]) of each edge's way. Used to place restrictions and obstacles.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// OSM node id per junction.
+    pub node_osm: Vec<i64>,
+    /// Way index per edge.
+    pub edge_way: Vec<u32>,
 }
 
 /// The routable car graph: the largest strongly connected component of the road network.
@@ -109,6 +137,7 @@ pub struct RoadGraph {
 
 /// One edge under construction.
 struct Piece {
+    way: u32,
     from: u32,
     to: u32,
     forward: bool,
@@ -120,9 +149,16 @@ struct Piece {
 }
 
 impl RoadGraph {
-    /// Builds the graph from car ways: splits ways at junctions, computes integer costs, keeps
-    /// the largest strongly connected component.
-    pub fn build(input: &CarWays) -> (RoadGraph, BuildReport) {
+    /// Builds the graph from car ways: splits ways at junctions (and, with a turn profile, at
+    /// nodes that delay or block and at the via nodes of restrictions), computes integer costs,
+    /// keeps the largest strongly connected component.
+    pub fn build(input: &CarWays) -> (RoadGraph, BuildReport, Origin) {
+        let split: HashSet<i64> = if input.turns.is_some() {
+            let vias = input.restrictions.iter().map(|r| r.via);
+            input.obstacles.keys().copied().chain(vias).collect()
+        } else {
+            HashSet::new()
+        };
         let mut uses: HashMap<i64, u32> = HashMap::with_capacity(input.coords.len());
         for way in &input.ways {
             for r in &way.refs {
@@ -136,15 +172,17 @@ impl RoadGraph {
         }
         let mut junction_of: HashMap<i64, u32> = HashMap::new();
         let mut junction_xy: Vec<[f64; 2]> = Vec::new();
+        let mut junction_osm: Vec<i64> = Vec::new();
         let mut junction = |r: i64| -> u32 {
             *junction_of.entry(r).or_insert_with(|| {
                 let (lon, lat) = input.coords[&r];
                 junction_xy.push([lon, lat]);
+                junction_osm.push(r);
                 (junction_xy.len() - 1) as u32
             })
         };
         let mut pieces: Vec<Piece> = Vec::new();
-        for way in &input.ways {
+        for (way_index, way) in input.ways.iter().enumerate() {
             let speed_mps = way.attrs.speed_kmh.max(1.0) / 3.6;
             let mut refs = way.refs.clone();
             refs.dedup();
@@ -154,7 +192,8 @@ impl RoadGraph {
             let mut piece: Option<Piece> = None;
             for (i, r) in refs.iter().enumerate() {
                 let (lon, lat) = input.coords[r];
-                let is_junction = i == 0 || i + 1 == refs.len() || uses[r] >= 2;
+                let is_junction =
+                    i == 0 || i + 1 == refs.len() || uses[r] >= 2 || split.contains(r);
                 match piece.as_mut() {
                     None => {}
                     Some(p) => {
@@ -176,6 +215,7 @@ impl RoadGraph {
                     }
                     if i + 1 < refs.len() {
                         piece = Some(Piece {
+                            way: way_index as u32,
                             from: j,
                             to: j,
                             forward: way.attrs.forward,
@@ -236,6 +276,13 @@ impl RoadGraph {
             out_first: Vec::new(),
             out_arcs: Vec::new(),
         };
+        let mut origin = Origin {
+            node_osm: (0..n)
+                .filter(|&i| keep[i] != u32::MAX)
+                .map(|i| junction_osm[i])
+                .collect(),
+            edge_way: Vec::new(),
+        };
         let mut dropped_edges = 0;
         for p in pieces {
             let (from, to) = (keep[p.from as usize], keep[p.to as usize]);
@@ -243,6 +290,7 @@ impl RoadGraph {
                 dropped_edges += 1;
                 continue;
             }
+            origin.edge_way.push(p.way);
             graph.push_edge(
                 from, to, p.forward, p.backward, p.class, &p.points, &p.cum_ms, &p.cum_cm,
             );
@@ -260,8 +308,10 @@ impl RoadGraph {
             dropped_nodes: n - graph.nodes.len(),
             dropped_edges,
             bbox: graph.bbox(),
+            skipped_restrictions: input.skipped_restrictions,
+            ..BuildReport::default()
         };
-        (graph, report)
+        (graph, report, origin)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -386,6 +436,21 @@ impl RoadGraph {
         let e = &self.edges[edge as usize];
         let last = e.geom_end as usize - 1;
         pack(self.cum_ms[last], self.cum_cm[last])
+    }
+
+    /// Number of directed arcs; arc ids are `0..arc_count()`, grouped by tail junction.
+    pub fn arc_count(&self) -> usize {
+        self.out_arcs.len()
+    }
+
+    /// The ids of the arcs leaving a junction (the same order as [`Self::out_arcs`]).
+    pub fn out_arc_ids(&self, node: u32) -> std::ops::Range<u32> {
+        self.out_first[node as usize]..self.out_first[node as usize + 1]
+    }
+
+    /// An arc by id.
+    pub fn arc(&self, id: u32) -> Arc {
+        self.out_arcs[id as usize]
     }
 
     /// Arcs leaving a junction.

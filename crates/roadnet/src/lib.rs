@@ -7,6 +7,8 @@
 //!   [`profile::CarProfile`] decides from their tags.
 //! * [`graph::RoadGraph`] splits ways at junctions (degree-2 chains become one edge that keeps its
 //!   geometry) and keeps the largest strongly connected component.
+//! * [`turns`] says what junctions cost (turn angles, U-turns, restrictions, signals,
+//!   barriers) and [`linegraph`] routes on the roads-in-one-direction graph they make.
 //! * [`snap`] puts any point on the nearest road *segment* (R-tree).
 //! * [`ch`] contracts the graph (with `fast_paths`) and answers many-to-many queries with a
 //!   bucket search; [`RoadNetwork::route`] gives the geometry of one route.
@@ -29,11 +31,14 @@ pub mod crs;
 mod dijkstra;
 pub mod error;
 pub mod graph;
+pub mod linegraph;
+mod maxspeed;
 mod network;
 pub mod osm;
 pub mod places;
 pub mod profile;
 pub mod snap;
+pub mod turns;
 pub mod walk;
 
 pub use cache::CacheKey;
@@ -44,3 +49,4 @@ pub use network::{Matrix, RoadNetwork, Route};
 pub use places::{Gazetteer, Geocoded, Place, PlaceKind, StreetAt};
 pub use profile::CarProfile;
 pub use snap::{DEFAULT_MAX_SNAP_M, SnapError, Snapped};
+pub use turns::TurnProfile;

@@ -7,7 +7,8 @@ use crate::cache::{self, CacheKey};
 use crate::ch::Ch;
 use crate::dijkstra;
 use crate::error::{CacheError, RoadnetError};
-use crate::graph::{BuildReport, Edge, RoadGraph, Weight, weight_cm, weight_ms};
+use crate::graph::{Arc, BuildReport, Edge, RoadGraph, Weight, weight_cm, weight_ms};
+use crate::linegraph::TurnGraph;
 use crate::osm::{self, CarWays, OsmFormat};
 use crate::places::{Gazetteer, StoredPlaces};
 use crate::profile::CarProfile;
@@ -17,6 +18,9 @@ use crate::snap::{SnapError, SnapIndex, Snapped};
 #[derive(Debug, Clone)]
 pub struct RoadNetwork {
     graph: RoadGraph,
+    /// The allowed turns and their costs; `None` without a turn profile.
+    turns: Option<TurnGraph>,
+    /// Over the junctions, or over the turn graph's states when there is one.
     ch: Ch,
     report: BuildReport,
     snap: SnapIndex,
@@ -27,6 +31,7 @@ pub struct RoadNetwork {
 #[derive(Serialize, Deserialize)]
 struct Stored {
     graph: RoadGraph,
+    turns: Option<TurnGraph>,
     ch: Ch,
     report: BuildReport,
     places: StoredPlaces,
@@ -99,11 +104,22 @@ impl RoadNetwork {
 
     /// Prepares car ways for queries: graph, largest component, hierarchy, snapping index.
     pub fn from_car_ways(ways: &CarWays) -> Result<RoadNetwork, RoadnetError> {
-        let (graph, report) = RoadGraph::build(ways);
+        let (graph, mut report, origin) = RoadGraph::build(ways);
         if graph.edges().is_empty() {
             return Err(RoadnetError::NoRoads);
         }
-        let ch = Ch::prepare(graph.node_count(), graph.arcs());
+        let (turns, ch) = match &ways.turns {
+            None => (None, Ch::prepare(graph.node_count(), graph.arcs())),
+            Some(profile) => {
+                let (tg, placed) = TurnGraph::build(&graph, &origin, ways, profile);
+                report.restrictions = [ways.restrictions.len(), placed.restrictions_matched];
+                report.obstacles = placed.obstacles;
+                report.turn_graph = [tg.state_count(), tg.turn_count()];
+                report.unreachable_edges = placed.unreachable_edges;
+                let ch = Ch::prepare_turns(tg.state_count(), tg.arcs(&graph));
+                (Some(tg), ch)
+            }
+        };
         let lines = ways.ways.iter().flat_map(|w| {
             let points: Vec<[f64; 2]> = w
                 .refs
@@ -115,6 +131,7 @@ impl RoadNetwork {
         let places = StoredPlaces::new(ways.places.clone(), lines);
         Ok(RoadNetwork::assemble(Stored {
             graph,
+            turns,
             ch,
             report,
             places,
@@ -125,6 +142,7 @@ impl RoadNetwork {
         let snap = SnapIndex::new(&stored.graph);
         RoadNetwork {
             graph: stored.graph,
+            turns: stored.turns,
             ch: stored.ch,
             report: stored.report,
             snap,
@@ -152,9 +170,20 @@ impl RoadNetwork {
         self.ch.arc_count()
     }
 
-    /// Snaps a WGS-84 point to the nearest road segment within `max_m` metres.
+    /// The allowed turns and their costs, when junctions cost ([`crate::turns`]).
+    pub fn turn_graph(&self) -> Option<&TurnGraph> {
+        self.turns.as_ref()
+    }
+
+    /// Snaps a WGS-84 point to the nearest road segment within `max_m` metres (with turns, of
+    /// a road that can be driven onto and away from).
     pub fn snap(&self, lon: f64, lat: f64, max_m: f64) -> Result<Snapped, SnapError> {
-        self.snap.snap(&self.graph, lon, lat, max_m)
+        match &self.turns {
+            None => self.snap.snap(&self.graph, lon, lat, max_m),
+            Some(t) => self
+                .snap
+                .snap_where(&self.graph, lon, lat, max_m, |e| t.live(e)),
+        }
     }
 
     /// Snaps a WGS-84 point to the nearest road that may be walked along (no motorway or trunk
@@ -173,7 +202,7 @@ impl RoadNetwork {
 
     /// The junction a snapped point sits exactly on, if any: such a point may use every road of
     /// the junction, not only the edge the R-tree happened to pick among the tied ones.
-    fn junction_at(&self, s: &Snapped) -> Option<u32> {
+    pub fn junction_at(&self, s: &Snapped) -> Option<u32> {
         let e = self.graph.edges()[s.edge as usize];
         if s.seg == 0 && s.t == 0.0 {
             Some(e.from)
@@ -233,23 +262,113 @@ impl RoadNetwork {
         }
     }
 
+    /// Where the searches from a source start, in the hierarchy's nodes.
+    fn source_seeds(&self, s: &Snapped) -> Vec<(u32, Weight)> {
+        match &self.turns {
+            None => self.exits(s),
+            Some(t) => t.seeds(&self.graph, s, self.junction_at(s)),
+        }
+    }
+
+    /// Where the searches to a target end, in the hierarchy's nodes, with what each entry is
+    /// (see [`TurnGraph::entries`]; without turns, the index in [`Self::entries`]).
+    fn target_entries(&self, s: &Snapped) -> (Vec<(u32, Weight)>, Vec<u8>) {
+        match &self.turns {
+            None => {
+                let e = self.graph.edges()[s.edge as usize];
+                let mut kinds: Vec<u8> = Vec::with_capacity(3);
+                kinds.extend(e.forward.then_some(0));
+                kinds.extend(e.backward.then_some(1));
+                kinds.extend(self.junction_at(s).map(|_| 2));
+                (self.entries(s), kinds)
+            }
+            Some(t) => t.entries(&self.graph, s, self.junction_at(s)),
+        }
+    }
+
+    /// Cost between two points without passing a junction: zero on the same junction, along
+    /// their common edge, or (with turns, where a point on a junction does not turn) from a
+    /// junction along one of its roads or along a road into a junction.
+    fn shortcut(&self, a: &Snapped, b: &Snapped) -> Option<(Weight, Shortcut)> {
+        let (ja, jb) = (self.junction_at(a), self.junction_at(b));
+        if ja.is_some() && ja == jb {
+            return Some((0, Shortcut::Here));
+        }
+        let mut best = self.direct(a, b).map(|w| (w, Shortcut::Along));
+        if self.turns.is_some() {
+            let mut consider = |w: Weight, how: Shortcut| {
+                if best.is_none_or(|(b, _)| w < b) {
+                    best = Some((w, how));
+                }
+            };
+            if let Some(j) = ja {
+                let f = self.graph.edges()[b.edge as usize];
+                if f.forward && f.from == j {
+                    consider(b.pos(), Shortcut::Out { reversed: false });
+                }
+                if f.backward && f.to == j {
+                    let total = self.graph.edge_weight(b.edge);
+                    consider(total - b.pos(), Shortcut::Out { reversed: true });
+                }
+            }
+            if let Some(j) = jb {
+                let e = self.graph.edges()[a.edge as usize];
+                if e.forward && e.to == j {
+                    let total = self.graph.edge_weight(a.edge);
+                    consider(total - a.pos(), Shortcut::In { reversed: false });
+                }
+                if e.backward && e.from == j {
+                    consider(a.pos(), Shortcut::In { reversed: true });
+                }
+            }
+        }
+        best
+    }
+
     /// Exact many-to-many costs between snapped points (contraction hierarchy, bucket search).
     pub fn matrix(&self, sources: &[Snapped], targets: &[Snapped]) -> Matrix {
-        let src: Vec<Vec<(u32, Weight)>> = sources.iter().map(|s| self.exits(s)).collect();
-        let dst: Vec<Vec<(u32, Weight)>> = targets.iter().map(|t| self.entries(t)).collect();
+        let src: Vec<Vec<(u32, Weight)>> = sources.iter().map(|s| self.source_seeds(s)).collect();
+        let dst: Vec<Vec<(u32, Weight)>> =
+            targets.iter().map(|t| self.target_entries(t).0).collect();
         let src_refs: Vec<&[(u32, Weight)]> = src.iter().map(Vec::as_slice).collect();
         let dst_refs: Vec<&[(u32, Weight)]> = dst.iter().map(Vec::as_slice).collect();
         let mut cells = self.ch.many_to_many(&src_refs, &dst_refs);
         let cols = targets.len();
         // Points on the same edge may be joined without reaching a junction.
+        // Points on one edge or one junction, or a junction and a point on one of its roads,
+        // may be joined without a turn (see shortcut()).
         let mut by_edge: std::collections::HashMap<u32, Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut by_junction: std::collections::HashMap<u32, Vec<usize>> =
             std::collections::HashMap::new();
         for (j, t) in targets.iter().enumerate() {
             by_edge.entry(t.edge).or_default().push(j);
+            if let Some(v) = self.junction_at(t) {
+                by_junction.entry(v).or_default().push(j);
+            }
         }
+        let none: &[usize] = &[];
+        let on_edge = |e: u32| by_edge.get(&e).map_or(none, Vec::as_slice);
+        let mut near: Vec<usize> = Vec::new();
         for (i, s) in sources.iter().enumerate() {
-            for &j in by_edge.get(&s.edge).map(Vec::as_slice).unwrap_or(&[]) {
-                if let Some(w) = self.direct(s, &targets[j]) {
+            near.clear();
+            near.extend_from_slice(on_edge(s.edge));
+            if let Some(v) = self.junction_at(s) {
+                near.extend(by_junction.get(&v).map_or(none, Vec::as_slice));
+                if self.turns.is_some() {
+                    for arc in self.graph.out_arcs(v) {
+                        near.extend_from_slice(on_edge(arc.edge));
+                    }
+                }
+            }
+            if self.turns.is_some() {
+                let e = self.graph.edges()[s.edge as usize];
+                for v in [e.from, e.to] {
+                    near.extend(by_junction.get(&v).map_or(none, Vec::as_slice));
+                }
+            }
+            for &j in &near {
+                if let Some((w, _)) = self.shortcut(s, &targets[j]) {
                     let cell = &mut cells[i * cols + j];
                     *cell = (*cell).min(w);
                 }
@@ -265,42 +384,68 @@ impl RoadNetwork {
     /// The fastest route between two snapped points with its road geometry; `None` when the
     /// target cannot be reached. Its cost equals the matrix cell for the same pair.
     pub fn route(&self, from: &Snapped, to: &Snapped) -> Option<Route> {
-        let seeds = self.exits(from);
-        let entries = self.entries(to);
-        let via_nodes = dijkstra::shortest_path(&self.graph, &seeds, &entries);
-        let direct = self.direct(from, to);
-        let use_direct = match (&via_nodes, direct) {
+        let seeds = self.source_seeds(from);
+        let (entries, kinds) = self.target_entries(to);
+        let fe = self.graph.edges()[from.edge as usize];
+        let own = |e: Edge| usize::from(e.forward) + usize::from(e.backward);
+        // (cost, seed, entry kind, arcs driven whole)
+        let found: Option<(Weight, usize, u8, Vec<Arc>)> = match &self.turns {
+            None => dijkstra::shortest_path(&self.graph, &seeds, &entries)
+                .map(|f| (f.cost, f.seed, kinds[f.entry], f.arcs)),
+            Some(t) => {
+                t.shortest_path(&self.graph, &seeds, &entries)
+                    .map(|(cost, seed, entry, ids)| {
+                        // A seed on the point's own road is driven in part: the lead-in below.
+                        let skip = usize::from(seed < own(fe));
+                        let arcs = ids[skip..].iter().map(|&a| self.graph.arc(a)).collect();
+                        (cost, seed, kinds[entry], arcs)
+                    })
+            }
+        };
+        let shortcut = self.shortcut(from, to);
+        let use_shortcut = match (&found, shortcut) {
             (_, None) => false,
             (None, Some(_)) => true,
-            (Some(f), Some(d)) => d <= f.cost,
+            (Some(f), Some((d, _))) => d <= f.0,
         };
         let mut coords = vec![[from.lon, from.lat]];
-        let weight = if use_direct {
-            let d = direct.expect("checked above");
+        let weight = if let (true, Some((w, how))) = (use_shortcut, shortcut) {
             let g = self.graph.geometry(from.edge);
-            if to.along() >= from.along() {
-                coords.extend_from_slice(&g[from.seg as usize + 1..=to.seg as usize]);
-            } else {
-                coords.extend(g[to.seg as usize + 1..=from.seg as usize].iter().rev());
+            let h = self.graph.geometry(to.edge);
+            match how {
+                Shortcut::Here => {}
+                Shortcut::Along if to.along() >= from.along() => {
+                    coords.extend_from_slice(&g[from.seg as usize + 1..=to.seg as usize]);
+                }
+                Shortcut::Along => {
+                    coords.extend(g[to.seg as usize + 1..=from.seg as usize].iter().rev());
+                }
+                Shortcut::Out { reversed: false } => {
+                    coords.extend_from_slice(&h[..=to.seg as usize]);
+                }
+                Shortcut::Out { reversed: true } => {
+                    coords.extend(h[to.seg as usize + 1..].iter().rev());
+                }
+                Shortcut::In { reversed: false } => {
+                    coords.extend_from_slice(&g[from.seg as usize + 1..]);
+                }
+                Shortcut::In { reversed: true } => {
+                    coords.extend(g[..=from.seg as usize].iter().rev());
+                }
             }
-            d
+            w
         } else {
-            let found = via_nodes?;
+            let (cost, seed, entry_kind, arcs) = found?;
             let g = self.graph.geometry(from.edge);
-            // The seed and entry indices (not the nodes, ambiguous on a loop) tell the direction;
-            // see exits() and entries(). A point on a junction needs no lead-in or lead-out.
-            let (fe, te) = (
-                self.graph.edges()[from.edge as usize],
-                self.graph.edges()[to.edge as usize],
-            );
-            let own = |e: Edge| usize::from(e.forward) + usize::from(e.backward);
-            if found.seed >= own(fe) {
-            } else if fe.forward && found.seed == 0 {
+            // The seed index (not the node, ambiguous on a loop) tells the direction; see
+            // exits(). A point on a junction needs no lead-in or lead-out.
+            if seed >= own(fe) {
+            } else if fe.forward && seed == 0 {
                 coords.extend_from_slice(&g[from.seg as usize + 1..]);
             } else {
                 coords.extend(g[..=from.seg as usize].iter().rev());
             }
-            for arc in &found.arcs {
+            for arc in &arcs {
                 let g = self.graph.geometry(arc.edge);
                 if arc.reversed {
                     coords.extend(g.iter().rev().skip(1));
@@ -309,13 +454,12 @@ impl RoadNetwork {
                 }
             }
             let g = self.graph.geometry(to.edge);
-            if found.entry >= own(te) {
-            } else if te.forward && found.entry == 0 {
-                coords.extend_from_slice(&g[1..=to.seg as usize]);
-            } else {
-                coords.extend(g[to.seg as usize + 1..g.len() - 1].iter().rev());
+            match entry_kind {
+                0 => coords.extend_from_slice(&g[1..=to.seg as usize]),
+                1 => coords.extend(g[to.seg as usize + 1..g.len() - 1].iter().rev()),
+                _ => {}
             }
-            found.cost
+            cost
         };
         coords.push([to.lon, to.lat]);
         coords.dedup();
@@ -326,6 +470,7 @@ impl RoadNetwork {
     pub fn to_cache_bytes(&self, key: &CacheKey) -> Vec<u8> {
         let stored = StoredRef {
             graph: &self.graph,
+            turns: &self.turns,
             ch: &self.ch,
             report: &self.report,
             places: self.places.stored(),
@@ -339,16 +484,34 @@ impl RoadNetwork {
         let body = cache::unframe(bytes, key)?;
         let stored: Stored =
             postcard::from_bytes(body).map_err(|e| CacheError::Corrupt(e.to_string()))?;
-        if stored.graph.node_count() != stored.ch.node_count() {
+        let nodes = match &stored.turns {
+            None => stored.graph.node_count(),
+            Some(t) => t.state_count(),
+        };
+        if nodes != stored.ch.node_count() {
             return Err(CacheError::Corrupt("graph and hierarchy disagree".into()));
         }
         Ok(RoadNetwork::assemble(stored))
     }
 }
 
+/// How two points are joined without passing a junction ([`RoadNetwork::shortcut`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shortcut {
+    /// On the same junction.
+    Here,
+    /// Along their common edge.
+    Along,
+    /// From the source's junction along the target's road (against its geometry if reversed).
+    Out { reversed: bool },
+    /// Along the source's road into the target's junction.
+    In { reversed: bool },
+}
+
 #[derive(Serialize)]
 struct StoredRef<'a> {
     graph: &'a RoadGraph,
+    turns: &'a Option<TurnGraph>,
     ch: &'a Ch,
     report: &'a BuildReport,
     places: &'a StoredPlaces,

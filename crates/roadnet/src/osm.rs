@@ -3,8 +3,9 @@
 //! Only what routing and finding places need is kept: the coordinates of nodes referenced by car
 //! ways and, per way, its node references, its names and the attributes the [`CarProfile`]
 //! derives from its tags; and the addresses and named places of nodes and closed ways (see
-//! [`crate::places`]). Everything else in the file (footpaths, relations) is skipped while
-//! reading.
+//! [`crate::places`]); with a turn profile, also the turn restrictions and the nodes that cost
+//! or block ([`crate::turns`]). Everything else in the file (footpaths, other relations) is
+//! skipped while reading.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -12,6 +13,7 @@ use std::io::Read;
 use crate::error::RoadnetError;
 use crate::places::{Place, PlaceKind, address_label};
 use crate::profile::{CarProfile, WayAttrs};
+use crate::turns::{Obstacle, Restriction, TurnProfile, restriction_kind};
 
 /// The encoding of an OSM input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +67,76 @@ pub struct CarWays {
     /// Addresses and named places of nodes and closed ways (a way's place is the mean of its
     /// nodes).
     pub places: Vec<Place>,
+    /// What junctions cost; `None` routes without turns ([`crate::turns`]).
+    pub turns: Option<TurnProfile>,
+    /// Nodes of car ways that delay or block cars (read only with a turn profile).
+    pub obstacles: HashMap<i64, Obstacle>,
+    /// Turn restrictions for cars with a via node (read only with a turn profile).
+    pub restrictions: Vec<Restriction>,
+    /// Restrictions for cars left out: a via way, or members missing or malformed.
+    pub skipped_restrictions: usize,
+}
+
+/// What the reader collects besides the ways: restrictions, obstacles, places.
+#[derive(Default)]
+struct Extra {
+    obstacles: HashMap<i64, Obstacle>,
+    restrictions: Vec<Restriction>,
+    skipped_restrictions: usize,
+    places: Vec<Place>,
+}
+
+impl Extra {
+    /// Keeps what a node with these tags means for cars, and for finding places.
+    fn node(&mut self, profile: &CarProfile, id: i64, lon: f64, lat: f64, tags: &[(&str, &str)]) {
+        if tags.is_empty() {
+            return;
+        }
+        if may_be_place(tags) {
+            self.places.extend(tagged_places(tags, lon, lat));
+        }
+        if let Some(turns) = &profile.turns
+            && let Some(o) = turns.obstacle(tags, |t| profile.node_access(t))
+        {
+            self.obstacles.insert(id, o);
+        }
+    }
+
+    /// Keeps a restriction relation for cars. `members`: `(type, id, role)`, type `n`, `w`
+    /// or `r`.
+    fn relation(
+        &mut self,
+        profile: &CarProfile,
+        tags: &[(&str, &str)],
+        members: &[(u8, i64, &str)],
+    ) {
+        if profile.turns.is_none() {
+            return;
+        }
+        let Some(only) = restriction_kind(tags) else {
+            return;
+        };
+        let ways = |role: &str| -> Vec<i64> {
+            members
+                .iter()
+                .filter(|(t, _, r)| *t == b'w' && *r == role)
+                .map(|&(_, id, _)| id)
+                .collect()
+        };
+        let via: Vec<&(u8, i64, &str)> = members.iter().filter(|(_, _, r)| *r == "via").collect();
+        let (from, to) = (ways("from"), ways("to"));
+        match via.as_slice() {
+            [(b'n', node, _)] if !from.is_empty() && !to.is_empty() => {
+                self.restrictions.push(Restriction {
+                    from,
+                    via: *node,
+                    to,
+                    only,
+                });
+            }
+            _ => self.skipped_restrictions += 1,
+        }
+    }
 }
 
 /// The names a street goes by: `name`, then `name:zh` when it differs.
@@ -186,7 +258,7 @@ pub fn read_car_ways(
     format: OsmFormat,
     profile: &CarProfile,
 ) -> Result<CarWays, RoadnetError> {
-    let (ways, all_coords, ways_read, places) = match format {
+    let (ways, all_coords, ways_read, mut extra) = match format {
         OsmFormat::Pbf => read_pbf(bytes, profile)?,
         OsmFormat::Xml => read_xml(bytes, profile)?,
         OsmFormat::XmlGz => {
@@ -215,42 +287,43 @@ pub fn read_car_ways(
             kept.push(way);
         }
     }
+    extra.obstacles.retain(|id, _| coords.contains_key(id));
     Ok(CarWays {
         ways: kept,
         coords,
         ways_read,
         missing_refs,
-        places,
+        places: extra.places,
+        turns: profile.turns.clone(),
+        obstacles: extra.obstacles,
+        restrictions: extra.restrictions,
+        skipped_restrictions: extra.skipped_restrictions,
     })
 }
 
 /// A way being read from XML: id, node refs, tags.
 type XmlWay = (i64, Vec<i64>, Vec<(String, String)>);
 
-type Parsed = (Vec<CarWay>, HashMap<i64, (f64, f64)>, usize, Vec<Place>);
+type Parsed = (Vec<CarWay>, HashMap<i64, (f64, f64)>, usize, Extra);
 
 fn read_pbf(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> {
     use osmpbf::{Element, ElementReader};
     let mut coords = HashMap::new();
     let mut ways = Vec::new();
     let mut ways_read = 0;
-    let mut places = Vec::new();
+    let mut extra = Extra::default();
     let mut pending: Vec<PendingWay> = Vec::new();
-    let mut node = |id: i64, lon: f64, lat: f64, tags: &[(&str, &str)]| {
-        coords.insert(id, (lon, lat));
-        if may_be_place(tags) {
-            places.extend(tagged_places(tags, lon, lat));
-        }
-    };
     ElementReader::new(bytes)
         .for_each(|element| match element {
             Element::Node(n) => {
                 let tags: Vec<(&str, &str)> = n.tags().collect();
-                node(n.id(), n.lon(), n.lat(), &tags);
+                coords.insert(n.id(), (n.lon(), n.lat()));
+                extra.node(profile, n.id(), n.lon(), n.lat(), &tags);
             }
             Element::DenseNode(n) => {
                 let tags: Vec<(&str, &str)> = n.tags().collect();
-                node(n.id(), n.lon(), n.lat(), &tags);
+                coords.insert(n.id(), (n.lon(), n.lat()));
+                extra.node(profile, n.id(), n.lon(), n.lat(), &tags);
             }
             Element::Way(w) => {
                 ways_read += 1;
@@ -272,11 +345,26 @@ fn read_pbf(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
                     ));
                 }
             }
-            Element::Relation(_) => {}
+            Element::Relation(r) => {
+                use osmpbf::RelMemberType as T;
+                let tags: Vec<(&str, &str)> = r.tags().collect();
+                let members: Vec<(u8, i64, &str)> = r
+                    .members()
+                    .map(|m| {
+                        let t = match m.member_type {
+                            T::Node => b'n',
+                            T::Way => b'w',
+                            T::Relation => b'r',
+                        };
+                        (t, m.member_id, m.role().unwrap_or(""))
+                    })
+                    .collect();
+                extra.relation(profile, &tags, &members);
+            }
         })
         .map_err(|e| RoadnetError::Osm(format!("pbf: {e}")))?;
-    places.extend(way_places(pending, &coords));
-    Ok((ways, coords, ways_read, places))
+    extra.places.extend(way_places(pending, &coords));
+    Ok((ways, coords, ways_read, extra))
 }
 
 fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> {
@@ -317,8 +405,10 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
     let mut coords = HashMap::new();
     let mut ways = Vec::new();
     let mut ways_read = 0;
-    let mut places = Vec::new();
+    let mut extra = Extra::default();
     let mut pending: Vec<PendingWay> = Vec::new();
+    // The relation being read: members (type, id, role) and tags.
+    let mut relation: Option<XmlRelation> = None;
     // The way being read: id, refs, tags.
     let mut way: Option<XmlWay> = None;
     // The node being read (one with child tags): position and tags.
@@ -334,7 +424,8 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
             Event::End(e) => {
                 match e.name().as_ref() {
                     "way" => finish_way(&mut way, profile, &mut ways, &mut pending),
-                    "node" => finish_node(&mut node, &mut places),
+                    "node" => finish_node(&mut node, profile, &mut extra),
+                    "relation" => finish_relation(&mut relation, profile, &mut extra),
                     _ => {}
                 }
                 buf.clear();
@@ -353,7 +444,7 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
                 let lon: f64 = num(e, "lon", "node", pos)?;
                 coords.insert(id, (lon, lat));
                 if !closes {
-                    node = Some((lon, lat, Vec::new()));
+                    node = Some((id, lon, lat, Vec::new()));
                 }
             }
             "way" => {
@@ -363,15 +454,28 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
                     finish_way(&mut way, profile, &mut ways, &mut pending);
                 }
             }
+            "relation" => {
+                relation = (!closes).then(|| (Vec::new(), Vec::new()));
+            }
+            "member" => {
+                if let Some((members, _)) = relation.as_mut() {
+                    let t = attr(e, "type")?.unwrap_or_default();
+                    let t = t.bytes().next().unwrap_or(b'?');
+                    let id: i64 = num(e, "ref", "member", pos)?;
+                    members.push((t, id, attr(e, "role")?.unwrap_or_default()));
+                }
+            }
             "nd" => {
                 if let Some((_, refs, _)) = way.as_mut() {
                     refs.push(num(e, "ref", "nd", pos)?);
                 }
             }
             "tag" => {
-                let tags = match (way.as_mut(), node.as_mut()) {
-                    (Some((_, _, tags)), _) | (None, Some((_, _, tags))) => Some(tags),
-                    (None, None) => None,
+                let tags = match (way.as_mut(), node.as_mut(), relation.as_mut()) {
+                    (Some((_, _, tags)), _, _)
+                    | (None, Some((_, _, _, tags)), _)
+                    | (None, None, Some((_, tags))) => Some(tags),
+                    (None, None, None) => None,
                 };
                 if let Some(tags) = tags {
                     let k = attr(e, "k")?.unwrap_or_default();
@@ -383,19 +487,31 @@ fn read_xml(bytes: &[u8], profile: &CarProfile) -> Result<Parsed, RoadnetError> 
         }
         buf.clear();
     }
-    places.extend(way_places(pending, &coords));
-    Ok((ways, coords, ways_read, places))
+    extra.places.extend(way_places(pending, &coords));
+    Ok((ways, coords, ways_read, extra))
 }
 
-/// A node with child tags being read from XML: lon, lat, tags.
-type XmlNode = (f64, f64, Vec<(String, String)>);
+/// A node with child tags being read from XML: id, lon, lat, tags.
+type XmlNode = (i64, f64, f64, Vec<(String, String)>);
 
-fn finish_node(node: &mut Option<XmlNode>, places: &mut Vec<Place>) {
-    if let Some((lon, lat, tags)) = node.take() {
+/// A relation being read from XML: members `(type, id, role)`, tags.
+type XmlRelation = (Vec<(u8, i64, String)>, Vec<(String, String)>);
+
+fn finish_node(node: &mut Option<XmlNode>, profile: &CarProfile, extra: &mut Extra) {
+    if let Some((id, lon, lat, tags)) = node.take() {
         let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        if may_be_place(&tags) {
-            places.extend(tagged_places(&tags, lon, lat));
-        }
+        extra.node(profile, id, lon, lat, &tags);
+    }
+}
+
+fn finish_relation(relation: &mut Option<XmlRelation>, profile: &CarProfile, extra: &mut Extra) {
+    if let Some((members, tags)) = relation.take() {
+        let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let members: Vec<(u8, i64, &str)> = members
+            .iter()
+            .map(|(t, id, r)| (*t, *id, r.as_str()))
+            .collect();
+        extra.relation(profile, &tags, &members);
     }
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Oracle, random_snapped, random_ways, shared_extract};
+use common::{Oracle, TurnOracle, random_snapped, random_turn_ways, random_ways, shared_extract};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use vaxride_roadnet::{CarProfile, RoadNetwork, Snapped};
@@ -11,9 +11,16 @@ use vaxride_roadnet::{CarProfile, RoadNetwork, Snapped};
 /// Checks every cell of the matrix, and the route of a few pairs, against the oracle.
 fn check_against_dijkstra(net: &RoadNetwork, points: &[Snapped], what: &str) {
     let m = net.matrix(points, points);
-    let oracle = Oracle::new(net, points);
+    let costs_from: Box<dyn Fn(usize) -> Vec<Option<vaxride_roadnet::Weight>>> =
+        if net.turn_graph().is_some() {
+            let oracle = TurnOracle::new(net, points);
+            Box::new(move |i| oracle.costs_from(i))
+        } else {
+            let oracle = Oracle::new(net, points);
+            Box::new(move |i| oracle.costs_from(i))
+        };
     for i in 0..points.len() {
-        let expected = oracle.costs_from(i);
+        let expected = costs_from(i);
         for (j, want) in expected.iter().enumerate() {
             assert_eq!(
                 m.weight(i, j),
@@ -50,6 +57,47 @@ fn ch_matrix_equals_dijkstra_on_random_networks() {
         points.push(net.snap(near.lon, near.lat, f64::INFINITY).expect("snaps"));
         check_against_dijkstra(&net, &points, &format!("seed {seed} (side {side})"));
     }
+}
+
+#[test]
+fn turn_aware_matrix_equals_dijkstra_on_random_networks_with_restrictions_and_barriers() {
+    let mut restricted = 0;
+    for seed in 0..40u64 {
+        let side = 4 + (seed as usize % 9);
+        let ways = random_turn_ways(seed, side);
+        let Ok(net) = RoadNetwork::from_car_ways(&ways) else {
+            continue;
+        };
+        restricted += net.report().restrictions[1];
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
+        let mut points = random_snapped(&net, &mut rng, 25);
+        points.push(points[0]);
+        let mut near = points[1];
+        near.t = (near.t + 0.5) % 1.0;
+        points.push(net.snap(near.lon, near.lat, f64::INFINITY).expect("snaps"));
+        // A point on a junction (the start of a road).
+        let mut on_junction = points[2];
+        on_junction.seg = 0;
+        on_junction.t = 0.0;
+        on_junction.pos_ms = 0;
+        on_junction.pos_cm = 0;
+        points.push(on_junction);
+        check_against_dijkstra(&net, &points, &format!("turns, seed {seed} (side {side})"));
+        // Every cell finite: snapping keeps to roads in the strongly connected part.
+        let m = net.matrix(&points, &points);
+        for i in 0..points.len() {
+            for j in 0..points.len() {
+                assert!(
+                    m.weight(i, j).is_some(),
+                    "turns, seed {seed}: {i}->{j} unreachable"
+                );
+            }
+        }
+    }
+    assert!(
+        restricted > 100,
+        "the random restrictions were placed ({restricted})"
+    );
 }
 
 #[test]
@@ -114,7 +162,8 @@ fn check_snapping(net: &RoadNetwork, rng: &mut StdRng, n: usize, what: &str) {
         let s = net.snap(lon, lat, f64::INFINITY).expect("snaps");
         let got = index.projected_distance2(g, lon, lat, s.edge, s.seg);
         let mut best = f64::INFINITY;
-        for e in 0..g.edges().len() as u32 {
+        let live = |e: u32| net.turn_graph().is_none_or(|t| t.live(e));
+        for e in (0..g.edges().len() as u32).filter(|&e| live(e)) {
             for seg in 0..g.geometry(e).len() as u32 - 1 {
                 best = best.min(index.projected_distance2(g, lon, lat, e, seg));
             }

@@ -46,8 +46,17 @@ fn grid(r: usize, c: usize) -> [f64; 2] {
     [COL[c], ROW[r]]
 }
 
+/// The profile these tests hold the fixture to: junctions cost nothing, so that every
+/// duration is the roads' alone (`turns.rs` tests the junctions on `turns.osm`).
+fn no_turns() -> CarProfile {
+    CarProfile {
+        turns: None,
+        ..CarProfile::default()
+    }
+}
+
 fn tiny() -> RoadNetwork {
-    RoadNetwork::from_osm(TINY, &CarProfile::default()).expect("the fixture builds")
+    RoadNetwork::from_osm(TINY, &no_turns()).expect("the fixture builds")
 }
 
 /// The fixture with tags of some ways edited: each `(way id, from, to)` replaces the first
@@ -73,8 +82,7 @@ fn tiny_edited(edits: &[(u32, &str, &str)]) -> RoadNetwork {
             &xml[end..]
         );
     }
-    RoadNetwork::from_osm(xml.as_bytes(), &CarProfile::default())
-        .expect("the edited fixture builds")
+    RoadNetwork::from_osm(xml.as_bytes(), &no_turns()).expect("the edited fixture builds")
 }
 
 fn snap(net: &RoadNetwork, p: [f64; 2]) -> Snapped {
@@ -516,7 +524,7 @@ fn gzipped_xml_reads_the_same_as_plain_xml() {
     let gz = gz.finish().expect("gzip in memory");
     assert_eq!(&gz[..2], &[0x1f, 0x8b]);
     let plain = tiny();
-    let zipped = RoadNetwork::from_osm(&gz, &CarProfile::default()).expect("the .osm.gz builds");
+    let zipped = RoadNetwork::from_osm(&gz, &no_turns()).expect("the .osm.gz builds");
     assert_eq!(zipped.report(), plain.report());
     assert_eq!(zipped.graph().edges(), plain.graph().edges());
     for edge in 0..plain.graph().edges().len() as u32 {
