@@ -432,7 +432,7 @@ async fn flow(lang: Lang, size: (u32, u32), size_name: &str) -> anyhow::Result<(
     view(&b, "coordinator/people").await?;
     b.wait_for("#community-empty").await?;
     check(&b, &what("people, empty"), phone).await?;
-    let network = vaxride_server::seed::demo_network()?;
+    let network = vaxride_server::seed::demo_network(true)?;
     let [lon, lat] = network.graph().node(0);
     // The centre by address, as an elder's home (no numbers typed).
     open_form(&b, "#community-form").await?;

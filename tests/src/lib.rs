@@ -64,7 +64,7 @@ async fn start(
     let path = dir.join("demo.db");
     let _ = std::fs::remove_file(&path);
     let store = Store::open(&format!("sqlite://{}", path.display())).await?;
-    let network = seed::demo_network()?;
+    let network = seed::demo_network(true)?;
     let logins = if demo {
         seed::seed_demo(&store, &network, false).await?
     } else {

@@ -190,9 +190,17 @@ struct CacheArgs {
     /// Do not read or write the cache.
     #[arg(long)]
     no_cache: bool,
+    /// Junctions cost nothing: no turn costs, turn restrictions, signals or barriers (the road
+    /// model without turns; the default counts them).
+    #[arg(long)]
+    no_turns: bool,
 }
 
 impl CacheArgs {
+    fn profile(&self) -> vaxride_roadnet::CarProfile {
+        netload::profile(!self.no_turns)
+    }
+
     fn dir(&self) -> Option<PathBuf> {
         if self.no_cache {
             None
@@ -294,6 +302,7 @@ fn main() {
             seed_only,
             tiles: tile_url.map(|t| t.with_attribution(tile_attribution)),
             cache_dir: cache.dir(),
+            turns: !cache.no_turns,
         }),
         Command::GenerateDay {
             seed,
@@ -340,7 +349,7 @@ fn main() {
 
 fn info(file: &Path, cache: &CacheArgs) -> anyhow::Result<()> {
     let t = Instant::now();
-    let loaded = netload::load(file, cache.dir().as_deref())?;
+    let loaded = netload::load(file, cache.dir().as_deref(), &cache.profile())?;
     let r = loaded.net.report();
     let out = json!({
         "file": file.display().to_string(),
@@ -401,7 +410,11 @@ fn matrix(
         .with_context(|| format!("cannot read the points file {}", points_file.display()))?;
     let pts =
         points::parse_points(&text).with_context(|| format!("in {}", points_file.display()))?;
-    let loaded = netload::load(&net_args.osm, net_args.cache.dir().as_deref())?;
+    let loaded = netload::load(
+        &net_args.osm,
+        net_args.cache.dir().as_deref(),
+        &net_args.cache.profile(),
+    )?;
     let t = Instant::now();
     let snapped = snap_all(&loaded.net, &pts, crs, net_args.max_snap_m)?;
     let snap_ms = ms_since(t);
@@ -421,7 +434,11 @@ fn matrix(
 }
 
 fn route(net_args: &NetArgs, from: [f64; 2], to: [f64; 2], crs: Crs) -> anyhow::Result<()> {
-    let loaded = netload::load(&net_args.osm, net_args.cache.dir().as_deref())?;
+    let loaded = netload::load(
+        &net_args.osm,
+        net_args.cache.dir().as_deref(),
+        &net_args.cache.profile(),
+    )?;
     let ends = snap_all(&loaded.net, &[from, to], crs, net_args.max_snap_m)?;
     let r = loaded
         .net

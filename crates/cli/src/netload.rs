@@ -33,18 +33,26 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("vaxride"))
 }
 
-/// Loads `osm`, using `cache_dir` when given.
-pub fn load(osm: &Path, cache_dir: Option<&Path>) -> anyhow::Result<Loaded> {
-    let profile = CarProfile::default();
+/// The car profile, with junctions that cost or (`turns` false) without.
+pub fn profile(turns: bool) -> CarProfile {
+    let mut p = CarProfile::default();
+    if !turns {
+        p.turns = None;
+    }
+    p
+}
+
+/// Loads `osm` with `profile`, using `cache_dir` when given.
+pub fn load(osm: &Path, cache_dir: Option<&Path>, profile: &CarProfile) -> anyhow::Result<Loaded> {
     let t0 = Instant::now();
     let bytes = std::fs::read(osm)
         .with_context(|| format!("cannot read the OSM file {}", osm.display()))?;
-    let key = CacheKey::new(&bytes, &profile);
+    let key = CacheKey::new(&bytes, profile);
     let load_ms = ms_since(t0);
 
     let t1 = Instant::now();
     let Some(dir) = cache_dir else {
-        let net = build(&bytes, &profile, osm)?;
+        let net = build(&bytes, profile, osm)?;
         return Ok(Loaded {
             net,
             load_ms,
@@ -71,7 +79,7 @@ pub fn load(osm: &Path, cache_dir: Option<&Path>) -> anyhow::Result<Loaded> {
         },
         Err(_) => "miss".to_string(),
     };
-    let net = build(&bytes, &profile, osm)?;
+    let net = build(&bytes, profile, osm)?;
     if let Err(e) = write_atomically(&path, &net.to_cache_bytes(&key)) {
         eprintln!(
             "warning: could not write the cache {}: {e:#}",

@@ -25,6 +25,8 @@ pub struct Options {
     pub seed_only: bool,
     pub tiles: Option<vaxride_server::ui::TileSource>,
     pub cache_dir: Option<PathBuf>,
+    /// Junctions cost (the default) or not (`--no-turns`).
+    pub turns: bool,
 }
 
 pub fn run(o: Options) -> anyhow::Result<()> {
@@ -37,8 +39,8 @@ pub fn run(o: Options) -> anyhow::Result<()> {
         .init();
     // The road network: a real extract, or the generated demo town.
     let network = match &o.osm {
-        Some(path) => netload::load(path, o.cache_dir.as_deref())?.net,
-        None => seed::demo_network()?,
+        Some(path) => netload::load(path, o.cache_dir.as_deref(), &netload::profile(o.turns))?.net,
+        None => seed::demo_network(o.turns)?,
     };
     let network = Arc::new(network);
     let rt = tokio::runtime::Builder::new_multi_thread()

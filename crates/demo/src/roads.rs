@@ -286,7 +286,18 @@ pub fn town_roads(seed: u64) -> CarWays {
             });
         }
     }
+    // Traffic signals where two main streets cross.
+    let mut obstacles = HashMap::new();
+    if let Some(turns) = &profile.turns {
+        let signal = turns.obstacle(&[("highway", "traffic_signals")], |_| None);
+        for j in (0..n).filter(|&j| !street(j).1) {
+            for i in (0..n).filter(|&i| !street(i).1) {
+                obstacles.extend(signal.map(|o| (junction_id((i, j)), o)));
+            }
+        }
+    }
     CarWays {
+        obstacles,
         ways_read: ways.len(),
         ways,
         coords,

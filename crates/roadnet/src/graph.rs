@@ -387,7 +387,8 @@ impl RoadGraph {
         self.out_arcs = arcs;
     }
 
-    fn bbox(&self) -> [f64; 4] {
+    /// `[min_lon, min_lat, max_lon, max_lat]` of the geometry.
+    pub fn bbox(&self) -> [f64; 4] {
         let mut b = [
             f64::INFINITY,
             f64::INFINITY,

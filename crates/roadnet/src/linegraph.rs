@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::graph::{Origin, RoadGraph, Weight, pack};
 use crate::osm::CarWays;
 use crate::snap::Snapped;
-use crate::turns::{Obstacle, TurnProfile, heading, turn_angle};
+use crate::turns::{Obstacle, TurnProfile, heading, left_hand_at, turn_angle};
 
 /// How far from a junction a road's heading is taken, in centimetres.
 const HEADING_CM: u32 = 1_000;
@@ -136,6 +136,10 @@ impl TurnGraph {
         report.obstacles = obstacle.iter().filter(|o| o.is_some()).count();
 
         let u_turn_ms = profile.u_turn_ms();
+        let b = graph.bbox();
+        let left_hand = profile
+            .left_hand
+            .unwrap_or_else(|| left_hand_at((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0));
         let mut turns: Vec<Vec<(u32, u32)>> = vec![Vec::new(); graph.arc_count()];
         let mut exits: Vec<(u32, u32)> = Vec::new();
         for v in 0..n as u32 {
@@ -172,7 +176,11 @@ impl TurnGraph {
                         u_turns.push(b);
                     } else if !blocked {
                         let angle = turn_angle(h_in, departure_heading(graph, b));
-                        let cost = if crossing { profile.angle_ms(angle) } else { 0 };
+                        let cost = if crossing {
+                            profile.angle_ms(angle, left_hand)
+                        } else {
+                            0
+                        };
                         exits.push((b, cost + delay));
                     }
                 }

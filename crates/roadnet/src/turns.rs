@@ -7,7 +7,7 @@
 //! Without one (`turns: None`) junctions cost nothing and every turn is allowed, as vaxride
 //! routed before.
 //!
-//! # Turn costs (right-hand traffic unless `left_hand`)
+//! # Turn costs (right- or left-hand traffic)
 //!
 //! The angle of a turn is the change of heading between the last ~10 m of the road driven and
 //! the first ~10 m of the next one, positive to the right. Where more than two roads meet (or
@@ -16,7 +16,10 @@
 //! traffic, `b = turn_bias`) and the same with `b` replaced by `1 / turn_bias` for a turn
 //! across it: with the defaults (7.5 s, 1.075) a right turn of 90° costs 2.1 s, a left turn of
 //! 90° 5.4 s, going straight on ~0.1 s. Where only two roads meet (a bend, a way split) a turn
-//! costs nothing.
+//! costs nothing. Which side traffic keeps to is `left_hand`, or, when that is `None` (the
+//! default), where the extract lies: left in the rough boxes of [`LEFT_HAND`] (Britain and
+//! Ireland, Japan, Hong Kong, Macau, India, Australia, New Zealand, southern Africa), right
+//! elsewhere — mainland China included.
 //!
 //! # U-turns
 //!
@@ -57,8 +60,9 @@ pub struct TurnProfile {
     pub turn_penalty_s: f64,
     /// How much more a turn across the traffic costs than one away from it (≥ 1).
     pub turn_bias: f64,
-    /// Traffic drives on the left (turns to the left are the cheap ones).
-    pub left_hand: bool,
+    /// Traffic drives on the left (turns to the left are the cheap ones); `None`: as where the
+    /// extract lies ([`left_hand_at`]).
+    pub left_hand: Option<bool>,
     /// Added to a U-turn where one is allowed, in seconds.
     pub u_turn_s: f64,
     /// Delay at a traffic signal, in seconds.
@@ -105,7 +109,7 @@ impl Default for TurnProfile {
         TurnProfile {
             turn_penalty_s: 7.5,
             turn_bias: 1.075,
-            left_hand: false,
+            left_hand: None,
             u_turn_s: 20.0,
             signal_s: 2.0,
             stop_s: 2.0,
@@ -207,9 +211,10 @@ pub fn restriction_kind(tags: &[(&str, &str)]) -> Option<bool> {
 }
 
 impl TurnProfile {
-    /// The cost of a turn by its angle in degrees (−180..=180, positive to the right), in ms.
-    pub fn angle_ms(&self, angle: f64) -> u32 {
-        let bias = if self.left_hand {
+    /// The cost of a turn by its angle in degrees (−180..=180, positive to the right), in ms,
+    /// in right-hand traffic or, if `left_hand`, in left-hand traffic.
+    pub fn angle_ms(&self, angle: f64, left_hand: bool) -> u32 {
+        let bias = if left_hand {
             1.0 / self.turn_bias
         } else {
             self.turn_bias
@@ -225,7 +230,7 @@ impl TurnProfile {
 
     /// The U-turn cost, in ms.
     pub fn u_turn_ms(&self) -> u32 {
-        self.angle_ms(180.0) + secs_to_ms(self.u_turn_s)
+        self.angle_ms(180.0, false) + secs_to_ms(self.u_turn_s)
     }
 
     /// What a node with these tags does to cars, if anything. `car_may_pass(tags)` is the
@@ -281,6 +286,29 @@ impl TurnProfile {
     }
 }
 
+/// Where traffic keeps left, roughly: `[min_lon, min_lat, max_lon, max_lat]` boxes drawn
+/// inside those countries' borders (a city in them is in a box; their neighbours driving on the
+/// right, China's mainland among them, are not).
+pub const LEFT_HAND: [[f64; 4]; 10] = [
+    [-10.7, 49.8, 1.8, 60.9],       // Britain and Ireland
+    [129.5, 30.0, 146.0, 45.6],     // Japan
+    [128.9, 30.9, 132.0, 34.0],     // Japan: Kyushu
+    [113.82, 22.13, 114.45, 22.50], // Hong Kong
+    [113.52, 22.10, 113.60, 22.22], // Macau
+    [68.0, 6.0, 89.0, 26.5],        // India
+    [112.0, -44.0, 154.0, -10.0],   // Australia
+    [166.0, -47.5, 179.0, -34.0],   // New Zealand
+    [16.0, -35.0, 33.0, -22.0],     // South Africa and its neighbours
+    [103.6, 1.15, 104.1, 1.48],     // Singapore
+];
+
+/// Whether traffic keeps left at a point, by [`LEFT_HAND`].
+pub fn left_hand_at(lon: f64, lat: f64) -> bool {
+    LEFT_HAND
+        .iter()
+        .any(|b| (b[0]..=b[2]).contains(&lon) && (b[1]..=b[3]).contains(&lat))
+}
+
 /// Seconds to whole milliseconds (negative and non-finite values count as zero).
 fn secs_to_ms(s: f64) -> u32 {
     if s.is_finite() && s > 0.0 {
@@ -316,18 +344,27 @@ mod tests {
     fn angle_costs_match_osrm_car_numbers() {
         let p = TurnProfile::default();
         // OSRM car.lua with turn_penalty 7.5 and turn_bias 1.075.
-        assert_eq!(p.angle_ms(90.0), 2105);
-        assert_eq!(p.angle_ms(-90.0), 5395);
-        assert_eq!(p.angle_ms(45.0), 140);
-        assert_eq!(p.angle_ms(-45.0), 542);
-        assert!(p.angle_ms(0.0) < 20);
+        assert_eq!(p.angle_ms(90.0, false), 2105);
+        assert_eq!(p.angle_ms(-90.0, false), 5395);
+        assert_eq!(p.angle_ms(45.0, false), 140);
+        assert_eq!(p.angle_ms(-45.0, false), 542);
+        assert!(p.angle_ms(0.0, false) < 20);
         assert_eq!(p.u_turn_ms(), 7455 + 20_000);
-        let left = TurnProfile {
-            left_hand: true,
-            ..TurnProfile::default()
-        };
-        assert_eq!(left.angle_ms(-90.0), 2105);
-        assert_eq!(left.angle_ms(90.0), 5395);
+        assert_eq!(p.angle_ms(-90.0, true), 2105);
+        assert_eq!(p.angle_ms(90.0, true), 5395);
+    }
+
+    #[test]
+    fn traffic_keeps_left_in_hong_kong_and_right_in_shenzhen_and_shenyang() {
+        assert!(left_hand_at(114.17, 22.30)); // Hong Kong
+        assert!(left_hand_at(113.55, 22.19)); // Macau
+        assert!(left_hand_at(-0.12, 51.5)); // London
+        assert!(left_hand_at(139.7, 35.7)); // Tokyo
+        assert!(!left_hand_at(114.06, 22.54)); // Shenzhen
+        assert!(!left_hand_at(123.43, 41.80)); // Shenyang
+        assert!(!left_hand_at(8.69, 49.41)); // Heidelberg
+        assert!(!left_hand_at(129.07, 35.18)); // Busan
+        assert!(!left_hand_at(2.35, 48.86)); // Paris
     }
 
     #[test]

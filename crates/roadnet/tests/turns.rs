@@ -150,7 +150,7 @@ fn turning_costs_by_angle_and_side_and_nothing_without_turns() {
     assert_eq!(left, 5_395 << 32);
     // Left-hand traffic swaps them.
     let mut lh = CarProfile::default();
-    lh.turns.as_mut().expect("turns by default").left_hand = true;
+    lh.turns.as_mut().expect("turns by default").left_hand = Some(true);
     let lh = network(TURNS, &lh);
     let right = route(&lh, ON_NORTH, ON_WEST).weight - route(&plain, ON_NORTH, ON_WEST).weight;
     assert_eq!(right, 5_395 << 32);

@@ -17,9 +17,13 @@ use crate::auth::hash_password;
 /// Seed of the demo's generators.
 const SEED: u64 = 2022;
 
-/// The generated demo town's road network.
-pub fn demo_network() -> anyhow::Result<RoadNetwork> {
-    Ok(RoadNetwork::from_car_ways(&town_roads(SEED))?)
+/// The generated demo town's road network, with junctions that cost (`turns`) or not.
+pub fn demo_network(turns: bool) -> anyhow::Result<RoadNetwork> {
+    let mut roads = town_roads(SEED);
+    if !turns {
+        roads.turns = None;
+    }
+    Ok(RoadNetwork::from_car_ways(&roads)?)
 }
 
 /// Today's date (UTC), for the demo's day of bookings.

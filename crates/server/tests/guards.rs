@@ -808,7 +808,7 @@ async fn town_state(name: &str, sec: &str) -> web::Data<AppState> {
     let store = support::fresh_store(name).await;
     let coord = format!("coord-{name}");
     support::district_with_staff(&store, "Town", vaxride_demo::TOWN_CENTRE, &coord, sec).await;
-    let net = std::sync::Arc::new(vaxride_server::seed::demo_network().unwrap());
+    let net = std::sync::Arc::new(vaxride_server::seed::demo_network(true).unwrap());
     web::Data::new(AppState::new(
         store,
         Some(net),

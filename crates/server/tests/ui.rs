@@ -37,7 +37,7 @@ async fn setup() -> web::Data<AppState> {
         )
         .await;
     }
-    let net = Arc::new(seed::demo_network().unwrap());
+    let net = Arc::new(seed::demo_network(true).unwrap());
     web::Data::new(AppState::new(store, Some(net), Duration::from_secs(1)))
 }
 
