@@ -28,6 +28,7 @@ pub fn office(
     requests: Option<usize>,
     offices: usize,
     k: usize,
+    turns: bool,
 ) -> (
     vaxride_roadnet::RoadNetwork,
     vaxride_dispatch::plan::PlanInput,
@@ -39,7 +40,11 @@ pub fn office(
     let (net, anchors) = match osm {
         Some(path) => {
             let bytes = std::fs::read(path).expect("the OSM file");
-            let net = RoadNetwork::from_osm(&bytes, &Default::default()).expect("a network");
+            let mut profile = vaxride_roadnet::CarProfile::default();
+            if !turns {
+                profile.turns = None;
+            }
+            let net = RoadNetwork::from_osm(&bytes, &profile).expect("a network");
             let g = net.graph();
             let anchors = (0..g.node_count() as u32)
                 .map(|i| {
@@ -50,7 +55,10 @@ pub fn office(
             (net, anchors)
         }
         None => {
-            let ways = town_roads(seed);
+            let mut ways = town_roads(seed);
+            if !turns {
+                ways.turns = None;
+            }
             let net = RoadNetwork::from_car_ways(&ways).expect("the demo town has roads");
             (net, road_anchors(&ways))
         }

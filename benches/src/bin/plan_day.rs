@@ -60,6 +60,7 @@ fn main() {
         number("--requests"),
         number("--offices").unwrap_or(1),
         number("--office").unwrap_or(0),
+        flag("--turns") != Some("off"),
     );
     let modes: &[bool] = match flag("--mode") {
         Some("clustered") => &[true],

@@ -32,6 +32,7 @@ fn main() {
         flag("--requests").and_then(|s| s.parse().ok()),
         1,
         0,
+        true,
     );
     let roads = Roads(&net);
     let options = PlanOptions {

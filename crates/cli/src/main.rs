@@ -361,6 +361,13 @@ fn info(file: &Path, cache: &CacheArgs) -> anyhow::Result<()> {
         "dropped": {"nodes": r.dropped_nodes, "edges": r.dropped_edges},
         "input": {"ways": r.ways_read, "car_ways": r.car_ways, "osm_nodes": r.osm_nodes, "missing_node_refs": r.missing_refs},
         "bbox": r.bbox,
+        "turns": loaded.net.turn_graph().map(|_| json!({
+            "states": r.turn_graph[0],
+            "allowed_turns": r.turn_graph[1],
+            "restrictions": {"read": r.restrictions[0], "placed": r.restrictions[1], "skipped": r.skipped_restrictions},
+            "obstacles": r.obstacles,
+            "unreachable_edges": r.unreachable_edges,
+        })),
         "timings_ms": {"load": round1(loaded.load_ms), "preprocess": round1(loaded.preprocess_ms), "total": round1(ms_since(t))},
         "cache": loaded.cache,
         "attribution": "© OpenStreetMap contributors",
