@@ -252,7 +252,9 @@ impl RoadGraph {
                 );
             }
         }
-        let sccs = petgraph::algo::tarjan_scc(&digraph);
+        // Kosaraju's search is iterative; petgraph's Tarjan recurses as deep as the graph and
+        // overflows a thread's 2 MB stack on a city's edge-based graph.
+        let sccs = petgraph::algo::kosaraju_scc(&digraph);
         let components = sccs.len();
         let mut keep = vec![u32::MAX; n];
         if let Some(largest) = sccs.iter().max_by_key(|c| c.len()) {

@@ -228,7 +228,9 @@ impl TurnGraph {
                 g.add_edge(NodeIndex::new(a), NodeIndex::new(b as usize), ());
             }
         }
-        let sccs = petgraph::algo::tarjan_scc(&g);
+        // Kosaraju's search is iterative; petgraph's Tarjan recurses as deep as the graph and
+        // overflows a thread's 2 MB stack on a city's edge-based graph.
+        let sccs = petgraph::algo::kosaraju_scc(&g);
         let mut live = vec![false; graph.edges().len()];
         if let Some(largest) = sccs.iter().max_by_key(|c| c.len()) {
             for ix in largest {

@@ -179,7 +179,11 @@ fn check_snapping(net: &RoadNetwork, rng: &mut StdRng, n: usize, what: &str) {
 
 #[test]
 fn ch_matrix_equals_dijkstra_on_real_extracts() {
-    for (name, n) in [("monaco.osrm.osm.pbf", 60), ("heidelberg.test.osm.pbf", 30)] {
+    for (name, n) in [
+        ("monaco.osrm.osm.pbf", 60),
+        ("heidelberg.test.osm.pbf", 30),
+        ("columbus.otp.osm.pbf", 20),
+    ] {
         let Some(bytes) = shared_extract(name) else {
             continue;
         };
