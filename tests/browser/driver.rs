@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use vaxride_tests::{Lang, PHONE, browser, demo_server};
 
 use crate::common::{
-    Api, check_phone_layout, count, day, drivers_with_routes, expect_console, js_number,
+    Api, check_phone_layout, click, count, day, drivers_with_routes, expect_console, js_number,
     lang_prefix, log_in_as, login_of, secretary_of,
 };
 
@@ -73,31 +73,25 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     let view = format!("document.querySelector('#trip-map-{trip_id} .map-view')");
     b.wait_until(&format!("{view}.dataset.zoom"), 20).await?;
     let fitted = js_number(&b, &format!("Number({view}.dataset.zoom)")).await?;
-    b.wait_for(&format!("#trip-map-{trip_id} .leaflet-control-zoom-in"))
-        .await?
-        .click()
-        .await?;
+    click(&b, &format!("#trip-map-{trip_id} .leaflet-control-zoom-in")).await?;
     b.wait_until(&format!("Number({view}.dataset.zoom) > {fitted}"), 5)
         .await?;
     let zoomed = js_number(&b, &format!("Number({view}.dataset.zoom)")).await?;
 
-    b.wait_for(&format!("[data-testid=accept-{trip_id}]"))
-        .await?
-        .click()
-        .await?;
+    click(&b, &format!("[data-testid=accept-{trip_id}]")).await?;
     let arrived = format!("[data-testid=report-{stop_id}-arrived]");
     let picked_up = format!("[data-testid=report-{stop_id}-picked_up]");
     b.wait_for(&arrived).await?;
 
     b.set_offline(true).await?;
     b.wait_until("!navigator.onLine", 10).await?;
-    b.wait_for(&arrived).await?.click().await?;
+    click(&b, &arrived).await?;
     b.wait_until(
         &format!("document.querySelector('{picked_up}') && !document.querySelector('{picked_up}').disabled"),
         10,
     )
     .await?;
-    b.wait_for(&picked_up).await?.click().await?;
+    click(&b, &picked_up).await?;
     b.wait_until(
         "(() => { const q = document.getElementById('queue-status');\
            return !q.hidden && /\\b2\\b/.test(q.textContent); })()",

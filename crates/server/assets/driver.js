@@ -154,7 +154,7 @@ export function mount(main, ctx) {
   // offline is simply sent when the stream reopens.
   function sendAck() {
     const seq = st.pendingAck;
-    if (!seq || seq <= (st.ackedSeq || 0) || !navigator.onLine) return;
+    if (!st.alive || !seq || seq <= (st.ackedSeq || 0) || !navigator.onLine) return;
     api('POST', '/api/driver/ack', { json: { seq } })
       .then(() => { st.ackedSeq = Math.max(st.ackedSeq || 0, seq); })
       .catch(() => {});
@@ -435,6 +435,7 @@ export function mount(main, ctx) {
     st.alive = false;
     if (st.es) st.es.close();
     clearTimeout(st.reloadTimer);
+    clearTimeout(st.ackTimer);
     clearInterval(st.flushTimer);
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
