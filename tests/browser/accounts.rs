@@ -99,10 +99,7 @@ async fn open_form(b: &Browser, form: &str) -> anyhow::Result<()> {
     if open == json!(true) {
         return Ok(());
     }
-    b.wait_for(&format!("details:has({form}) > summary"))
-        .await?
-        .click()
-        .await?;
+    b.click(&format!("details:has({form}) > summary")).await?;
     b.wait_for(&format!("details[open] {form}")).await?;
     Ok(())
 }
@@ -114,10 +111,7 @@ async fn submit_form(b: &Browser, prefix: &str, values: &[(&str, &str)]) -> anyh
     for (field, value) in values {
         type_into(b, &format!("#{prefix}-{field}"), value).await?;
     }
-    b.wait_for(&format!("#{prefix}-save"))
-        .await?
-        .click()
-        .await?;
+    b.click(&format!("#{prefix}-save")).await?;
     Ok(())
 }
 
@@ -187,7 +181,7 @@ async fn take_one_time(
         "{what}: the dialog names {username}"
     );
     check(b, &format!("{what}, one-time password"), phone).await?;
-    b.wait_for("#otp-close").await?.click().await?;
+    b.click("#otp-close").await?;
     b.wait_until("!document.getElementById('otp-dialog')", 5)
         .await?;
     let not_shown = |b: &Browser| {
@@ -257,7 +251,7 @@ async fn forced_change(
         type_into(b, "#password-current", one_time).await?;
         type_into(b, "#password-new", new).await?;
         type_into(b, "#password-repeat", "something-else-1").await?;
-        b.wait_for("#password-save").await?.click().await?;
+        b.click("#password-save").await?;
         b.wait_until(&format!("{} !== ''", error_of("repeat")), 5)
             .await?;
         assert_eq!(
@@ -267,7 +261,7 @@ async fn forced_change(
         // Too short: the server's rule, under the new password.
         type_into(b, "#password-new", "short").await?;
         type_into(b, "#password-repeat", "short").await?;
-        b.wait_for("#password-save").await?.click().await?;
+        b.click("#password-save").await?;
         b.wait_until(&format!("{} !== ''", error_of("new")), 10)
             .await?;
         let short = js_text(b, &error_of("new")).await?;
@@ -287,7 +281,7 @@ async fn forced_change(
         type_into(b, "#password-current", "not-the-one-time").await?;
         type_into(b, "#password-new", new).await?;
         type_into(b, "#password-repeat", new).await?;
-        b.wait_for("#password-save").await?.click().await?;
+        b.click("#password-save").await?;
         b.wait_until(&format!("{} !== ''", error_of("current")), 10)
             .await?;
         assert_eq!(
@@ -302,7 +296,7 @@ async fn forced_change(
     type_into(b, "#password-current", one_time).await?;
     type_into(b, "#password-new", new).await?;
     type_into(b, "#password-repeat", new).await?;
-    b.wait_for("#password-save").await?.click().await?;
+    b.click("#password-save").await?;
     b.wait_until(
         "document.getElementById('main').dataset.view !== 'account'",
         20,
@@ -313,7 +307,7 @@ async fn forced_change(
 }
 
 async fn log_out(b: &Browser) -> anyhow::Result<()> {
-    b.wait_for("#logout").await?.click().await?;
+    b.click("#logout").await?;
     b.wait_for("#login-form").await?;
     Ok(())
 }
@@ -321,10 +315,10 @@ async fn log_out(b: &Browser) -> anyhow::Result<()> {
 /// Clicks a two-tap button twice: the first tap only asks (`confirm` words on the button).
 async fn two_taps(b: &Browser, testid: &str, confirm: &str) -> anyhow::Result<()> {
     let css = format!("[data-testid={testid}]");
-    b.wait_for(&css).await?.click().await?;
+    b.click(&css).await?;
     let label = js_text(b, &format!("document.querySelector('{css}').textContent")).await?;
     assert_eq!(label, confirm, "{testid}: the first tap asks");
-    b.wait_for(&css).await?.click().await?;
+    b.click(&css).await?;
     Ok(())
 }
 
@@ -428,7 +422,7 @@ async fn flow(lang: Lang, size: (u32, u32), size_name: &str) -> anyhow::Result<(
         "coordinator/plan",
     )
     .await?;
-    b.wait_for("#nav-coordinator-people").await?.click().await?;
+    b.click("#nav-coordinator-people").await?;
     view(&b, "coordinator/people").await?;
     b.wait_for("#community-empty").await?;
     check(&b, &what("people, empty"), phone).await?;
@@ -440,10 +434,7 @@ async fn flow(lang: Lang, size: (u32, u32), size_name: &str) -> anyhow::Result<(
         .await?
         .send_keys("正阳街 110")
         .await?;
-    b.wait_for("#community-form [data-testid=place-0]")
-        .await?
-        .click()
-        .await?;
+    b.click("#community-form [data-testid=place-0]").await?;
     b.wait_until(
         "document.getElementById('community-lon').value !== '' && \
          document.getElementById('community-lat').value !== ''",
@@ -518,7 +509,7 @@ async fn flow(lang: Lang, size: (u32, u32), size_name: &str) -> anyhow::Result<(
     )
     .await?;
     // Every role reaches its own password page from the header.
-    b.wait_for("#account-link").await?.click().await?;
+    b.click("#account-link").await?;
     view(&b, "account").await?;
     assert!(
         b.client
@@ -539,7 +530,7 @@ async fn flow(lang: Lang, size: (u32, u32), size_name: &str) -> anyhow::Result<(
     // reactivates and deactivates her again.
     log_in_as(&b, &server, &coordinator, coordinator_pw, lang).await?;
     view(&b, "coordinator/plan").await?;
-    b.wait_for("#nav-coordinator-people").await?.click().await?;
+    b.click("#nav-coordinator-people").await?;
     view(&b, "coordinator/people").await?;
     two_taps(
         &b,
@@ -591,7 +582,7 @@ async fn flow(lang: Lang, size: (u32, u32), size_name: &str) -> anyhow::Result<(
     b.open(&server.base, lang).await?;
     type_into(&b, "#login-username", &secretary).await?;
     type_into(&b, "#login-password", secretary_pw).await?;
-    b.wait_for("#login-submit").await?.click().await?;
+    b.click("#login-submit").await?;
     b.wait_until(
         "document.getElementById('login-error').textContent !== ''",
         20,

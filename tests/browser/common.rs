@@ -37,7 +37,7 @@ pub async fn log_in_as(
         .await?
         .send_keys(password)
         .await?;
-    b.wait_for("#login-submit").await?.click().await?;
+    b.click("#login-submit").await?;
     b.wait_until("!document.getElementById('logout').hidden", 20)
         .await?;
     b.wait_until(
@@ -395,10 +395,7 @@ pub async fn map_moves(b: &Browser, view: &str, lang: Lang) -> anyhow::Result<()
         "map buttons ≥ 44 px ({lang:?}): {smallest}"
     );
     // The buttons.
-    b.wait_for(&format!("{view} .leaflet-control-zoom-in"))
-        .await?
-        .click()
-        .await?;
+    b.click(&format!("{view} .leaflet-control-zoom-in")).await?;
     b.wait_until(&format!("Number({el}.dataset.zoom) > {}", fitted[0]), 5)
         .await
         .context("zoom in with the button")?;
@@ -456,10 +453,7 @@ pub async fn map_moves(b: &Browser, view: &str, lang: Lang) -> anyhow::Result<()
     .await
     .context("pan with a drag")?;
     // Fit: the whole area again, as first shown.
-    b.wait_for(&format!("{view} [data-testid=map-fit]"))
-        .await?
-        .click()
-        .await?;
+    b.click(&format!("{view} [data-testid=map-fit]")).await?;
     b.wait_until(&format!("Number({el}.dataset.zoom) === {}", fitted[0]), 5)
         .await
         .context("fit to the area")?;

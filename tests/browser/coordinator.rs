@@ -25,7 +25,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     assert_eq!(shown, day(0), "the plan day defaults to today ({lang:?})");
     b.wait_for("#plan-list-empty").await?;
     set_value(&b, "#plan-seconds", "3").await?;
-    b.wait_for("#plan-run").await?.click().await?;
+    b.click("#plan-run").await?;
     // The bar moves before the plan is there.
     b.wait_until(
         "(() => { const p = document.getElementById('plan-progress');\
@@ -129,7 +129,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     }
     b.wait_until("!document.getElementById('plan-publish').disabled", 10)
         .await?;
-    b.wait_for("#plan-publish").await?.click().await?;
+    b.click("#plan-publish").await?;
     let published = match lang {
         Lang::Zh => "已发布",
         Lang::En => "published",
@@ -192,11 +192,11 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .await?["id"]
         .as_i64()
         .context("the spare car's id")?;
-    b.wait_for("#nav-coordinator-fleet").await?.click().await?;
+    b.click("#nav-coordinator-fleet").await?;
     let retire = format!("[data-testid=vehicle-retire-{spare}]");
-    b.wait_for(&retire).await?.click().await?;
+    b.click(&retire).await?;
     // The first tap only asks; the second retires.
-    b.wait_for(&retire).await?.click().await?;
+    b.click(&retire).await?;
     b.wait_until(
         &format!("!document.querySelector('[data-testid=vehicle-row-{spare}]')"),
         10,
@@ -208,10 +208,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         "the spare car is retired ({lang:?})"
     );
     b.wait_for("#vehicle-table").await?;
-    b.wait_for("details:has(#vehicle-form) > summary")
-        .await?
-        .click()
-        .await?;
+    b.click("details:has(#vehicle-form) > summary").await?;
     for (css, value) in [
         ("#vehicle-name", van_name.clone()),
         ("#vehicle-seats", "6".into()),
@@ -225,8 +222,8 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     }
     // Features come from a fixed list, in the page's language (issue 14: "ramp" showed in
     // English on the Chinese page, and any word typed was taken).
-    b.wait_for("#vehicle-features-ramp").await?.click().await?;
-    b.wait_for("#vehicle-save").await?.click().await?;
+    b.click("#vehicle-features-ramp").await?;
+    b.click("#vehicle-save").await?;
     b.wait_until(
         &format!("[...document.querySelectorAll('#vehicle-table td')].some(td => td.textContent === '{van_name}')"),
         10,
@@ -239,9 +236,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .and_then(|v| v["id"].as_i64())
         .context("the new van is stored")?;
     // It has eight seats, not six: the coordinator corrects it through the same form.
-    b.wait_for(&format!("[data-testid=vehicle-edit-{van}]"))
-        .await?
-        .click()
+    b.click(&format!("[data-testid=vehicle-edit-{van}]"))
         .await?;
     b.wait_until(
         &format!("document.getElementById('vehicle-name').value === '{van_name}'"),
@@ -249,7 +244,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     )
     .await?;
     set_value(&b, "#vehicle-seats", "8").await?;
-    b.wait_for("#vehicle-save").await?.click().await?;
+    b.click("#vehicle-save").await?;
     b.wait_until(
         &format!(
             "document.querySelector('[data-testid=vehicle-row-{van}] td:nth-child(2)').textContent === '8'"
@@ -296,14 +291,11 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         1,
         "an edit adds nothing"
     );
-    b.wait_for("details:has(#driver-form) > summary")
-        .await?
-        .click()
-        .await?;
+    b.click("details:has(#driver-form) > summary").await?;
     set_value(&b, "#driver-name", "Wang Wei").await?;
     set_value(&b, "#driver-phone", "13900000077").await?;
     set_value(&b, "#driver-vehicle", &van.to_string()).await?;
-    b.wait_for("#driver-save").await?.click().await?;
+    b.click("#driver-save").await?;
     b.wait_until(
         "[...document.querySelectorAll('#driver-table td')].some(td => td.textContent === 'Wang Wei')",
         10,
@@ -313,7 +305,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     set_value(&b, "#driver-name", "Zhou Min").await?;
     set_value(&b, "#driver-phone", "13900000078").await?;
     set_value(&b, "#driver-vehicle", &van.to_string()).await?;
-    b.wait_for("#driver-save").await?.click().await?;
+    b.click("#driver-save").await?;
     let said = match lang {
         Lang::Zh => "车辆: 这辆车已经有司机了",
         Lang::En => "vehicle: the vehicle already has a driver",
@@ -343,9 +335,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         drivers.iter().all(|d| d["name"] != "Zhou Min"),
         "the refused driver was not saved ({lang:?})"
     );
-    b.wait_for(&format!("[data-testid=driver-edit-{wang}]"))
-        .await?
-        .click()
+    b.click(&format!("[data-testid=driver-edit-{wang}]"))
         .await?;
     b.wait_until(
         "document.getElementById('driver-name').value === 'Wang Wei'",
@@ -353,7 +343,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     )
     .await?;
     set_value(&b, "#driver-phone", "13900000088").await?;
-    b.wait_for("#driver-save").await?.click().await?;
+    b.click("#driver-save").await?;
     b.wait_until(
         &format!(
             "document.querySelector('[data-testid=driver-row-{wang}] td:nth-child(2)').textContent === '13900000088'"
@@ -375,16 +365,14 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     b.check_page(&format!("coordinator fleet ({lang:?})"))
         .await?;
 
-    b.wait_for("#nav-coordinator-trips").await?.click().await?;
+    b.click("#nav-coordinator-trips").await?;
     b.wait_for("#trips-declined").await?;
     let select = format!("#reassign-vehicle-{trip_id}");
     b.wait_for(&format!("{select} option[value='{van}']"))
         .await?;
     let vehicle = van.to_string();
     set_value(&b, &select, &vehicle).await?;
-    b.wait_for(&format!("[data-testid=reassign-{trip_id}]"))
-        .await?
-        .click()
+    b.click(&format!("[data-testid=reassign-{trip_id}]"))
         .await?;
     if let Err(e) = b
         .wait_until(

@@ -153,7 +153,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     let booking = sec_api.get(&format!("/api/bookings/{booking_id}")).await?;
     let status = booking["status"].as_str().context("status")?.to_string();
     assert_eq!(status, "picked_up", "the booking's status ({lang:?})");
-    b.wait_for("#logout").await?.click().await?;
+    b.click("#logout").await?;
     b.wait_for("#login-form").await?;
     log_in_as(&b, &server, &sec, &sec_password, lang).await?;
     b.wait_until(
@@ -312,7 +312,7 @@ async fn confirm_and_changes(lang: Lang) -> anyhow::Result<()> {
 
     // Declining asks once more; one tap declines nothing.
     let decline = format!("[data-testid=decline-{offered_id}]");
-    b.wait_for(&decline).await?.click().await?;
+    b.click(&decline).await?;
     b.wait_until(
         &format!("document.querySelector('{decline}').dataset.armed === 'yes'"),
         2,
@@ -329,7 +329,7 @@ async fn confirm_and_changes(lang: Lang) -> anyhow::Result<()> {
         &format!("document.querySelector('{card}').getBoundingClientRect().height"),
     )
     .await?;
-    b.wait_for(&decline).await?.click().await?;
+    b.click(&decline).await?;
     // Declined: one line, which unfolds on a tap.
     b.wait_for(&format!("[data-testid=trip-summary-{offered_id}]"))
         .await?;
@@ -346,16 +346,14 @@ async fn confirm_and_changes(lang: Lang) -> anyhow::Result<()> {
     check_phone_layout(&b, &format!("driver, a declined trip ({lang:?})")).await?;
     b.check_page(&format!("driver, a declined trip ({lang:?})"))
         .await?;
-    b.wait_for(&format!("[data-testid=trip-summary-{offered_id}]"))
-        .await?
-        .click()
+    b.click(&format!("[data-testid=trip-summary-{offered_id}]"))
         .await?;
     b.wait_until(
         &format!("document.querySelector('{card}').getBoundingClientRect().height > 300"),
         5,
     )
     .await?;
-    b.wait_for("#logout").await?.click().await?;
+    b.click("#logout").await?;
     b.wait_for("#login-form").await?;
 
     // The other driver accepts and is on the road.
@@ -436,9 +434,7 @@ async fn confirm_and_changes(lang: Lang) -> anyhow::Result<()> {
     b.screenshot(&format!("driver-changed-phone-{code}"))
         .await?;
     // Seen: the notice goes, also after a reload; the struck stop stays.
-    b.wait_for(&format!("[data-testid=changes-seen-{trip_id}]"))
-        .await?
-        .click()
+    b.click(&format!("[data-testid=changes-seen-{trip_id}]"))
         .await?;
     b.wait_until(
         &format!("!document.querySelector('[data-testid=trip-changes-{trip_id}]')"),
@@ -462,7 +458,7 @@ async fn confirm_and_changes(lang: Lang) -> anyhow::Result<()> {
     // elder's later stops are off, marked so.
     let absent_id = absent["id"].as_i64().context("stop id")?;
     let no_show = format!("[data-testid=report-{absent_id}-no_show]");
-    b.wait_for(&no_show).await?.click().await?;
+    b.click(&no_show).await?;
     b.wait_until(
         &format!("document.querySelector('{no_show}').dataset.armed === 'yes'"),
         2,
@@ -479,7 +475,7 @@ async fn confirm_and_changes(lang: Lang) -> anyhow::Result<()> {
         0,
         "one tap reports nothing ({lang:?})"
     );
-    b.wait_for(&no_show).await?.click().await?;
+    b.click(&no_show).await?;
     b.wait_for(&format!("[data-testid=stop-done-{absent_id}]"))
         .await?;
     assert_eq!(

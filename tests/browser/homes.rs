@@ -41,13 +41,13 @@ async fn home_is(
 }
 
 async fn open_form(b: &vaxride_tests::Browser, name: &str) -> anyhow::Result<()> {
-    b.wait_for("#elder-add").await?.click().await?;
+    b.click("#elder-add").await?;
     b.wait_for("#elder-form").await?;
     set_value(b, "#elder-name", name).await
 }
 
 async fn save(b: &vaxride_tests::Browser) -> anyhow::Result<()> {
-    b.wait_for("#elder-save").await?.click().await?;
+    b.click("#elder-save").await?;
     b.wait_until("!document.getElementById('elder-form')", 10)
         .await
         .context("the form closes once the elder is saved")
@@ -61,7 +61,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     };
     let api = Api::as_role(&server, "secretary").await?;
     log_in(&b, &server, "secretary", lang).await?;
-    b.wait_for("#nav-secretary-elders").await?.click().await?;
+    b.click("#nav-secretary-elders").await?;
 
     // 1. By address: part of the street and the number, as a secretary would type it.
     let found = api
@@ -76,7 +76,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .await?
         .send_keys("正阳街 110")
         .await?;
-    b.wait_for("[data-testid=place-0]").await?.click().await?;
+    b.click("[data-testid=place-0]").await?;
     home_is(
         &b,
         (want_lon, want_lat),
@@ -137,10 +137,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("the form and its values survive switching to {to}"))?;
     }
-    b.wait_for("[data-testid=home-map-view]")
-        .await?
-        .click()
-        .await?;
+    b.click("[data-testid=home-map-view]").await?;
     b.wait_until(
         "document.getElementById('elder-lon').value !== '' && \
          document.getElementById('home-chosen').textContent.trim() !== ''",
@@ -178,7 +175,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     open_form(&b, &format!("Paste {code}")).await?;
     set_value(&b, "#home-paste", &format!("{want_lon}, {want_lat}")).await?;
     set_value(&b, "#home-crs", "wgs84").await?;
-    b.wait_for("#home-paste-use").await?.click().await?;
+    b.click("#home-paste-use").await?;
     home_is(
         &b,
         (want_lon, want_lat),
@@ -207,9 +204,9 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         n = if lang == Lang::Zh { 41 } else { 42 },
         tomorrow = day(1)
     );
-    b.wait_for("#nav-secretary-bookings").await?.click().await?;
+    b.click("#nav-secretary-bookings").await?;
     choose_csv(&b, &format!("homes-{code}"), &csv).await?;
-    b.wait_for("#csv-check").await?.click().await?;
+    b.click("#csv-check").await?;
     let row = b.wait_for("[data-testid=csv-match]").await?.text().await?;
     assert!(
         row.contains("正阳街110号"),
@@ -219,7 +216,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         .await?;
     b.wait_until("!document.getElementById('csv-import').disabled", 10)
         .await?;
-    b.wait_for("#csv-import").await?.click().await?;
+    b.click("#csv-import").await?;
     // Imported: the check's report (with its matches) gives way to the count of bookings made.
     b.wait_until(
         "document.querySelector('#csv-result .ok-text') && !document.getElementById('csv-matches')",

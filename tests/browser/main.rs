@@ -56,7 +56,7 @@ async fn every_role_s_main_page_in_both_languages_and_sizes() -> anyhow::Result<
                     };
                     b.screenshot(&format!("{role}-{size_name}-{code}")).await?;
                 }
-                b.wait_for("#logout").await?.click().await?;
+                b.click("#logout").await?;
                 b.wait_for("#login-form").await?;
             }
         }

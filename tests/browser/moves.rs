@@ -42,10 +42,10 @@ async fn by_hand(lang: Lang) -> anyhow::Result<()> {
         return Ok(());
     };
     log_in(&b, &server, "coordinator", lang).await?;
-    b.wait_for("#nav-coordinator-trips").await?.click().await?;
+    b.click("#nav-coordinator-trips").await?;
     set_value(&b, "#trips-day", &tomorrow).await?;
     let open = format!("[data-testid=move-open-{trip_id}] summary");
-    b.wait_for(&open).await?.click().await?;
+    b.click(&open).await?;
     set_value(
         &b,
         &format!("#move-vehicle-{trip_id}"),
@@ -59,10 +59,7 @@ async fn by_hand(lang: Lang) -> anyhow::Result<()> {
     b.check_page(&what).await?;
     b.screenshot(&format!("coordinator-move-{size_name}-{code}"))
         .await?;
-    b.wait_for(&format!("[data-testid=move-{trip_id}]"))
-        .await?
-        .click()
-        .await?;
+    b.click(&format!("[data-testid=move-{trip_id}]")).await?;
     let mut moved = Value::Null;
     for _ in 0..40 {
         let log = coordinator
@@ -83,7 +80,7 @@ async fn by_hand(lang: Lang) -> anyhow::Result<()> {
     assert_eq!(b_now["vehicle"], to["name"], "{b_now}");
 
     // Drivers have half an hour to answer a trip (the plan page's day log).
-    b.wait_for("#nav-coordinator-plan").await?.click().await?;
+    b.click("#nav-coordinator-plan").await?;
     b.wait_for("#answer-within").await?;
     set_value(&b, "#answer-within", "30").await?;
     let mut answer = Value::Null;
@@ -143,10 +140,7 @@ async fn by_hand(lang: Lang) -> anyhow::Result<()> {
         .click()
         .await?;
     set_value(&b, &format!("#ready-at-{hers}"), "11:30").await?;
-    b.wait_for(&format!("[data-testid=ready-save-{hers}]"))
-        .await?
-        .click()
-        .await?;
+    b.click(&format!("[data-testid=ready-save-{hers}]")).await?;
     b.wait_for(&format!("[data-testid=booking-ready-{hers}]"))
         .await
         .with_context(|| format!("the page says when she is ready ({lang:?})"))?;

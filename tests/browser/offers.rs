@@ -57,7 +57,7 @@ async fn offered(lang: Lang) -> anyhow::Result<()> {
         .await?;
     b.wait_until("!document.getElementById('offers-ask').hidden", 5)
         .await?;
-    b.wait_for("#offers-ask").await?.click().await?;
+    b.click("#offers-ask").await?;
     b.wait_for("[data-testid=offer-0]")
         .await
         .with_context(|| format!("slots are offered ({lang:?})"))?;
@@ -69,7 +69,7 @@ async fn offered(lang: Lang) -> anyhow::Result<()> {
     let size_name = if size == PHONE { "phone" } else { "desktop" };
     b.screenshot(&format!("secretary-offers-{size_name}-{code}"))
         .await?;
-    b.wait_for("#offer-take-0").await?.click().await?;
+    b.click("#offer-take-0").await?;
     // She is booked and planned at once.
     let mut booked = Value::Null;
     for _ in 0..40 {

@@ -147,12 +147,12 @@ async fn shots(lang: Lang) -> anyhow::Result<()> {
     let elder = coordinator.get(&format!("/api/bookings/{his}")).await?["elder_id"]
         .as_i64()
         .context("his elder id")?;
-    b.wait_for("#nav-secretary-elders").await?.click().await?;
+    b.click("#nav-secretary-elders").await?;
     click(&b, &format!("[data-testid=elder-edit-{elder}]")).await?;
     b.wait_for("#elder-shots li")
         .await
         .with_context(|| format!("his shot is on his record ({lang:?})"))?;
-    b.wait_for("#nav-progress").await?.click().await?;
+    b.click("#nav-progress").await?;
     b.wait_for(&format!("[data-testid=progress-bar-{tomorrow}]"))
         .await
         .with_context(|| format!("the progress has the day's shots ({lang:?})"))?;
@@ -183,7 +183,7 @@ async fn shots(lang: Lang) -> anyhow::Result<()> {
         return Ok(());
     };
     log_in(&b, &server, "coordinator", lang).await?;
-    b.wait_for("#nav-progress").await?.click().await?;
+    b.click("#nav-progress").await?;
     b.wait_for("#progress-chart").await?;
     b.wait_for("#progress-communities").await?;
     let what = format!("coordinator, progress ({lang:?})");

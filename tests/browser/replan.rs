@@ -102,9 +102,7 @@ async fn replanned(lang: Lang) -> anyhow::Result<()> {
         .await?;
     b.screenshot(&format!("driver-replanned-phone-{code}"))
         .await?;
-    b.wait_for(&format!("[data-testid=changes-seen-{trip_id}]"))
-        .await?
-        .click()
+    b.click(&format!("[data-testid=changes-seen-{trip_id}]"))
         .await?;
     b.wait_until(&format!("!document.querySelector('{notice}')"), 10)
         .await?;

@@ -37,7 +37,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     }
     b.wait_until("!document.getElementById('batch-submit').disabled", 5)
         .await?;
-    b.wait_for("#batch-submit").await?.click().await?;
+    b.click("#batch-submit").await?;
     b.wait_until(
         "document.querySelectorAll('#booking-table [data-testid^=booking-row-]').length === 2",
         20,
@@ -86,13 +86,13 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
             .await
         }
     };
-    b.wait_for(&cancel).await?.click().await?;
+    b.click(&cancel).await?;
     b.wait_until(&armed("yes"), 2).await?;
     b.wait_for(&cancel).await?.send_keys("\u{e00c}").await?;
     b.wait_until(&armed("no"), 2)
         .await
         .with_context(|| format!("Escape takes the question back ({lang:?})"))?;
-    b.wait_for(&cancel).await?.click().await?;
+    b.click(&cancel).await?;
     b.wait_until(&armed("yes"), 2).await?;
     b.wait_until(&armed("no"), 7)
         .await
@@ -102,7 +102,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         0,
         "one tap cancels nothing ({lang:?})"
     );
-    b.wait_for(&cancel).await?.click().await?;
+    b.click(&cancel).await?;
     b.wait_until(&armed("yes"), 2).await?;
     // The list is drawn again (the day picked again): the new button is still asking.
     b.client
@@ -127,7 +127,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         0,
         "one tap cancels nothing ({lang:?})"
     );
-    b.wait_for(&cancel).await?.click().await?;
+    b.click(&cancel).await?;
     b.wait_until(
         &format!("document.querySelector('[data-testid=booking-status-{first}]').dataset.status === 'cancelled'"),
         10,
@@ -156,7 +156,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     let bookings_before = count(&server, "SELECT COUNT(*) FROM bookings", &[]).await?;
     let elders_before = count(&server, "SELECT COUNT(*) FROM elders", &[]).await?;
     choose_csv(&b, &format!("secretary-{code}"), &csv).await?;
-    b.wait_for("#csv-check").await?.click().await?;
+    b.click("#csv-check").await?;
     b.wait_for("[data-testid=csv-error]").await?;
     // The text of one column of the error table, row by row.
     let column = |n: usize| {
@@ -232,7 +232,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     .await?;
     b.wait_until("!document.querySelector('#csv-result *')", 10)
         .await?;
-    b.wait_for("#csv-check").await?.click().await?;
+    b.click("#csv-check").await?;
     b.wait_until("!document.getElementById('csv-import').disabled", 20)
         .await?;
     assert_eq!(
@@ -240,7 +240,7 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
         bookings_before,
         "a check saves nothing ({lang:?})"
     );
-    b.wait_for("#csv-import").await?.click().await?;
+    b.click("#csv-import").await?;
     b.wait_until(
         "document.querySelectorAll('#booking-table [data-testid^=booking-row-]').length === 4",
         20,
@@ -275,10 +275,10 @@ async fn flow(lang: Lang) -> anyhow::Result<()> {
     let elder = found[0]["id"]
         .as_i64()
         .context("the imported elder is listed")?;
-    b.wait_for("#nav-secretary-elders").await?.click().await?;
+    b.click("#nav-secretary-elders").await?;
     let retire = format!("[data-testid=elder-retire-{elder}]");
-    b.wait_for(&retire).await?.click().await?;
-    b.wait_for(&retire).await?.click().await?;
+    b.click(&retire).await?;
+    b.click(&retire).await?;
     b.wait_until(
         &format!("!document.querySelector('[data-testid=elder-row-{elder}]')"),
         10,

@@ -41,10 +41,10 @@ async fn visit(lang: Lang) -> anyhow::Result<()> {
         return Ok(());
     };
     log_in(&b, &server, "coordinator", lang).await?;
-    b.wait_for("#nav-coordinator-fleet").await?.click().await?;
+    b.click("#nav-coordinator-fleet").await?;
     click(&b, &format!("[data-testid=vehicle-edit-{vehicle}]")).await?;
     set_value(&b, "#vehicle-shots", "8").await?;
-    b.wait_for("#vehicle-save").await?.click().await?;
+    b.click("#vehicle-save").await?;
     b.wait_for(&format!("[data-testid=vehicle-kind-{vehicle}]"))
         .await?;
     b.wait_until(

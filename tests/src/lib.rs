@@ -332,6 +332,23 @@ impl Browser {
             .with_context(|| format!("waiting for {css}"))
     }
 
+    /// Waits for the element `css` names and clicks it; found again if the view redrew it
+    /// between the two (a stale element), up to three times.
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        let mut tries = 0;
+        loop {
+            let el = self.wait_for(css).await?;
+            match el.click().await {
+                Ok(_) => return Ok(()),
+                Err(e) if tries < 3 && e.to_string().contains("stale element") => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(anyhow::Error::from(e).context(format!("clicking {css}"))),
+            }
+        }
+    }
+
     /// Waits until `script` (a JavaScript expression) is truthy (up to `secs`).
     pub async fn wait_until(&self, script: &str, secs: u64) -> anyhow::Result<()> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
