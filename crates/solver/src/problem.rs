@@ -61,12 +61,19 @@ impl Load {
     }
 }
 
-/// Travel durations and costs between locations, row-major.
+/// Travel durations and costs between locations.
+///
+/// Kept twice, as `(duration, cost)` pairs: row-major (from one location to all) and
+/// column-major (from all to one). Insertion scans ask "from each stop of a route to the new
+/// stop": with one layout only, each of those is a cache miss in a large matrix; a column
+/// makes them neighbours in memory ([`Matrix::to`]), and a pair brings time and cost together.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matrix {
     n: usize,
-    duration: Vec<Time>,
-    cost: Vec<Cost>,
+    /// `rows[a * n + b]`: from `a` to `b`.
+    rows: Vec<(Time, Cost)>,
+    /// `columns[b * n + a]`: from `a` to `b`.
+    columns: Vec<(Time, Cost)>,
 }
 
 impl Matrix {
@@ -84,7 +91,14 @@ impl Matrix {
                 cell: i % (n * n).max(1),
             });
         }
-        Ok(Matrix { n, duration, cost })
+        let rows: Vec<(Time, Cost)> = duration.into_iter().zip(cost).collect();
+        let mut columns = vec![(0, 0); n * n];
+        for a in 0..n {
+            for b in 0..n {
+                columns[b * n + a] = rows[a * n + b];
+            }
+        }
+        Ok(Matrix { n, rows, columns })
     }
 
     /// Number of locations.
@@ -100,13 +114,25 @@ impl Matrix {
     /// Travel time from `a` to `b`.
     #[inline]
     pub fn time(&self, a: usize, b: usize) -> Time {
-        self.duration[a * self.n + b]
+        self.rows[a * self.n + b].0
     }
 
     /// Travel cost from `a` to `b`.
     #[inline]
     pub fn cost(&self, a: usize, b: usize) -> Cost {
-        self.cost[a * self.n + b]
+        self.rows[a * self.n + b].1
+    }
+
+    /// `(time, cost)` from `a` to every location, indexed by the destination.
+    #[inline]
+    pub fn from(&self, a: usize) -> &[(Time, Cost)] {
+        &self.rows[a * self.n..(a + 1) * self.n]
+    }
+
+    /// `(time, cost)` from every location to `b`, indexed by the origin.
+    #[inline]
+    pub fn to(&self, b: usize) -> &[(Time, Cost)] {
+        &self.columns[b * self.n..(b + 1) * self.n]
     }
 }
 

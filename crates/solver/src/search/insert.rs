@@ -41,10 +41,10 @@ impl Placement {
 /// The cheapest feasible placement of one `leg` (`[delivery]` or `[pickup, dropoff]`) in
 /// `route` that costs less than `bound`, skipping each position with probability `blink`.
 ///
-/// Positions are screened in O(1) from the route's caches (windows, capacity, the new ride's
-/// shortest possible duration). On routes that need the exact check (ride times, duration
-/// limit) the survivors are then confirmed cheapest first, so the O(k²) exact schedule runs
-/// only until the first one holds; the result is the same as checking every candidate.
+/// Positions are screened in O(1) from the route's caches ([`screen`]); on routes that need
+/// the exact check the survivors are then confirmed cheapest first ([`first_feasible`]), so
+/// the exact schedule runs only until the first one holds; the result is the same as checking
+/// every candidate.
 pub(crate) fn best_placement(
     problem: &Problem,
     route: &RouteState,
@@ -52,6 +52,33 @@ pub(crate) fn best_placement(
     blink: f64,
     bound: Cost,
     rng: &mut impl Rng,
+) -> Option<Placement> {
+    let mut candidates = Vec::new();
+    let best = screen(problem, route, leg, blink, bound, rng, &mut candidates);
+    if candidates.is_empty() {
+        return best;
+    }
+    first_feasible(
+        &candidates,
+        |p| p.delta,
+        |&p| exact_ok(problem, route, leg, p),
+    )
+}
+
+/// Screens every placement of `leg` in `route` costing less than `bound`, in O(1) per position
+/// (O(k) per pick-up position for pairs) from the route's caches: windows, capacity, the new
+/// ride's shortest possible duration. Returns the cheapest when the route needs no exact check
+/// (ties to the earlier position); otherwise pushes the survivors onto `candidates` in scan
+/// order, for [`exact_ok`] to confirm, and returns `None`. The random draws (blinks) do not
+/// depend on `bound`.
+pub(crate) fn screen(
+    problem: &Problem,
+    route: &RouteState,
+    leg: &[usize],
+    blink: f64,
+    bound: Cost,
+    rng: &mut impl Rng,
+    candidates: &mut Vec<Placement>,
 ) -> Option<Placement> {
     let v = &problem.vehicles[route.vehicle];
     let req = &problem.requests[problem.stops[leg[0]].request];
@@ -67,8 +94,6 @@ pub(crate) fn best_placement(
     let k = route.len();
     let mut best: Option<Placement> = None;
     let exact = route.exact || req.max_ride.is_some();
-    // Candidates for the exact check, in scan order (ties then go to the earlier position).
-    let mut candidates: Vec<Placement> = Vec::new();
     let mut consider = |mut p: Placement, best: &mut Option<Placement>| {
         p.delta += moved;
         if p.delta >= bound {
@@ -81,6 +106,7 @@ pub(crate) fn best_placement(
         }
     };
     let u = &problem.stops[leg[0]];
+    let (to_u, from_u) = (m.to(u.loc), m.from(u.loc));
     if u.kind == StopKind::Delivery {
         for p in 0..=k {
             if blink > 0.0 && rng.random_bool(blink) {
@@ -89,64 +115,68 @@ pub(crate) fn best_placement(
             if !route.max_load_prefix[p].plus(u.load).fits(v.capacity) {
                 continue;
             }
-            let arr = route.es[p] + route.svc[p] + m.time(route.loc[p], u.loc);
-            let start = arr.max(u.window.0);
+            let (t_in, c_in) = to_u[route.loc[p]];
+            let start = (route.es[p] + route.svc[p] + t_in).max(u.window.0);
             if start > u.window.1 {
                 continue;
             }
-            if start + u.service + m.time(u.loc, route.loc[p + 1]) > route.ls[p + 1] {
+            let (t_out, c_out) = from_u[route.loc[p + 1]];
+            if start + u.service + t_out > route.ls[p + 1] {
                 continue;
             }
-            let delta = m.cost(route.loc[p], u.loc) + m.cost(u.loc, route.loc[p + 1])
-                - m.cost(route.loc[p], route.loc[p + 1]);
+            let delta = c_in + c_out - route.next_cost[p];
             consider(Placement { delta, at: [p, p] }, &mut best);
         }
-        return confirm(problem, route, leg, best, candidates);
+        return best;
     }
     let d = &problem.stops[leg[1]];
+    let (to_d, from_d) = (m.to(d.loc), m.from(d.loc));
+    let (t_ud, c_ud) = from_u[d.loc];
     let max_ride = req.max_ride.unwrap_or(Time::MAX);
-    for p in 0..=k {
+    // Leaving position p no earlier than es[p] + svc[p], which grows along the route: from the
+    // first position where that is past the pick-up window's close, none can take it.
+    let end = route.departs_after(u.window.1).min(k + 1);
+    // Whatever follows the pick-up starts after the window opens and the elder boards; the
+    // latest starts grow along the route too: before the first position whose next stop may
+    // start that late, none can take it.
+    let begin = route
+        .must_start_by(u.window.0 + u.service)
+        .saturating_sub(1);
+    for p in begin..end {
         let load_u = route.load[p].plus(u.load);
         if !load_u.fits(v.capacity) {
             continue;
         }
-        let arr_u = route.es[p] + route.svc[p] + m.time(route.loc[p], u.loc);
-        let s_u = arr_u.max(u.window.0);
+        let (t_in, cost_u) = to_u[route.loc[p]];
+        let s_u = (route.es[p] + route.svc[p] + t_in).max(u.window.0);
         if s_u > u.window.1 {
             continue;
         }
-        let cost_u = m.cost(route.loc[p], u.loc);
         // Drop-off right after the pick-up.
         {
-            let arr_d = s_u + u.service + m.time(u.loc, d.loc);
-            let s_d = arr_d.max(d.window.0);
+            let s_d = (s_u + u.service + t_ud).max(d.window.0);
+            let (t_out, c_out) = from_d[route.loc[p + 1]];
             if s_d <= d.window.1
-                && max_ride >= m.time(u.loc, d.loc)
-                && s_d + d.service + m.time(d.loc, route.loc[p + 1]) <= route.ls[p + 1]
+                && max_ride >= t_ud
+                && s_d + d.service + t_out <= route.ls[p + 1]
                 && !(blink > 0.0 && rng.random_bool(blink))
             {
-                let delta = cost_u + m.cost(u.loc, d.loc) + m.cost(d.loc, route.loc[p + 1])
-                    - m.cost(route.loc[p], route.loc[p + 1]);
+                let delta = cost_u + c_ud + c_out - route.next_cost[p];
                 consider(Placement { delta, at: [p, p] }, &mut best);
             }
         }
         // Drop-off later: the stops p+1..=q are delayed by the pick-up.
-        let arr_next = s_u + u.service + m.time(u.loc, route.loc[p + 1]);
-        let x = arr_next.max(route.open[p + 1]);
+        let (ride_to_next, c_next) = from_u[route.loc[p + 1]];
+        let x = (s_u + u.service + ride_to_next).max(route.open[p + 1]);
         if x > route.ls[p + 1] || p == k {
             continue;
         }
-        let delta_u =
-            cost_u + m.cost(u.loc, route.loc[p + 1]) - m.cost(route.loc[p], route.loc[p + 1]);
+        let delta_u = cost_u + c_next - route.next_cost[p];
         let mut max_load = load_u;
-        // The shortest the new ride can be with the drop-off after position q: no waiting.
-        let ride_to_next = m.time(u.loc, route.loc[p + 1]);
         for q in p + 1..=k {
-            if ride_to_next + route.cum[q] - route.cum[p + 1]
-                + route.svc[q]
-                + m.time(route.loc[q], d.loc)
-                > max_ride
-            {
+            let (t_qd, c_qd) = to_d[route.loc[q]];
+            // The shortest the new ride can be with the drop-off after position q: no waiting.
+            if ride_to_next + route.cum[q] - route.cum[p + 1] + route.svc[q] + t_qd > max_ride {
                 break; // later drop-offs only ride longer
             }
             max_load = max_load.max(route.load[q].plus(u.load));
@@ -154,44 +184,50 @@ pub(crate) fn best_placement(
                 break;
             }
             let es_q: Time = route.es[q].max(x + route.cum[q] - route.cum[p + 1]);
-            let arr_d = es_q + route.svc[q] + m.time(route.loc[q], d.loc);
+            let arr_d = es_q + route.svc[q] + t_qd;
             let s_d = arr_d.max(d.window.0);
             if arr_d > d.window.1 {
                 break; // later positions only arrive later
             }
-            if s_d + d.service + m.time(d.loc, route.loc[q + 1]) > route.ls[q + 1] {
+            let (t_out, c_out) = from_d[route.loc[q + 1]];
+            if s_d + d.service + t_out > route.ls[q + 1] {
                 continue;
             }
             if blink > 0.0 && rng.random_bool(blink) {
                 continue;
             }
-            let delta = delta_u + m.cost(route.loc[q], d.loc) + m.cost(d.loc, route.loc[q + 1])
-                - m.cost(route.loc[q], route.loc[q + 1]);
+            let delta = delta_u + c_qd + c_out - route.next_cost[q];
             consider(Placement { delta, at: [p, q] }, &mut best);
         }
     }
-    confirm(problem, route, leg, best, candidates)
+    best
 }
 
-/// The cheapest candidate that passes the exact check (`best` when there was none to check).
-fn confirm(
-    problem: &Problem,
-    route: &RouteState,
-    leg: &[usize],
-    best: Option<Placement>,
-    mut candidates: Vec<Placement>,
-) -> Option<Placement> {
-    if candidates.is_empty() {
-        return best;
+/// The cheapest of `candidates` that `ok` accepts, ties to the earliest; `ok` is asked
+/// cheapest first and only until it accepts one (it is the expensive exact check).
+pub(crate) fn first_feasible<T: Copy>(
+    candidates: &[T],
+    delta: impl Fn(&T) -> Cost,
+    mut ok: impl FnMut(&T) -> bool,
+) -> Option<T> {
+    // Most of the time the cheapest holds: find it by a scan, and the next few likewise.
+    let mut tried = vec![false; candidates.len()];
+    for _ in 0..4 {
+        let next = (0..candidates.len())
+            .filter(|&i| !tried[i])
+            .min_by_key(|&i| (delta(&candidates[i]), i))?;
+        if ok(&candidates[next]) {
+            return Some(candidates[next]);
+        }
+        tried[next] = true;
     }
-    candidates.sort_by_key(|p| p.delta); // stable: equal costs keep their scan order
-    candidates
-        .into_iter()
-        .find(|&p| exact_ok(problem, route, leg, p))
+    let mut rest: Vec<usize> = (0..candidates.len()).filter(|&i| !tried[i]).collect();
+    rest.sort_by_key(|&i| (delta(&candidates[i]), i));
+    rest.into_iter().map(|i| candidates[i]).find(|c| ok(c))
 }
 
 /// Exact check of a candidate on a route with ride-time or duration limits.
-fn exact_ok(problem: &Problem, route: &RouteState, leg: &[usize], p: Placement) -> bool {
+pub(crate) fn exact_ok(problem: &Problem, route: &RouteState, leg: &[usize], p: Placement) -> bool {
     let mut r = route.stops.clone();
     if leg.len() == 1 {
         r.insert(p.at[0], leg[0]);
@@ -253,4 +289,41 @@ pub(crate) fn first_violation(problem: &Problem, vehicle: usize, stops: &[usize]
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_feasible;
+    use rand::rngs::SmallRng;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn first_feasible_is_the_cheapest_accepted_ties_to_the_earliest_asked_cheapest_first() {
+        for seed in 0..300u64 {
+            let mut rng = SmallRng::seed_from_u64(seed);
+            let n = rng.random_range(0..30usize);
+            let cands: Vec<(i64, bool)> = (0..n)
+                .map(|_| (rng.random_range(0..8), rng.random_bool(0.3)))
+                .collect();
+            let want = cands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.1)
+                .min_by_key(|&(i, c)| (c.0, i))
+                .map(|(_, &c)| c);
+            let mut asked = Vec::new();
+            let got = first_feasible(
+                &cands,
+                |c| c.0,
+                |c| {
+                    asked.push(c.0);
+                    c.1
+                },
+            );
+            assert_eq!(got, want, "seed {seed}");
+            assert!(asked.is_sorted(), "seed {seed}: asked {asked:?}");
+            let stop = got.map_or(i64::MAX, |c| c.0);
+            assert!(asked.iter().all(|&d| d <= stop), "seed {seed}");
+        }
+    }
 }

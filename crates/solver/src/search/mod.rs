@@ -86,6 +86,8 @@ pub(crate) struct Context {
     pub far: Vec<Cost>,
     /// Cost of leaving a request out (per unit of priority).
     pub penalty: Cost,
+    /// Stop → the slot it takes when it is the first stop of a choice with a slot.
+    pub slot_opened: Vec<Option<usize>>,
 }
 
 impl Context {
@@ -154,6 +156,15 @@ impl Context {
             .map(|k| k.cost)
             .sum();
         let penalty = 2 * max_arc * (n as Cost + 2) + fixed + moves + 1;
+        // A stop opens the slot of the first choice it begins (as the plan counts it).
+        let mut slot_opened = vec![None; n];
+        let mut seen = vec![false; n];
+        for c in problem.requests.iter().flat_map(|r| &r.choices) {
+            let first = c.legs[0][0];
+            if !std::mem::replace(&mut seen[first], true) {
+                slot_opened[first] = c.slot;
+            }
+        }
         Context {
             neighbours,
             stops_at,
@@ -161,6 +172,7 @@ impl Context {
             vehicle_kinds: kinds.len(),
             far,
             penalty,
+            slot_opened,
         }
     }
 }
@@ -440,7 +452,7 @@ fn start_from(problem: &Problem, routes: &mut [RouteState], initial: &[Route]) -
 }
 
 fn into_solution(problem: &Problem, ctx: &Context, state: State) -> Solution {
-    let slot_used = recreate::slot_usage(problem, &state.routes);
+    let slot_used = recreate::slot_usage(problem, ctx, &state.routes);
     let routes = state
         .routes
         .into_iter()

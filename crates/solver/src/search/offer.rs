@@ -51,7 +51,7 @@ pub fn insertions(
     if request >= problem.requests.len() || routed[request] {
         return (base, Vec::new());
     }
-    let slot_used = recreate::slot_usage(problem, &routes);
+    let slot_used = recreate::slot_usage(problem, &ctx, &routes);
     let mut rng = SmallRng::seed_from_u64(0);
     let mut found = Vec::new();
     for (ci, choice) in problem.requests[request].choices.iter().enumerate() {

@@ -5,7 +5,7 @@ use rand::seq::SliceRandom;
 
 use crate::problem::{Cost, Problem};
 use crate::search::Context;
-use crate::search::insert::{Placement, best_placement};
+use crate::search::insert::{Placement, exact_ok, first_feasible, screen};
 use crate::search::route::RouteState;
 
 /// Probability of skipping a position while looking for the cheapest one.
@@ -26,7 +26,7 @@ pub(crate) fn recreate(
     rng: &mut impl Rng,
 ) -> Vec<usize> {
     order(problem, ctx, &mut requests, rng);
-    let mut slot_used = slot_usage(problem, routes);
+    let mut slot_used = slot_usage(problem, ctx, routes);
     let mut left = Vec::new();
     for r in requests {
         let req = &problem.requests[r];
@@ -77,7 +77,10 @@ pub(crate) fn recreate(
     left
 }
 
-/// The cheapest feasible placement of a leg over all routes (one empty route per vehicle kind).
+/// The cheapest feasible placement of a leg over all routes (one empty route per vehicle kind),
+/// ties to the earlier route. Every route is screened first; the exact checks then run over
+/// all routes' candidates together, cheapest first, until one holds — usually one check per
+/// leg instead of one per route with a candidate cheaper than the best so far.
 fn cheapest(
     problem: &Problem,
     ctx: &Context,
@@ -87,6 +90,8 @@ fn cheapest(
 ) -> Option<(Placement, usize)> {
     let mut best: Option<(Placement, usize)> = None;
     let mut tried_empty = vec![false; ctx.vehicle_kinds];
+    let mut pending: Vec<(Placement, usize)> = Vec::new();
+    let mut screened: Vec<Placement> = Vec::new();
     for (ri, route) in routes.iter().enumerate() {
         if route.len() == 0 {
             let kind = ctx.vehicle_kind[route.vehicle];
@@ -101,31 +106,43 @@ fn cheapest(
             0
         };
         let bound = best.map_or(Cost::MAX, |(b, _)| b.delta.saturating_sub(fixed));
-        if let Some(mut p) = best_placement(problem, route, leg, BLINK, bound, rng) {
+        screened.clear();
+        if let Some(mut p) = screen(problem, route, leg, BLINK, bound, rng, &mut screened) {
             p.delta += fixed;
             if best.is_none_or(|(b, _)| p.delta < b.delta) {
                 best = Some((p, ri));
             }
         }
+        pending.extend(screened.iter().map(|&p| {
+            let mut p = p;
+            p.delta += fixed;
+            (p, ri)
+        }));
     }
-    best
+    // Only candidates that would beat the best placement needing no check (ties: earlier route).
+    pending.retain(|&(p, ri)| {
+        best.is_none_or(|(b, bri)| p.delta < b.delta || (p.delta == b.delta && ri < bri))
+    });
+    first_feasible(
+        &pending,
+        |c| c.0.delta,
+        |&(p, ri)| exact_ok(problem, &routes[ri], leg, p),
+    )
+    .or(best)
 }
 
 /// Elders per slot in the routes (counted at the first stop of each choice's first leg).
-pub(crate) fn slot_usage(problem: &Problem, routes: &[RouteState]) -> Vec<u32> {
+pub(crate) fn slot_usage(problem: &Problem, ctx: &Context, routes: &[RouteState]) -> Vec<u32> {
     let mut used = vec![0u32; problem.slots.len()];
     if used.is_empty() {
         return used;
     }
-    for r in routes {
-        for &s in &r.stops {
-            let req = &problem.requests[problem.stops[s].request];
-            if let Some(c) = req.choices.iter().find(|c| c.legs[0][0] == s)
-                && let Some(slot) = c.slot
-            {
-                used[slot] += 1;
-            }
-        }
+    for slot in routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .filter_map(|&s| ctx.slot_opened[s])
+    {
+        used[slot] += 1;
     }
     used
 }

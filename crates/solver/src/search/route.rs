@@ -24,6 +24,8 @@ pub(crate) struct RouteState {
     pub ls: Vec<Time>,
     /// `cum[p]`: sum of service and travel from position 0 up to arriving at `p`.
     pub cum: Vec<Time>,
+    /// Travel cost from each position to the next (none from the end).
+    pub next_cost: Vec<Cost>,
     /// Load after service at each position (position 0: deliveries on board).
     pub load: Vec<Load>,
     /// `max(load[0..=p])`.
@@ -56,6 +58,7 @@ impl RouteState {
             es: Vec::new(),
             ls: Vec::new(),
             cum: Vec::new(),
+            next_cost: Vec::new(),
             load: Vec::new(),
             max_load_prefix: Vec::new(),
             cost: 0,
@@ -111,6 +114,7 @@ impl RouteState {
         self.es.resize(n, 0);
         self.ls.resize(n, 0);
         self.cum.resize(n, 0);
+        self.next_cost.resize(n - 1, 0);
         self.load.resize(n, Load::ZERO);
         self.max_load_prefix.resize(n, Load::ZERO);
         self.es[0] = v.shift.0;
@@ -122,7 +126,8 @@ impl RouteState {
             let step = self.svc[p - 1] + m.time(self.loc[p - 1], self.loc[p]);
             self.es[p] = self.open[p].max(self.es[p - 1] + step);
             self.cum[p] = self.cum[p - 1] + step;
-            self.cost += m.cost(self.loc[p - 1], self.loc[p]);
+            self.next_cost[p - 1] = m.cost(self.loc[p - 1], self.loc[p]);
+            self.cost += self.next_cost[p - 1];
             let l = if p <= k {
                 let st = &problem.stops[self.stops[p - 1]];
                 match st.kind {
@@ -142,9 +147,71 @@ impl RouteState {
         }
     }
 
+    /// The first position the route cannot leave by `time` (its earliest service start plus
+    /// service is later), or the position count: earliest departures only grow along a route.
+    pub fn departs_after(&self, time: Time) -> usize {
+        let (mut lo, mut hi) = (0, self.es.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.es[mid] + self.svc[mid] <= time {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// The first position whose latest service start is `time` or later (or the position
+    /// count): latest starts only grow along a route.
+    pub fn must_start_by(&self, time: Time) -> usize {
+        self.ls.partition_point(|&l| l < time)
+    }
+
     /// Whether the cached schedule is feasible (windows, shift end, capacity).
     pub fn feasible(&self, capacity: Load) -> bool {
         self.es.iter().zip(&self.close).all(|(e, c)| e <= c)
             && self.max_load_prefix.last().is_none_or(|l| l.fits(capacity))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RouteState;
+
+    #[test]
+    fn departures_and_latest_starts_are_searched_as_the_route_orders_them() {
+        let mut r = RouteState {
+            vehicle: 0,
+            stops: vec![0, 1, 2],
+            loc: vec![0; 5],
+            svc: vec![0, 5, 5, 5, 0],
+            open: vec![0; 5],
+            close: vec![100; 5],
+            es: vec![0, 10, 20, 30, 40],
+            ls: vec![5, 15, 25, 35, 100],
+            cum: vec![0; 5],
+            next_cost: vec![0; 4],
+            load: Vec::new(),
+            max_load_prefix: Vec::new(),
+            cost: 0,
+            exact: false,
+        };
+        let linear = |r: &RouteState, t: i64| {
+            (0..r.es.len())
+                .find(|&p| r.es[p] + r.svc[p] > t)
+                .unwrap_or(r.es.len())
+        };
+        for t in -1..=50 {
+            assert_eq!(r.departs_after(t), linear(&r, t), "t {t}");
+            let first = (0..r.ls.len())
+                .find(|&p| r.ls[p] >= t)
+                .unwrap_or(r.ls.len());
+            assert_eq!(r.must_start_by(t), first, "t {t}");
+        }
+        r.es = vec![0, 0, 0, 0, 0];
+        r.svc = vec![0; 5];
+        assert_eq!(r.departs_after(0), 5);
+        assert_eq!(r.departs_after(-1), 0);
     }
 }
