@@ -11,6 +11,90 @@
 
 use crate::problem::{Problem, StopKind, Time};
 
+/// What the earliest-start schedule alone says about a stop sequence ([`quick`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quick {
+    /// Every constraint holds when each stop starts as early as it can (and the vehicle leaves
+    /// as late as its first stop allows): a schedule exists.
+    Feasible,
+    /// A window or the shift end is missed even starting every stop as early as it can: no
+    /// schedule exists (any schedule starts every stop at least that late).
+    Infeasible,
+    /// Only a ride limit or the route duration is broken, which delaying pick-ups might cure:
+    /// ask [`earliest`].
+    Unsure,
+}
+
+/// The O(k) test in front of [`earliest`]: one pass of earliest service starts along `stops`
+/// (windows, shift end), then ride times and the route duration on that schedule.
+pub fn quick(problem: &Problem, vehicle: usize, stops: impl Iterator<Item = usize>) -> Quick {
+    let v = &problem.vehicles[vehicle];
+    let m = &problem.matrix;
+    // Elders on board: (pick-up stop, request, time the ride starts: pick-up start + service).
+    let mut on_board: Vec<(usize, usize, Time)> = Vec::with_capacity(8);
+    let (mut ready, mut at) = (v.shift.0, v.start);
+    let mut first: Option<(usize, Time)> = None;
+    let mut unsure = false;
+    for s in stops {
+        let st = &problem.stops[s];
+        let start = (ready + m.time(at, st.loc)).max(st.window.0);
+        if start > st.window.1 {
+            return Quick::Infeasible;
+        }
+        first.get_or_insert((st.loc, start));
+        match st.kind {
+            StopKind::Pickup => on_board.push((s, st.request, start + st.service)),
+            StopKind::Dropoff => {
+                let mut same = on_board.iter().filter(|b| b.1 == st.request);
+                let found = match (same.next(), same.next()) {
+                    (None, _) => None,
+                    (Some(_), None) => on_board.iter().position(|b| b.1 == st.request),
+                    (Some(_), Some(_)) => {
+                        let pickup = problem.pickup_of(s);
+                        on_board.iter().position(|b| b.0 == pickup)
+                    }
+                };
+                if let Some(i) = found {
+                    let rode_from = on_board.swap_remove(i).2;
+                    if let Some(max) = problem.requests[st.request].max_ride
+                        && start - rode_from > max
+                    {
+                        unsure = true;
+                    }
+                }
+            }
+            StopKind::Delivery => {}
+        }
+        ready = start + st.service;
+        at = st.loc;
+    }
+    let arrival = (ready + m.time(at, v.end)).max(v.shift.0);
+    if arrival > v.shift.1 {
+        return Quick::Infeasible;
+    }
+    if let (Some(max), Some((loc, start))) = (v.max_duration, first) {
+        let departure = v.shift.0.max(start - m.time(v.start, loc));
+        if arrival - departure > max {
+            unsure = true;
+        }
+    }
+    if unsure {
+        Quick::Unsure
+    } else {
+        Quick::Feasible
+    }
+}
+
+/// Whether `stops` driven by `vehicle` has a schedule meeting every constraint: [`quick`],
+/// and [`earliest`] when that is unsure.
+pub fn feasible(problem: &Problem, vehicle: usize, stops: &[usize]) -> bool {
+    match quick(problem, vehicle, stops.iter().copied()) {
+        Quick::Feasible => true,
+        Quick::Infeasible => false,
+        Quick::Unsure => earliest(problem, vehicle, stops).is_some(),
+    }
+}
+
 /// The earliest feasible schedule of `stops` driven by `vehicle`: departure, the service start
 /// of every stop, and the return; `None` when no schedule meets every constraint.
 pub fn earliest(

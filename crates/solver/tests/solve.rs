@@ -79,12 +79,13 @@ fn unserved_requests_carry_a_reason() {
 }
 
 #[test]
-fn exact_scheduling_and_the_checker_agree_on_random_stop_sequences() {
+fn exact_scheduling_the_quick_test_and_the_checker_agree_on_random_stop_sequences() {
     use rand::seq::SliceRandom;
     use rand::{Rng, SeedableRng};
     use vaxride_solver::{Load, Route, Solution, Unassigned, UnassignedReason, schedule};
     let mut agree_feasible = 0;
-    for seed in 0..300u64 {
+    let (mut unsure, mut seen) = (0, [0; 3]);
+    for seed in 0..600u64 {
         let mut p = random_problem(5000 + seed, 2, 3, 1, true);
         p.vehicles[0].capacity = Load::seats(100);
         if seed % 2 == 0 {
@@ -119,6 +120,14 @@ fn exact_scheduling_and_the_checker_agree_on_random_stop_sequences() {
                 .collect(),
         };
         let exact = schedule::earliest(&p, 0, &stops).is_some();
+        let quick = schedule::quick(&p, 0, stops.iter().copied());
+        match quick {
+            schedule::Quick::Feasible => assert!(exact, "seed {seed}: quick says feasible"),
+            schedule::Quick::Infeasible => assert!(!exact, "seed {seed}: quick says infeasible"),
+            schedule::Quick::Unsure => unsure += 1,
+        }
+        seen[quick as usize] += 1;
+        assert_eq!(schedule::feasible(&p, 0, &stops), exact, "seed {seed}");
         assert_eq!(
             exact,
             check(&p, &solution).is_ok(),
@@ -129,6 +138,11 @@ fn exact_scheduling_and_the_checker_agree_on_random_stop_sequences() {
     assert!(
         agree_feasible > 10,
         "the test should see feasible sequences too ({agree_feasible})"
+    );
+    // The quick test's three answers all occur (feasible, infeasible, unsure).
+    assert!(
+        seen.iter().all(|&n| n > 5),
+        "quick answers {seen:?}, unsure {unsure}"
     );
 }
 

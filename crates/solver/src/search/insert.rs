@@ -5,6 +5,7 @@
 use rand::Rng;
 
 use crate::problem::{Cost, Problem, StopKind, Time};
+use crate::schedule::Quick;
 use crate::search::route::RouteState;
 
 /// Where to put a request: after position `at[0]` (and the drop-off after `at[1]`, counted in
@@ -226,21 +227,34 @@ pub(crate) fn first_feasible<T: Copy>(
     rest.into_iter().map(|i| candidates[i]).find(|c| ok(c))
 }
 
-/// Exact check of a candidate on a route with ride-time or duration limits.
+/// Exact check of a candidate on a route with ride-time or duration limits: the O(k)
+/// earliest-start pass over the route with the leg in place, the exact schedule only when that
+/// is unsure ([`crate::schedule::quick`]).
 pub(crate) fn exact_ok(problem: &Problem, route: &RouteState, leg: &[usize], p: Placement) -> bool {
-    let mut r = route.stops.clone();
-    if leg.len() == 1 {
-        r.insert(p.at[0], leg[0]);
-    } else {
-        r.insert(p.at[1], leg[1]);
-        r.insert(p.at[0], leg[0]);
+    let with_leg = || {
+        let (before, rest) = route.stops.split_at(p.at[0]);
+        let (middle, after) = rest.split_at(p.at[1] - p.at[0]);
+        let tail = leg.get(1).into_iter().chain(after);
+        before
+            .iter()
+            .chain(&leg[..1])
+            .chain(middle)
+            .chain(tail)
+            .copied()
+    };
+    match crate::schedule::quick(problem, route.vehicle, with_leg()) {
+        Quick::Feasible => true,
+        Quick::Infeasible => false,
+        Quick::Unsure => {
+            let stops: Vec<usize> = with_leg().collect();
+            crate::schedule::earliest(problem, route.vehicle, &stops).is_some()
+        }
     }
-    schedule_ok(problem, route.vehicle, &r)
 }
 
 /// Whether a stop sequence has a schedule meeting windows, shift, duration and ride limits.
 pub(crate) fn schedule_ok(problem: &Problem, vehicle: usize, stops: &[usize]) -> bool {
-    crate::schedule::earliest(problem, vehicle, stops).is_some()
+    crate::schedule::feasible(problem, vehicle, stops)
 }
 
 /// The request to blame for the first broken window, ride time, duration or shift end of a stop
