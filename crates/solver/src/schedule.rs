@@ -30,8 +30,8 @@ pub enum Quick {
 pub fn quick(problem: &Problem, vehicle: usize, stops: impl Iterator<Item = usize>) -> Quick {
     let v = &problem.vehicles[vehicle];
     let m = &problem.matrix;
-    // Elders on board: (pick-up stop, request, time the ride starts: pick-up start + service).
-    let mut on_board: Vec<(usize, usize, Time)> = Vec::with_capacity(8);
+    // Elders on board: (time the ride starts: pick-up start + service, pick-up stop, request).
+    let mut on_board: Vec<(Time, usize, usize)> = Vec::with_capacity(8);
     let (mut ready, mut at) = (v.shift.0, v.start);
     let mut first: Option<(usize, Time)> = None;
     let mut unsure = false;
@@ -43,19 +43,10 @@ pub fn quick(problem: &Problem, vehicle: usize, stops: impl Iterator<Item = usiz
         }
         first.get_or_insert((st.loc, start));
         match st.kind {
-            StopKind::Pickup => on_board.push((s, st.request, start + st.service)),
+            StopKind::Pickup => on_board.push((start + st.service, s, st.request)),
             StopKind::Dropoff => {
-                let mut same = on_board.iter().filter(|b| b.1 == st.request);
-                let found = match (same.next(), same.next()) {
-                    (None, _) => None,
-                    (Some(_), None) => on_board.iter().position(|b| b.1 == st.request),
-                    (Some(_), Some(_)) => {
-                        let pickup = problem.pickup_of(s);
-                        on_board.iter().position(|b| b.0 == pickup)
-                    }
-                };
-                if let Some(i) = found {
-                    let rode_from = on_board.swap_remove(i).2;
+                if let Some(i) = pickup_on_board(problem, &on_board, s) {
+                    let rode_from = on_board.remove(i).0;
                     if let Some(max) = problem.requests[st.request].max_ride
                         && start - rode_from > max
                     {
@@ -82,6 +73,34 @@ pub fn quick(problem: &Problem, vehicle: usize, stops: impl Iterator<Item = usiz
         Quick::Unsure
     } else {
         Quick::Feasible
+    }
+}
+
+/// Where in `on_board` (entries `(_, pick-up stop, request)`, in boarding order) the pick-up
+/// of drop-off `stop` is. The one of its request on board, when only one is: sequences hold
+/// whole legs (a drop-off's own pick-up is on board whenever another of its request is), which
+/// spares [`Problem::pickup_of`]'s walk through every choice; else found through the legs.
+fn pickup_on_board<T>(
+    problem: &Problem,
+    on_board: &[(T, usize, usize)],
+    stop: usize,
+) -> Option<usize> {
+    let request = problem.stops[stop].request;
+    let mut same = on_board.iter().enumerate().filter(|(_, b)| b.2 == request);
+    match (same.next(), same.next()) {
+        (None, _) => None,
+        (Some((i, b)), None) => {
+            debug_assert_eq!(
+                b.1,
+                problem.pickup_of(stop),
+                "a drop-off without its pick-up"
+            );
+            Some(i)
+        }
+        (Some(_), Some(_)) => {
+            let pickup = problem.pickup_of(stop);
+            on_board.iter().position(|b| b.1 == pickup)
+        }
     }
 }
 
@@ -139,16 +158,21 @@ pub fn earliest(
     if let Some(max) = v.max_duration {
         edges.push((0, k + 1, max));
     }
+    // Pick-ups not yet dropped off, by position: (position, stop, request).
+    let mut on_board: Vec<(usize, usize, usize)> = Vec::with_capacity(8);
     for (i, &s) in stops.iter().enumerate() {
         let st = &problem.stops[s];
-        if st.kind != StopKind::Dropoff {
-            continue;
-        }
-        let pickup = problem.pickup_of(s);
-        if let Some(max) = problem.requests[st.request].max_ride
-            && let Some(j) = stops[..i].iter().position(|&x| x == pickup)
-        {
-            edges.push((j + 1, i + 1, max + problem.stops[pickup].service));
+        match st.kind {
+            StopKind::Pickup => on_board.push((i, s, st.request)),
+            StopKind::Dropoff => {
+                if let Some(b) = pickup_on_board(problem, &on_board, s) {
+                    let (j, pickup, _) = on_board.remove(b);
+                    if let Some(max) = problem.requests[st.request].max_ride {
+                        edges.push((j + 1, i + 1, max + problem.stops[pickup].service));
+                    }
+                }
+            }
+            StopKind::Delivery => {}
         }
     }
     // dist[i] = shortest distance from i to `zero`.
