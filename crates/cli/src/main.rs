@@ -61,13 +61,14 @@ enum Command {
         /// Wall-clock limit in seconds.
         #[arg(long, default_value_t = 10.0)]
         time_limit: f64,
-        /// Seed of the search (same seed, one thread and --iterations: same result).
+        /// Seed of the search (same seed, thread count and --iterations: same result).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Independent searches run in parallel (seeds seed, seed+1, ...); the best is kept.
+        /// Searches run in parallel, one per core (seeds seed, seed+1, ...), meeting every
+        /// hundred iterations to carry on from the best plan found so far.
         #[arg(long, default_value_t = 1)]
         threads: usize,
-        /// Stop after this many iterations (for reproducible runs).
+        /// Stop after this many iterations per search (for reproducible runs).
         #[arg(long)]
         iterations: Option<u64>,
         /// Annealing temperatures at start and end, as multiples of the mean nearest-neighbour cost.

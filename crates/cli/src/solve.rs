@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use vaxride_formats::{Format, Instance};
 use vaxride_solver::solution::Schedule;
-use vaxride_solver::{Budget, SearchStats, Solution, SolveParams, check, solve_with_stats};
+use vaxride_solver::{Budget, Solution, SolveParams, check, solve_threads};
 
 /// A wall-clock budget, optionally capped by an iteration count.
 struct WallClock {
@@ -60,38 +60,23 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
         bail!("--time-limit must be a positive number of seconds");
     }
     let start = Instant::now();
-    let threads = args.threads.max(1);
-    let solutions: Vec<(Solution, SearchStats)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let problem = &instance.problem;
-                let seed = args.seed.wrapping_add(t as u64);
-                let temperature = args.temperature;
-                let mut budget = WallClock {
-                    start,
-                    limit: Duration::from_secs_f64(args.time_limit_s),
-                    max_iterations: args.iterations,
-                };
-                scope.spawn(move || {
-                    solve_with_stats(problem, SolveParams { seed, temperature }, &mut budget)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("solver thread panicked"))
-            .collect()
-    });
-    let iterations: u64 = solutions.iter().map(|(_, st)| st.iterations).sum();
-    let best = solutions
-        .into_iter()
-        .map(|(s, _)| {
-            let o = s.objective(&instance.problem);
-            (std::cmp::Reverse(o.served_priority), o.cost, s)
-        })
-        .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
-        .map(|(_, _, s)| s)
-        .expect("at least one thread");
+    let mut budget = WallClock {
+        start,
+        limit: Duration::from_secs_f64(args.time_limit_s),
+        max_iterations: args.iterations,
+    };
+    let params = SolveParams {
+        seed: args.seed,
+        temperature: args.temperature,
+    };
+    let (best, stats) = solve_threads(
+        &instance.problem,
+        &[],
+        params,
+        args.threads.max(1),
+        &mut budget,
+    );
+    let iterations = stats.iterations;
     let elapsed = start.elapsed().as_secs_f64();
     if let Err(errors) = check(&instance.problem, &best) {
         bail!("internal error: the solution fails the checker: {errors:?}");

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use vaxride_solver::{Budget, Route, Solution, SolveParams, solve, solve_from};
+use vaxride_solver::{Budget, Route, Solution, SolveParams, solve, solve_threads};
 
 use crate::cluster::{Cluster, ClusterParams, clusters};
 use crate::plan::{DayInstance, Layout, PlanInput};
@@ -84,7 +84,8 @@ pub(crate) fn solve_day(
     };
     if parts.len() <= 1 {
         let mut budget = budget_for(Stage::Whole);
-        let solution = solve(&whole.problem, params, budget.as_mut());
+        let threads = options.threads.max(1);
+        let solution = solve_threads(&whole.problem, &[], params, threads, budget.as_mut()).0;
         let all = Cluster {
             communities: {
                 let mut c: Vec<i64> = input.bookings.iter().map(|b| b.community_id).collect();
@@ -198,7 +199,7 @@ pub(crate) fn solve_day(
         joined.extend(results.into_iter().flatten());
     }
     let mut budget = budget_for(Stage::Whole);
-    let solution = solve_from(&whole.problem, &joined, params, budget.as_mut());
+    let solution = solve_threads(&whole.problem, &joined, params, threads, budget.as_mut()).0;
     SolvedDay {
         instance: whole,
         solution,

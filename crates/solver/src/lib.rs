@@ -23,6 +23,6 @@ pub use problem::{
 };
 pub use search::{
     Budget, Insertion, IterationBudget, MoveRefused, SearchStats, SolveParams, cheapest_insertion,
-    insertions, move_leg, solve, solve_from, solve_with_stats,
+    insertions, move_leg, solve, solve_from, solve_threads, solve_with_stats,
 };
 pub use solution::{Objective, Route, Solution, Unassigned, UnassignedReason};

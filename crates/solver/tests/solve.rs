@@ -193,3 +193,52 @@ fn tiny_elder_days_match_brute_force_on_priority_then_cost() {
     }
     assert!(compared >= 6, "too few instances serve anyone ({compared})");
 }
+
+#[test]
+fn a_team_of_searches_is_checked_and_repeatable_and_one_thread_is_the_plain_search() {
+    use vaxride_solver::{Budget, solve_threads};
+    /// An iteration budget that keeps what the team reports.
+    struct Watch {
+        iterations: u64,
+        told: Vec<(usize, i64)>,
+    }
+    impl Budget for Watch {
+        fn progress(&mut self, iteration: u64) -> Option<f64> {
+            (iteration < self.iterations).then(|| iteration as f64 / self.iterations as f64)
+        }
+        fn improved(&mut self, served: usize, cost: i64) {
+            self.told.push((served, cost));
+        }
+    }
+    for seed in 0..6u64 {
+        let p = random_problem(900 + seed, 25, 15, 4, seed % 2 == 0);
+        let params = SolveParams {
+            seed,
+            ..SolveParams::default()
+        };
+        let run = |threads: usize| {
+            let mut watch = Watch {
+                iterations: 350,
+                told: Vec::new(),
+            };
+            let (solution, stats) = solve_threads(&p, &[], params, threads, &mut watch);
+            if let Err(errors) = check(&p, &solution) {
+                panic!("seed {seed}, {threads} threads: the checker refuses: {errors:#?}");
+            }
+            assert_eq!(stats.iterations, 350 * threads as u64, "seed {seed}");
+            assert!(!watch.told.is_empty(), "seed {seed}: nothing reported");
+            solution
+        };
+        let one = run(1);
+        assert_eq!(
+            one,
+            solve_checked(&p, seed, 350),
+            "seed {seed}: one thread is solve"
+        );
+        assert_eq!(
+            run(3),
+            run(3),
+            "seed {seed}: same seed and threads, same plan"
+        );
+    }
+}

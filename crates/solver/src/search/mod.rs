@@ -10,6 +10,7 @@ mod offer;
 mod recreate;
 mod route;
 mod ruin;
+mod team;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -18,6 +19,7 @@ use crate::problem::{Cost, Problem};
 use crate::solution::{Route, Solution, Unassigned, UnassignedReason};
 pub use offer::{Insertion, MoveRefused, insertions, move_leg};
 use route::RouteState;
+pub use team::solve_threads;
 
 /// How long to search. `progress` is asked once per iteration: `None` stops the search,
 /// `Some(f)` says how far along it is (`0.0..=1.0`, drives the annealing temperature).
@@ -247,7 +249,7 @@ pub fn solve_with_stats(
     params: SolveParams,
     budget: &mut dyn Budget,
 ) -> (Solution, SearchStats) {
-    search(problem, params, budget, &[])
+    search(problem, params, budget, &[], None)
 }
 
 /// [`solve`], starting from the routes of `initial` (for instance the joined solutions of
@@ -259,7 +261,7 @@ pub fn solve_from(
     params: SolveParams,
     budget: &mut dyn Budget,
 ) -> Solution {
-    search(problem, params, budget, initial).0
+    search(problem, params, budget, initial, None).0
 }
 
 fn search(
@@ -267,6 +269,7 @@ fn search(
     params: SolveParams,
     budget: &mut dyn Budget,
     initial: &[Route],
+    seat: Option<team::Seat>,
 ) -> (Solution, SearchStats) {
     let mut stats = SearchStats::default();
     let ctx = Context::new(problem);
@@ -353,7 +356,23 @@ fn search(
             }
             state.left.clone_from(&saved_left);
         }
+        if let Some(seat) = &seat
+            && iteration.is_multiple_of(seat.meeting.every)
+            && let Some((c, routes, left)) = seat
+                .meeting
+                .exchange(seat.index, best_cost, &best, &best_left)
+        {
+            for (r, stops) in state.routes.iter_mut().zip(&routes) {
+                if r.stops != *stops {
+                    r.stops.clone_from(stops);
+                    r.update(problem);
+                }
+            }
+            state.left.clone_from(&left);
+            (cost, best_cost, best, best_left) = (c, c, routes, left);
+        }
     }
+    drop(seat);
     for (r, b) in state.routes.iter_mut().zip(best) {
         r.stops = b;
     }
