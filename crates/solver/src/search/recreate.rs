@@ -42,7 +42,12 @@ pub(crate) fn recreate(
             let mut placed: LegPlacements = Vec::with_capacity(choice.legs.len());
             let mut total = 0;
             for (k, leg) in choice.legs.iter().enumerate() {
-                let Some((p, ri)) = cheapest(problem, ctx, routes, leg, rng) else {
+                // The last leg only counts if it makes the choice cheaper than the best one.
+                let limit = match &best {
+                    Some(b) if k + 1 == choice.legs.len() => b.0.saturating_sub(total),
+                    _ => Cost::MAX,
+                };
+                let Some((p, ri)) = cheapest(problem, ctx, routes, leg, limit, rng) else {
                     break;
                 };
                 total += p.delta;
@@ -77,8 +82,8 @@ pub(crate) fn recreate(
     left
 }
 
-/// The cheapest feasible placement of a leg over all routes (one empty route per vehicle kind),
-/// ties to the earlier route. Every route is screened first; the exact checks then run over
+/// The cheapest feasible placement of a leg over all routes (one empty route per vehicle kind)
+/// costing less than `limit`, ties to the earlier route. Every route is screened first; the exact checks then run over
 /// all routes' candidates together, cheapest first, until one holds — usually one check per
 /// leg instead of one per route with a candidate cheaper than the best so far.
 fn cheapest(
@@ -86,6 +91,7 @@ fn cheapest(
     ctx: &Context,
     routes: &[RouteState],
     leg: &[usize],
+    limit: Cost,
     rng: &mut impl Rng,
 ) -> Option<(Placement, usize)> {
     let mut best: Option<(Placement, usize)> = None;
@@ -105,7 +111,7 @@ fn cheapest(
         } else {
             0
         };
-        let bound = best.map_or(Cost::MAX, |(b, _)| b.delta.saturating_sub(fixed));
+        let bound = best.map_or(limit, |(b, _)| b.delta).saturating_sub(fixed);
         screened.clear();
         if let Some(mut p) = screen(problem, route, leg, BLINK, bound, rng, &mut screened) {
             p.delta += fixed;
