@@ -23,6 +23,14 @@ pub use result::{Figures, PlanResult, PlannedRoute, PlannedStop, SlotLoad, Unser
 
 /// How many of the nearest sites that give an elder's dose are offered to the solver.
 pub const NEAREST_SITES: usize = 4;
+
+/// A booking's longest ride, each way: twice the travel time to the farthest of its
+/// [`Layout::fitting_sites`] plus ten minutes, within 30 to 90 minutes (`None`: no site fits).
+/// The plan and every repair of the day under way give a booking the same limit.
+pub(crate) fn ride_limit(fitting: &[(i64, i64)]) -> Option<i64> {
+    let farthest = fitting.last()?.0;
+    Some((2 * farthest + 600).clamp(1800, 5400))
+}
 /// Longest wait at the site after the observation before the ride home, seconds.
 pub const MAX_WAIT_AFTER: i64 = 1800;
 /// Boarding or alighting time of an elder, seconds.
@@ -127,6 +135,27 @@ fn key(p: Point) -> (u64, u64) {
 }
 
 impl Layout {
+    /// The sites a booking can go to: the nearest that give its dose (or the one it names), as
+    /// (travel time from home, site id), nearest first.
+    pub(crate) fn fitting_sites(
+        &self,
+        d: &dyn Fn(usize, usize) -> i64,
+        sites: &HashMap<i64, &Site>,
+        b: &PlanBooking,
+        home: usize,
+    ) -> Vec<(i64, i64)> {
+        let mut fitting: Vec<(i64, i64)> = self
+            .site_loc
+            .iter()
+            .filter(|(id, _)| b.site_id.is_none_or(|w| w == **id))
+            .filter(|(id, _)| sites.get(*id).is_some_and(|s| s.gives(b.dose)))
+            .map(|(&id, &loc)| (d(home, loc), id))
+            .collect();
+        fitting.sort_unstable();
+        fitting.truncate(NEAREST_SITES);
+        fitting
+    }
+
     /// Lists the matrix points: vehicle starts, sites open that day, homes (elders at one
     /// address share a point).
     pub fn new(input: &PlanInput) -> Layout {
@@ -253,24 +282,12 @@ impl Layout {
                 visit_of.push(b.booking_id);
                 continue;
             }
-            // The nearest sites that give the dose (or the named one).
-            let mut fitting: Vec<(i64, i64)> = self
-                .site_loc
-                .iter()
-                .filter(|(id, _)| b.site_id.is_none_or(|w| w == **id))
-                .filter(|(id, _)| sites[*id].gives(b.dose))
-                .map(|(&id, &loc)| (d[home][loc], id))
-                .collect();
-            if fitting.is_empty() {
+            let fitting = self.fitting_sites(&|a, b| d[a][b], &sites, b, home);
+            let Some(max_ride) = ride_limit(&fitting) else {
                 refused.push(refuse(RefusalReason::NoSiteForDose));
                 continue;
-            }
-            fitting.sort_unstable();
-            fitting.truncate(NEAREST_SITES);
-            let nearest = fitting[0].0;
-            direct.insert(b.booking_id, nearest);
-            let farthest = fitting.last().map_or(nearest, |f| f.0);
-            let max_ride = (2 * farthest + 600).clamp(1800, 5400);
+            };
+            direct.insert(b.booking_id, fitting[0].0);
             let (from, to) = b.window;
             let slot_ids: Vec<String> = self
                 .slots

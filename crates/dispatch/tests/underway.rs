@@ -9,10 +9,11 @@ use std::collections::HashMap;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use vaxride_dispatch::model::StopKind;
-use vaxride_dispatch::plan::PlanResult;
-use vaxride_dispatch::travel::StraightLines;
+use vaxride_dispatch::plan::{Layout, PlanResult};
+use vaxride_dispatch::travel::{StraightLines, TravelTimes};
 use vaxride_dispatch::underway::{
     Changes, DayUnderWay, RouteUnderWay, StopRef, StopState, StopUnderWay, changes,
+    where_vehicles_are,
 };
 
 mod common;
@@ -397,4 +398,38 @@ fn a_vehicle_leaves_from_where_its_last_stop_was() {
         .expect("the vehicle");
     assert_eq!(layout.points[inst.problem.vehicles[v].start], home);
     assert!(inst.problem.vehicles[v].shift.0 >= route.stops[k].start + 120);
+}
+
+/// An elder on board or at the site keeps the ride home she was planned with: the repair gives
+/// that ride the limit the plan gave her (it once recomputed it from the site chosen alone,
+/// which can be shorter, and a published ride home could be lost in a repair).
+#[test]
+fn a_ride_home_under_way_keeps_the_ride_limit_it_was_planned_with() {
+    let mut checked = 0;
+    for seed in 0..6u64 {
+        let input = day(seed, 16, 3);
+        let plan = first_plan(&input);
+        let planned = Layout::new(&input);
+        let planned = planned.instance(&input, &StraightLines.durations(&planned.points));
+        let limit_of = |id: &str| {
+            let r = planned.problem.requests.iter().find(|r| r.id == id);
+            r.and_then(|r| r.max_ride)
+        };
+        let done: HashMap<i64, usize> = plan
+            .routes
+            .iter()
+            .map(|r| (r.vehicle_id, r.stops.len() / 2))
+            .collect();
+        let day = under_way(&plan, &done, false, 9 * H, Some(1800));
+        let layout = Layout::with_places(&input, &where_vehicles_are(&day));
+        let durations = StraightLines.durations(&layout.points);
+        let (inst, _) = layout.instance_under_way(&input, &day, &durations);
+        for r in &inst.problem.requests {
+            if let Some(booking) = r.id.strip_suffix("/return") {
+                assert_eq!(r.max_ride, limit_of(booking), "seed {seed}: {}", r.id);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "too few rides home under way ({checked})");
 }

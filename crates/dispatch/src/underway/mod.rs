@@ -23,10 +23,10 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use vaxride_solver::{Choice, Keep, Load, Request, Route, Stop, StopKind as SolverStop};
 
-use crate::model::{Mobility, Point, StopKind, TimeOfDay};
+use crate::model::{Mobility, Point, Site, StopKind, TimeOfDay};
 use crate::plan::{
     BOARDING, DayInstance, HOME_BY, Layout, MAX_WAIT_AFTER, PlanInput, PlannedRoute, PlannedStop,
-    RIDE, VISIT,
+    RIDE, VISIT, ride_limit,
 };
 
 mod changes;
@@ -309,6 +309,7 @@ impl Layout {
             bit => bit,
         };
         let d = |a: usize, b: usize| durations[a][b].unwrap_or(10 * 3600);
+        let sites: HashMap<i64, &Site> = input.sites.iter().map(|s| (s.id, s)).collect();
         let mut extra = Extra {
             inst: &mut inst,
             d: &d,
@@ -329,6 +330,8 @@ impl Layout {
             let wheelchair = b.mobility == Mobility::Wheelchair;
             let load = Load([b.companions + i64::from(!wheelchair), i64::from(wheelchair)]);
             let dwell = b.dwell_minutes * 60;
+            // The ride home keeps the limit the booking was planned with.
+            let max_ride = ride_limit(&self.fitting_sites(&d, &sites, b, home));
             if let (3, Some(v)) = (c.step, c.on) {
                 extra.delivery(id, format!("{id}/home/return"), home, load, v, false, None);
             } else if let (1, Some(v)) = (c.step, c.on) {
@@ -347,7 +350,8 @@ impl Layout {
                 if b.return_wanted {
                     let drop = c.planned_drop.unwrap_or(day.now).max(day.now);
                     let needs = ride | if wheelchair { ramp } else { 0 };
-                    extra.ride_home(id, (site, home), load, drop + dwell, c.site, needs);
+                    let when = (drop + dwell, max_ride);
+                    extra.ride_home(id, (site, home), load, when, c.site, needs);
                 }
             } else if c.step == 2
                 && let Some((dropped, site_id)) = c.at_site
@@ -358,7 +362,7 @@ impl Layout {
                 };
                 let needs = ride | if wheelchair { ramp } else { 0 };
                 let open = (dropped + dwell).max(day.now);
-                extra.ride_home(id, (site, home), load, open, site_id, needs);
+                extra.ride_home(id, (site, home), load, (open, max_ride), site_id, needs);
             } else {
                 finished.push(id);
             }
@@ -530,13 +534,14 @@ impl Extra<'_, '_> {
         self.push(booking, req, !to_site, site);
     }
 
-    /// The ride home from the site to home (matrix locations), from `open` on.
+    /// The ride home from the site to home (matrix locations), from `open` on, riding at most
+    /// `max_ride` (the limit the booking was planned with).
     fn ride_home(
         &mut self,
         booking: i64,
         (site, home): (usize, usize),
         load: Load,
-        open: TimeOfDay,
+        (open, max_ride): (TimeOfDay, Option<i64>),
         site_id: Option<i64>,
         needs: u64,
     ) {
@@ -555,7 +560,9 @@ impl Extra<'_, '_> {
             load,
             SolverStop::Dropoff,
         );
-        let max_ride = (2 * (self.d)(site, home) + 600).clamp(1800, 5400);
+        // No site fits any more (one named, then changed): the limit of going to this one.
+        let max_ride =
+            max_ride.unwrap_or_else(|| (2 * (self.d)(site, home) + 600).clamp(1800, 5400));
         let req = Request {
             id: format!("{booking}/return"),
             choices: vec![Choice {
