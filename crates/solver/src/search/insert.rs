@@ -4,7 +4,7 @@
 
 use rand::Rng;
 
-use crate::problem::{Cost, Problem, StopKind, Time};
+use crate::problem::{Cost, Load, Problem, Stop, StopKind, Time};
 use crate::schedule::Quick;
 use crate::search::route::RouteState;
 
@@ -54,8 +54,16 @@ pub(crate) fn best_placement(
     bound: Cost,
     rng: &mut impl Rng,
 ) -> Option<Placement> {
+    let mut found = Vec::new();
+    if leg.len() == 2 {
+        boardings(problem, route, &problem.stops[leg[0]], &mut found);
+    }
+    let leg_in = Leg {
+        stops: leg,
+        boardings: &found,
+    };
     let mut candidates = Vec::new();
-    let best = screen(problem, route, leg, blink, bound, rng, &mut candidates);
+    let best = screen(problem, route, leg_in, blink, bound, rng, &mut candidates);
     if candidates.is_empty() {
         return best;
     }
@@ -64,6 +72,64 @@ pub(crate) fn best_placement(
         |p| p.delta,
         |&p| exact_ok(problem, route, leg, p),
     )
+}
+
+/// A position where a pick-up fits: after route position `p`, its service starting at `start`
+/// (window and capacity hold there); `cost` is the travel from position `p` to it and `load` the
+/// load once the elder is on board. `ready` is when the route can leave position `p`, which
+/// grows along the route.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Boarding {
+    pub p: usize,
+    pub ready: Time,
+    pub start: Time,
+    pub cost: Cost,
+    pub load: Load,
+}
+
+/// Every position of `route` where pick-up `u` fits (its window, the vehicle's capacity, and
+/// the next stop's latest start), in route order, into `out`. The same for every leg that
+/// starts with an equal pick-up (place, window, service, load): a request's slot choices share
+/// theirs, so the search finds them once per route and request.
+pub(crate) fn boardings(problem: &Problem, route: &RouteState, u: &Stop, out: &mut Vec<Boarding>) {
+    out.clear();
+    let capacity = problem.vehicles[route.vehicle].capacity;
+    let to_u = problem.matrix.to(u.loc);
+    // Leaving position p no earlier than es[p] + svc[p], which grows along the route: from the
+    // first position where that is past the window's close, none can take it.
+    let end = route.departs_after(u.window.1).min(route.len() + 1);
+    // Whatever follows the pick-up starts after the window opens and the elder boards; the
+    // latest starts grow along the route too: before the first position whose next stop may
+    // start that late, none can take it.
+    let begin = route
+        .must_start_by(u.window.0 + u.service)
+        .saturating_sub(1);
+    for p in begin..end {
+        let load = route.load[p].plus(u.load);
+        if !load.fits(capacity) {
+            continue;
+        }
+        let (t_in, cost) = to_u[route.loc[p]];
+        let ready = route.es[p] + route.svc[p];
+        let start = (ready + t_in).max(u.window.0);
+        if start <= u.window.1 {
+            out.push(Boarding {
+                p,
+                ready,
+                start,
+                cost,
+                load,
+            });
+        }
+    }
+}
+
+/// A leg as the screening takes it: its stops (`[delivery]` or `[pickup, dropoff]`) and, for a
+/// pair, where its pick-up fits in the route being screened ([`boardings`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Leg<'a> {
+    pub stops: &'a [usize],
+    pub boardings: &'a [Boarding],
 }
 
 /// Screens every placement of `leg` in `route` costing less than `bound`, in O(1) per position
@@ -75,19 +141,20 @@ pub(crate) fn best_placement(
 pub(crate) fn screen(
     problem: &Problem,
     route: &RouteState,
-    leg: &[usize],
+    leg: Leg<'_>,
     blink: f64,
     bound: Cost,
     rng: &mut impl Rng,
     candidates: &mut Vec<Placement>,
 ) -> Option<Placement> {
     let v = &problem.vehicles[route.vehicle];
-    let req = &problem.requests[problem.stops[leg[0]].request];
+    let stops = leg.stops;
+    let req = &problem.requests[problem.stops[stops[0]].request];
     if !req.allows(route.vehicle, v) {
         return None;
     }
     // Taking the leg's stops from the vehicle that had them costs the same at every position.
-    let moved: Cost = leg
+    let moved: Cost = stops
         .iter()
         .map(|&s| super::route::moved_cost(&problem.stops[s], route.vehicle))
         .sum();
@@ -106,9 +173,10 @@ pub(crate) fn screen(
             *best = Some(p);
         }
     };
-    let u = &problem.stops[leg[0]];
-    let (to_u, from_u) = (m.to(u.loc), m.from(u.loc));
+    let u = &problem.stops[stops[0]];
+    let from_u = m.from(u.loc);
     if u.kind == StopKind::Delivery {
+        let to_u = m.to(u.loc);
         for p in 0..=k {
             if blink > 0.0 && rng.random_bool(blink) {
                 continue;
@@ -130,27 +198,23 @@ pub(crate) fn screen(
         }
         return best;
     }
-    let d = &problem.stops[leg[1]];
+    let d = &problem.stops[stops[1]];
     let (to_d, from_d) = (m.to(d.loc), m.from(d.loc));
     let (t_ud, c_ud) = from_u[d.loc];
     let max_ride = req.max_ride.unwrap_or(Time::MAX);
-    // Leaving position p no earlier than es[p] + svc[p], which grows along the route: from the
-    // first position where that is past the pick-up window's close, none can take it.
-    let end = route.departs_after(u.window.1).min(k + 1);
-    // Whatever follows the pick-up starts after the window opens and the elder boards; the
-    // latest starts grow along the route too: before the first position whose next stop may
-    // start that late, none can take it.
-    let begin = route
-        .must_start_by(u.window.0 + u.service)
-        .saturating_sub(1);
-    for p in begin..end {
-        let load_u = route.load[p].plus(u.load);
-        if !load_u.fits(v.capacity) {
-            continue;
+    for &Boarding {
+        p,
+        ready,
+        start: s_u,
+        cost: cost_u,
+        load: load_u,
+    } in leg.boardings
+    {
+        // The drop-off comes after the elder boards, and travel takes no negative time.
+        if ready + u.service > d.window.1 {
+            break; // the later boardings are ready later still
         }
-        let (t_in, cost_u) = to_u[route.loc[p]];
-        let s_u = (route.es[p] + route.svc[p] + t_in).max(u.window.0);
-        if s_u > u.window.1 {
+        if s_u + u.service > d.window.1 {
             continue;
         }
         // Drop-off right after the pick-up.

@@ -5,11 +5,14 @@ use rand::seq::SliceRandom;
 
 use crate::problem::{Cost, Problem};
 use crate::search::Context;
-use crate::search::insert::{Placement, exact_ok, first_feasible, screen};
+use crate::search::insert::{
+    Boarding, Leg, Placement, boardings, exact_ok, first_feasible, screen,
+};
 use crate::search::route::RouteState;
 
-/// Probability of skipping a position while looking for the cheapest one.
-const BLINK: f64 = 0.01;
+/// Probability of skipping a position while looking for the cheapest one (none in this
+/// module's tests, so that they can check the choice against a plain enumeration).
+const BLINK: f64 = if cfg!(test) { 0.0 } else { 0.01 };
 
 /// Where each leg of a choice goes: (route, placement), leg by leg.
 type LegPlacements = Vec<(usize, Placement)>;
@@ -28,46 +31,14 @@ pub(crate) fn recreate(
     order(problem, ctx, &mut requests, rng);
     let mut slot_used = slot_usage(problem, ctx, routes);
     let mut left = Vec::new();
+    let mut shared = SharedPickup {
+        per_route: vec![Vec::new(); routes.len()],
+        found: vec![false; routes.len()],
+    };
     for r in requests {
         let req = &problem.requests[r];
-        // (total cost, choice, placements leg by leg)
-        let mut best: Option<(Cost, usize, LegPlacements)> = None;
-        for (ci, choice) in req.choices.iter().enumerate() {
-            if choice
-                .slot
-                .is_some_and(|s| slot_used[s] >= problem.slots[s].capacity)
-            {
-                continue;
-            }
-            let mut placed: LegPlacements = Vec::with_capacity(choice.legs.len());
-            let mut total = 0;
-            for (k, leg) in choice.legs.iter().enumerate() {
-                // The last leg only counts if it makes the choice cheaper than the best one.
-                let limit = match &best {
-                    Some(b) if k + 1 == choice.legs.len() => b.0.saturating_sub(total),
-                    _ => Cost::MAX,
-                };
-                let Some((p, ri)) = cheapest(problem, ctx, routes, leg, limit, rng) else {
-                    break;
-                };
-                total += p.delta;
-                placed.push((ri, p));
-                if k + 1 < choice.legs.len() {
-                    p.apply(problem, &mut routes[ri], leg);
-                }
-            }
-            // Take the tentative legs out again (all but the last, which was not applied).
-            for (k, &(ri, _)) in placed.iter().enumerate().rev() {
-                if k + 1 < choice.legs.len() {
-                    Placement::undo(problem, &mut routes[ri], &choice.legs[k]);
-                }
-            }
-            if placed.len() == choice.legs.len() && best.as_ref().is_none_or(|b| total < b.0) {
-                best = Some((total, ci, placed));
-            }
-        }
-        match best {
-            Some((_, ci, placed)) => {
+        match best_choice(problem, ctx, routes, req, &slot_used, &mut shared, rng) {
+            Some((ci, placed)) => {
                 let choice = &req.choices[ci];
                 for (leg, (ri, p)) in choice.legs.iter().zip(placed) {
                     p.apply(problem, &mut routes[ri], leg);
@@ -82,22 +53,120 @@ pub(crate) fn recreate(
     left
 }
 
+/// The cheapest choice of `req` whose slot has room and whose legs all fit, each leg at its
+/// cheapest (ties to the earlier choice), with its placements; the routes are left as they were.
+///
+/// Every choice's first leg is placed first (the routes do not change in between, so a shared
+/// pick-up's positions are found once per route); then the choices are completed cheapest
+/// first leg first, and only while that leg alone is not dearer than the best complete choice:
+/// a leg costs nothing less than zero to add when travel costs meet the triangle inequality
+/// (rounded matrices may break it by a unit, which can only miss a choice a unit cheaper).
+fn best_choice(
+    problem: &Problem,
+    ctx: &Context,
+    routes: &mut [RouteState],
+    req: &crate::problem::Request,
+    slot_used: &[u32],
+    shared: &mut SharedPickup,
+    rng: &mut impl Rng,
+) -> Option<(usize, LegPlacements)> {
+    let share = shares_pickup(problem, req);
+    shared.found.fill(false);
+    let mut firsts: Vec<(Cost, usize, usize, Placement)> = Vec::new();
+    for (ci, choice) in req.choices.iter().enumerate() {
+        let full = choice
+            .slot
+            .is_some_and(|s| slot_used[s] >= problem.slots[s].capacity);
+        if full {
+            continue;
+        }
+        let pickups = share.then_some(&mut *shared);
+        let leg = &choice.legs[0];
+        if let Some((p, ri)) = cheapest(problem, ctx, routes, leg, Cost::MAX, pickups, rng) {
+            firsts.push((p.delta, ci, ri, p));
+        }
+    }
+    firsts.sort_unstable_by_key(|f| (f.0, f.1));
+    // (total cost, choice, placements leg by leg)
+    let mut best: Option<(Cost, usize, LegPlacements)> = None;
+    for (first, ci, ri, p) in firsts {
+        if best.as_ref().is_some_and(|b| (first, ci) > (b.0, b.1)) {
+            break; // sorted: every later choice's first leg alone costs more
+        }
+        let choice = &req.choices[ci];
+        let mut placed: LegPlacements = vec![(ri, p)];
+        let mut total = first;
+        for (k, leg) in choice.legs.iter().enumerate().skip(1) {
+            let (ri, p) = placed[k - 1];
+            p.apply(problem, &mut routes[ri], &choice.legs[k - 1]);
+            // The last leg only counts if it makes the choice cheaper than the best one
+            // (or as cheap, from an earlier choice).
+            let limit = match &best {
+                Some(b) if k + 1 == choice.legs.len() => {
+                    (b.0 - total).saturating_add(Cost::from(ci < b.1))
+                }
+                _ => Cost::MAX,
+            };
+            let Some((p, ri)) = cheapest(problem, ctx, routes, leg, limit, None, rng) else {
+                break;
+            };
+            total += p.delta;
+            placed.push((ri, p));
+        }
+        // Take the tentative legs out again (all but the last, which was not applied).
+        let applied = placed.len().min(choice.legs.len() - 1);
+        for k in (0..applied).rev() {
+            Placement::undo(problem, &mut routes[placed[k].0], &choice.legs[k]);
+        }
+        if placed.len() == choice.legs.len()
+            && best.as_ref().is_none_or(|b| (total, ci) < (b.0, b.1))
+        {
+            best = Some((total, ci, placed));
+        }
+    }
+    best.map(|(_, ci, placed)| (ci, placed))
+}
+
+/// Where the pick-up shared by a request's first legs fits, per route, found on first use.
+struct SharedPickup {
+    per_route: Vec<Vec<Boarding>>,
+    found: Vec<bool>,
+}
+
+/// Whether every choice of `req` starts with a pair whose pick-up is the same as the first
+/// choice's (place, window, service, load): then they fit at the same positions.
+fn shares_pickup(problem: &Problem, req: &crate::problem::Request) -> bool {
+    let first = |c: &crate::problem::Choice| {
+        let leg = &c.legs[0];
+        let u = &problem.stops[leg[0]];
+        (leg.len() == 2).then_some((u.loc, u.window, u.service, u.load))
+    };
+    let Some(one) = req.choices.first().and_then(first) else {
+        return false;
+    };
+    req.choices.iter().all(|c| first(c) == Some(one))
+}
+
 /// The cheapest feasible placement of a leg over all routes (one empty route per vehicle kind)
-/// costing less than `limit`, ties to the earlier route. Every route is screened first; the exact checks then run over
-/// all routes' candidates together, cheapest first, until one holds — usually one check per
-/// leg instead of one per route with a candidate cheaper than the best so far.
+/// costing less than `limit`, ties to the earlier route. Every route is screened first; the
+/// exact checks then run over all routes' candidates together, cheapest first, until one
+/// holds — usually one check per leg instead of one per route with a candidate cheaper than
+/// the best so far. With `shared`, a pair's pick-up positions come from (or go to) it.
 fn cheapest(
     problem: &Problem,
     ctx: &Context,
     routes: &[RouteState],
     leg: &[usize],
     limit: Cost,
+    mut shared: Option<&mut SharedPickup>,
     rng: &mut impl Rng,
 ) -> Option<(Placement, usize)> {
     let mut best: Option<(Placement, usize)> = None;
     let mut tried_empty = vec![false; ctx.vehicle_kinds];
     let mut pending: Vec<(Placement, usize)> = Vec::new();
     let mut screened: Vec<Placement> = Vec::new();
+    let mut here: Vec<Boarding> = Vec::new();
+    let u = &problem.stops[leg[0]];
     for (ri, route) in routes.iter().enumerate() {
         if route.len() == 0 {
             let kind = ctx.vehicle_kind[route.vehicle];
@@ -106,6 +175,23 @@ fn cheapest(
             }
             tried_empty[kind] = true;
         }
+        let found: &[Boarding] = match (leg.len(), shared.as_deref_mut()) {
+            (1, _) => &[],
+            (_, Some(s)) => {
+                if !s.found[ri] {
+                    boardings(problem, route, u, &mut s.per_route[ri]);
+                    s.found[ri] = true;
+                }
+                &s.per_route[ri]
+            }
+            (_, None) => {
+                boardings(problem, route, u, &mut here);
+                &here
+            }
+        };
+        if leg.len() == 2 && found.is_empty() {
+            continue; // the pick-up fits nowhere here
+        }
         let fixed = if route.len() == 0 {
             problem.vehicles[route.vehicle].fixed_cost
         } else {
@@ -113,16 +199,19 @@ fn cheapest(
         };
         let bound = best.map_or(limit, |(b, _)| b.delta).saturating_sub(fixed);
         screened.clear();
-        if let Some(mut p) = screen(problem, route, leg, BLINK, bound, rng, &mut screened) {
+        let leg_in = Leg {
+            stops: leg,
+            boardings: found,
+        };
+        if let Some(mut p) = screen(problem, route, leg_in, BLINK, bound, rng, &mut screened) {
             p.delta += fixed;
             if best.is_none_or(|(b, _)| p.delta < b.delta) {
                 best = Some((p, ri));
             }
         }
         pending.extend(screened.iter().map(|&p| {
-            let mut p = p;
-            p.delta += fixed;
-            (p, ri)
+            let delta = p.delta + fixed;
+            (Placement { delta, ..p }, ri)
         }));
     }
     // Only candidates that would beat the best placement needing no check (ties: earlier route).
@@ -168,4 +257,182 @@ fn order(problem: &Problem, ctx: &Context, requests: &mut [usize], rng: &mut imp
         }),
     }
     requests.sort_by_key(|&r| std::cmp::Reverse(problem.requests[r].priority));
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::rngs::SmallRng;
+    use rand::{Rng, SeedableRng};
+
+    use super::{SharedPickup, best_choice, recreate, slot_usage};
+    use crate::problem::{Choice, Load, Matrix, Problem, Request, Slot, Stop, StopKind, Vehicle};
+    use crate::search::Context;
+    use crate::search::insert::best_placement;
+    use crate::search::route::RouteState;
+
+    /// Elders on a grid (Manhattan travel: the triangle inequality holds), each choosing among
+    /// the slots of two sites, most with a ride home.
+    fn elder_day(seed: u64) -> Problem {
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let mut pts: Vec<(i64, i64)> = vec![(5, 5), (2, 8), (8, 3)];
+        let (mut stops, mut requests) = (Vec::new(), Vec::new());
+        let slot_at: Vec<(usize, i64)> = (0..6).map(|k| (1 + k % 2, 40 + 15 * k as i64)).collect();
+        for e in 0..12 {
+            pts.push((rng.random_range(0..11), rng.random_range(0..11)));
+            let home = pts.len() - 1;
+            let back = rng.random_bool(0.7);
+            let load = Load::seats(rng.random_range(1..3));
+            let mut choices = Vec::new();
+            for (slot, &(site, start)) in slot_at.iter().enumerate() {
+                let mut stop = |loc, window, kind| {
+                    let id = format!("{e}/{}", stops.len());
+                    stops.push(Stop {
+                        id,
+                        loc,
+                        window,
+                        service: 1,
+                        load,
+                        kind,
+                        request: e,
+                        keep: None,
+                    });
+                    stops.len() - 1
+                };
+                let mut legs = vec![vec![
+                    stop(home, (10, 60), StopKind::Pickup),
+                    stop(site, (start, start + 15), StopKind::Dropoff),
+                ]];
+                if back {
+                    legs.push(vec![
+                        stop(site, (start + 25, start + 45), StopKind::Pickup),
+                        stop(home, (start + 25, 200), StopKind::Dropoff),
+                    ]);
+                }
+                choices.push(Choice {
+                    legs,
+                    slot: Some(slot),
+                });
+            }
+            requests.push(Request {
+                id: e.to_string(),
+                choices,
+                priority: 1,
+                max_ride: Some(30),
+                needs: 0,
+                vehicle: None,
+            });
+        }
+        let n = pts.len();
+        let d: Vec<i64> = (0..n * n)
+            .map(|c| {
+                let (a, b) = (pts[c / n], pts[c % n]);
+                (a.0 - b.0).abs() + (a.1 - b.1).abs()
+            })
+            .collect();
+        let vehicles = (0..3)
+            .map(|v| Vehicle {
+                id: v.to_string(),
+                start: 0,
+                end: 0,
+                shift: (0, 200),
+                capacity: Load::seats(3),
+                max_duration: None,
+                features: 0,
+                fixed_cost: 0,
+            })
+            .collect();
+        let slots = (0..6)
+            .map(|k| Slot {
+                id: k.to_string(),
+                capacity: 2,
+            })
+            .collect();
+        Problem {
+            matrix: Matrix::new(n, d.clone(), d).unwrap(),
+            vehicles,
+            stops,
+            requests,
+            slots,
+        }
+    }
+
+    /// The plain rule: every choice with room, legs one after the other each where it costs
+    /// least (ties to the earlier route); the cheapest total, ties to the earlier choice.
+    fn enumerated(
+        p: &Problem,
+        routes: &mut [RouteState],
+        r: usize,
+        used: &[u32],
+    ) -> Option<(i64, usize)> {
+        let mut rng = SmallRng::seed_from_u64(0);
+        let mut best: Option<(i64, usize)> = None;
+        for (ci, c) in p.requests[r].choices.iter().enumerate() {
+            if c.slot.is_some_and(|s| used[s] >= p.slots[s].capacity) {
+                continue;
+            }
+            let mut trial = routes.to_vec();
+            let mut total = 0;
+            let all = c.legs.iter().all(|leg| {
+                let found = (0..trial.len())
+                    .filter_map(|ri| {
+                        best_placement(p, &trial[ri], leg, 0.0, i64::MAX, &mut rng).map(|b| (b, ri))
+                    })
+                    .min_by_key(|(b, ri)| (b.delta, *ri));
+                let Some((b, ri)) = found else { return false };
+                total += b.delta;
+                b.apply(p, &mut trial[ri], leg);
+                true
+            });
+            if all && best.is_none_or(|b| (total, ci) < b) {
+                best = Some((total, ci));
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn the_choice_taken_is_the_cheapest_complete_one_ties_to_the_earliest() {
+        let mut compared = 0;
+        for seed in 0..60u64 {
+            let p = elder_day(seed);
+            let ctx = Context::new(&p);
+            let mut rng = SmallRng::seed_from_u64(seed);
+            let mut routes: Vec<RouteState> = (0..p.vehicles.len())
+                .map(|v| RouteState::new(&p, v, Vec::new()))
+                .collect();
+            // Half the elders in first, then each other one asked for alone.
+            let placed: Vec<usize> = (0..p.requests.len()).filter(|r| r % 2 == 0).collect();
+            recreate(&p, &ctx, &mut routes, placed, &mut rng);
+            let used = slot_usage(&p, &ctx, &routes);
+            let mut shared = SharedPickup {
+                per_route: vec![Vec::new(); routes.len()],
+                found: vec![false; routes.len()],
+            };
+            for r in (0..p.requests.len()).filter(|r| r % 2 == 1) {
+                let before: Vec<Vec<usize>> = routes.iter().map(|x| x.stops.clone()).collect();
+                let want = enumerated(&p, &mut routes, r, &used);
+                let got = best_choice(
+                    &p,
+                    &ctx,
+                    &mut routes,
+                    &p.requests[r],
+                    &used,
+                    &mut shared,
+                    &mut rng,
+                );
+                let after: Vec<Vec<usize>> = routes.iter().map(|x| x.stops.clone()).collect();
+                assert_eq!(
+                    before, after,
+                    "seed {seed}: request {r} left the routes changed"
+                );
+                let got = got.map(|(ci, placed)| (placed.iter().map(|x| x.1.delta).sum(), ci));
+                assert_eq!(got, want, "seed {seed}: request {r}");
+                compared += usize::from(want.is_some());
+            }
+        }
+        assert!(
+            compared > 100,
+            "too few requests placed to say anything ({compared})"
+        );
+    }
 }
