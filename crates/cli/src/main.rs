@@ -71,9 +71,10 @@ enum Command {
         /// Stop after this many iterations per search (for reproducible runs).
         #[arg(long)]
         iterations: Option<u64>,
-        /// Annealing temperatures at start and end, as multiples of the mean nearest-neighbour cost.
-        #[arg(long, value_parser = points::parse_lon_lat, default_value = "10,0.1", hide = true)]
-        temperature: [f64; 2],
+        /// Annealing temperatures at start and end, as multiples of the mean nearest-neighbour
+        /// cost (default: the street-office day's for vaxride JSON, else the solver's default).
+        #[arg(long, value_parser = points::parse_lon_lat, hide = true)]
+        temperature: Option<[f64; 2]>,
         /// Where to write the solution JSON (standard output when absent).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -338,7 +339,7 @@ fn main() {
             seed,
             threads,
             iterations,
-            temperature: (temperature[0], temperature[1]),
+            temperature: temperature.map(|t| (t[0], t[1])),
             out: out.as_deref(),
         }),
     };

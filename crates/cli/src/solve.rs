@@ -37,7 +37,8 @@ pub struct SolveArgs<'a> {
     pub seed: u64,
     pub threads: usize,
     pub iterations: Option<u64>,
-    pub temperature: (f64, f64),
+    /// `None`: the street-office temperatures for vaxride JSON days, the default otherwise.
+    pub temperature: Option<(f64, f64)>,
     pub out: Option<&'a Path>,
 }
 
@@ -67,7 +68,10 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
     };
     let params = SolveParams {
         seed: args.seed,
-        temperature: args.temperature,
+        temperature: args.temperature.unwrap_or(match format {
+            Format::Json => SolveParams::STREET_OFFICE_TEMPERATURE,
+            _ => SolveParams::default().temperature,
+        }),
     };
     let (best, stats) = solve_threads(
         &instance.problem,
