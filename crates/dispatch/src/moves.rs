@@ -57,6 +57,7 @@ pub fn move_ride(
     vehicle_id: i64,
     times: &dyn TravelTimes,
 ) -> Result<CheckedPlan, MoveError> {
+    let day = &day.settled();
     let layout = Layout::with_places(input, &where_vehicles_are(day));
     let durations = times.durations(&layout.points);
     // Kept at no cost: the published pick-up times are floors, as in a repair.

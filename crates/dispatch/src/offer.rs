@@ -142,6 +142,7 @@ pub fn slot_offers(
     booking_id: i64,
     times: &dyn TravelTimes,
 ) -> Offers {
+    let day = &day.settled();
     let p = prepare(input, day, booking_id, times);
     let mut offers: Vec<SlotOffer> = p
         .insertions
@@ -164,6 +165,7 @@ pub fn insert_booking(
     (site_id, slot_start): (i64, TimeOfDay),
     times: &dyn TravelTimes,
 ) -> Result<CheckedPlan, OfferError> {
+    let day = &day.settled();
     let p = prepare(input, day, booking_id, times);
     let request = p.instance.booking_of.iter().position(|&b| b == booking_id);
     let slot_of = |i: &Insertion| {

@@ -363,6 +363,7 @@ pub fn plan_under_way(
     budgets: &dyn Budgets,
     progress: &dyn Progress,
 ) -> Result<CheckedPlan, PlanError> {
+    let day = &day.settled();
     progress.stage(PlanStage::Matrix, 5);
     let layout = Layout::with_places(input, &crate::underway::where_vehicles_are(day));
     let durations = times.durations(&layout.points);
@@ -377,7 +378,7 @@ pub fn plan_under_way(
     };
     let params = vaxride_solver::SolveParams {
         seed: options.seed,
-        ..vaxride_solver::SolveParams::default()
+        temperature: vaxride_solver::SolveParams::STREET_OFFICE_TEMPERATURE,
     };
     let solution = vaxride_solver::solve_from(&instance.problem, &warm, params, &mut budget);
     let solution = match day.keep_cost {

@@ -75,7 +75,7 @@ pub(crate) fn solve_day(
     let whole = layout.instance(input, durations);
     let params = SolveParams {
         seed: options.seed,
-        ..SolveParams::default()
+        temperature: SolveParams::STREET_OFFICE_TEMPERATURE,
     };
     let parts = if options.clustered {
         clusters(&input.bookings, &input.vehicles, options.cluster)

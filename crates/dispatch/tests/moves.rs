@@ -20,7 +20,10 @@ fn a_moved_ride_goes_to_the_vehicle_asked_for_and_nothing_else_moves() {
         let mut sim = Sim::new(input.clone(), plan, 8 * H - 1800);
         sim.advance(9 * H);
         let day = sim.day(None);
-        let published: Vec<_> = day.routes.iter().flat_map(|r| &r.stops).collect();
+        // Begun: done or under way, once a stop under way early is opened again (a driver
+        // heading to the site for an elder not yet picked up at home).
+        let settled = day.settled();
+        let published: Vec<_> = settled.routes.iter().flat_map(|r| &r.stops).collect();
         let mut bookings: Vec<i64> = published.iter().map(|s| s.stop.booking_id).collect();
         bookings.sort_unstable();
         bookings.dedup();

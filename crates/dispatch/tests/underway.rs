@@ -433,3 +433,66 @@ fn a_ride_home_under_way_keeps_the_ride_limit_it_was_planned_with() {
     }
     assert!(checked >= 5, "too few rides home under way ({checked})");
 }
+
+/// A driver on the way to the site for an elder whom another car has not yet picked up at home
+/// (early, or that car is late): the elder is not on board, her pick-up at home stays in the
+/// plan and she is still brought home. (The stop under way once counted her as on board for the
+/// ride home, and her pick-up at home vanished from the plan.)
+#[test]
+fn a_driver_heading_to_the_site_early_does_not_lose_the_elder_at_home() {
+    let mut checked = 0;
+    for seed in 0..20u64 {
+        let input = day(seed, 16, 3);
+        let plan = first_plan(&input);
+        let on = |b: i64, kind: StopKind| {
+            plan.routes.iter().find_map(|r| {
+                let at = r
+                    .stops
+                    .iter()
+                    .position(|s| s.booking_id == b && s.kind == kind)?;
+                Some((r.vehicle_id, at))
+            })
+        };
+        let start = |(v, at): (i64, usize)| {
+            let r = plan.routes.iter().find(|r| r.vehicle_id == v);
+            r.expect("route").stops[at].start
+        };
+        // An elder whose ride home is on another vehicle, whose stop before it there comes
+        // before she is picked up at home.
+        let Some((her, back_v, at, now)) = input.bookings.iter().find_map(|b| {
+            let (out_v, home) = on(b.booking_id, StopKind::PickupHome)?;
+            let (back_v, at) = on(b.booking_id, StopKind::PickupSite)?;
+            let now = start((back_v, at.checked_sub(1)?));
+            (out_v != back_v && now < start((out_v, home))).then_some((
+                b.booking_id,
+                back_v,
+                at,
+                now,
+            ))
+        }) else {
+            continue;
+        };
+        // Her ride home's vehicle has done what came before and is on its way to the site;
+        // nothing else has begun, her pick-up at home included.
+        let day = under_way(&plan, &HashMap::from([(back_v, at)]), true, now, Some(1800));
+        let again = replan(&input, &day, 500).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let stops: Vec<_> = again
+            .result()
+            .routes
+            .iter()
+            .flat_map(|r| &r.stops)
+            .collect();
+        for kind in [StopKind::PickupHome, StopKind::DropSite, StopKind::DropHome] {
+            assert!(
+                stops.iter().any(|s| s.booking_id == her && s.kind == kind),
+                "seed {seed}: booking {her} lost its {kind:?} (unserved {:?}, now {now})",
+                again.result().unserved
+            );
+        }
+        checked += 1;
+        if checked == 3 {
+            return;
+        }
+    }
+    panic!("too few days with such an elder ({checked})");
+}
