@@ -106,11 +106,15 @@ fn pickup_on_board<T>(
 
 /// Whether `stops` driven by `vehicle` has a schedule meeting every constraint: [`quick`],
 /// and [`earliest`] when that is unsure.
-pub fn feasible(problem: &Problem, vehicle: usize, stops: &[usize]) -> bool {
-    match quick(problem, vehicle, stops.iter().copied()) {
+pub fn feasible(
+    problem: &Problem,
+    vehicle: usize,
+    stops: impl Iterator<Item = usize> + Clone,
+) -> bool {
+    match quick(problem, vehicle, stops.clone()) {
         Quick::Feasible => true,
         Quick::Infeasible => false,
-        Quick::Unsure => earliest(problem, vehicle, stops).is_some(),
+        Quick::Unsure => earliest(problem, vehicle, &stops.collect::<Vec<_>>()).is_some(),
     }
 }
 

@@ -5,7 +5,6 @@
 use rand::Rng;
 
 use crate::problem::{Cost, Load, Problem, Stop, StopKind, Time};
-use crate::schedule::Quick;
 use crate::search::route::RouteState;
 
 /// Where to put a request: after position `at[0]` (and the drop-off after `at[1]`, counted in
@@ -110,7 +109,7 @@ pub(crate) fn boardings(problem: &Problem, route: &RouteState, u: &Stop, out: &m
             continue;
         }
         let (t_in, cost) = to_u[route.loc[p]];
-        let ready = route.es[p] + route.svc[p];
+        let ready = route.dep[p];
         let start = (ready + t_in).max(u.window.0);
         if start <= u.window.1 {
             out.push(Boarding {
@@ -295,30 +294,16 @@ pub(crate) fn first_feasible<T: Copy>(
 /// earliest-start pass over the route with the leg in place, the exact schedule only when that
 /// is unsure ([`crate::schedule::quick`]).
 pub(crate) fn exact_ok(problem: &Problem, route: &RouteState, leg: &[usize], p: Placement) -> bool {
-    let with_leg = || {
-        let (before, rest) = route.stops.split_at(p.at[0]);
-        let (middle, after) = rest.split_at(p.at[1] - p.at[0]);
-        let tail = leg.get(1).into_iter().chain(after);
-        before
-            .iter()
-            .chain(&leg[..1])
-            .chain(middle)
-            .chain(tail)
-            .copied()
-    };
-    match crate::schedule::quick(problem, route.vehicle, with_leg()) {
-        Quick::Feasible => true,
-        Quick::Infeasible => false,
-        Quick::Unsure => {
-            let stops: Vec<usize> = with_leg().collect();
-            crate::schedule::earliest(problem, route.vehicle, &stops).is_some()
-        }
-    }
+    let (before, rest) = route.stops.split_at(p.at[0]);
+    let (middle, after) = rest.split_at(p.at[1] - p.at[0]);
+    let tail = leg.get(1).into_iter().chain(after);
+    let with_leg = before.iter().chain(&leg[..1]).chain(middle).chain(tail);
+    crate::schedule::feasible(problem, route.vehicle, with_leg.copied())
 }
 
 /// Whether a stop sequence has a schedule meeting windows, shift, duration and ride limits.
 pub(crate) fn schedule_ok(problem: &Problem, vehicle: usize, stops: &[usize]) -> bool {
-    crate::schedule::feasible(problem, vehicle, stops)
+    crate::schedule::feasible(problem, vehicle, stops.iter().copied())
 }
 
 /// The request to blame for the first broken window, ride time, duration or shift end of a stop

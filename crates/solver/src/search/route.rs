@@ -22,6 +22,8 @@ pub(crate) struct RouteState {
     pub es: Vec<Time>,
     /// Latest service start per position keeping the rest feasible.
     pub ls: Vec<Time>,
+    /// Earliest departure per position: `es + svc` (grows along the route).
+    pub dep: Vec<Time>,
     /// `cum[p]`: sum of service and travel from position 0 up to arriving at `p`.
     pub cum: Vec<Time>,
     /// Travel cost from each position to the next (none from the end).
@@ -57,6 +59,7 @@ impl RouteState {
             close: Vec::new(),
             es: Vec::new(),
             ls: Vec::new(),
+            dep: Vec::new(),
             cum: Vec::new(),
             next_cost: Vec::new(),
             load: Vec::new(),
@@ -113,6 +116,7 @@ impl RouteState {
         let n = k + 2;
         self.es.resize(n, 0);
         self.ls.resize(n, 0);
+        self.dep.resize(n, 0);
         self.cum.resize(n, 0);
         self.next_cost.resize(n - 1, 0);
         self.load.resize(n, Load::ZERO);
@@ -140,6 +144,9 @@ impl RouteState {
             self.load[p] = l;
             self.max_load_prefix[p] = self.max_load_prefix[p - 1].max(l);
         }
+        for p in 0..n {
+            self.dep[p] = self.es[p] + self.svc[p];
+        }
         self.ls[n - 1] = self.close[n - 1];
         for p in (0..n - 1).rev() {
             let step = self.svc[p] + m.time(self.loc[p], self.loc[p + 1]);
@@ -150,16 +157,7 @@ impl RouteState {
     /// The first position the route cannot leave by `time` (its earliest service start plus
     /// service is later), or the position count: earliest departures only grow along a route.
     pub fn departs_after(&self, time: Time) -> usize {
-        let (mut lo, mut hi) = (0, self.es.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if self.es[mid] + self.svc[mid] <= time {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
+        self.dep.partition_point(|&d| d <= time)
     }
 
     /// The first position whose latest service start is `time` or later (or the position
@@ -190,6 +188,7 @@ mod tests {
             close: vec![100; 5],
             es: vec![0, 10, 20, 30, 40],
             ls: vec![5, 15, 25, 35, 100],
+            dep: vec![0, 15, 25, 35, 40],
             cum: vec![0; 5],
             next_cost: vec![0; 4],
             load: Vec::new(),
@@ -211,6 +210,7 @@ mod tests {
         }
         r.es = vec![0, 0, 0, 0, 0];
         r.svc = vec![0; 5];
+        r.dep = vec![0; 5];
         assert_eq!(r.departs_after(0), 5);
         assert_eq!(r.departs_after(-1), 0);
     }
