@@ -2353,11 +2353,21 @@ async fn fleet_and_lateness(store: Store) {
     book_and_publish(&store, &w, 300, NOW + 10).await;
     let the_day = day();
     let events = || store.day_events(w.district, &the_day);
-    let driver = drivers(&w)
-        .into_iter()
-        .next()
-        .expect("a driver with a trip");
-    let trip = store.trips(driver, None).await.unwrap().remove(0);
+    // A trip whose first two stops are pick-ups at home (reports there need nothing else done).
+    let mut found = None;
+    for d in drivers(&w) {
+        for t in store.trips(d, None).await.unwrap() {
+            let homes = t
+                .stops
+                .iter()
+                .take(2)
+                .filter(|s| s.kind == StopKind::PickupHome);
+            if found.is_none() && homes.count() == 2 {
+                found = Some((d, t));
+            }
+        }
+    }
+    let (driver, trip) = found.expect("a trip that starts with two pick-ups at home");
     let t0 = day().start_unix();
     store.respond(driver, trip.id, true, t0).await.unwrap();
     // On time: nothing to log.
@@ -2448,7 +2458,20 @@ async fn unanswered_and_observation(store: Store) {
             trips.push((driver, t));
         }
     }
-    let (driver, trip) = trips.first().expect("a trip").clone();
+    // A trip with an elder's ride to the site and back on it (for the observation below).
+    let ride_home = |t: &vaxride_store::TripView| {
+        t.stops.iter().any(|x| {
+            x.kind == StopKind::PickupSite
+                && t.stops
+                    .iter()
+                    .any(|y| y.booking_id == x.booking_id && y.kind == StopKind::DropSite)
+        })
+    };
+    let (driver, trip) = trips
+        .iter()
+        .find(|(_, t)| ride_home(t))
+        .expect("a trip with an elder's ride home on it")
+        .clone();
     let lapse = |at: i64| store.lapse_unanswered(at);
     assert!(lapse(published + 29 * 60).await.unwrap().is_empty());
     let lapsed = lapse(published + 30 * 60).await.unwrap();
