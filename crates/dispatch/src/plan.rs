@@ -31,6 +31,7 @@ pub(crate) fn ride_limit(fitting: &[(i64, i64)]) -> Option<i64> {
     let farthest = fitting.last()?.0;
     Some((2 * farthest + 600).clamp(1800, 5400))
 }
+
 /// Longest wait at the site after the observation before the ride home, seconds.
 pub const MAX_WAIT_AFTER: i64 = 1800;
 /// Boarding or alighting time of an elder, seconds.
