@@ -441,7 +441,7 @@ fn a_ride_home_under_way_keeps_the_ride_limit_it_was_planned_with() {
 #[test]
 fn a_driver_heading_to_the_site_early_does_not_lose_the_elder_at_home() {
     let mut checked = 0;
-    for seed in 0..20u64 {
+    for seed in 0..80u64 {
         let input = day(seed, 16, 3);
         let plan = first_plan(&input);
         let on = |b: i64, kind: StopKind| {

@@ -887,7 +887,9 @@ async fn removed_stops_stay_on_the_trip_with_the_reason(store: Store) {
         .await
         .unwrap();
     publish_day(&store, &w, 300, NOW + 10).await;
-    // A driver whose trip serves at least two bookings.
+    // A driver whose trip serves at least two bookings, one of them picked up at home on it
+    // and taken on somewhere (to the site, or home) on it too: that one will be the no-show,
+    // another one the cancellation.
     let mut found = None;
     for &d in &w.drivers {
         let driver = Scope::Driver {
@@ -896,11 +898,17 @@ async fn removed_stops_stay_on_the_trip_with_the_reason(store: Store) {
         };
         for t in store.trips(driver, None).await.unwrap() {
             let mut bookings: Vec<i64> = t.stops.iter().map(|x| x.booking_id).collect();
-            bookings.dedup();
             bookings.sort_unstable();
             bookings.dedup();
-            if bookings.len() >= 2 {
-                found = Some((driver, t, bookings));
+            let picked_up_and_on = |b: i64| {
+                let of_b: Vec<_> = t.stops.iter().filter(|x| x.booking_id == b).collect();
+                of_b.len() >= 2 && of_b[0].kind == StopKind::PickupHome
+            };
+            let Some(no_show) = bookings.iter().copied().find(|&b| picked_up_and_on(b)) else {
+                continue;
+            };
+            if let Some(cancel) = bookings.iter().copied().find(|&b| b != no_show) {
+                found = Some((driver, t, [cancel, no_show]));
             }
         }
     }

@@ -55,7 +55,7 @@ pub(crate) fn best_placement(
 ) -> Option<Placement> {
     let mut found = Vec::new();
     if leg.len() == 2 {
-        boardings(problem, route, &problem.stops[leg[0]], &mut found);
+        boardings(problem, route, &problem.stops[leg[0]], bound, &mut found);
     }
     let leg_in = Leg {
         stops: leg,
@@ -74,26 +74,34 @@ pub(crate) fn best_placement(
 }
 
 /// A position where a pick-up fits: after route position `p`, its service starting at `start`
-/// (window and capacity hold there); `cost` is the travel from position `p` to it and `load` the
-/// load once the elder is on board. `ready` is when the route can leave position `p`, which
-/// grows along the route.
+/// (window and capacity hold there); `cost` is the travel from position `p` to it, `detour` what
+/// the pick-up alone adds to the route (to it and on to the next stop, less the arc it
+/// replaces), and `load` the load once the elder is on board. `ready` is when the route can
+/// leave position `p`, which grows along the route.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Boarding {
     pub p: usize,
     pub ready: Time,
     pub start: Time,
     pub cost: Cost,
+    pub detour: Cost,
     pub load: Load,
 }
 
 /// Every position of `route` where pick-up `u` fits (its window, the vehicle's capacity, and
-/// the next stop's latest start), in route order, into `out`. The same for every leg that
-/// starts with an equal pick-up (place, window, service, load): a request's slot choices share
-/// theirs, so the search finds them once per route and request.
-pub(crate) fn boardings(problem: &Problem, route: &RouteState, u: &Stop, out: &mut Vec<Boarding>) {
+/// the next stop's latest start) with a detour under `limit`, in route order, into `out`. The
+/// same for every leg that starts with an equal pick-up (place, window, service, load): a
+/// request's slot choices share theirs, so the search finds them once per route and request.
+pub(crate) fn boardings(
+    problem: &Problem,
+    route: &RouteState,
+    u: &Stop,
+    limit: Cost,
+    out: &mut Vec<Boarding>,
+) {
     out.clear();
     let capacity = problem.vehicles[route.vehicle].capacity;
-    let to_u = problem.matrix.to(u.loc);
+    let (to_u, from_u) = (problem.matrix.to(u.loc), problem.matrix.from(u.loc));
     // Leaving position p no earlier than es[p] + svc[p], which grows along the route: from the
     // first position where that is past the window's close, none can take it.
     let end = route.departs_after(u.window.1).min(route.len() + 1);
@@ -109,6 +117,10 @@ pub(crate) fn boardings(problem: &Problem, route: &RouteState, u: &Stop, out: &m
             continue;
         }
         let (t_in, cost) = to_u[route.loc[p]];
+        let detour = cost + from_u[route.loc[p + 1]].1 - route.next_cost[p];
+        if detour >= limit {
+            continue;
+        }
         let ready = route.dep[p];
         let start = (ready + t_in).max(u.window.0);
         if start <= u.window.1 {
@@ -117,6 +129,7 @@ pub(crate) fn boardings(problem: &Problem, route: &RouteState, u: &Stop, out: &m
                 ready,
                 start,
                 cost,
+                detour,
                 load,
             });
         }
@@ -135,8 +148,9 @@ pub(crate) struct Leg<'a> {
 /// (O(k) per pick-up position for pairs) from the route's caches: windows, capacity, the new
 /// ride's shortest possible duration. Returns the cheapest when the route needs no exact check
 /// (ties to the earlier position); otherwise pushes the survivors onto `candidates` in scan
-/// order, for [`exact_ok`] to confirm, and returns `None`. The random draws (blinks) do not
-/// depend on `bound`.
+/// order, for [`exact_ok`] to confirm, and returns `None`. A boarding whose detour alone costs
+/// `bound` is passed over whole (a drop-off adds no less than nothing under the triangle
+/// inequality), so the blinks drawn depend on `bound`.
 pub(crate) fn screen(
     problem: &Problem,
     route: &RouteState,
@@ -206,6 +220,7 @@ pub(crate) fn screen(
         ready,
         start: s_u,
         cost: cost_u,
+        detour: delta_u,
         load: load_u,
     } in leg.boardings
     {
@@ -214,6 +229,13 @@ pub(crate) fn screen(
             break; // the later boardings are ready later still
         }
         if s_u + u.service > d.window.1 {
+            continue;
+        }
+        // Every placement boarding here costs at least the pick-up's own detour: a drop-off
+        // between two stops adds no less than nothing when travel costs meet the triangle
+        // inequality (rounded matrices may break it by a unit, which can only miss a
+        // placement a unit cheaper).
+        if delta_u + moved >= bound {
             continue;
         }
         // Drop-off right after the pick-up.
@@ -230,12 +252,11 @@ pub(crate) fn screen(
             }
         }
         // Drop-off later: the stops p+1..=q are delayed by the pick-up.
-        let (ride_to_next, c_next) = from_u[route.loc[p + 1]];
+        let ride_to_next = from_u[route.loc[p + 1]].0;
         let x = (s_u + u.service + ride_to_next).max(route.open[p + 1]);
         if x > route.ls[p + 1] || p == k {
             continue;
         }
-        let delta_u = cost_u + c_next - route.next_cost[p];
         let mut max_load = load_u;
         for q in p + 1..=k {
             let (t_qd, c_qd) = to_d[route.loc[q]];

@@ -33,7 +33,7 @@ pub(crate) fn recreate(
     let mut left = Vec::new();
     let mut shared = SharedPickup {
         per_route: vec![Vec::new(); routes.len()],
-        found: vec![false; routes.len()],
+        found: vec![None; routes.len()],
     };
     for r in requests {
         let req = &problem.requests[r];
@@ -56,11 +56,12 @@ pub(crate) fn recreate(
 /// The cheapest choice of `req` whose slot has room and whose legs all fit, each leg at its
 /// cheapest (ties to the earlier choice), with its placements; the routes are left as they were.
 ///
-/// Every choice's first leg is placed first (the routes do not change in between, so a shared
-/// pick-up's positions are found once per route); then the choices are completed cheapest
-/// first leg first, and only while that leg alone is not dearer than the best complete choice:
-/// a leg costs nothing less than zero to add when travel costs meet the triangle inequality
-/// (rounded matrices may break it by a unit, which can only miss a choice a unit cheaper).
+/// Choices are tried nearest drop-off first (from the first leg's pick-up), each completed
+/// before the next is begun, and every leg only where it keeps its choice cheaper than the best
+/// complete one: a leg costs nothing less than zero to add when travel costs meet the triangle
+/// inequality (rounded matrices may break it by a unit, which can only miss a choice a unit
+/// cheaper). The routes are restored after each choice, so a pick-up shared by the first legs
+/// is found once per route.
 fn best_choice(
     problem: &Problem,
     ctx: &Context,
@@ -71,49 +72,50 @@ fn best_choice(
     rng: &mut impl Rng,
 ) -> Option<(usize, LegPlacements)> {
     let share = shares_pickup(problem, req);
-    shared.found.fill(false);
-    let mut firsts: Vec<(Cost, usize, usize, Placement)> = Vec::new();
-    for (ci, choice) in req.choices.iter().enumerate() {
-        let full = choice
-            .slot
-            .is_some_and(|s| slot_used[s] >= problem.slots[s].capacity);
-        if full {
-            continue;
-        }
-        let pickups = share.then_some(&mut *shared);
-        let leg = &choice.legs[0];
-        if let Some((p, ri)) = cheapest(problem, ctx, routes, leg, Cost::MAX, pickups, rng) {
-            firsts.push((p.delta, ci, ri, p));
-        }
-    }
-    firsts.sort_unstable_by_key(|f| (f.0, f.1));
+    shared.found.fill(None);
+    let mut open: Vec<(Cost, usize)> = req
+        .choices
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.slot
+                .is_none_or(|s| slot_used[s] < problem.slots[s].capacity)
+        })
+        .map(|(ci, c)| {
+            let leg = &c.legs[0];
+            let (a, b) = (leg[0], *leg.last().expect("legs are not empty"));
+            let reach = problem
+                .matrix
+                .cost(problem.stops[a].loc, problem.stops[b].loc);
+            (reach, ci)
+        })
+        .collect();
+    open.sort_unstable();
     // (total cost, choice, placements leg by leg)
     let mut best: Option<(Cost, usize, LegPlacements)> = None;
-    for (first, ci, ri, p) in firsts {
-        if best.as_ref().is_some_and(|b| (first, ci) > (b.0, b.1)) {
-            break; // sorted: every later choice's first leg alone costs more
-        }
+    for (_, ci) in open {
         let choice = &req.choices[ci];
-        let mut placed: LegPlacements = vec![(ri, p)];
-        let mut total = first;
-        for (k, leg) in choice.legs.iter().enumerate().skip(1) {
-            let (ri, p) = placed[k - 1];
-            p.apply(problem, &mut routes[ri], &choice.legs[k - 1]);
-            // The last leg only counts if it makes the choice cheaper than the best one
-            // (or as cheap, from an earlier choice).
+        let mut placed: LegPlacements = Vec::with_capacity(choice.legs.len());
+        let mut total: Cost = 0;
+        for (k, leg) in choice.legs.iter().enumerate() {
+            if k > 0 {
+                let (ri, p) = placed[k - 1];
+                p.apply(problem, &mut routes[ri], &choice.legs[k - 1]);
+            }
+            // A leg only counts if it keeps the choice cheaper than the best one (or as
+            // cheap, from an earlier choice).
             let limit = match &best {
-                Some(b) if k + 1 == choice.legs.len() => {
-                    (b.0 - total).saturating_add(Cost::from(ci < b.1))
-                }
-                _ => Cost::MAX,
+                Some(b) => (b.0 - total).saturating_add(Cost::from(ci < b.1)),
+                None => Cost::MAX,
             };
-            let Some((p, ri)) = cheapest(problem, ctx, routes, leg, limit, None, rng) else {
+            let pickups = (k == 0 && share).then_some(&mut *shared);
+            let Some((p, ri)) = cheapest(problem, ctx, routes, leg, limit, pickups, rng) else {
                 break;
             };
             total += p.delta;
             placed.push((ri, p));
         }
-        // Take the tentative legs out again (all but the last, which was not applied).
+        // Take the tentative legs out again (all but the last placed, which was not applied).
         let applied = placed.len().min(choice.legs.len() - 1);
         for k in (0..applied).rev() {
             Placement::undo(problem, &mut routes[placed[k].0], &choice.legs[k]);
@@ -127,10 +129,11 @@ fn best_choice(
     best.map(|(_, ci, placed)| (ci, placed))
 }
 
-/// Where the pick-up shared by a request's first legs fits, per route, found on first use.
+/// Where the pick-up shared by a request's first legs fits, per route, found on first use:
+/// the boardings with a detour under the limit they were found for.
 struct SharedPickup {
     per_route: Vec<Vec<Boarding>>,
-    found: Vec<bool>,
+    found: Vec<Option<Cost>>,
 }
 
 /// Whether every choice of `req` starts with a pair whose pick-up is the same as the first
@@ -148,10 +151,11 @@ fn shares_pickup(problem: &Problem, req: &crate::problem::Request) -> bool {
 }
 
 /// The cheapest feasible placement of a leg over all routes (one empty route per vehicle kind)
-/// costing less than `limit`, ties to the earlier route. Every route is screened first; the
-/// exact checks then run over all routes' candidates together, cheapest first, until one
-/// holds — usually one check per leg instead of one per route with a candidate cheaper than
-/// the best so far. With `shared`, a pair's pick-up positions come from (or go to) it.
+/// costing less than `limit`, ties to the earlier route. Each route's screened candidates
+/// cheaper than the best so far are confirmed there and then, cheapest first, until one holds
+/// (usually the first): the best so far then bounds the screening of the routes after it, which
+/// skips every boarding whose own detour already costs as much. With `shared`, a pair's
+/// pick-up positions come from (or go to) it.
 fn cheapest(
     problem: &Problem,
     ctx: &Context,
@@ -163,7 +167,6 @@ fn cheapest(
 ) -> Option<(Placement, usize)> {
     let mut best: Option<(Placement, usize)> = None;
     let mut tried_empty = vec![false; ctx.vehicle_kinds];
-    let mut pending: Vec<(Placement, usize)> = Vec::new();
     let mut screened: Vec<Placement> = Vec::new();
     let mut here: Vec<Boarding> = Vec::new();
     let u = &problem.stops[leg[0]];
@@ -175,55 +178,50 @@ fn cheapest(
             }
             tried_empty[kind] = true;
         }
-        let found: &[Boarding] = match (leg.len(), shared.as_deref_mut()) {
-            (1, _) => &[],
-            (_, Some(s)) => {
-                if !s.found[ri] {
-                    boardings(problem, route, u, &mut s.per_route[ri]);
-                    s.found[ri] = true;
-                }
-                &s.per_route[ri]
-            }
-            (_, None) => {
-                boardings(problem, route, u, &mut here);
-                &here
-            }
-        };
-        if leg.len() == 2 && found.is_empty() {
-            continue; // the pick-up fits nowhere here
-        }
         let fixed = if route.len() == 0 {
             problem.vehicles[route.vehicle].fixed_cost
         } else {
             0
         };
         let bound = best.map_or(limit, |(b, _)| b.delta).saturating_sub(fixed);
+        let found: &[Boarding] = match (leg.len(), shared.as_deref_mut()) {
+            (1, _) => &[],
+            // Shared by legs screened under other bounds: found again only for a higher one.
+            (_, Some(s)) => {
+                if s.found[ri].is_none_or(|l| l < bound) {
+                    boardings(problem, route, u, bound, &mut s.per_route[ri]);
+                    s.found[ri] = Some(bound);
+                }
+                &s.per_route[ri]
+            }
+            (_, None) => {
+                boardings(problem, route, u, bound, &mut here);
+                &here
+            }
+        };
+        if leg.len() == 2 && found.is_empty() {
+            continue; // the pick-up fits nowhere here
+        }
         screened.clear();
         let leg_in = Leg {
             stops: leg,
             boardings: found,
         };
-        if let Some(mut p) = screen(problem, route, leg_in, BLINK, bound, rng, &mut screened) {
+        let here_best =
+            screen(problem, route, leg_in, BLINK, bound, rng, &mut screened).or_else(|| {
+                first_feasible(
+                    &screened,
+                    |p| p.delta,
+                    |&p| exact_ok(problem, route, leg, p),
+                )
+            });
+        // Every candidate costs less than the bound, so it beats the best of earlier routes.
+        if let Some(mut p) = here_best {
             p.delta += fixed;
-            if best.is_none_or(|(b, _)| p.delta < b.delta) {
-                best = Some((p, ri));
-            }
+            best = Some((p, ri));
         }
-        pending.extend(screened.iter().map(|&p| {
-            let delta = p.delta + fixed;
-            (Placement { delta, ..p }, ri)
-        }));
     }
-    // Only candidates that would beat the best placement needing no check (ties: earlier route).
-    pending.retain(|&(p, ri)| {
-        best.is_none_or(|(b, bri)| p.delta < b.delta || (p.delta == b.delta && ri < bri))
-    });
-    first_feasible(
-        &pending,
-        |c| c.0.delta,
-        |&(p, ri)| exact_ok(problem, &routes[ri], leg, p),
-    )
-    .or(best)
+    best
 }
 
 /// Elders per slot in the routes (counted at the first stop of each choice's first leg).
@@ -406,7 +404,7 @@ mod tests {
             let used = slot_usage(&p, &ctx, &routes);
             let mut shared = SharedPickup {
                 per_route: vec![Vec::new(); routes.len()],
-                found: vec![false; routes.len()],
+                found: vec![None; routes.len()],
             };
             for r in (0..p.requests.len()).filter(|r| r % 2 == 1) {
                 let before: Vec<Vec<usize>> = routes.iter().map(|x| x.stops.clone()).collect();
