@@ -31,13 +31,10 @@ pub(crate) fn recreate(
     order(problem, ctx, &mut requests, rng);
     let mut slot_used = slot_usage(problem, ctx, routes);
     let mut left = Vec::new();
-    let mut shared = SharedPickup {
-        per_route: vec![Vec::new(); routes.len()],
-        found: vec![None; routes.len()],
-    };
+    let mut pickups = [Pickups::new(routes.len()), Pickups::new(routes.len())];
     for r in requests {
         let req = &problem.requests[r];
-        match best_choice(problem, ctx, routes, req, &slot_used, &mut shared, rng) {
+        match best_choice(problem, ctx, routes, req, &slot_used, &mut pickups, rng) {
             Some((ci, placed)) => {
                 let choice = &req.choices[ci];
                 for (leg, (ri, p)) in choice.legs.iter().zip(placed) {
@@ -68,11 +65,12 @@ fn best_choice(
     routes: &mut [RouteState],
     req: &crate::problem::Request,
     slot_used: &[u32],
-    shared: &mut SharedPickup,
+    pickups: &mut [Pickups; 2],
     rng: &mut impl Rng,
 ) -> Option<(usize, LegPlacements)> {
     let share = shares_pickup(problem, req);
-    shared.found.fill(None);
+    let [shared, other] = pickups;
+    shared.forget();
     let mut open: Vec<(Cost, usize)> = req
         .choices
         .iter()
@@ -108,7 +106,11 @@ fn best_choice(
                 Some(b) => (b.0 - total).saturating_add(Cost::from(ci < b.1)),
                 None => Cost::MAX,
             };
-            let pickups = (k == 0 && share).then_some(&mut *shared);
+            let pickups = if k == 0 && share {
+                &mut *shared
+            } else {
+                other.forget()
+            };
             let Some((p, ri)) = cheapest(problem, ctx, routes, leg, limit, pickups, rng) else {
                 break;
             };
@@ -129,11 +131,25 @@ fn best_choice(
     best.map(|(_, ci, placed)| (ci, placed))
 }
 
-/// Where the pick-up shared by a request's first legs fits, per route, found on first use:
-/// the boardings with a detour under the limit they were found for.
-struct SharedPickup {
+/// Where a pick-up fits, per route, with the limit on the detour it was found for (`None`: not
+/// yet found). Kept for a request's first legs when they share their pick-up.
+struct Pickups {
     per_route: Vec<Vec<Boarding>>,
     found: Vec<Option<Cost>>,
+}
+
+impl Pickups {
+    fn new(routes: usize) -> Pickups {
+        Pickups {
+            per_route: vec![Vec::new(); routes],
+            found: vec![None; routes],
+        }
+    }
+
+    fn forget(&mut self) -> &mut Pickups {
+        self.found.fill(None);
+        self
+    }
 }
 
 /// Whether every choice of `req` starts with a pair whose pick-up is the same as the first
@@ -151,25 +167,34 @@ fn shares_pickup(problem: &Problem, req: &crate::problem::Request) -> bool {
 }
 
 /// The cheapest feasible placement of a leg over all routes (one empty route per vehicle kind)
-/// costing less than `limit`, ties to the earlier route. Each route's screened candidates
-/// cheaper than the best so far are confirmed there and then, cheapest first, until one holds
-/// (usually the first): the best so far then bounds the screening of the routes after it, which
-/// skips every boarding whose own detour already costs as much. With `shared`, a pair's
-/// pick-up positions come from (or go to) it.
+/// costing less than `limit`, ties to the earlier route.
+///
+/// Where a pair's pick-up fits is found in every route first (in `pickups`, or taken from it
+/// when found there before for as high a limit); the cheapest boarding's detour is then a lower
+/// bound on what the leg costs in that route, and the routes are screened in the order of their
+/// bounds, until a bound reaches the best placement found. Each route's candidates are
+/// confirmed there and then, cheapest first, until one holds (usually the first), so the best
+/// so far bounds the screening of the routes after it.
 fn cheapest(
     problem: &Problem,
     ctx: &Context,
     routes: &[RouteState],
     leg: &[usize],
     limit: Cost,
-    mut shared: Option<&mut SharedPickup>,
+    pickups: &mut Pickups,
     rng: &mut impl Rng,
 ) -> Option<(Placement, usize)> {
-    let mut best: Option<(Placement, usize)> = None;
-    let mut tried_empty = vec![false; ctx.vehicle_kinds];
-    let mut screened: Vec<Placement> = Vec::new();
-    let mut here: Vec<Boarding> = Vec::new();
     let u = &problem.stops[leg[0]];
+    let fixed_of = |route: &RouteState| {
+        if route.len() == 0 {
+            problem.vehicles[route.vehicle].fixed_cost
+        } else {
+            0
+        }
+    };
+    let mut tried_empty = vec![false; ctx.vehicle_kinds];
+    // (lower bound, route)
+    let mut order: Vec<(Cost, usize)> = Vec::with_capacity(routes.len());
     for (ri, route) in routes.iter().enumerate() {
         if route.len() == 0 {
             let kind = ctx.vehicle_kind[route.vehicle];
@@ -178,35 +203,45 @@ fn cheapest(
             }
             tried_empty[kind] = true;
         }
-        let fixed = if route.len() == 0 {
-            problem.vehicles[route.vehicle].fixed_cost
-        } else {
-            0
-        };
-        let bound = best.map_or(limit, |(b, _)| b.delta).saturating_sub(fixed);
-        let found: &[Boarding] = match (leg.len(), shared.as_deref_mut()) {
-            (1, _) => &[],
-            // Shared by legs screened under other bounds: found again only for a higher one.
-            (_, Some(s)) => {
-                if s.found[ri].is_none_or(|l| l < bound) {
-                    boardings(problem, route, u, bound, &mut s.per_route[ri]);
-                    s.found[ri] = Some(bound);
-                }
-                &s.per_route[ri]
+        let fixed = fixed_of(route);
+        let mut lower = fixed;
+        if leg.len() == 2 {
+            let need = limit.saturating_sub(fixed);
+            if pickups.found[ri].is_none_or(|l| l < need) {
+                boardings(problem, route, u, need, &mut pickups.per_route[ri]);
+                pickups.found[ri] = Some(need);
             }
-            (_, None) => {
-                boardings(problem, route, u, bound, &mut here);
-                &here
+            match pickups.per_route[ri].iter().map(|b| b.detour).min() {
+                Some(d) => lower = lower.saturating_add(d),
+                None => continue, // the pick-up fits nowhere here
             }
-        };
-        if leg.len() == 2 && found.is_empty() {
-            continue; // the pick-up fits nowhere here
         }
-        screened.clear();
+        order.push((lower, ri));
+    }
+    order.sort_unstable();
+    let mut best: Option<(Placement, usize)> = None;
+    let mut screened: Vec<Placement> = Vec::new();
+    for (lower, ri) in order {
+        // Ties go to the earlier route: a later one must cost less, an earlier one as much.
+        let bound = best.map_or(limit, |(b, bri)| b.delta + Cost::from(ri < bri));
+        if best.is_some_and(|(b, _)| lower > b.delta) {
+            break; // sorted: no route after this one can do as well
+        }
+        if lower >= bound {
+            continue;
+        }
+        let route = &routes[ri];
+        let fixed = fixed_of(route);
         let leg_in = Leg {
             stops: leg,
-            boardings: found,
+            boardings: if leg.len() == 2 {
+                &pickups.per_route[ri]
+            } else {
+                &[]
+            },
         };
+        screened.clear();
+        let bound = bound.saturating_sub(fixed);
         let here_best =
             screen(problem, route, leg_in, BLINK, bound, rng, &mut screened).or_else(|| {
                 first_feasible(
@@ -215,7 +250,7 @@ fn cheapest(
                     |&p| exact_ok(problem, route, leg, p),
                 )
             });
-        // Every candidate costs less than the bound, so it beats the best of earlier routes.
+        // Every candidate costs less than the bound, so it beats the best so far.
         if let Some(mut p) = here_best {
             p.delta += fixed;
             best = Some((p, ri));
@@ -262,7 +297,7 @@ mod tests {
     use rand::rngs::SmallRng;
     use rand::{Rng, SeedableRng};
 
-    use super::{SharedPickup, best_choice, recreate, slot_usage};
+    use super::{Pickups, best_choice, recreate, slot_usage};
     use crate::problem::{Choice, Load, Matrix, Problem, Request, Slot, Stop, StopKind, Vehicle};
     use crate::search::Context;
     use crate::search::insert::best_placement;
@@ -402,10 +437,7 @@ mod tests {
             let placed: Vec<usize> = (0..p.requests.len()).filter(|r| r % 2 == 0).collect();
             recreate(&p, &ctx, &mut routes, placed, &mut rng);
             let used = slot_usage(&p, &ctx, &routes);
-            let mut shared = SharedPickup {
-                per_route: vec![Vec::new(); routes.len()],
-                found: vec![None; routes.len()],
-            };
+            let mut pickups = [Pickups::new(routes.len()), Pickups::new(routes.len())];
             for r in (0..p.requests.len()).filter(|r| r % 2 == 1) {
                 let before: Vec<Vec<usize>> = routes.iter().map(|x| x.stops.clone()).collect();
                 let want = enumerated(&p, &mut routes, r, &used);
@@ -415,7 +447,7 @@ mod tests {
                     &mut routes,
                     &p.requests[r],
                     &used,
-                    &mut shared,
+                    &mut pickups,
                     &mut rng,
                 );
                 let after: Vec<Vec<usize>> = routes.iter().map(|x| x.stops.clone()).collect();
