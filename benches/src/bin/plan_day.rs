@@ -7,7 +7,10 @@
 //! `--requests`, `--office`: office K (from 0) of a demo city district of N offices with R
 //! bookings each, as `serve --demo-offices N --demo-requests R` seeds it; `--mode`: one mode
 //! only) prints one JSON line per mode: bookings, served, unserved by reason, vehicles used,
-//! driver hours, mean ride, wall time, clusters.
+//! driver hours, mean ride, wall time, clusters. `--trace FILE` writes every improvement the
+//! search reports as CSV (`mode,threads,stage,seconds,served,cost`; the cost is the current
+//! stage's problem's: the whole day's in the `solving` and `joining` stages), for the
+//! convergence chart (`benches/solver/convergence.sh`).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -17,25 +20,50 @@ use vaxride_dispatch::solve::PlanOptions;
 use vaxride_dispatch::travel::Roads;
 use vaxride_server::WallClock;
 
-/// Times the matrix stage: from its start to the next stage's.
+/// Times the matrix stage (from its start to the next stage's) and keeps the improvements the
+/// search reports: (stage, seconds since the run began, served, cost).
+struct MatrixTimer {
+    begun: Instant,
+    state: Mutex<TimerState>,
+}
+
 #[derive(Default)]
-struct MatrixTimer(Mutex<(Option<Instant>, Option<Duration>)>);
+struct TimerState {
+    matrix: (Option<Instant>, Option<Duration>),
+    stage: Option<PlanStage>,
+    trace: Vec<(&'static str, f64, usize, i64)>,
+}
 
 impl MatrixTimer {
+    fn new() -> MatrixTimer {
+        MatrixTimer {
+            begun: Instant::now(),
+            state: Mutex::new(TimerState::default()),
+        }
+    }
+
     fn matrix_ms(&self) -> f64 {
-        let t = self.0.lock().expect("timer");
-        t.1.map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        let t = self.state.lock().expect("timer");
+        t.matrix.1.map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     }
 }
 
 impl Progress for MatrixTimer {
     fn stage(&self, stage: PlanStage, _percent: i64) {
-        let mut t = self.0.lock().expect("timer");
-        match (stage, t.0) {
-            (PlanStage::Matrix, _) => t.0 = Some(Instant::now()),
-            (_, Some(start)) if t.1.is_none() => t.1 = Some(start.elapsed()),
+        let mut t = self.state.lock().expect("timer");
+        t.stage = Some(stage);
+        match (stage, t.matrix.0) {
+            (PlanStage::Matrix, _) => t.matrix.0 = Some(Instant::now()),
+            (_, Some(start)) if t.matrix.1.is_none() => t.matrix.1 = Some(start.elapsed()),
             _ => {}
         }
+    }
+
+    fn improved(&self, served: usize, cost: i64) {
+        let seconds = self.begun.elapsed().as_secs_f64();
+        let mut t = self.state.lock().expect("timer");
+        let stage = t.stage.map_or("", PlanStage::as_str);
+        t.trace.push((stage, seconds, served, cost));
     }
 }
 
@@ -74,7 +102,7 @@ fn main() {
             clustered,
             ..PlanOptions::default()
         };
-        let timer = MatrixTimer::default();
+        let timer = MatrixTimer::new();
         let started = Instant::now();
         let checked = match iterations {
             Some(n) => plan_day(&input, &Roads(&net), options, &Iterations(n), &timer),
@@ -89,6 +117,17 @@ fn main() {
         .expect("checked");
         let wall = started.elapsed().as_secs_f64();
         let matrix_ms = timer.matrix_ms();
+        if let Some(path) = flag("--trace") {
+            let mode = if clustered { "clustered" } else { "whole" };
+            let state = timer.state.lock().expect("timer");
+            let mut text = String::new();
+            for (stage, seconds, served, cost) in &state.trace {
+                text.push_str(&format!(
+                    "{mode},{threads},{stage},{seconds:.3},{served},{cost}\n"
+                ));
+            }
+            append(path, &text);
+        }
         let plan = checked.result();
         let f = &plan.figures;
         let clusters = checked.geometry()["clusters"]
@@ -113,6 +152,18 @@ fn main() {
             })
         );
     }
+}
+
+/// Appends `text` to the file at `path` (made if missing).
+fn append(path: &str, text: &str) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
+    f.write_all(text.as_bytes())
+        .unwrap_or_else(|e| panic!("cannot write {path}: {e}"));
 }
 
 /// A short fingerprint of the plan's routes (two runs print the same one for the same plan).
